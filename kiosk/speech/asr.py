@@ -40,6 +40,8 @@ __all__ = [
     "read_wav",
     "resample",
     "wer",
+    "normalize_for_wer",
+    "number_words",
     "SAMPLE_RATE",
 ]
 
@@ -144,9 +146,48 @@ def _prepare(samples, rate: int) -> np.ndarray:
     return np.ascontiguousarray(x, dtype=np.int16)
 
 
+_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+
+
+def number_words(n: int) -> str:
+    """A number 0..999 as Vietnamese words, the way speech recognizers write it
+    out (19 -> "mười chín", 21 -> "hai mươi mốt", 105 -> "một trăm lẻ năm")."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        unit = n % 10
+        return "mười" + ("" if unit == 0 else " lăm" if unit == 5 else " " + _DIGITS[unit])
+    if n < 100:
+        tens, unit = divmod(n, 10)
+        tail = {0: "", 1: " mốt", 4: " tư", 5: " lăm"}.get(unit, " " + _DIGITS[unit])
+        return f"{_DIGITS[tens]} mươi{tail}"
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        head = f"{_DIGITS[hundreds]} trăm"
+        if rest == 0:
+            return head
+        return f"{head} lẻ {_DIGITS[rest]}" if rest < 10 else f"{head} {number_words(rest)}"
+    return str(n)
+
+
+def normalize_for_wer(text: str) -> str:
+    """Lower case, NFC, no punctuation, numbers as words: for word error rates."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text or "").lower()
+    text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} ", text)
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    return " ".join(text.split())
+
+
 def wer(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(word edits, reference words) between two already-normalised texts."""
-    r, h = reference.split(), hypothesis.split()
+    """(word edits, reference words) between two texts already put through
+    :func:`normalize_for_wer`; tone-mark placement (hoà/hòa) is not an error."""
+    from kiosk.core.intents import _canon_syllable
+
+    r = [_canon_syllable(w) for w in reference.split()]
+    h = [_canon_syllable(w) for w in hypothesis.split()]
     d = list(range(len(h) + 1))
     for i, rw in enumerate(r, 1):
         prev, d[0] = d[0], i
