@@ -208,8 +208,13 @@ class PushToTalk:
         except Exception as e:  # sd.PortAudioError: device busy, unplugged, wrong rate
             raise MicUnavailable(f"cannot open the microphone ({e})") from None
 
-    def record(self, stop: threading.Event | None = None) -> np.ndarray:
+    def record(self, stop: threading.Event | None = None,
+               on_frame: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
         """Samples (16 kHz int16) from the press to the end of speech.
+
+        ``on_frame`` gets every 30 ms frame as it arrives, e.g. to feed a
+        streaming recognizer (``VietAsrRecognizer.stream()``) so that only the
+        last bit is left to decode at the end of speech.
 
         Returns an empty array when nothing was said before ``stop`` or the
         time limit. Raises MicUnavailable when the microphone cannot be used.
@@ -240,6 +245,8 @@ class PushToTalk:
                     while len(pending) >= FRAME:
                         frame, pending = pending[:FRAME], pending[FRAME:]
                         kept.append(frame)
+                        if on_frame is not None:
+                            on_frame(frame)
                         if not ep.state.started and len(kept) > lead_frames + ep.start_ms // FRAME_MS:
                             kept.pop(0)  # keep only a short lead-in before speech
                         if ep.feed(frame):
