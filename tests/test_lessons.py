@@ -48,16 +48,16 @@ def test_project_lessons_are_clean(kiosk):
 DAMAGE = {
     "empty": (lambda t: "", 1, "file is empty"),
     "invalid_utf8": (lambda t: t.encode()[:200] + b"\xff\xfe bad" + t.encode()[200:], None, "not valid UTF-8"),
-    "binary": (lambda t: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), 1, "binary data"),
+    "binary": (lambda t: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), None, "binary data"),
     "truncated": (lambda t: t[: len(t) // 3].rsplit("\n", 1)[0] + '\n  - title: "unterminated\n', None, None),
     "huge": (lambda t: t + "#" * 300_000, 1, "too large"),
     "unknown_key": (lambda t: t.replace("summary:", "sumary:"), 4, "unknown key 'sumary'"),
     "nfd": (lambda t: t.replace("Kết nối Wi-Fi", "Kết nối Wi-Fi".__class__(__import__("unicodedata").normalize("NFD", "Kết nối Wi-Fi")), 1), 2, "NFC"),
     "bad_topic": (lambda t: t.replace("topic: internet", "topic: sports"), 3, "not one of"),
-    "missing_image": (lambda t: t.replace("    text: Trên", "    image: images/none.png\n    text: Trên"), 13, "not found"),
-    "too_many_words": (lambda t: t.replace("bật công tắc Wi-Fi lên.", "bật " + "rất " * 45 + "lên."), 16, "words"),
-    "secret_number": (lambda t: t.replace("nhập mật khẩu", "nhập 123456789"), 20, "long number"),
-    "bad_date": (lambda t: t.replace("reviewed: 2026-11-25", "reviewed: 25/11/2026"), 25, "YYYY-MM-DD"),
+    "missing_image": (lambda t: t.replace("    text: Trên", "    image: images/none.png\n    text: Trên"), 11, "not found"),
+    "too_many_words": (lambda t: t.replace("bật công tắc Wi-Fi lên.", "bật " + "rất " * 45 + "lên."), 13, "words"),
+    "secret_number": (lambda t: t.replace("nhập mật khẩu", "nhập 123456789"), 16, "long number"),
+    "bad_date": (lambda t: t.replace("reviewed: 2026-11-25", "reviewed: 25/11/2026"), 21, "YYYY-MM-DD"),
     "yaml_syntax": (lambda t: t.replace("bring:\n", "bring: [\n"), None, "YAML syntax"),
 }
 
