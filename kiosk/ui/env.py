@@ -1,0 +1,45 @@
+"""Prepare the process for Kivy. Must run before the first `import kivy`.
+
+Headless runs use SDL's offscreen video driver: a real window with real OpenGL (Mesa)
+rendering and real touch dispatch, just not shown on a monitor.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class NoDisplay(Exception):
+    pass
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def has_sound_card() -> bool:
+    return Path("/dev/snd").is_dir() and any(Path("/dev/snd").glob("pcm*"))
+
+
+def prepare(headless: bool, size: tuple[int, int], data: Path, fullscreen: bool = False) -> None:
+    if not headless and not has_display() and os.environ.get("SDL_VIDEODRIVER") != "offscreen":
+        raise NoDisplay("no display found (DISPLAY is not set); use --headless to run in a virtual screen")
+    os.environ["KIVY_WINDOW"] = "sdl2"          # never fall back to the x11 provider (exit 102)
+    os.environ["KIVY_NO_ARGS"] = "1"
+    os.environ["KIVY_NO_CONSOLELOG"] = os.environ.get("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    kivy_home = data / "kivy"
+    kivy_home.mkdir(parents=True, exist_ok=True)
+    os.environ["KIVY_HOME"] = str(kivy_home)
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "offscreen"
+    if headless or not has_sound_card():
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from kivy.config import Config
+    Config.set("graphics", "width", str(size[0]))
+    Config.set("graphics", "height", str(size[1]))
+    Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")

@@ -1,0 +1,84 @@
+"""Start the real app: environment, log, lessons, runtime, window, optional replay driver."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kiosk.core.lessons import Catalog, load_catalog
+from kiosk.core.script import Action
+from kiosk.ui.env import prepare
+
+log = logging.getLogger("kiosk")
+
+
+def open_store(data: Path):
+    from kiosk.core.store import Store, StoreError
+    from kiosk.paths import db_path
+    try:
+        return Store(db_path(data))
+    except StoreError as e:
+        log.error("%s; the kiosk runs without a log until it is fixed", e)
+        return None
+
+
+def load_lessons(lessons: Path) -> Catalog:
+    catalog = load_catalog(lessons)
+    for problem in catalog.problems:
+        log.warning("lesson skipped: %s", problem)
+    log.info("loaded %d lessons from %s", len(catalog.lessons), lessons)
+    return catalog
+
+
+def tour(catalog: Catalog) -> list[Action]:
+    """A walk over every kind of screen, for `kiosk run --demo` (screenshots of each)."""
+    from kiosk.core.lessons import TOPICS
+    from kiosk.core.views import TOPIC_ORDER
+    topic = next(t for t in TOPIC_ORDER if catalog.by_topic(t))
+    lesson = catalog.by_topic(topic)[0]
+    steps = [("tap", "Bắt đầu"), ("tap", TOPICS[topic]), ("tap", lesson.title), ("tap", "Bắt đầu")]
+    steps += [("tap", "Tiếp")] * (len(lesson.steps) - 1) + [("tap", "Xong")]
+    steps += [("tap", "Gọi nhân viên"), ("expect", "Số thứ tự"), ("tap", "Về trang đầu")]
+    return [Action(i + 1, kind, value) for i, (kind, value) in enumerate(steps)]
+
+
+def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | None = None,
+            size: tuple[int, int] = (1920, 1080), script: list[Action] | None = None,
+            demo: bool = False, exit_after: float | None = None, source: str = "kiosk",
+            fullscreen: bool = False) -> int:
+    data.mkdir(parents=True, exist_ok=True)
+    prepare(headless, size, data, fullscreen=fullscreen)
+    from kivy.clock import Clock
+
+    from kiosk.core.runtime import Runtime
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.replay import ReplayDriver
+
+    catalog = load_lessons(lessons)
+    if not catalog.lessons:
+        log.error("no usable lesson in %s; the kiosk shows only the welcome screen", lessons)
+    runtime = Runtime(catalog, open_store(data), source=source)
+    app = KioskApp(runtime, data, screenshots=screenshots)
+    if demo and catalog.lessons and not script:
+        script = tour(catalog)
+    if script:
+        driver = ReplayDriver(app, script, screenshots or Path("screenshots"),
+                              voice=_voice(runtime))
+        _on_start(app, driver.start)
+    if exit_after:
+        Clock.schedule_once(lambda *_: app.stop(), exit_after)
+    app.run()
+    if runtime.session_id:  # the window closed mid-session: close it in the log too
+        runtime._end_session("closed")
+    return app.exit_code
+
+
+def _on_start(app, fn) -> None:
+    app.bind(on_start=lambda *_: fn())
+
+
+def _voice(runtime):
+    """The replay's {"say": TEXT}: the same text-to-intent path as real speech."""
+    if not hasattr(runtime, "heard"):
+        return None
+    return runtime.heard

@@ -1,0 +1,121 @@
+"""Drives the real app from a replay script: real touches on real widgets, frame by frame."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.tests.common import UnitTestTouch
+
+from kiosk.core.script import Action
+from kiosk.ui.app import KioskApp, norm, visible_controls, visible_texts
+
+log = logging.getLogger("kiosk.replay")
+
+FRAMES_AFTER_ACTION = 3
+
+
+class ReplayFailure(Exception):
+    pass
+
+
+class ReplayDriver:
+    def __init__(self, app: KioskApp, actions: list[Action], screenshots: Path,
+                 voice=None, keys=None):
+        self.app = app
+        self.actions = actions
+        self.screenshots = screenshots
+        self.voice = voice   # callable(text) -> None, raises ReplayFailure when unavailable
+        self.keys = keys     # callable(name) -> None
+        self.index = 0
+
+    def start(self) -> None:
+        Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), 0.2)
+
+    def _frames(self, n: int, then) -> None:
+        if n <= 0:
+            then()
+        else:
+            Clock.schedule_once(lambda *_: self._frames(n - 1, then), 0)
+
+    def _next(self) -> None:
+        if self.index >= len(self.actions):
+            self._finish(0)
+            return
+        action = self.actions[self.index]
+        self.index += 1
+        try:
+            delay = getattr(self, f"_do_{action.kind}")(action.value)
+        except ReplayFailure as e:
+            print(f"replay: line {action.line}: {e}", file=sys.stderr)
+            self._finish(1)
+            return
+        except Exception as e:  # a bug, not a script problem: still say which line
+            log.exception("replay crashed")
+            print(f"replay: line {action.line}: internal error: {e}", file=sys.stderr)
+            self._finish(1)
+            return
+        if delay:
+            Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), delay)
+        else:
+            self._frames(FRAMES_AFTER_ACTION, self._next)
+
+    def _finish(self, code: int) -> None:
+        self.app.exit_code = code
+        # Let a pending screenshot be written before the window closes.
+        Clock.schedule_once(lambda *_: self.app.stop(), 0.3)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _do_tap(self, text: str):
+        want = norm(text)
+        controls = visible_controls(self.app.root)
+        found = [c for c in controls if want in norm(c.tap_label)]
+        exact = [c for c in found if norm(c.tap_label) == want]
+        if len(found) > 1 and len(exact) == 1:
+            found = exact
+        if not found:
+            labels = ", ".join(repr(c.tap_label) for c in controls)
+            raise ReplayFailure(f"no visible button with '{text}' (buttons: {labels})")
+        if len(found) > 1:
+            labels = ", ".join(repr(c.tap_label) for c in found)
+            raise ReplayFailure(f"several buttons match '{text}': {labels}")
+        widget = found[0]
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+        return 0
+
+    def _do_expect(self, text: str):
+        texts = visible_texts(self.app.root)
+        if not any(norm(text) in norm(t) for t in texts):
+            shown = " | ".join(t.replace("\n", " ")[:60] for t in texts)
+            raise ReplayFailure(f"expected '{text}' on screen; visible: {shown}")
+        return 0
+
+    def _do_screenshot(self, name: str):
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+        self.app.screenshot_after_draw(self.screenshots / f"{safe}.png")
+        return 0.1
+
+    def _do_wait(self, seconds: float):
+        return float(seconds)
+
+    def _do_idle(self, seconds: float):
+        self.app.runtime.advance(float(seconds))
+        return 0
+
+    def _do_say(self, text: str):
+        if self.voice is None:
+            raise ReplayFailure("voice input is not available in this build (no intent parser)")
+        self.voice(text)
+        return 0
+
+    def _do_key(self, name: str):
+        if self.keys is None:
+            raise ReplayFailure("keypad input is not available in this build")
+        self.keys(name)
+        return 0

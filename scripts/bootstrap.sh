@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Set up the kiosk on a fresh Debian 12 box (root or sudo) and run it or its tests.
+#   bash scripts/bootstrap.sh run [kiosk run options]   e.g. --headless --demo --screenshots shots
+#   bash scripts/bootstrap.sh test [pytest options]
+# Idempotent: a second run installs nothing and starts at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}; shift || true
+
+RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2"
+TEST_DEBS="sox"
+
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+need_debs() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { say "need root or sudo to install: ${missing[*]}"; exit 1; }
+    sudo="sudo"
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_venv() {  # $1: pip extra ("" or "test")
+  local extra=$1 spec="." stamp
+  [ -n "$extra" ] && spec=".[$extra]"
+  [ -x .venv/bin/python ] || { say "creating .venv"; python3 -m venv .venv; }
+  stamp=".venv/.setup-stamp-${extra:-run}"
+  local want; want=$(cat pyproject.toml scripts/bootstrap.sh | sha256sum | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing Python packages into .venv (${spec})"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
+    echo "$want" > "$stamp"
+  fi
+}
+
+case "$mode" in
+  run)
+    need_debs $RUN_DEBS
+    setup_venv ""
+    exec .venv/bin/kiosk run "$@"
+    ;;
+  test)
+    need_debs $RUN_DEBS $TEST_DEBS
+    setup_venv test
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  setup)
+    need_debs $RUN_DEBS $TEST_DEBS
+    setup_venv test
+    ;;
+  *)
+    say "usage: bash scripts/bootstrap.sh run|test|setup [options]"; exit 2 ;;
+esac

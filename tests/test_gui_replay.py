@@ -1,0 +1,114 @@
+"""The real app in an offscreen window, driven by replay scripts through real touches."""
+
+import json
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.gui
+
+
+def write_script(path, lines):
+    path.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def lesson(lesson_id):
+    from kiosk.core.lessons import load_catalog
+    return load_catalog(ROOT / "lessons").get(lesson_id)
+
+
+def full_journey(l):
+    from kiosk.core.lessons import TOPICS
+    lines = [{"expect": "miễn phí"}, {"tap": "Bắt đầu"}, {"expect": "Bạn muốn làm gì"},
+             {"tap": TOPICS[l.topic]}, {"tap": l.title}, {"expect": "Cần chuẩn bị"}, {"tap": "Bắt đầu"}]
+    n = len(l.steps)
+    for i in range(1, n + 1):
+        lines.append({"expect": f"Bước {i}/{n}"})
+        lines.append({"tap": "Xong" if i == n else "Tiếp"})
+    lines += [{"expect": "Bạn đã làm xong"}, {"screenshot": "finish"}, {"tap": "Về trang đầu"},
+              {"expect": "Xin chào"}]
+    return lines
+
+
+def test_whole_lesson_by_touch_then_report(kiosk, tmp_path):
+    l = lesson("vneid-muc-2")
+    script = write_script(tmp_path / "j1.jsonl", full_journey(l))
+    shots = tmp_path / "shots"
+    r = kiosk("replay", script, "--screenshots", shots, data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in shots.glob("*.png"))
+    assert "finish.png" in names and any(n.endswith("-welcome.png") for n in names)
+    assert len([n for n in names if "-step-" in n]) == len(l.steps)
+    _assert_not_blank(shots / "finish.png")
+
+    r = kiosk("report", "--json", data=tmp_path / "data")
+    report = json.loads(r.stdout)
+    assert report["sessions"] == 1 and report["lessons_finished"] == 1
+    assert report["end_reasons"] == {"done": 1}
+
+
+def test_back_and_call_staff_journey(kiosk, tmp_path):
+    l = lesson("lua-dao-cuoc-goi")
+    script = write_script(tmp_path / "j2.jsonl", [
+        {"tap": "Bắt đầu"}, {"tap": "An toàn"}, {"tap": l.title}, {"tap": "Bắt đầu"},
+        {"tap": "Tiếp"}, {"tap": "Tiếp"}, {"expect": f"Bước 3/{len(l.steps)}"},
+        {"tap": "Quay lại"}, {"expect": f"Bước 2/{len(l.steps)}"},
+        {"tap": "Gọi nhân viên"}, {"expect": "Số thứ tự của bạn"}, {"expect": "A001"},
+        {"expect": "Vui lòng chờ"}, {"tap": "Quay lại bài"}, {"expect": f"Bước 2/{len(l.steps)}"},
+        {"tap": "Chữ to"}, {"screenshot": "large"}, {"tap": "Quay lại"}, {"expect": "Bước 1/"},
+    ])
+    r = kiosk("replay", script, "--screenshots", tmp_path / "shots", data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(kiosk("report", "--json", data=tmp_path / "data").stdout)
+    assert report["escalations"]["total"] == 1
+    stats = next(x for x in report["lessons"] if x["lesson"] == l.id)
+    assert stats["started"] == 1 and stats["finished"] == 0 and stats["dropoff"] == {"3": 1}
+
+
+def test_idle_timeout_warns_extends_and_wipes(kiosk, tmp_path):
+    script = write_script(tmp_path / "idle.jsonl", [
+        {"tap": "Bắt đầu"}, {"tap": "Chữ to"}, {"idle": 95}, {"expect": "Bạn còn ở đó không?"},
+        {"tap": "Tôi vẫn đang dùng"}, {"expect": "Bạn muốn làm gì"}, {"idle": 95},
+        {"expect": "Bạn còn ở đó không?"}, {"idle": 35}, {"expect": "Xin chào"},
+    ])
+    r = kiosk("replay", script, data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(kiosk("report", "--json", data=tmp_path / "data").stdout)
+    assert report["end_reasons"] == {"timeout": 1}
+
+
+def test_failing_line_is_named(kiosk, tmp_path):
+    script = write_script(tmp_path / "bad.jsonl", [{"tap": "Bắt đầu"}, {"expect": "Không có chữ này"}])
+    r = kiosk("replay", script, data=tmp_path / "data")
+    assert r.returncode == 1
+    assert "line 2: expected 'Không có chữ này'" in r.stderr and "Traceback" not in r.stderr
+    script = write_script(tmp_path / "none.jsonl", [{"tap": "Nút không tồn tại"}])
+    r = kiosk("replay", script, data=tmp_path / "data")
+    assert r.returncode == 1 and "line 1: no visible button" in r.stderr
+
+
+def test_portrait_layout_runs_a_lesson(kiosk, tmp_path):
+    l = lesson("bhyt-tren-vneid")
+    script = write_script(tmp_path / "p.jsonl", full_journey(l))
+    r = kiosk("replay", script, "--size", "portrait", "--screenshots", tmp_path / "shots",
+              data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    from PIL import Image
+    assert Image.open(tmp_path / "shots" / "finish.png").size == (1080, 1920)
+
+
+def test_headless_demo_run_shoots_every_screen(kiosk, tmp_path):
+    shots = tmp_path / "shots"
+    r = kiosk("run", "--headless", "--demo", "--screenshots", shots, data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    kinds = {p.stem.split("-")[1] for p in shots.glob("*.png")}
+    assert kinds >= {"welcome", "home", "topic", "intro", "step", "finish", "ticket"}
+
+
+def _assert_not_blank(png):
+    from PIL import Image
+    img = Image.open(png).convert("L")
+    lo, hi = img.getextrema()
+    assert hi - lo > 100, f"{png} looks blank"
