@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-TARGETS = {"eos_to_intent_ms": 300, "tts_cache_hit_ms": 50, "rss_default_engine_mb": 350}
+TARGETS = {"eos_to_intent_ms": 300, "tts_cache_hit_ms": 50, "rss_default_engine_mb": 350,
+           "intent_accuracy": 0.97}
 
 VI_COMMANDS = [
     ("tiếp theo", "step"), ("quay lại", "step"), ("nghe lại", "step"), ("gọi nhân viên", "step"),
@@ -137,6 +138,38 @@ def bench_intent(n: int = 300) -> dict:
     return _stats(times)
 
 
+def intent_eval(path: Path = Path(__file__).with_name("intent-eval.tsv")) -> dict:
+    """Accuracy of the intent parser on visitor phrasings kept out of the tests
+    (screen, text, expected: an intent, "open:TOPIC" or "none"), with the
+    project's real lessons."""
+    from kiosk.core.intents import parse
+
+    try:
+        from kiosk.cli_speech import lessons_dir
+        from kiosk.core.lessons import load_catalog
+
+        lessons = load_catalog(lessons_dir()).lessons
+    except Exception:
+        lessons = []
+    ok = n = none_ok = none_n = 0
+    misses = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        screen, text, expected = line.split("\t")
+        got = parse(text, screen, lessons)
+        g = "none" if got.name is None else got.name + (f":{got.args.get('topic')}" if got.name == "open" else "")
+        n += 1
+        ok += g == expected
+        if expected == "none":
+            none_n += 1
+            none_ok += g == "none"
+        if g != expected:
+            misses.append(f"{screen}: {text!r} -> {g} (expected {expected})")
+    return {"n": n, "correct": ok, "accuracy": round(ok / n, 4),
+            "unrelated_n": none_n, "unrelated_correct": none_ok, "misses": misses}
+
+
 def bench_tts(tmp: Path) -> dict:
     from kiosk.speech.tts import Speaker
 
@@ -211,6 +244,7 @@ def run() -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-speech-") as d:
         tmp = Path(d)
         res["intent_parse"] = bench_intent()
+        res["intent_eval"] = intent_eval()
         res["tts"] = bench_tts(tmp)
         if shutil.which("espeak-ng"):
             try:
@@ -242,6 +276,8 @@ def _table(r: dict) -> str:
             f"{k['grammar']['median_ms']} / {k['grammar']['p95_ms']} ms ({k['recognised']} right)", "<= 300 ms")
     add("VAD trailing silence before end of speech", f"{r['vad_end_silence_ms']} ms")
     add("intent parse (median / p95)", f"{r['intent_parse']['median_ms']} / {r['intent_parse']['p95_ms']} ms")
+    e = r["intent_eval"]
+    add("intent accuracy, held-out phrasings", f"{e['correct']}/{e['n']} ({e['accuracy']:.1%})", ">= 97%")
     t = r["tts"]
     add("TTS cache hit (median / p95)", f"{t['hit']['median_ms']} / {t['hit']['p95_ms']} ms", "<= 50 ms")
     add("TTS cache miss, pyttsx3 (median)", f"{t['miss_pyttsx3']['median_ms']} ms")

@@ -194,6 +194,12 @@ def _print_report(r: dict) -> None:
         click.echo(f"  {l['lesson']:32} started {l['started']:4} finished {l['finished']:4}  stopped at {drop}")
 
 
+# --- speech: say, intent, asr, models (kiosk/cli_speech.py) ----------------------------
+from kiosk.cli_speech import register as _register_speech  # noqa: E402
+
+_register_speech(cli)
+
+
 def main():
     try:
         cli(standalone_mode=True)

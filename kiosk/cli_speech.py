@@ -24,26 +24,23 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def data_dir(option: str | os.PathLike | None = None) -> Path:
     """--data, else $KIOSK_DATA, else platformdirs' user data dir for hcc-kiosk."""
-    if option:
-        return Path(option)
-    if os.environ.get("KIOSK_DATA"):
-        return Path(os.environ["KIOSK_DATA"])
-    from platformdirs import user_data_dir
+    from kiosk import paths
 
-    return Path(user_data_dir("hcc-kiosk", appauthor=False))
+    return paths.data_dir(option)
 
 
 def models_dir(option: str | os.PathLike | None = None) -> Path:
     """--models, else $KIOSK_MODELS, else <project root>/models."""
-    if option:
-        return Path(option)
-    return Path(os.environ.get("KIOSK_MODELS") or PROJECT_ROOT / "models")
+    from kiosk import paths
+
+    return Path(option) if option else paths.models_dir()
 
 
 def lessons_dir(option: str | os.PathLike | None = None) -> Path:
-    if option:
-        return Path(option)
-    return Path(os.environ.get("KIOSK_LESSONS") or PROJECT_ROOT / "lessons")
+    """--lessons, else $KIOSK_LESSONS, else <project root>/lessons."""
+    from kiosk import paths
+
+    return Path(option) if option else paths.lessons_dir()
 
 
 def tts_cache_dir(data: Path) -> Path:

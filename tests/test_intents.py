@@ -341,3 +341,45 @@ def test_phrases_for_screens():
         for p in phrases_for(screen):
             got = parse(p, screen)
             assert got.name is None or got.name in INTENTS
+
+
+# the project's real lessons (16 files under lessons/), through the real loader
+REAL_LESSON_CASES = [
+    ("home", "cho tôi xem sổ sức khoẻ điện tử", "so-suc-khoe-dien-tu"),
+    ("topic", "thẻ bảo hiểm y tế trên vneid", "bhyt-tren-vneid"),
+    ("topic", "tài khoản vneid mức hai", "vneid-muc-2"),
+    ("topic", "tai khoan vneid muc 2", "vneid-muc-2"),
+    ("home", "dùng zalo an toàn", "zalo-an-toan"),
+    ("home", "xin phiếu lý lịch tư pháp", "dvc-ly-lich-tu-phap"),
+    ("topic", "theo dõi hồ sơ đã nộp", "dvc-theo-doi-ho-so"),
+    ("home", "nộp lệ phí dịch vụ công", "thanh-toan-le-phi"),
+    ("home", "trả tiền bằng mã vietqr", "thanh-toan-vietqr"),
+    ("topic", "cuộc gọi lừa đảo", "lua-dao-cuoc-goi"),
+    ("home", "học kỹ năng số bình dân học vụ số", "binh-dan-hoc-vu-so"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_lessons():
+    lessons_mod = pytest.importorskip("kiosk.core.lessons")
+    from kiosk.cli_speech import lessons_dir
+
+    cat = lessons_mod.load_catalog(lessons_dir())
+    if len(cat.lessons) < 10:
+        pytest.skip("the project's lessons are not in this tree")
+    return cat.lessons
+
+
+@pytest.mark.parametrize("screen,text,lesson", REAL_LESSON_CASES)
+def test_open_names_a_real_lesson(real_lessons, screen, text, lesson):
+    got = parse(text, screen, real_lessons)
+    assert got.name == "open" and got.args.get("lesson") == lesson, got
+    assert got.args["topic"] == next(l.topic for l in real_lessons if l.id == lesson)
+
+
+def test_real_lessons_do_not_hijack_other_intents(real_lessons):
+    assert parse("tôi muốn học về an toàn trên mạng", "home", real_lessons).args == {"topic": "safety"}
+    assert parse("dịch vụ công", "home", real_lessons).args == {"topic": "dvc"}
+    assert parse("quay lại", "topic", real_lessons).name == "back"
+    assert parse("hôm nay trời đẹp quá", "topic", real_lessons).name is None
+    assert parse("gọi nhân viên", "home", real_lessons).name == "call_staff"

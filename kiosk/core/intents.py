@@ -174,6 +174,7 @@ _DIALECT_WORDS = {
     "ưng": "đồng ý", "hỉ": "nhỉ", "nghen": "nha", "hen": "nha",
     "o": "cô", "eng": "anh", "ả": "chị", "trở lui": "trở lại", "lui": "lùi",
     "đặng": "được", "chộ": "thấy", "bựa ni": "hôm nay", "ừa": "ừ", "ờ": "ừ",
+    "vô": "vào",
 }
 # the same for text typed without any marks (only forms that stay unambiguous)
 _DIALECT_PLAIN = {
@@ -194,6 +195,7 @@ _FILLERS = frozenset(normalize(_FILLER_TEXT).split())
 _OPEN_WORDS = frozenset(normalize("""
 mở vào chọn học làm xem coi hướng dẫn cách biết tìm hiểu về cho dùng sử dụng
 như thế nào sao bài việc mục phần chủ đề thủ tục cài đặt tạo lập đăng ký
+điện thoại trên qua bằng ứng dụng app sợ lo
 """).split())
 
 
@@ -226,7 +228,12 @@ def _tokens(text: str) -> tuple[list[_Tok], bool]:
             mapped = table.get(w)
         out.extend(mapped.split() if mapped else [w])
         i += 1
+    # classifiers ("tắt cái loa", "cài cái vneid") never carry a command
+    out = [w for w in out if w not in _CLASSIFIERS]
     return [_Tok(w, _canon_syllable(w), _plain(w)) for w in out], has_marks
+
+
+_CLASSIFIERS = frozenset({"cái", "chiếc", "cai", "chiec"})
 
 
 _DIALECT_CANON = {
@@ -268,7 +275,8 @@ _PHRASES: dict[str, str] = {
         hướng dẫn viên | gặp người thật | nói chuyện với người | không biết làm |
         không biết làm sao | không biết làm thế nào | tôi không làm được | không làm được |
         khó quá | lấy số | bốc số | lấy số thứ tự | gọi công chức | công chức |
-        tư vấn | cần tư vấn | help
+        tư vấn | cần tư vấn | help | có ai hướng dẫn | ai hướng dẫn | người chỉ |
+        chỉ giùm | chỉ giúp | chỉ dùm | chỉ cho tôi | người chỉ giùm | ai chỉ giùm
     """,
     "large_text": """
         chữ to | chữ to lên | chữ to hơn | to chữ | phóng to | phóng to chữ | phóng to lên |
@@ -284,7 +292,8 @@ _PHRASES: dict[str, str] = {
         nói chậm | nói chậm lại | nói chậm thôi | nói chậm hơn | nói chậm chậm |
         đọc chậm | đọc chậm lại | đọc chậm hơn | chậm hơn | từ từ | nói từ từ |
         từ từ thôi | nhanh quá | nói nhanh quá | đọc nhanh quá | nhanh quá không nghe kịp |
-        thong thả | giảm tốc độ | nói chậm rãi | chậm rãi
+        thong thả | giảm tốc độ | nói chậm rãi | chậm rãi | nhanh vậy | nhanh thế |
+        nói nhanh vậy | nói gì mà nhanh | sao nói nhanh vậy | đọc nhanh vậy
     """,
     "faster": """
         nhanh | nhanh lên | nhanh hơn | nói nhanh | nói nhanh lên | nói nhanh hơn |
@@ -346,7 +355,8 @@ _TOPIC_PHRASES: dict[str, str] = {
         ngân hàng | tài khoản ngân hàng | ví điện tử | quét mã | mã qr | quét qr |
         tiền điện | tiền nước | đóng tiền | nộp tiền | đóng tiền điện | trả tiền điện |
         học phí | đóng học phí | nộp thuế | nộp lệ phí | lệ phí | phí | momo |
-        thanh toán không dùng tiền mặt | ngân hàng số | ứng dụng ngân hàng
+        thanh toán không dùng tiền mặt | ngân hàng số | ứng dụng ngân hàng | vietqr |
+        viet qr | mã vietqr | quét mã vietqr | trả tiền bằng mã
     """,
     "health": """
         sức khỏe | y tế | bảo hiểm y tế | thẻ bảo hiểm y tế | bảo hiểm | bhyt |
@@ -424,6 +434,100 @@ def _lesson_phrases(lessons: Iterable) -> list[_Phrase]:
         if idwords and idwords != title:
             out.append(_mk("open", idwords, topic=topic, lesson=lid))
     return out
+
+
+# --------------------------------------------------------------------------
+# naming a lesson: weighted overlap of the visitor's words with lesson titles
+
+# title words that say nothing about which lesson it is
+_TITLE_STOP = frozenset(normalize("""
+trên và bằng cho có đã dưới làm ở đâu mang gì dùng ứng dụng của với một các những
+nhận biết xử lý tuổi trẻ nền tảng mạng
+""").split()) | _FILLERS
+_PLAIN_TITLE_STOP = frozenset(strip_marks(w) for w in _TITLE_STOP)
+_LESSON_MIN = 0.7        # confidence a named lesson needs
+_LESSON_MARGIN = 0.1     # ... and its lead over the next lesson
+
+
+def _title_words(lesson) -> list[_Tok]:
+    """Distinctive words of a lesson's title, then those of its id (unmarked,
+    e.g. "thanh-toan-le-phi"), without repeats."""
+    text = normalize(getattr(lesson, "title", "") or "")
+    seen: dict[str, _Tok] = {}
+    for w in text.split():
+        if w not in _TITLE_STOP:
+            seen.setdefault(_plain(w), _Tok(w, _canon_syllable(w), _plain(w)))
+    for w in normalize(str(getattr(lesson, "id", "") or "").replace("-", " ")).split():
+        if len(w) > 1 and w not in _PLAIN_TITLE_STOP and w not in seen:
+            seen[w] = _Tok(w, "", w)   # no canonical form: matched unmarked only
+    return list(seen.values())
+
+
+def _best_lesson(toks: list[_Tok], has_marks: bool, lessons: Sequence):
+    """(confidence, lesson) for the lesson the text names, or None.
+
+    Each distinctive title word the visitor says counts by its rarity among
+    the lessons (idf); words the text has that no title explains, and that are
+    not filler, lower the confidence.
+    """
+    import math
+
+    titles = [(lesson, _title_words(lesson)) for lesson in lessons
+              if getattr(lesson, "id", None) and getattr(lesson, "title", None)]
+    if not titles:
+        return None
+    df: dict[str, int] = {}
+    for _, words in titles:
+        for t in words:
+            df[t.plain] = df.get(t.plain, 0) + 1
+    n = len(titles)
+    idf = {k: math.log(1.0 + n / v) for k, v in df.items()}
+    utt_canon = {t.canon for t in toks}
+    utt_plain = {t.plain for t in toks}
+    scored = []
+    for lesson, words in titles:
+        if not words:
+            continue
+        total = sum(idf[t.plain] for t in words)
+        got = 0.0
+        hits = 0
+        explained_canon = set()
+        explained_plain = set()
+        for t in words:
+            if has_marks and t.canon and t.canon in utt_canon:
+                got += idf[t.plain]
+            elif t.plain in utt_plain:
+                got += idf[t.plain] * (1.0 if not has_marks else 0.85 if t.canon else 0.7)
+            else:
+                continue
+            hits += 1
+            explained_canon.add(t.canon)
+            explained_plain.add(t.plain)
+        if hits == 0:
+            continue
+        unique_hit = hits == 1 and any(
+            df[t.plain] == 1 and (t.canon in utt_canon or t.plain in utt_plain) for t in words)
+        if hits < 2 and not unique_hit:
+            continue
+        leftovers = 0
+        for t in toks:
+            if t.canon in explained_canon or t.plain in explained_plain:
+                continue
+            if _free(t, "open") or t.raw in _TITLE_STOP:
+                continue
+            leftovers += 1
+        score = got / total
+        conf = (0.55 + 0.45 * score) * max(0.0, 1.0 - 0.12 * leftovers)
+        scored.append((conf, lesson))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: x[0], reverse=True)
+    conf, lesson = scored[0]
+    if conf < _LESSON_MIN:
+        return None
+    if len(scored) > 1 and conf - scored[1][0] < _LESSON_MARGIN:
+        return None
+    return min(conf, 1.0), lesson
 
 
 # --------------------------------------------------------------------------
@@ -555,9 +659,7 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     toks, has_marks = _tokens(text)
     if not toks:
         return Intent(None, 0.0, {})
-    phrases = list(_static_phrases())
-    if "open" in allowed and lessons:
-        phrases.extend(_lesson_phrases(lessons))
+    phrases = _static_phrases()
 
     groups: dict[tuple, list[_Match]] = {}
     for ph in phrases:
@@ -580,6 +682,19 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
         )
         if best is None or rank > best[0]:
             best = (rank, conf, m)
+    if "open" in allowed and lessons:
+        named = _best_lesson(toks, has_marks, lessons)
+        if named is not None:
+            lconf, lesson = named
+            # a named lesson beats a bare topic of its own (or a weaker one),
+            # and anything else weaker than itself
+            top = None if best is None else best[2].phrase
+            if (top is None or lconf > best[1] or top.intent == "_none"
+                    or (top.intent == "open" and top.topic == getattr(lesson, "topic", None))):
+                args = {"topic": getattr(lesson, "topic", None), "lesson": lesson.id}
+                if not args["topic"]:
+                    del args["topic"]
+                return Intent("open", round(lconf, 3), args, matched=normalize(lesson.title))
     if best is None:
         return Intent(None, 0.0, {})
     _, conf, m = best
