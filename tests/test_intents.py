@@ -383,3 +383,14 @@ def test_real_lessons_do_not_hijack_other_intents(real_lessons):
     assert parse("quay lại", "topic", real_lessons).name == "back"
     assert parse("hôm nay trời đẹp quá", "topic", real_lessons).name is None
     assert parse("gọi nhân viên", "home", real_lessons).name == "call_staff"
+
+
+def test_confirm_question_says_back_what_was_understood():
+    from kiosk.core.intents import confirm_question
+
+    assert confirm_question(Intent("call_staff", 1.0)) == "Bác muốn gọi nhân viên, đúng không?"
+    lessons = [SimpleNamespace(id="wifi", title="Kết nối Wi-Fi", topic="internet")]
+    q = confirm_question(Intent("open", 0.7, {"topic": "internet", "lesson": "wifi"}), lessons)
+    assert q == "Bác muốn mở bài Kết nối Wi-Fi, đúng không?"
+    assert "dịch vụ công" in confirm_question(Intent("open", 0.7, {"topic": "dvc"}))
+    assert "nói lại" in confirm_question(Intent(None, 0.0))

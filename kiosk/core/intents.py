@@ -39,6 +39,7 @@ __all__ = [
     "parse",
     "phrases_for",
     "needs_confirm",
+    "confirm_question",
     "allowed_intents",
     "normalize",
     "strip_marks",
@@ -731,3 +732,33 @@ def phrases_for(screen: str | None, lessons: Sequence = ()) -> list[str]:
     for w in ("cho tôi", "làm ơn", "ơi", "giúp", "với", "nha", "nhé", "ạ", "tôi muốn", "dạ"):
         seen.setdefault(w, None)
     return list(seen)
+
+
+_SAY_BACK = {
+    "next": "sang bước tiếp theo",
+    "back": "quay lại bước trước",
+    "repeat": "nghe lại",
+    "call_staff": "gọi nhân viên",
+    "large_text": "chữ to hơn",
+    "slower": "nói chậm hơn",
+    "faster": "nói nhanh hơn",
+    "stop": "dừng đọc",
+    "home": "về trang chủ",
+}
+_TOPIC_WORDS = {
+    "vneid": "định danh điện tử VNeID", "dvc": "dịch vụ công", "payment": "thanh toán",
+    "health": "y tế, sức khỏe", "safety": "an toàn, chống lừa đảo", "internet": "Internet và điện thoại",
+}
+
+
+def confirm_question(intent: Intent, lessons: Sequence = ()) -> str:
+    """What the kiosk says back before acting on ``intent``: "Bác muốn gọi nhân viên, đúng không?"."""
+    if intent.name == "open":
+        lesson_id = intent.args.get("lesson")
+        title = next((getattr(l, "title", "") for l in lessons or () if getattr(l, "id", None) == lesson_id), "")
+        what = f"mở bài {title}" if title else f"xem mục {_TOPIC_WORDS.get(intent.args.get('topic'), 'này')}"
+    else:
+        what = _SAY_BACK.get(intent.name or "", "")
+    if not what:
+        return "Bác nói lại giúp, hoặc chạm vào nút trên màn hình."
+    return f"Bác muốn {what}, đúng không?"
