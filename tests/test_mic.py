@@ -129,3 +129,17 @@ def test_energy_vad_fallback(speech, monkeypatch):
     assert ep.kind == "energy"
     audio = np.concatenate([np.zeros(8000, dtype=np.int16), speech, np.zeros(16000, dtype=np.int16)])
     assert any(ep.feed(f) for f in frames_of(audio))
+
+
+def test_speech_status_for_doctor(tmp_path):
+    from kiosk.cli_speech import speech_status
+
+    st = speech_status(tmp_path)
+    assert set(st) == {"asr", "models", "microphone", "tts"}
+    assert st["models"] == []
+    assert st["asr"]["engine"] in ("vietasr", None) and st["asr"]["reason"]
+    assert isinstance(st["microphone"]["ok"], bool) and st["microphone"]["detail"]
+    assert st["tts"]["voice"] == "vi-vn-x-central"
+    if st["tts"]["espeak_ng"]:
+        assert st["tts"]["available"] is True
+    assert speech_status(tmp_path, preference="none")["asr"]["engine"] is None
