@@ -35,13 +35,17 @@ def _group():
 # --------------------------------------------------------------------------- viet-asr
 
 
+@pytest.fixture(scope="module")
+def vi_real_transcripts(vietasr_rec, vi_real):
+    """(reference, Transcript) for each real clip, recognised once for the module."""
+    return [(ref, vietasr_rec.transcribe(*read_wav(wav))) for wav, ref in vi_real]
+
+
 @pytest.mark.vietasr
-def test_vietasr_wer_on_real_speech(vietasr_rec, vi_real):
+def test_vietasr_wer_on_real_speech(vi_real_transcripts):
     edits = words = 0
     compute = audio = 0.0
-    for wav, ref in vi_real:
-        samples, rate = read_wav(wav)
-        tr = vietasr_rec.transcribe(samples, rate)
+    for ref, tr in vi_real_transcripts:
         assert isinstance(tr, Transcript) and tr.engine == "vietasr"
         e, n = wer(normalize_for_wer(ref), normalize_for_wer(tr.text))
         edits += e
@@ -55,10 +59,10 @@ def test_vietasr_wer_on_real_speech(vietasr_rec, vi_real):
 
 
 @pytest.mark.vietasr
-def test_real_unrelated_speech_gives_no_intent(vietasr_rec, vi_real):
+def test_real_unrelated_speech_gives_no_intent(vi_real_transcripts):
     """Ordinary sentences, recognised for real, command nothing on any screen."""
-    for wav, _ in vi_real:
-        text = vietasr_rec.transcribe(*read_wav(wav)).text
+    for _, tr in vi_real_transcripts:
+        text = tr.text
         for screen in SCREENS:
             assert parse(text, screen).name is None, (text, screen)
 
