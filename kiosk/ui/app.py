@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import time
 import unicodedata
 from pathlib import Path
 
@@ -137,12 +139,18 @@ class KioskApp(App):
         self._last_key = None
         self._drawn_frames = 0
         self.after_render: list = []  # callbacks (e.g. the replay driver) after each render
+        self.first_frame: list = []   # callbacks once the first frame is on screen
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def build(self):
         register_fonts()
         self.root_box = BoxLayout(orientation="vertical")
+        with self.root_box.canvas.before:
+            self._bg_color = Color(1, 1, 1, 1)
+            self._bg_rect = Rectangle(pos=self.root_box.pos, size=self.root_box.size)
+        self.root_box.bind(pos=lambda w, v: setattr(self._bg_rect, "pos", v),
+                           size=lambda w, v: setattr(self._bg_rect, "size", v))
         self.runtime.on_change.append(lambda state, view: self.render())
         self.runtime.on_say.append(self._show_caption)
         Clock.schedule_interval(lambda dt: self.runtime.tick(), 0.5)
@@ -152,6 +160,12 @@ class KioskApp(App):
 
     def _flipped(self, *_):
         self._drawn_frames += 1
+        if self._drawn_frames == 1:
+            if os.environ.get("KIOSK_BENCH_FIRST_FRAME"):
+                print(f"first-frame {time.time():.6f}", flush=True)
+                self.stop()
+            for cb in self.first_frame:
+                Clock.schedule_once(lambda *_, cb=cb: cb(), 0)
 
     # --- drawing -------------------------------------------------------------------------
 
@@ -162,8 +176,7 @@ class KioskApp(App):
         Window.clearcolor = palette.background
         root = self.root_box
         root.clear_widgets()
-        root.canvas.before.clear()
-        _paint(root, palette.background)
+        self._bg_color.rgba = palette.background
         root.padding, root.spacing = sizes.pad, sizes.gap
         landscape = Window.width >= Window.height
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.tests.common import UnitTestTouch
 
 from kiosk.core.script import Action
 from kiosk.ui.app import KioskApp, norm, visible_controls, visible_texts
@@ -83,6 +82,7 @@ class ReplayDriver:
             labels = ", ".join(repr(c.tap_label) for c in found)
             raise ReplayFailure(f"several buttons match '{text}': {labels}")
         widget = found[0]
+        from kivy.tests.common import UnitTestTouch  # heavy: only when a script runs
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
