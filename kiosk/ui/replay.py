@@ -10,6 +10,7 @@ from kivy.clock import Clock
 
 from kiosk.core.script import Action
 from kiosk.ui.app import KioskApp, norm, visible_controls, visible_texts
+from kiosk.ui.touch import tap_widget
 
 log = logging.getLogger("kiosk.replay")
 
@@ -82,11 +83,7 @@ class ReplayDriver:
             labels = ", ".join(repr(c.tap_label) for c in found)
             raise ReplayFailure(f"several buttons match '{text}': {labels}")
         widget = found[0]
-        from kivy.tests.common import UnitTestTouch  # heavy: only when a script runs
-        x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
+        tap_widget(widget)
         return 0
 
     def _do_expect(self, text: str):
