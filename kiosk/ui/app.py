@@ -216,9 +216,12 @@ class KioskApp(App):
         text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
         text_box.bind(minimum_height=text_box.setter("height"))
         for para in view.body:
-            text_box.add_widget(Text(para, sizes.body, palette.text))
+            # Beside a big queue number the words ("Vui lòng chờ") are large too.
+            text_box.add_widget(Text(para, sizes.title if view.big else sizes.body, palette.text,
+                                     bold=bool(view.big), halign="center" if view.big else "left"))
         if view.qr_text or view.image:
-            row = BoxLayout(orientation="horizontal" if landscape else "vertical", spacing=sizes.gap)
+            row = BoxLayout(orientation="horizontal" if landscape else "vertical", spacing=sizes.gap,
+                            size_hint_y=None, height=Window.height * (0.42 if landscape else 0.5))
             row.add_widget(text_box)
             picture = self._picture(view)
             if picture is not None:
