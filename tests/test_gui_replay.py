@@ -100,8 +100,13 @@ def test_portrait_layout_runs_a_lesson(kiosk, tmp_path):
 
 
 def test_headless_demo_run_shoots_every_screen(kiosk, tmp_path):
+    # The kiosk is installed without test tools: make sure the run path never needs pytest.
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "pytest.py").write_text("raise ImportError('pytest is not installed on a kiosk')\n")
     shots = tmp_path / "shots"
-    r = kiosk("run", "--headless", "--demo", "--screenshots", shots, data=tmp_path / "data")
+    r = kiosk("run", "--headless", "--demo", "--screenshots", shots, data=tmp_path / "data",
+              env={"PYTHONPATH": str(blocker)})
     assert r.returncode == 0, r.stderr
     kinds = {p.stem.split("-")[1] for p in shots.glob("*.png")}
     assert kinds >= {"welcome", "home", "topic", "intro", "step", "finish", "ticket"}

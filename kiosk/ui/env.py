@@ -6,6 +6,7 @@ rendering and real touch dispatch, just not shown on a monitor.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def prepare(headless: bool, size: tuple[int, int], data: Path, fullscreen: bool 
         raise NoDisplay("no display found (DISPLAY is not set); use --headless to run in a virtual screen")
     os.environ["KIVY_WINDOW"] = "sdl2"          # never fall back to the x11 provider (exit 102)
     os.environ["KIVY_NO_ARGS"] = "1"
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "info" if logging.getLogger().level <= logging.INFO else "warning")
     os.environ["KIVY_NO_CONSOLELOG"] = os.environ.get("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     kivy_home = data / "kivy"
