@@ -1,9 +1,11 @@
 """Speech benchmarks: end of speech -> intent, TTS request -> file ready, RSS per engine.
 
-    python -m bench.speech            # table, then one JSON object
+    python -m bench --only speech     # with the other benchmarks' table and JSON
+    python -m bench.speech            # its own table, then one JSON object with every detail
     python -m bench.speech --json     # JSON only
 
-``run()`` returns the figures as a dict. What is measured:
+``run(quick)`` returns flat figures and "ok" for ``python -m bench``;
+``run_detailed(quick)`` returns everything. What is measured:
 
 * ``eos_to_intent``: from the moment the utterance is complete (the VAD has
   found its end) to the intent being decided: recognizer + intent parser, on
@@ -237,21 +239,57 @@ def bench_rss() -> dict:
     return out
 
 
-def run() -> dict:
+def run(quick: bool = False) -> dict:
+    """Flat figures for `python -m bench` (its table prints every key), with "ok"
+    true when every target is met."""
+    d = run_detailed(quick)
+    out: dict = {}
+    v = d.get("eos_to_intent_vietasr", {})
+    if "streaming" in v:
+        out["eos_intent_vietasr_stream_median_ms"] = v["streaming"]["median_ms"]
+        out["eos_intent_vietasr_stream_p95_ms"] = v["streaming"]["p95_ms"]
+        out["eos_intent_vietasr_batch_median_ms"] = v["batch"]["median_ms"]
+        out["eos_intent_vietasr_batch_p95_ms"] = v["batch"]["p95_ms"]
+    k = d.get("eos_to_intent_vosk_ko")
+    if k:
+        out["eos_intent_vosk_ko_median_ms"] = k["grammar"]["median_ms"]
+        out["eos_intent_vosk_ko_p95_ms"] = k["grammar"]["p95_ms"]
+        out["vosk_ko_words_right"] = k["recognised"]
+    out["vad_end_silence_ms"] = d["vad_end_silence_ms"]
+    out["intent_parse_p95_ms"] = d["intent_parse"]["p95_ms"]
+    out["intent_accuracy"] = d["intent_eval"]["accuracy"]
+    out["tts_hit_p95_ms"] = d["tts"]["hit"]["p95_ms"]
+    out["tts_miss_pyttsx3_median_ms"] = d["tts"]["miss_pyttsx3"]["median_ms"]
+    out["tts_miss_espeak_median_ms"] = d["tts"]["miss_espeak"]["median_ms"]
+    for eng, m in d["rss_mb"].items():
+        if "rss_mb" in m:
+            out[f"rss_{eng}_mb"] = m["rss_mb"]
+    checks = [
+        out.get("eos_intent_vietasr_batch_p95_ms", 0) <= TARGETS["eos_to_intent_ms"],
+        out.get("eos_intent_vosk_ko_p95_ms", 0) <= TARGETS["eos_to_intent_ms"],
+        out["tts_hit_p95_ms"] <= TARGETS["tts_cache_hit_ms"],
+        out.get("rss_vietasr_mb", 0) <= TARGETS["rss_default_engine_mb"],
+        out["intent_accuracy"] >= TARGETS["intent_accuracy"],
+    ]
+    out["ok"] = all(checks) and "eos_intent_vietasr_batch_p95_ms" in out
+    return out
+
+
+def run_detailed(quick: bool = False) -> dict:
     from kiosk.speech.mic import Endpointer
 
     res: dict = {"targets": TARGETS, "vad_end_silence_ms": Endpointer().end_silence_ms}
     with tempfile.TemporaryDirectory(prefix="bench-speech-") as d:
         tmp = Path(d)
-        res["intent_parse"] = bench_intent()
+        res["intent_parse"] = bench_intent(100 if quick else 300)
         res["intent_eval"] = intent_eval()
         res["tts"] = bench_tts(tmp)
         if shutil.which("espeak-ng"):
             try:
-                res["eos_to_intent_vietasr"] = bench_vietasr(tmp)
+                res["eos_to_intent_vietasr"] = bench_vietasr(tmp, reps=1 if quick else 2)
             except Exception as e:
                 res["eos_to_intent_vietasr"] = {"error": str(e)}
-            vk = bench_vosk_ko(tmp)
+            vk = bench_vosk_ko(tmp, reps=1 if quick else 3)
             if vk:
                 res["eos_to_intent_vosk_ko"] = vk
     res["rss_mb"] = bench_rss()
@@ -291,7 +329,7 @@ def _table(r: dict) -> str:
 
 
 if __name__ == "__main__":
-    result = run()
+    result = run_detailed("--quick" in sys.argv)
     if "--json" not in sys.argv:
         print(_table(result))
     print(json.dumps(result, ensure_ascii=False))
