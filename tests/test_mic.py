@@ -4,8 +4,9 @@ import builtins
 import sys
 import threading
 
-import numpy as np
 import pytest
+
+np = pytest.importorskip("numpy", reason="numpy is not installed (a dependency of the speech layer)")
 
 from kiosk.speech import mic
 from kiosk.speech.asr import read_wav
