@@ -117,3 +117,15 @@ def _assert_not_blank(png):
     img = Image.open(png).convert("L")
     lo, hi = img.getextrema()
     assert hi - lo > 100, f"{png} looks blank"
+
+
+def test_readme_example_script_replays(kiosk, tmp_path):
+    """The example in the README is what a newcomer copies: it must work as written."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```jsonl\n", 1)[1].split("```", 1)[0]
+    script = tmp_path / "readme.jsonl"
+    script.write_text(block, encoding="utf-8")
+    r = kiosk("replay", script, data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(kiosk("report", "--json", data=tmp_path / "data").stdout)
+    assert report["escalations"]["total"] == 1 and report["lessons_started"] == 1
