@@ -129,3 +129,16 @@ def test_readme_example_script_replays(kiosk, tmp_path):
     assert r.returncode == 0, r.stderr
     report = json.loads(kiosk("report", "--json", data=tmp_path / "data").stdout)
     assert report["escalations"]["total"] == 1 and report["lessons_started"] == 1
+
+
+def test_broken_lesson_is_skipped_and_logged(kiosk, tmp_path):
+    import shutil
+    lessons = tmp_path / "lessons"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "lessons", lessons)
+    (lessons / "hong.yaml").write_bytes(b"id: hong\ntitle: [unclosed\n\xff\xfe")
+    script = write_script(tmp_path / "s.jsonl", [
+        {"tap": "Bắt đầu"}, {"tap": "Internet"}, {"tap": "Kết nối Wi-Fi"}, {"tap": "Bắt đầu"},
+        {"expect": "Bước 1/3"}])
+    r = kiosk("replay", script, "--lessons", lessons, data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    assert "lesson skipped" in r.stderr and "hong.yaml" in r.stderr
