@@ -209,6 +209,12 @@ def _print_report(r: dict) -> None:
     for l in r["lessons"]:
         drop = ", ".join(f"step {k}: {v}" for k, v in l["dropoff"].items()) or "-"
         click.echo(f"  {l['lesson']:32} started {l['started']:4} finished {l['finished']:4}  stopped at {drop}")
+    if "practice" in r:
+        pr, dr, qz = r["practice"], r["drills"], r["quiz"]
+        click.echo(f"Practice copies started: {pr['started']}   finished: {pr['finished']}   "
+                   f"right first time: {pr['first_try']}")
+        click.echo(f"Scam drill answers right: {dr['right']}   wrong: {dr['wrong']}")
+        click.echo(f"Quiz answers right: {qz['right']}   wrong: {qz['wrong']}")
 
 
 def main():

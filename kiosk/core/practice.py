@@ -363,37 +363,44 @@ def _check_screens(c: _PracticeChecker, doc) -> dict[str, Screen]:
         for j, it in enumerate(_items(c, s, "items")):
             item = _check_item(c, it, f"{where}, item {j + 1}")
             if item is not None:
-                items.append((item, s["items"].line_of(j)))
-        _check_screen_consistency(c, where, [i for i, _ in items], [l for _, l in items])
+                items.append((item, it))
+        _check_screen_consistency(c, where, [i for i, _ in items], [r for _, r in items])
         screens[name] = Screen(name=name, title=title, style=style, items=tuple(i for i, _ in items))
     return screens
 
 
-def _check_screen_consistency(c, where, items: list[Item], lines: list[int]) -> None:
+def _check_screen_consistency(c, where, items: list[Item], raws: list) -> None:
+    """Ids and labels unique on a screen, no kiosk words, keypads bound to a field."""
     seen: dict[str, int] = {}
     labels: dict[str, str] = {}
     fields = {i.id: i for i in items if i.kind == "field" and i.id}
-    for item, line in zip(items, lines):
-        ids = item.tap_ids() + ((item.id,) if item.kind == "field" and item.id else ())
-        for tid in ids:
-            if tid in seen:
-                c.add(line, f"{where}: id '{tid}' is used twice (also on line {seen[tid]})")
-            seen.setdefault(tid, line)
-        names = ([r.label for r in item.rows] if item.kind == "list"
-                 else [item.label] if item.kind in TAPPABLE and item.label else [])
-        for label in names:
+    for item, raw in zip(items, raws):
+        if item.kind == "list":
+            rows = raw.get("rows") if isinstance(raw.get("rows"), list) else []
+            named = [(r.id, r.label, rows[k] if k < len(rows) else raw) for k, r in enumerate(item.rows)]
+        elif item.kind in TAPPABLE or item.kind == "field":
+            named = [(item.id, item.label if item.kind != "field" else None, raw)]
+        else:
+            named = []
+        for tid, label, where_raw in named:
+            if tid:
+                line = where_raw.line_of("id")
+                if tid in seen:
+                    c.add(line, f"{where}: id '{tid}' is used twice (also on line {seen[tid]})")
+                seen.setdefault(tid, line)
             if not label:
                 continue
-            key = label.casefold()
+            line, key = where_raw.line_of("label"), label.casefold()
             if key in labels:
                 c.add(line, f"{where}: two elements are labelled '{label}'; the visitor could not tell them apart")
             labels[key] = label
             if any(key == r.casefold() for r in RESERVED_LABELS) or label in KEYPAD_KEYS + (KEY_DELETE,):
                 c.add(line, f"{where}: label '{label}' is a kiosk button; choose another word")
         if item.kind == "keypad" and item.field and item.field not in fields:
-            c.add(line, f"{where}: the keypad types into field '{item.field}', but no field has that id on this screen")
-    if sum(1 for i in items if i.kind == "keypad") > 1:
-        c.add(lines[0] if lines else 1, f"{where}: at most one keypad per screen")
+            c.add(raw.line_of("field"), f"{where}: the keypad types into field '{item.field}', but no field has that id on this screen")
+    keypads = [r for i, r in zip(items, raws) if i.kind == "keypad"]
+    if len(keypads) > 1:
+        c.add(keypads[1].line, f"{where}: at most one keypad per screen")
 
 
 def _check_practice_steps(c: _PracticeChecker, doc, screens: dict[str, Screen]) -> tuple[PracticeStep, ...]:
