@@ -138,7 +138,13 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
     hc = palette == HIGH_CONTRAST
     panel = BoxLayout(orientation="vertical", spacing=sizes.gap * 0.75)
     head = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
-    title = Text(view.title, sizes.title * (0.75 if view.phone is not None else 1), palette.text, bold=True)
+    if view.phone is not None:  # one line: the screen below needs the room
+        title = Label(text=view.title, font_size=sizes.title * 0.75, color=palette.text, bold=True,
+                      halign="left", valign="middle", shorten=True, shorten_from="right",
+                      size_hint_y=None, height=sizes.title * 0.75 * 1.4)
+        title.bind(size=lambda *_: setattr(title, "text_size", title.size))
+    else:
+        title = Text(view.title, sizes.title, palette.text, bold=True)
     head.add_widget(title)
     if view.progress:
         prog = Label(text=view.progress, font_size=sizes.progress, bold=True, color=palette.text,
@@ -167,7 +173,7 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
         _box(fb, bg, radius=10, border=border, border_width=3)
         panel.add_widget(fb)
     for para in (view.body if view.layout != "panel" else ()):
-        panel.add_widget(Text(para, sizes.body * 1.1, palette.text))
+        panel.add_widget(Text(para, sizes.body * (1.05 if view.phone is not None else 1.1), palette.text))
     if view.choices:
         if view.layout == "grid":
             panel.add_widget(_grid(app, view, palette, sizes, landscape))
@@ -219,7 +225,8 @@ class PhoneCopy(FloatLayout):
     def __init__(self, app, phone, palette: Palette, sizes: Sizes, hc: bool, **kw):
         super().__init__(**kw)
         self.app, self.phone, self.hc = app, phone, hc
-        self.f = min(sizes.body * 0.8, 36)               # phone text size (capped in large text)
+        self.base_f = min(sizes.body * 0.8, 36)          # phone text size (capped in large text)
+        self.f = self.base_f
         self.ink = WHITE if hc else INK
         self.muted = palette.muted if hc else GREY_INK
         self.screen_bg = BLACK if hc else SCREEN_BG
@@ -239,11 +246,28 @@ class PhoneCopy(FloatLayout):
 
     def _sync(self, *_):
         x, y, w, h = *self.pos, *self.size
+        f = self._fit_text(h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
+        if abs(f - self.f) > 0.5:  # a short phone (e.g. captions on): smaller text, keys stay big
+            self.f = f
+            self.stack.clear_widgets()
+            self._build()
         self._frame.pos, self._frame.size = (x, y), (w, h)
         inner = (x + self.BEZEL_SIDE, y + self.BEZEL_BOTTOM,
                  w - 2 * self.BEZEL_SIDE, h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
         self._glass.pos, self._glass.size = inner[:2], inner[2:]
         self.stack.pos, self.stack.size = inner[:2], inner[2:]
+
+    KEY_MIN = 68  # px: the smallest keypad row we accept before shrinking the text instead
+
+    def _fit_text(self, inner_h: float) -> float:
+        """Text size that leaves the keypad rows at least KEY_MIN high (screens with a keypad)."""
+        items = self.phone.items
+        if inner_h <= 0 or not any(i.kind == "keypad" for i in items):
+            return self.base_f
+        per_f = {"sms": 5.4, "field": 3.1, "text": 2.6, "search": 2.8, "payment": 10.0}
+        est_f = 5.3 + sum(per_f.get(i.kind, 3.1) for i in items if i.kind not in ("keypad", "button"))
+        fixed = 4 * self.KEY_MIN + 3 * 10 + 32 + 14 * len(items) + 24
+        return max(18.0, min(self.base_f, (inner_h - fixed) / est_f))
 
     # --- building ---------------------------------------------------------------------------
 
