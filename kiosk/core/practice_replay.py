@@ -128,3 +128,32 @@ def quiz_journey(catalog: Catalog, lesson_id: str, shots: dict | None = None) ->
     if "finish" in shots:
         lines.append({"screenshot": shots["finish"]})
     return lines
+
+
+def demo_steps(catalog: Catalog) -> list[tuple[str, str]]:
+    """For `kiosk run --demo`: a practice copy, a drill and a quiz, once each (starts at welcome)."""
+    book = book_of(catalog)
+    steps: list[tuple[str, str]] = []
+    if book.practices:
+        p = book.practices[0]
+        lesson = catalog.get(p.lessons[0])
+        first = p.steps[0]
+        steps += [("tap", "Bắt đầu"), ("tap", TOPICS[lesson.topic]), ("tap", lesson.title),
+                  ("tap", "Thử làm"), ("expect", "Bản tập")]
+        if first.expect.tap:
+            steps.append(("tap", p.screens[first.screen].label_of(first.expect.tap)))
+        steps += [("tap", "Gọi nhân viên"), ("expect", "Số thứ tự"), ("tap", "Về trang đầu")]
+    if book.drills:
+        d = book.drills[0]
+        right = next(c for c in d.choices if c.right)
+        steps += [("tap", "Bắt đầu"), ("tap", TOPICS["safety"]), ("tap", "Nhận biết lừa đảo"),
+                  ("tap", d.title), ("tap", right.text), ("expect", "Đúng rồi"), ("tap", "Quay lại"),
+                  ("tap", "Quay lại")]
+        quizzed = next((l for l in catalog.by_topic("safety") if l.quiz), None)
+        if quizzed:
+            steps += [("tap", quizzed.title), ("tap", "Bắt đầu")]
+            steps += [("tap", "Tiếp")] * (len(quizzed.steps) - 1) + [("tap", "Xong")]
+            q = quizzed.quiz[0]
+            steps += [("tap", q.choices[q.answer - 1]), ("expect", "Đúng rồi")]
+        steps += [("tap", "Gọi nhân viên"), ("expect", "Số thứ tự"), ("tap", "Về trang đầu")]
+    return steps
