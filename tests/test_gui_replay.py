@@ -109,7 +109,8 @@ def test_headless_demo_run_shoots_every_screen(kiosk, tmp_path):
               env={"PYTHONPATH": str(blocker)})
     assert r.returncode == 0, r.stderr
     kinds = {p.stem.split("-")[1] for p in shots.glob("*.png")}
-    assert kinds >= {"welcome", "home", "topic", "intro", "step", "finish", "ticket"}
+    assert kinds >= {"welcome", "home", "topic", "intro", "step", "finish", "ticket",
+                     "practice", "drills", "drill", "quiz"}
 
 
 def _assert_not_blank(png):

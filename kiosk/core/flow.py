@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.core.lessons import Catalog
 
-SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket")
+SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket",
+           "practice", "practice_done", "drills", "drill", "quiz")  # the last five: practice_flow
 RATES = ("slow", "normal", "fast")
 MODE_NAMES = ("large_text", "high_contrast", "audio", "simple", "captions")
 
@@ -55,6 +56,7 @@ class State:
     warning: bool = False         # "Bạn còn ở đó không?" is showing
     warned_at: float = 0.0
     extensions: int = 0
+    activity: object = None       # practice copy / scam drill / quiz in progress (practice_flow)
 
 
 # --- events -------------------------------------------------------------------------------
@@ -143,6 +145,8 @@ class Flow:
             from kiosk.core.views import spoken_line
             spoken = lambda s: spoken_line(s, self.catalog)  # noqa: E731
         self.spoken = spoken
+        from kiosk.core.practice_flow import ActivityFlow  # practice copies, drills, quiz
+        self.activities = ActivityFlow(self)
 
     # public entry point
     def next(self, state: State, event) -> tuple[State, list]:
@@ -168,7 +172,7 @@ class Flow:
 
     def _act(self, state: State, event) -> tuple[State, list]:
         action, arg = _action_of(event)
-        handler = getattr(self, f"_on_{action}", None)
+        handler = self.activities.handler(state, action) or getattr(self, f"_on_{action}", None)
         if handler is None:
             return state, [Log("ignored", {"action": action})]
         new, effects = handler(state, arg)
@@ -241,7 +245,7 @@ class Flow:
         lesson = self._lesson(state)
         if state.step + 1 < len(lesson.steps):
             return self._go(state, step=state.step + 1)
-        new, effects = self._go(state, screen="finish")
+        new, effects = self.activities.after_steps(state) or self._go(state, screen="finish")
         return new, [Log("lesson_finish", {"lesson": lesson.id})] + effects
 
     _on_done = _on_next
@@ -317,6 +321,7 @@ class Flow:
             "steps": len(self._lesson(state).steps) if self._lesson(state) else None,
             "modes": state.modes.on(), "rate": state.modes.rate, "errors": list(state.errors),
         }
+        context.update(self.activities.ticket_context(state))
         new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen)
         return new, start + [Log("screen", {"screen": "ticket"}), CreateTicket(context)]
 

@@ -75,6 +75,63 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
         "topics": sorted(topics.values(), key=lambda t: t["topic"]),
         "escalations": {"total": sum(by_status.values()), "by_status": by_status},
         "events": events,
+        **activity_report(store, since_ts, catalog),
+    }
+
+
+def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None = None) -> dict:
+    """Practice copies, scam drills and quiz answers, counted from their log events.
+
+    Keys: "practice" (started, finished, first_try, by_practice), "drills" (answers, right,
+    wrong, by_drill) and "quiz" (answers, right, wrong, by_lesson). No identity involved: the
+    events carry only the practice/drill/lesson id and right/wrong.
+    """
+    from kiosk.core.practice import book_of
+    book = book_of(catalog) if catalog else None
+    cond, args = ("AND s.started_at >= ?", [since_ts]) if since_ts else ("", [])
+
+    def rows(kinds: tuple[str, ...], *fields: str):
+        cols = ", ".join(f"json_extract(e.data, '$.{f}')" for f in fields)
+        marks = ", ".join("?" for _ in kinds)
+        return store.conn.execute(
+            f"SELECT e.kind, {cols}, COUNT(*) FROM events e JOIN sessions s ON s.id = e.session_id "
+            f"WHERE e.kind IN ({marks}) {cond} GROUP BY 1, {', '.join(str(i + 2) for i in range(len(fields)))}",
+            list(kinds) + args).fetchall()
+
+    practices: dict[str, dict] = {}
+    for kind, pid, first_try, n in rows(("practice_start", "practice_finish"), "practice", "first_try"):
+        meta = book.practice(pid) if book else None
+        row = practices.setdefault(pid, {"practice": pid, "title": meta.title if meta else None,
+                                         "started": 0, "finished": 0, "first_try": 0})
+        if kind == "practice_start":
+            row["started"] += n
+        else:
+            row["finished"] += n
+            row["first_try"] += n if first_try else 0
+    drills: dict[str, dict] = {}
+    for _, did, right, first, n in rows(("drill_answer",), "drill", "right", "first"):
+        meta = book.drill(did) if book else None
+        row = drills.setdefault(did, {"drill": did, "title": meta.title if meta else None,
+                                      "right": 0, "wrong": 0, "first_right": 0})
+        row["right" if right else "wrong"] += n
+        row["first_right"] += n if (right and first) else 0
+    quiz: dict[str, dict] = {}
+    for _, lesson, right, n in rows(("quiz_answer",), "lesson", "right"):
+        row = quiz.setdefault(lesson, {"lesson": lesson, "right": 0, "wrong": 0})
+        row["right" if right else "wrong"] += n
+
+    def total(items, key):
+        return sum(r[key] for r in items)
+    p_list = sorted(practices.values(), key=lambda r: r["practice"])
+    d_list = sorted(drills.values(), key=lambda r: r["drill"])
+    q_list = sorted(quiz.values(), key=lambda r: r["lesson"])
+    return {
+        "practice": {"started": total(p_list, "started"), "finished": total(p_list, "finished"),
+                     "first_try": total(p_list, "first_try"), "by_practice": p_list},
+        "drills": {"answers": total(d_list, "right") + total(d_list, "wrong"),
+                   "right": total(d_list, "right"), "wrong": total(d_list, "wrong"), "by_drill": d_list},
+        "quiz": {"answers": total(q_list, "right") + total(q_list, "wrong"),
+                 "right": total(q_list, "right"), "wrong": total(q_list, "wrong"), "by_lesson": q_list},
     }
 
 
@@ -100,4 +157,26 @@ def report_csv(report: dict) -> str:
     w.writerow(["escalations", "", "", "", report["escalations"]["total"]])
     for status, n in sorted(report["escalations"]["by_status"].items()):
         w.writerow([f"escalations_{status}", "", "", "", n])
+    _activity_csv(w, report)
     return out.getvalue()
+
+
+def _activity_csv(w, report: dict) -> None:
+    """Practice, drill and quiz rows (the `lesson` column holds the practice/drill id)."""
+    if "practice" not in report:
+        return
+    for key in ("started", "finished", "first_try"):
+        w.writerow([f"practice_{key}", "", "", "", report["practice"][key]])
+    for r in report["practice"]["by_practice"]:
+        for key in ("started", "finished", "first_try"):
+            w.writerow([f"practice_{key}", "", r["practice"], "", r[key]])
+    for key in ("right", "wrong"):
+        w.writerow([f"drill_answers_{key}", "safety", "", "", report["drills"][key]])
+    for r in report["drills"]["by_drill"]:
+        for key in ("right", "wrong", "first_right"):
+            w.writerow([f"drill_{key}", "safety", r["drill"], "", r[key]])
+    for key in ("right", "wrong"):
+        w.writerow([f"quiz_answers_{key}", "", "", "", report["quiz"][key]])
+    for r in report["quiz"]["by_lesson"]:
+        for key in ("right", "wrong"):
+            w.writerow([f"quiz_{key}", "", r["lesson"], "", r[key]])

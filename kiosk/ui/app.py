@@ -185,8 +185,12 @@ class KioskApp(App):
                           palette.notice_text, padding=(16, 8))
             _paint(notice, palette.notice)
             root.add_widget(notice)
-        root.add_widget(self._header(view, palette, sizes))
-        root.add_widget(self._body(view, palette, sizes, landscape))
+        from kiosk.ui import practice_screens  # practice copies, scam drills, quiz
+        if practice_screens.handles(view):
+            root.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
+        else:
+            root.add_widget(self._header(view, palette, sizes))
+            root.add_widget(self._body(view, palette, sizes, landscape))
         if state.modes.captions or state.modes.audio:
             cap = Text(f"Lời đọc: {self.caption}" if self.caption else "Lời đọc sẽ hiện ở đây.",
                        sizes.body * 0.8, palette.muted, italic=True)
@@ -289,13 +293,15 @@ class KioskApp(App):
 
     def _after_render(self, view: View) -> None:
         state = self.runtime.state
+        from kiosk.ui.practice_screens import shot_key, shot_suffix
         key = (state.screen, state.lesson, state.step, state.ticket, state.warning,
-               state.modes.large_text, state.modes.high_contrast)
+               state.modes.large_text, state.modes.high_contrast, shot_key(state))
         if self.screenshots and key != self._last_key:
             self.shot_count += 1
             name = f"{self.shot_count:03d}-{state.screen}"
             if state.screen == "step":
                 name += f"-{state.lesson}-{state.step + 1}"
+            name += shot_suffix(state)
             if state.warning:
                 name += "-warning"
             self.screenshot_after_draw(self.screenshots / f"{name}.png")
