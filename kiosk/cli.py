@@ -194,6 +194,10 @@ def _print_report(r: dict) -> None:
         click.echo(f"  {l['lesson']:32} started {l['started']:4} finished {l['finished']:4}  stopped at {drop}")
 
 
+from kiosk.cli_staff import register as _register_staff  # noqa: E402  (staff console, data care)
+_register_staff(cli)
+
+
 def main():
     try:
         cli(standalone_mode=True)
