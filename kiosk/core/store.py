@@ -7,7 +7,6 @@ or audio.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 import sqlite3
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from kiosk.core.timeutil import utcnow
 
 SCHEMA_NAME = "hcc-kiosk"
 migrations = Migrations(SCHEMA_NAME)
@@ -80,10 +81,6 @@ def m002_staff_queue(db: sqlite_utils.Database):
     db["settings"].insert_all([{"key": "retention_days", "value": "365"},
                                {"key": "session_minutes", "value": "30"}])
     db["counters"].insert_all([{"id": n, "name": f"Quầy {n}", "active": 1} for n in (1, 2, 3)])
-
-
-def utcnow() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Store:
@@ -168,6 +165,21 @@ class Store:
             return cur.lastrowid
 
         return self._write(write)
+
+    def log_many(self, records: list[dict]) -> None:
+        """Write the events of one visitor action in one commit (each record: log()'s arguments)."""
+        def write(c: sqlite3.Connection) -> None:
+            for r in records:
+                ts = r.get("at") or utcnow()
+                c.execute(
+                    "INSERT INTO events (session_id, ts, kind, screen, lesson, step, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (r["session_id"], ts, r["kind"], r.get("screen"), r.get("lesson"), r.get("step"),
+                     json.dumps(r.get("data") or {}, ensure_ascii=False)))
+                if r["session_id"] and r.get("lesson"):
+                    self._progress(c, r["session_id"], r["kind"], r["lesson"], r.get("topic"),
+                                   r.get("step"), r.get("steps"), ts)
+        self._write(write)
 
     @staticmethod
     def _progress(c, session_id, kind, lesson, topic, step, steps, ts):

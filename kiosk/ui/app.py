@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import time
 import unicodedata
 from pathlib import Path
 
@@ -137,12 +139,18 @@ class KioskApp(App):
         self._last_key = None
         self._drawn_frames = 0
         self.after_render: list = []  # callbacks (e.g. the replay driver) after each render
+        self.first_frame: list = []   # callbacks once the first frame is on screen
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def build(self):
         register_fonts()
         self.root_box = BoxLayout(orientation="vertical")
+        with self.root_box.canvas.before:
+            self._bg_color = Color(1, 1, 1, 1)
+            self._bg_rect = Rectangle(pos=self.root_box.pos, size=self.root_box.size)
+        self.root_box.bind(pos=lambda w, v: setattr(self._bg_rect, "pos", v),
+                           size=lambda w, v: setattr(self._bg_rect, "size", v))
         self.runtime.on_change.append(lambda state, view: self.render())
         self.runtime.on_say.append(self._show_caption)
         Clock.schedule_interval(lambda dt: self.runtime.tick(), 0.5)
@@ -152,6 +160,12 @@ class KioskApp(App):
 
     def _flipped(self, *_):
         self._drawn_frames += 1
+        if self._drawn_frames == 1:
+            if os.environ.get("KIOSK_BENCH_FIRST_FRAME"):
+                print(f"first-frame {time.time():.6f}", flush=True)
+                self.stop()
+            for cb in self.first_frame:
+                Clock.schedule_once(lambda *_, cb=cb: cb(), 0)
 
     # --- drawing -------------------------------------------------------------------------
 
@@ -162,8 +176,7 @@ class KioskApp(App):
         Window.clearcolor = palette.background
         root = self.root_box
         root.clear_widgets()
-        root.canvas.before.clear()
-        _paint(root, palette.background)
+        self._bg_color.rgba = palette.background
         root.padding, root.spacing = sizes.pad, sizes.gap
         landscape = Window.width >= Window.height
 
@@ -203,9 +216,12 @@ class KioskApp(App):
         text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
         text_box.bind(minimum_height=text_box.setter("height"))
         for para in view.body:
-            text_box.add_widget(Text(para, sizes.body, palette.text))
+            # Beside a big queue number the words ("Vui lòng chờ") are large too.
+            text_box.add_widget(Text(para, sizes.title if view.big else sizes.body, palette.text,
+                                     bold=bool(view.big), halign="center" if view.big else "left"))
         if view.qr_text or view.image:
-            row = BoxLayout(orientation="horizontal" if landscape else "vertical", spacing=sizes.gap)
+            row = BoxLayout(orientation="horizontal" if landscape else "vertical", spacing=sizes.gap,
+                            size_hint_y=None, height=Window.height * (0.42 if landscape else 0.5))
             row.add_widget(text_box)
             picture = self._picture(view)
             if picture is not None:

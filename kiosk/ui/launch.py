@@ -52,19 +52,24 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
 
     from kiosk.core.runtime import Runtime
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.replay import ReplayDriver
 
-    catalog = load_lessons(lessons)
-    if not catalog.lessons:
-        log.error("no usable lesson in %s; the kiosk shows only the welcome screen", lessons)
-    runtime = Runtime(catalog, open_store(data), source=source)
+    # The welcome screen needs neither lessons nor the log: load them once it is drawn.
+    runtime = Runtime(Catalog(), None, source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
-    if demo and catalog.lessons and not script:
-        script = tour(catalog)
-    if script:
-        driver = ReplayDriver(app, script, screenshots or Path("screenshots"),
-                              voice=_voice(runtime))
-        _on_start(app, driver.start)
+
+    def load_rest():
+        catalog = load_lessons(lessons)
+        if not catalog.lessons:
+            log.error("no usable lesson in %s; the kiosk shows only the welcome screen", lessons)
+        runtime.attach(catalog, open_store(data))
+        actions = script or (tour(catalog) if demo and catalog.lessons else None)
+        if actions:
+            from kiosk.ui.replay import ReplayDriver
+            ReplayDriver(app, actions, screenshots or Path("screenshots"),
+                         voice=_voice(runtime)).start()
+
+    app.first_frame.append(load_rest)
+    app.first_frame.append(_quiet_gc)
     if exit_after:
         Clock.schedule_once(lambda *_: app.stop(), exit_after)
     app.run()
@@ -73,8 +78,12 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     return app.exit_code
 
 
-def _on_start(app, fn) -> None:
-    app.bind(on_start=lambda *_: fn())
+def _quiet_gc():
+    """Move start-up objects out of the collector's way: fewer long pauses between taps."""
+    import gc
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 1000)
 
 
 def _voice(runtime):

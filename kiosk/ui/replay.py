@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.tests.common import UnitTestTouch
 
 from kiosk.core.script import Action
 from kiosk.ui.app import KioskApp, norm, visible_controls, visible_texts
+from kiosk.ui.touch import tap_widget
 
 log = logging.getLogger("kiosk.replay")
 
@@ -49,12 +49,12 @@ class ReplayDriver:
         try:
             delay = getattr(self, f"_do_{action.kind}")(action.value)
         except ReplayFailure as e:
-            print(f"replay: line {action.line}: {e}", file=sys.stderr)
+            print(f"replay: line {action.line}: {e}", file=sys.__stderr__)
             self._finish(1)
             return
         except Exception as e:  # a bug, not a script problem: still say which line
             log.exception("replay crashed")
-            print(f"replay: line {action.line}: internal error: {e}", file=sys.stderr)
+            print(f"replay: line {action.line}: internal error: {e}", file=sys.__stderr__)
             self._finish(1)
             return
         if delay:
@@ -83,10 +83,7 @@ class ReplayDriver:
             labels = ", ".join(repr(c.tap_label) for c in found)
             raise ReplayFailure(f"several buttons match '{text}': {labels}")
         widget = found[0]
-        x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
+        tap_widget(widget)
         return 0
 
     def _do_expect(self, text: str):

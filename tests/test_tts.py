@@ -1,0 +1,228 @@
+"""TTS: real pyttsx3 / espeak-ng renders, verified WAVs, cache, redaction, CLI."""
+
+import shutil
+import subprocess
+import sys
+import time
+import types
+import wave
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kiosk import cli_speech
+from kiosk.speech.tts import (
+    REDACTED,
+    SENSITIVE_NOTICE,
+    Speaker,
+    TTSError,
+    lesson_lines,
+    redact_for_speech,
+    spoken_line,
+    verify_wav,
+)
+
+pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+
+LINE = "Chạm vào dòng Oai Phai, rồi bật công tắc lên."
+
+
+def sox_rms(path: Path) -> float:
+    """RMS amplitude (0..1) as sox measures it."""
+    out = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True).stderr
+    for line in out.splitlines():
+        if line.startswith("RMS     amplitude"):
+            return float(line.split(":")[1])
+    raise AssertionError(out)
+
+
+def check_real_wav(path: Path, min_seconds=0.5):
+    sf = pytest.importorskip("soundfile")
+    data, rate = sf.read(str(path), dtype="int16")
+    assert rate in (16000, 22050, 24000, 44100, 48000)
+    assert len(data) / rate >= min_seconds
+    assert abs(data).max() > 1000
+    if shutil.which("sox"):
+        assert sox_rms(path) > 0.01
+
+
+@pytest.mark.parametrize("engine", ["pyttsx3", "espeak"])
+def test_render_real_wav(tmp_path, engine):
+    sp = Speaker(tmp_path, engine=engine)
+    p = sp.render(LINE)
+    assert p.parent == tmp_path and p.suffix == ".wav"
+    assert sp.last_source == ("pyttsx3" if engine == "pyttsx3" else "espeak-ng")
+    check_real_wav(p)
+    assert verify_wav(p, LINE).ok
+
+
+def test_cache_hit_is_fast_and_keyed_by_text_voice_rate(tmp_path):
+    sp = Speaker(tmp_path)
+    p1 = sp.render(LINE, "normal")
+    t0 = time.perf_counter()
+    p2 = sp.render(LINE, "normal")
+    hit_ms = (time.perf_counter() - t0) * 1000
+    assert p1 == p2 and sp.last_source == "cache"
+    assert hit_ms < 50
+    slow, fast = sp.render(LINE, "slow"), sp.render(LINE, "fast")
+    assert len({p1, slow, fast}) == 3
+    assert verify_wav(slow).seconds > verify_wav(fast).seconds * 1.2
+    other = Speaker(tmp_path, voice="vi").render(LINE)
+    assert other not in (p1, slow, fast)
+    with pytest.raises(ValueError):
+        sp.render(LINE, "turbo")
+
+
+def test_broken_cache_file_is_rendered_again(tmp_path):
+    sp = Speaker(tmp_path, engine="espeak")
+    p = sp.render("Xin chào")
+    p.write_bytes(b"RIFF0000WAVEjunk")
+    assert sp.render("Xin chào") == p and sp.last_source == "espeak-ng"
+    assert verify_wav(p).ok
+
+
+def test_falls_back_to_espeak_cli_when_pyttsx3_fails(tmp_path):
+    sp = Speaker(tmp_path, python=str(tmp_path / "no-such-python"))
+    p = sp.render("Bác chờ một chút nhé.")
+    assert sp.last_source == "espeak-ng"
+    assert any("pyttsx3" in e for e in sp.last_errors)
+    check_real_wav(p, 0.3)
+
+
+def test_tts_error_when_nothing_works(tmp_path, monkeypatch):
+    with pytest.raises(TTSError, match="voice"):
+        Speaker(tmp_path, voice="nosuchvoice").render("xin chào")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    sp = Speaker(tmp_path, python=str(tmp_path / "no-such-python"))
+    with pytest.raises(TTSError, match="espeak-ng is not installed"):
+        sp.render("xin chào")
+    assert not list(tmp_path.glob("*.wav"))  # nothing half-written left behind
+    with pytest.raises(TTSError, match="empty"):
+        sp.render("  ... ")
+
+
+def test_verify_rejects_bad_files(tmp_path):
+    silent = tmp_path / "silent.wav"
+    with wave.open(str(silent), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes(b"\x00\x00" * 16000)
+    assert "silence" in verify_wav(silent).reason
+    junk = tmp_path / "junk.wav"
+    junk.write_bytes(b"not a wav at all")
+    assert not verify_wav(junk).ok
+    good = Speaker(tmp_path, engine="espeak").render("Xin chào bác")
+    assert verify_wav(good, "Xin chào bác").ok
+    # one second of speech cannot be a 60-word paragraph
+    assert "implausible" in verify_wav(good, " ".join(["chữ"] * 60)).reason
+    truncated = tmp_path / "truncated.wav"
+    truncated.write_bytes(good.read_bytes()[:200])
+    assert not verify_wav(truncated).ok
+
+
+def test_redact_for_speech():
+    r = redact_for_speech
+    assert r("Mã OTP của bác là 123456") == f"Mã OTP của bác là {REDACTED}"
+    assert r("Số căn cước 079123456789.") == f"Số căn cước {REDACTED}."
+    assert r("Gọi 0912 345 678") == f"Gọi {REDACTED}"
+    assert r("OTP 12 34 56") == f"OTP {REDACTED}"
+    assert r("mật khẩu 12-34-56") == f"mật khẩu {REDACTED}"
+    for keep in ("Bước 3 trên 7", "ngày 25-11-2026", "phí 1.000.000 đồng", "mã PIN có 6 số",
+                 "từ 7 giờ 30 đến 17 giờ", "năm 2026"):
+        assert r(keep) == keep
+
+
+def test_render_never_speaks_an_id_number(tmp_path):
+    sp = Speaker(tmp_path, engine="espeak")
+    a = sp.render("Mã OTP là 482913, đừng đưa cho ai.")
+    b = sp.render(f"Mã OTP là {REDACTED}, đừng đưa cho ai.")
+    assert a == b  # the digits never reached the synthesizer
+
+
+def _fake_lessons():
+    step = lambda title, text, say=None, sensitive=False: types.SimpleNamespace(  # noqa: E731
+        title=title, text=text, say=say, sensitive=sensitive, spoken=say or text)
+    lessons = [
+        types.SimpleNamespace(id="wifi", title="Kết nối Wi-Fi", topic="internet",
+                              summary="Nối điện thoại với mạng Wi-Fi.", quiz=(), steps=(
+                                  step("Mở Cài đặt", "Chạm vào biểu tượng bánh răng."),
+                                  step("Chọn Wi-Fi", "Chạm vào dòng Wi-Fi.", say="Chạm vào dòng Oai Phai."),
+                              )),
+        types.SimpleNamespace(id="otp", title="Giữ mã OTP", topic="safety", summary="", quiz=(), steps=(
+            step("Mã", "Mã của bác là 123456", sensitive=True),
+            step("Nhớ", "Không đọc mã 654321 cho ai."),
+        )),
+    ]
+    return lessons
+
+
+def test_lesson_lines_use_say_and_hide_sensitive_steps():
+    wifi, otp = _fake_lessons()
+    assert "Chạm vào dòng Oai Phai." in lesson_lines(wifi)
+    assert "Chạm vào dòng Wi-Fi." not in lesson_lines(wifi)
+    lines = lesson_lines(otp)
+    assert SENSITIVE_NOTICE in lines
+    assert not any("123456" in line or "654321" in line for line in lines)
+    assert spoken_line(otp.steps[1]) == f"Không đọc mã {REDACTED} cho ai."
+
+
+def _group():
+    g = click.Group("kiosk")
+    cli_speech.register(g)
+    return g
+
+
+def test_cli_say_writes_verified_wav(tmp_path):
+    out = tmp_path / "out" / "xin-chao.wav"
+    res = CliRunner().invoke(_group(), ["say", "Xin chào, mời bác chạm vào màn hình.", "-o", str(out),
+                                        "--rate", "slow", "--data", str(tmp_path / "data")])
+    assert res.exit_code == 0, res.output
+    check_real_wav(out)
+    assert list((tmp_path / "data" / "tts-cache").glob("*.wav"))
+
+
+def test_cli_say_errors_are_one_line(tmp_path):
+    g = _group()
+    res = CliRunner().invoke(g, ["say", "xin chào", "-o", str(tmp_path / "a.wav"), "--voice", "nope",
+                                 "--data", str(tmp_path)])
+    assert res.exit_code == 1
+    assert res.output.strip().count("\n") == 0 and res.output.startswith("error: ")
+    assert "Traceback" not in res.output
+    res = CliRunner().invoke(g, ["say", "xin chào", "--data", str(tmp_path)])
+    assert res.exit_code == 2 and "-o" in res.output
+
+
+def test_cli_warm_renders_every_lesson_line(tmp_path, monkeypatch):
+    """`kiosk say --warm` with a stand-in for kiosk.core.lessons.load_catalog."""
+    fake = types.ModuleType("kiosk.core.lessons")
+    fake.load_catalog = lambda path: types.SimpleNamespace(lessons=_fake_lessons())
+    monkeypatch.setitem(sys.modules, "kiosk.core.lessons", fake)
+    (tmp_path / "lessons").mkdir()
+    args = ["say", "--warm", "--lessons", str(tmp_path / "lessons"), "--rates", "normal",
+            "--data", str(tmp_path / "data")]
+    res = CliRunner().invoke(_group(), args)
+    assert res.exit_code == 0, res.output
+    n = len(lesson_lines(_fake_lessons()[0])) + len(lesson_lines(_fake_lessons()[1]))
+    assert f"{n} rendered" in res.output
+    wavs = list((tmp_path / "data" / "tts-cache").glob("*.wav"))
+    assert len(wavs) == n and all(verify_wav(w).ok for w in wavs)
+    res = CliRunner().invoke(_group(), args)
+    assert f"0 rendered, {n} already cached" in res.output
+
+
+def test_every_real_lesson_line_renders(tmp_path):
+    """Every spoken line of the project's lessons renders to a verified, non-silent WAV."""
+    lessons_mod = pytest.importorskip("kiosk.core.lessons", reason="the lessons loader is not on this branch yet")
+    root = Path(cli_speech.PROJECT_ROOT) / "lessons"
+    if not any(root.glob("*.yaml")):
+        pytest.skip("no lessons/*.yaml in this tree")
+    catalog = lessons_mod.load_catalog(root)
+    sp = Speaker(tmp_path, engine="espeak")
+    count = 0
+    for lesson in catalog.lessons:
+        for line in lesson_lines(lesson):
+            p = sp.render(line)
+            assert verify_wav(p, line).ok, (lesson.id, line)
+            count += 1
+    assert count > 0
