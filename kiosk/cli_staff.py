@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -216,7 +217,8 @@ def _with_console(run: click.Command) -> None:
     if getattr(run, "_staff_console", False):
         return
     run.params += [
-        click.Option(["--no-console"], is_flag=True, help="Do not start the staff console beside the kiosk."),
+        click.Option(["--no-console"], is_flag=True,
+                     help="Do not start the staff console beside the kiosk (also: KIOSK_NO_CONSOLE=1)."),
         click.Option(["--console-host"], default="127.0.0.1", show_default=True,
                      help="Staff console address (a LAN address needs a staff account)."),
         click.Option(["--console-port"], default=8080, show_default=True, type=click.IntRange(1, 65535),
@@ -226,14 +228,16 @@ def _with_console(run: click.Command) -> None:
 
     @functools.wraps(inner)
     def callback(no_console=False, console_host="127.0.0.1", console_port=8080, **kw):
-        from kiosk.staff.server import start_beside, stop_beside
-        proc = None
-        if not no_console:
-            proc = start_beside(paths.data_dir(kw.get("data")), console_host, console_port, kw.get("lessons"))
+        beside = None
+        if not no_console and os.environ.get("KIOSK_NO_CONSOLE", "") in ("", "0"):
+            from kiosk.staff.server import Beside
+            beside = Beside(paths.data_dir(kw.get("data")), console_host, console_port,
+                            kw.get("lessons")).start()
         try:
             return inner(**kw)
         finally:
-            stop_beside(proc)
+            if beside is not None:
+                beside.stop()
 
     run.callback = callback
     run._staff_console = True

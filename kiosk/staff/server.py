@@ -121,6 +121,35 @@ def start_beside(data: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     return proc
 
 
+class Beside:
+    """The console beside a running kiosk, started a little after the kiosk so that it does not
+    compete with the kiosk's first frame for the CPU; stopped when the kiosk stops."""
+
+    def __init__(self, data: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                 lessons: Path | None = None, delay: float = 3.0):
+        self.args = (data, host, port, lessons)
+        self.proc: subprocess.Popen | None = None
+        self.stopped = False
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(delay, self._start)
+        self.timer.daemon = True
+
+    def start(self) -> "Beside":
+        self.timer.start()
+        return self
+
+    def _start(self) -> None:
+        with self.lock:
+            if not self.stopped:
+                self.proc = start_beside(*self.args)
+
+    def stop(self) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.stopped = True
+            stop_beside(self.proc)
+
+
 def stop_beside(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return
