@@ -188,8 +188,9 @@ def _ticket(state, catalog):
     options = tuple(Choice(label, "priority", group, key=str(i + 3), primary=priority == group)
                     for i, (group, label) in enumerate(PRIORITY_LABELS.items()))
     if priority:
-        note = "Đã ghi nhận ưu tiên. Chạm lại để bỏ chọn."
-        said = f" Đã ghi nhận ưu tiên: {PRIORITY_LABELS[priority].lower()}."
+        note = "Đã ghi nhận ưu tiên:"  # the chosen button is highlighted; tap it again to undo
+        said = (f" Đã ghi nhận ưu tiên: {PRIORITY_LABELS[priority].lower()}. "
+                "Nếu chọn nhầm, chạm lại nút đó.")
     else:
         note = "Ưu tiên (không bắt buộc):"
         said = (" Nếu bạn là người cao tuổi, người khuyết tật hoặc phụ nữ mang thai, "

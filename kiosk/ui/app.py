@@ -212,6 +212,8 @@ class KioskApp(App):
         body = BoxLayout(orientation="vertical", spacing=sizes.gap)
         if view.big:
             big = Label(text=view.big, font_size=sizes.big, bold=True, color=palette.text)
+            # When the screen is full (large text), the number shrinks rather than overlap.
+            big.bind(height=lambda w, h: setattr(w, "font_size", max(sizes.big * 0.5, min(sizes.big, h * 0.9))))
             body.add_widget(big)
         text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
         text_box.bind(minimum_height=text_box.setter("height"))
