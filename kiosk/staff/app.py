@@ -18,12 +18,14 @@ import re
 import secrets
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 
@@ -217,17 +219,34 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             t["about"] = labels.describe(t, catalog)
         return tickets
 
-    def live_ctx(request: Request) -> dict:
+    csrf_slot = f"csrf-{secrets.token_hex(12)}"  # stands for each viewer's own token in shared HTML
+    rendered: dict[tuple[str, int], tuple[float, str]] = {}
+    rendered_lock = threading.Lock()
+
+    def live_html(request: Request) -> tuple[str, str]:
+        """The live part of the queue page for this staff member: (version, html).
+
+        Fifty screens polling the same queue share one rendering per second and counter; only
+        the CSRF token differs, and it is put in at the end."""
         sess = request.state.staff
         q = queue()
-        called = decorate(q.called())
-        return {
-            "mine": [t for t in called if t["counter"] == sess["counter"]],
-            "others": [t for t in called if t["counter"] != sess["counter"]],
-            "waiting": decorate(q.waiting(limit=WAITING_SHOWN)),
-            "counts": q.counts(), "counter": sess["counter"], "csrf": sess["csrf"],
-            "counters": q.counters(), "version": f"{q.version()}.{sess['counter']}",
-        }
+        version = f"{q.version()}.{sess['counter']}"
+        key, now = (version, sess["counter"]), time.monotonic()
+        with rendered_lock:
+            hit = rendered.get(key)
+        if hit is None or now - hit[0] > 1.0:
+            called = decorate(q.called())
+            html = templates.get_template("_live.html").render(
+                mine=[t for t in called if t["counter"] == sess["counter"]],
+                others=[t for t in called if t["counter"] != sess["counter"]],
+                waiting=decorate(q.waiting(limit=WAITING_SHOWN)), counts=q.counts(),
+                counter=sess["counter"], csrf=csrf_slot, counters=q.counters())
+            hit = (now, html)
+            with rendered_lock:
+                if len(rendered) > 64:
+                    rendered.clear()
+                rendered[key] = hit
+        return version, hit[1].replace(csrf_slot, sess["csrf"])
 
     # --- login -------------------------------------------------------------------------------
 
@@ -279,7 +298,8 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
 
     @app.get("/queue", response_class=HTMLResponse)
     def queue_page(request: Request):
-        return page(request, "queue.html", **live_ctx(request))
+        version, html = live_html(request)
+        return page(request, "queue.html", version=version, live=Markup(html))
 
     @app.get("/queue/live")
     def queue_live(request: Request, v: str = ""):
@@ -288,7 +308,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         version = f"{q.version()}.{sess['counter']}"
         data = {"version": version, "counts": q.counts(), "now": labels.local(utcnow(), "%H:%M:%S")}
         if v != version:
-            data["html"] = templates.get_template("_live.html").render(live_ctx(request), L=labels)
+            data["version"], data["html"] = live_html(request)
         return JSONResponse(data)
 
     def staff_name(request: Request) -> str:
