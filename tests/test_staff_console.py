@@ -268,3 +268,14 @@ def test_reports_page_csv_and_json_match_kiosk_report(app, db, staff):
     assert csv_text == report_csv(build_report(s))
     assert staff.get("/reports.csv", params={"since": "nope"}).status_code == 400
     assert "Ngày không hợp lệ" in staff.get("/reports", params={"since": "nope"}).text
+
+
+def test_a_visitor_who_left_the_kiosk_is_marked(app, db, staff):
+    s = Store(db)
+    sid = s.start_session()
+    s.create_ticket(sid, {"topic": "dvc"})
+    s.end_session(sid, "done")
+    assert "Đã rời máy" in staff.get("/queue").text
+    csrf = csrf_of(staff.get("/queue").text)
+    staff.post("/counter", data={"csrf": csrf, "counter": "3"})
+    assert any(e["kind"] == "staff_counter" and '"counter": 3' in e["data"] for e in s.events())

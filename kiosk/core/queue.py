@@ -26,7 +26,8 @@ OPEN = ("waiting", "called")
 
 TICKET_COLUMNS = ("id, number, day, session_id, created_at, status, lesson, step, context, priority, "
                   "counter, calls, called_at, first_called_at, served_at, outcome, category, staff, "
-                  "updated_at")
+                  "updated_at, (SELECT end_reason FROM sessions s WHERE s.id = tickets.session_id) AS session_end")
+_COLUMN_NAMES = [c.split(" AS ")[-1].strip() for c in TICKET_COLUMNS.split(",")]
 
 
 class QueueError(Exception):
@@ -80,7 +81,7 @@ def with_retries(fn, attempts: int = 4, delay: float = 0.25):
 
 
 def _ticket_row(row: sqlite3.Row | tuple, now: str | None = None) -> dict:
-    t = dict(zip([c.strip() for c in TICKET_COLUMNS.split(",")], row))
+    t = dict(zip(_COLUMN_NAMES, row))
     t["context"] = json.loads(t["context"] or "{}")
     t["shown_number"] = t["context"].get("local_number") or t["number"]
     end = t["first_called_at"] or (now or utcnow())

@@ -359,7 +359,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         counter = _int(request.state.form.get("counter"))
         if counter is None or counter not in {c["id"] for c in queue().counters()}:
             return back(err="bad_counter")
-        auth.set_counter(stores.get(), request.state.staff["token_hash"], counter)
+        auth.set_counter(stores.get(), request.state.staff["token_hash"], counter, staff_name(request))
         return back(msg="saved")
 
     @app.get("/tickets/{ticket_id}", response_class=HTMLResponse)

@@ -259,6 +259,8 @@ def logout(store: Store, token: str | None, staff: str | None = None) -> None:
     store._write(write)
 
 
-def set_counter(store: Store, token_h: str, counter: int) -> None:
-    store._write(lambda c: c.execute("UPDATE staff_sessions SET counter = ? WHERE token_hash = ?",
-                                     (counter, token_h)))
+def set_counter(store: Store, token_h: str, counter: int, staff: str | None = None) -> None:
+    def write(c):
+        c.execute("UPDATE staff_sessions SET counter = ? WHERE token_hash = ?", (counter, token_h))
+        _event(c, "staff_counter", {"staff": staff, "counter": counter})
+    store._write(write)

@@ -123,6 +123,8 @@ def describe(ticket: dict, catalog=None) -> dict:
         "modes": modes,
         "errors": [f"{k} ×{n}" if n > 1 else k for k, n in errors.items()],
         "group": GROUPS.get(ticket.get("priority")) if ticket.get("priority") else "",
+        # the visitor's kiosk session has ended (Về trang đầu, timeout): look around the room
+        "left": ticket.get("status") in ("waiting", "called") and bool(ticket.get("session_end")),
         "local_number": ctx.get("local_number"),
         "topic": ctx.get("topic"),
     }
