@@ -157,8 +157,8 @@ def seed_demo(db_path: Path, catalog, days: int = 21, seed: int = 7) -> int:
         day = (now - dt.timedelta(days=back)).replace(hour=1, minute=0, second=0)
         if day.weekday() == 6:
             continue
-        for _ in range(rnd.randint(4, 14)):
-            t = day + dt.timedelta(minutes=rnd.randint(0, 8 * 60))
+        for start in sorted(rnd.randint(0, 8 * 60) for _ in range(rnd.randint(4, 14))):
+            t = day + dt.timedelta(minutes=start)
             sid = s.start_session(at=ts(t))
             group = rnd.choice([None] * 6 + ["elderly", "elderly", "disabled", "pregnant"])
             if group:
@@ -210,7 +210,21 @@ def seed_demo(db_path: Path, catalog, days: int = 21, seed: int = 7) -> int:
     ]
     ids = []
     for ctx, group, minutes in live:
-        sid = s.start_session(at=ts(now - dt.timedelta(minutes=minutes + 3)))
+        began = now - dt.timedelta(minutes=minutes + 3)
+        sid = s.start_session(at=ts(began))
+        if ctx.get("lesson"):  # what the visitor did before asking for help
+            lesson = catalog.get(ctx["lesson"])
+            n = len(lesson.steps)
+            walk = [("screen", {"screen": "home"}, None), ("screen", {"screen": "topic"}, None),
+                    ("lesson_start", {"lesson": lesson.id}, None)]
+            walk += [("step", {"lesson": lesson.id, "step": k, "of": n}, k) for k in range(1, ctx["step"] + 1)]
+            walk += [("back", {"from": "step"}, None) for _ in ctx["errors"].count("back_repeated") and range(3) or []]
+            walk += [("problem", {"what": e}, None) for e in ctx["errors"] if e != "back_repeated"]
+            walk += [("mode", {"mode": m, "on": True}, None) for m in ctx["modes"]]
+            walk += [("screen", {"screen": "ticket"}, None)]
+            for i, (kind, payload, step) in enumerate(walk):
+                s.log(sid, kind, payload, screen=payload.get("screen", "step"), lesson=lesson.id, step=step,
+                      topic=lesson.topic, steps=n, at=ts(began + dt.timedelta(seconds=20 * (i + 1))))
         number = s.create_ticket(sid, dict(ctx, group=group))
         if group:
             s.conn.execute("UPDATE sessions SET visitor_group = ? WHERE id = ?", (group, sid))

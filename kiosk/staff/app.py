@@ -135,6 +135,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     env.filters["hm"] = labels.local
     env.filters["when"] = lambda ts: labels.local(ts, "%d/%m %H:%M")
     env.filters["dur"] = labels.duration
+    env.filters["kv"] = labels.key_values
     env.globals.update(L=labels, OUTCOMES=OUTCOMES, CATEGORIES=CATEGORIES, TOPICS=TOPICS,
                        POLL_MS=POLL_MS)
 

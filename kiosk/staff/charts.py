@@ -64,7 +64,8 @@ def columns(items: list[tuple[str, float]], *, title: str, width: int = 640, hei
         x = left + i * step + step * 0.15
         parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{step * 0.7:.1f}" '
                      f'height="{h:.1f}" fill="{color}"><title>{escape(str(label))}: {_num(value)}</title></rect>')
-        if i % every == 0 or i == len(items) - 1:
+        last = i == len(items) - 1 and (i % every) * 2 >= every
+        if i % every == 0 or last:
             parts.append(f'<text x="{x + step * 0.35:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
                          f'font-size="11" fill="{TEXT}">{escape(str(label))}</text>')
     parts.append("</svg>")

@@ -88,6 +88,20 @@ def duration(seconds: float | None) -> str:
     return f"{s // 3600} giờ {s % 3600 // 60} phút"
 
 
+def key_values(data: str | dict | None) -> str:
+    """An event's JSON data as 'key: value' pairs for the timeline."""
+    import json
+    if isinstance(data, str):
+        try:
+            data = json.loads(data or "{}")
+        except ValueError:
+            return data
+    if not isinstance(data, dict):
+        return str(data or "")
+    return " · ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                      for k, v in data.items() if v not in (None, "", []))
+
+
 def error_label(code: str) -> str:
     if code in ERRORS:
         return ERRORS[code]
