@@ -279,3 +279,11 @@ def test_a_visitor_who_left_the_kiosk_is_marked(app, db, staff):
     csrf = csrf_of(staff.get("/queue").text)
     staff.post("/counter", data={"csrf": csrf, "counter": "3"})
     assert any(e["kind"] == "staff_counter" and '"counter": 3' in e["data"] for e in s.events())
+
+
+def test_context_from_the_kiosk_is_escaped(app, db, staff):
+    s = Store(db)
+    s.create_ticket(None, {"lesson": "<script>alert(1)</script>", "errors": ["<img src=x onerror=alert(1)>"]})
+    html = staff.get("/queue").text + staff.get("/tickets/1").text + staff.get("/history").text
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -139,7 +139,7 @@ def backup(db_path: Path, target: Path) -> dict:
         src.execute("PRAGMA busy_timeout=10000")
         dst = sqlite3.connect(str(tmp))
         try:
-            src.backup(dst, pages=256, sleep=0.01)
+            src.backup(dst)  # one step: a WAL reader does not block the kiosk's writes
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
             counts = {t: dst.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in KIOSK_TABLES}

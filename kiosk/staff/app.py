@@ -144,13 +144,17 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
 
     async def guard(request: Request):
         """Every route: a live session (except the login page) and, for forms, its CSRF token."""
-        request.state.form = await request.form() if request.method == "POST" else {}
+        request.state.form = {}
         if (request.method, request.url.path) in PUBLIC:
+            if request.method == "POST":
+                request.state.form = await request.form()
             request.state.staff = None
             return
         sess = await run_in_threadpool(auth.session_for, stores.get(), request.cookies.get(COOKIE))
         if sess is None:
-            raise LoginRequired()
+            raise LoginRequired()  # before reading any body
+        if request.method == "POST":
+            request.state.form = await request.form()
         if request.method not in ("GET", "HEAD"):
             sent = request.state.form.get("csrf") or request.headers.get("x-csrf-token")
             if not _same(sent, sess["csrf"]):
