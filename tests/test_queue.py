@@ -269,3 +269,30 @@ def test_queue_actions_wait_for_a_lock_and_fail_clearly_on_a_full_disk(tmp_path)
         for _ in range(50):
             q.recall(called["id"], "lan")
     blocker.close()
+
+
+def test_backup_while_the_kiosk_keeps_writing(tmp_path):
+    import threading
+    path = tmp_path / "kiosk.sqlite3"
+    Store(path).close()
+    stop = threading.Event()
+    written = []
+
+    def kiosk():
+        s = Store(path)
+        while not stop.is_set():
+            written.append(s.create_ticket(s.start_session(), {"topic": "vneid"}))
+        s.close()
+
+    t = threading.Thread(target=kiosk)
+    t.start()
+    try:
+        while len(written) < 20:
+            stop.wait(0.01)
+        results = [backup(path, tmp_path / f"b{i}.sqlite3") for i in range(3)]
+    finally:
+        stop.set()
+        t.join()
+    counts = [r["counts"]["tickets"] for r in results]
+    assert counts == sorted(counts) and counts[0] >= 20 and counts[-1] <= len(written)
+    assert check_kiosk_db(tmp_path / "b2.sqlite3")["tickets"] == counts[-1]  # a whole, valid copy
