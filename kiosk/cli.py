@@ -222,6 +222,11 @@ from kiosk.cli_speech import register as _register_speech  # noqa: E402
 
 _register_speech(cli)
 
+# --- staff console, purge, backup, restore; `run --no-console` (kiosk/cli_staff.py) ----
+from kiosk.cli_staff import register as _register_staff  # noqa: E402
+
+_register_staff(cli)
+
 
 def main():
     try:

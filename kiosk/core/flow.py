@@ -38,6 +38,7 @@ class Config:
     idle_after: float = 90.0     # seconds without input before the warning
     answer_within: float = 30.0  # seconds to answer the warning before the session is wiped
     recent_errors: int = 5       # how many recent problems travel with a ticket
+    ticket_wait: float = 1800.0  # idle time allowed on the ticket screen (waiting for staff)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class State:
     warned_at: float = 0.0
     extensions: int = 0
     activity: object = None       # practice copy / scam drill / quiz in progress (practice_flow)
+    called_to: int | None = None  # counter a staff member called this visitor's ticket to
+    priority: str | None = None   # self-declared group: elderly, disabled, pregnant (optional)
 
 
 # --- events -------------------------------------------------------------------------------
@@ -86,6 +89,14 @@ class Tick:
 @dataclass(frozen=True)
 class TicketCreated:
     number: str
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class TicketCalled:
+    """A staff member called (or recalled, or transferred) this visitor's ticket to a counter."""
+    number: str
+    counter: int
     now: float = 0.0
 
 
@@ -131,6 +142,15 @@ class StopSpeech:
     pass
 
 
+@dataclass(frozen=True)
+class SetGroup:
+    """The visitor declared (or cleared) a priority group for this session and its ticket."""
+    group: str | None
+
+
+PRIORITY_GROUPS = ("elderly", "disabled", "pregnant")
+
+
 WARNING_TEXT = "Bạn còn ở đó không? Chạm Tôi vẫn đang dùng để tiếp tục."
 
 
@@ -157,6 +177,8 @@ class Flow:
             return s, [Log("ticket_shown", {"number": event.number}), Say(self.spoken(s))]
         if isinstance(event, Problem):
             return self._note_error(state, event.what), [Log("problem", {"what": event.what})]
+        if isinstance(event, TicketCalled):
+            return self._called(state, event)
         now = event.now
         state = replace(state, last_input=now)
         if state.warning:
@@ -320,10 +342,30 @@ class Flow:
             "step": state.step + 1 if state.screen in ("step", "finish") else None,
             "steps": len(self._lesson(state).steps) if self._lesson(state) else None,
             "modes": state.modes.on(), "rate": state.modes.rate, "errors": list(state.errors),
+            "group": state.priority,
         }
         context.update(self.activities.ticket_context(state))
-        new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen)
+        new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen,
+                      called_to=None)
         return new, start + [Log("screen", {"screen": "ticket"}), CreateTicket(context)]
+
+    def _on_priority(self, state: State, group):
+        """Ticket screen: the visitor says they are elderly, disabled or pregnant (tap again to undo)."""
+        if group not in PRIORITY_GROUPS or state.screen != "ticket":
+            return state, [Log("ignored", {"action": "priority", "arg": group})]
+        value = None if state.priority == group else group
+        new = replace(state, priority=value)
+        return new, [Log("priority", {"group": value}), SetGroup(value), Say(self.spoken(new), "feedback")]
+
+    def _called(self, state: State, event: TicketCalled):
+        """Show and say "Mời số A012 đến quầy 1", from wherever the visitor is in the session."""
+        if not state.active or state.ticket is None:
+            return state, [Log("ignored", {"action": "ticket_called", "number": event.number})]
+        back_to = state.ticket_from if state.screen == "ticket" else state.screen
+        new = replace(state, screen="ticket", ticket_from=back_to, called_to=event.counter,
+                      warning=False, last_input=event.now)
+        return new, [StopSpeech(), Log("ticket_called", {"number": event.number, "counter": event.counter}),
+                     Say(self.spoken(new), "call")]
 
     def _on_resume(self, state: State, _arg):
         """Leave the ticket screen and go back to where the visitor was."""
@@ -361,7 +403,8 @@ class Flow:
         cfg = self.config
         if state.warning and now - state.warned_at >= cfg.answer_within:
             return self._end(state, "timeout")
-        if not state.warning and now - state.last_input >= cfg.idle_after:
+        idle_after = cfg.ticket_wait if state.screen == "ticket" and state.ticket else cfg.idle_after
+        if not state.warning and now - state.last_input >= idle_after:
             new = replace(state, warning=True, warned_at=now)
             return new, [Log("idle_warning", {"screen": state.screen}), Say(WARNING_TEXT, "warning")]
         return state, []

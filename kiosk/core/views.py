@@ -30,6 +30,9 @@ BAR_REPEAT = ("Nghe lại", "repeat")
 BAR_LARGE = ("Chữ to", "large_text")
 BAR_STAFF = ("Gọi nhân viên", "call_staff")
 
+PRIORITY_LABELS = {"elderly": "Người cao tuổi", "disabled": "Người khuyết tật",
+                   "pregnant": "Phụ nữ mang thai"}
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -57,6 +60,7 @@ class View:
     layout: str = "list"  # "tiles" for the home screen
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
+    options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
 
 
 def speakable(text: str) -> str:
@@ -185,13 +189,32 @@ def _ticket(state, catalog):
     if state.ticket is None:
         return View(screen="ticket", title="Đang lấy số thứ tự…", body=("Vui lòng chờ.",),
                     bar=_bar(BAR_REPEAT, BAR_LARGE), spoken="Đang lấy số thứ tự. Vui lòng chờ.")
+    choices = (Choice("Quay lại bài", "resume", icon="back", key="1"),
+               Choice("Về trang đầu", "exit", icon="exit", key="2"))
+    called_to = getattr(state, "called_to", None)
+    if called_to is not None:
+        return View(screen="ticket", title=f"Mời số {state.ticket} đến quầy {called_to}",
+                    big=state.ticket, body=(f"Nhân viên đang chờ bạn ở quầy {called_to}.",),
+                    choices=choices, bar=_bar(BAR_REPEAT, BAR_LARGE), layout="row",
+                    spoken=(f"Mời số {spell_ticket(state.ticket)} đến quầy {called_to}. "
+                            f"Nhân viên đang chờ bạn ở quầy {called_to}."))
+    priority = getattr(state, "priority", None)
+    options = tuple(Choice(label, "priority", group, key=str(i + 3), primary=priority == group)
+                    for i, (group, label) in enumerate(PRIORITY_LABELS.items()))
+    if priority:
+        note = "Đã ghi nhận ưu tiên:"  # the chosen button is highlighted; tap it again to undo
+        said = (f" Đã ghi nhận ưu tiên: {PRIORITY_LABELS[priority].lower()}. "
+                "Nếu chọn nhầm, chạm lại nút đó.")
+    else:
+        note = "Ưu tiên (không bắt buộc):"
+        said = (" Nếu bạn là người cao tuổi, người khuyết tật hoặc phụ nữ mang thai, "
+                "chạm nút tương ứng để được ưu tiên.")
     return View(screen="ticket", title="Số thứ tự của bạn", big=state.ticket,
-                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.",),
-                choices=(Choice("Quay lại bài", "resume", icon="back", key="1"),
-                         Choice("Về trang đầu", "exit", icon="exit", key="2")),
+                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.", note),
+                choices=choices, options=options, layout="row",
                 bar=_bar(BAR_REPEAT, BAR_LARGE),
                 spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
-                        "Vui lòng chờ, nhân viên sẽ đến giúp bạn."))
+                        f"Vui lòng chờ, nhân viên sẽ đến giúp bạn.{said}"))
 
 
 def take_home_text(lesson) -> str:

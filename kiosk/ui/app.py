@@ -216,6 +216,8 @@ class KioskApp(App):
         body = BoxLayout(orientation="vertical", spacing=sizes.gap)
         if view.big:
             big = Label(text=view.big, font_size=sizes.big, bold=True, color=palette.text)
+            # When the screen is full (large text), the number shrinks rather than overlap.
+            big.bind(height=lambda w, h: setattr(w, "font_size", max(sizes.big * 0.5, min(sizes.big, h * 0.9))))
             body.add_widget(big)
         text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
         text_box.bind(minimum_height=text_box.setter("height"))
@@ -235,7 +237,10 @@ class KioskApp(App):
             body.add_widget(text_box)
         if view.choices:
             body.add_widget(self._choices(view, palette, sizes, landscape))
-        body.add_widget(Widget())  # pushes content up
+        if getattr(view, "options", ()):
+            body.add_widget(self._row(view.options, palette, sizes))
+        if not view.big:  # the big number takes the free space itself
+            body.add_widget(Widget())  # pushes content up
         return body
 
     def _picture(self, view: View) -> Widget | None:
@@ -246,7 +251,19 @@ class KioskApp(App):
             return Image(source=str(view.image), fit_mode="contain")
         return None
 
+    def _row(self, choices, palette: Palette, sizes: Sizes) -> Widget:
+        """Choices side by side (layout "row", and the ticket screen's optional priority row)."""
+        row = BoxLayout(orientation="horizontal", spacing=sizes.gap, size_hint_y=None,
+                        height=sizes.target)
+        for c in choices:
+            btn = KioskButton(c, palette, sizes, on_release=self._tapped)
+            btn.bind(texture_size=lambda b, ts: setattr(row, "height", max(row.height, ts[1] + 40)))
+            row.add_widget(btn)
+        return row
+
     def _choices(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
+        if view.layout == "row":
+            return self._row(view.choices, palette, sizes)
         if view.layout == "tiles":
             cols = 3 if landscape else 2
             grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_y=None)
