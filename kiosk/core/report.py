@@ -82,6 +82,8 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
         "events": events,
         **activity_report(store, since_ts, catalog),
     }
+    _staff_figures(c, report, cond, args, tcond, targs)
+    return report
 
 
 def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None = None) -> dict:
@@ -138,8 +140,6 @@ def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None 
         "quiz": {"answers": total(q_list, "right") + total(q_list, "wrong"),
                  "right": total(q_list, "right"), "wrong": total(q_list, "wrong"), "by_lesson": q_list},
     }
-    _staff_figures(c, report, cond, args, tcond, targs)
-    return report
 
 
 def _funnel(lesson: str, steps: int | None, rows) -> dict[str, int]:
