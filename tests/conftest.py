@@ -111,7 +111,10 @@ def ko_wavs(tmp_path_factory):
 def vi_real():
     d = SPEECH_SAMPLES / "vi-real"
     if not d.is_dir():
-        pytest.skip(f"real speech samples not found at {d} (shared/speech-samples beside the project)")
+        message = f"real speech samples not found at {d} (shared/speech-samples beside the project)"
+        if os.environ.get("CI"):  # CI has shared/ beside the clone: a skip there would hide a gap
+            pytest.fail(message)
+        pytest.skip(message)
     pairs = []
     for wav in sorted(d.glob("*.wav")):
         txt = wav.with_suffix(".txt")
