@@ -55,6 +55,9 @@ class State:
     warning: bool = False         # "Bạn còn ở đó không?" is showing
     warned_at: float = 0.0
     extensions: int = 0
+    # voice (kiosk.core.voice): a command waiting for "Đúng không?", and "not understood" shown
+    confirm: Pending | None = None  # noqa: F821  (kiosk.core.voice.Pending; not imported: lazy)
+    heard_note: str | None = None
 
 
 # --- events -------------------------------------------------------------------------------
@@ -94,6 +97,13 @@ class Problem:
     now: float = 0.0
 
 
+@dataclass(frozen=True)
+class Heard:
+    """Text from the speech recognizer (or replay's {"say": TEXT}); kiosk.core.voice decides."""
+    text: str
+    now: float = 0.0
+
+
 # --- effects ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -127,6 +137,11 @@ class CreateTicket:
 @dataclass(frozen=True)
 class StopSpeech:
     pass
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Push-to-talk: the speech layer listens now (the screen says so if voice is off)."""
 
 
 WARNING_TEXT = "Bạn còn ở đó không? Chạm Tôi vẫn đang dùng để tiếp tục."
@@ -168,6 +183,7 @@ class Flow:
 
     def _act(self, state: State, event) -> tuple[State, list]:
         action, arg = _action_of(event)
+        state, action = _voice().settle(state, action)
         handler = getattr(self, f"_on_{action}", None)
         if handler is None:
             return state, [Log("ignored", {"action": action})]
@@ -343,10 +359,19 @@ class Flow:
     def _on_still_here(self, state: State, _arg):
         return self._still_here(state)
 
-    def _on_yes(self, state: State, _arg):
-        return state, [Log("ignored", {"action": "yes"})]
+    # --- voice (kiosk.core.voice) --------------------------------------------------------------
 
-    _on_no = _on_yes
+    def _on_heard(self, state: State, text):
+        return _voice().on_heard(self, state, text or "")
+
+    def _on_yes(self, state: State, _arg):
+        return _voice().answer(self, state, True)
+
+    def _on_no(self, state: State, _arg):
+        return _voice().answer(self, state, False)
+
+    def _on_push_to_talk(self, state: State, _arg):
+        return state, [Log("push_to_talk", {"screen": state.screen}), Listen()]
 
     # --- time -------------------------------------------------------------------------------
 
@@ -382,4 +407,11 @@ def _action_of(event) -> tuple[str, object]:
         return event.action, event.arg
     if isinstance(event, Intent):
         return event.name, event.args
+    if isinstance(event, Heard):
+        return "heard", event.text
     raise TypeError(f"not an event: {event!r}")
+
+
+def _voice():
+    from kiosk.core import voice  # loaded on first use: the first frame does not wait for it
+    return voice
