@@ -199,6 +199,11 @@ from kiosk.cli_speech import register as _register_speech  # noqa: E402
 
 _register_speech(cli)
 
+# --- doctor: engines, microphone, sound, models, data, lessons (kiosk/cli_doctor.py) ----
+from kiosk.cli_doctor import register as _register_doctor  # noqa: E402
+
+_register_doctor(cli)
+
 
 def main():
     try:
