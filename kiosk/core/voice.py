@@ -62,7 +62,7 @@ def voice_screen(state) -> str:
 def settle(state, action: str) -> tuple[object, str]:
     """Before any action: the "not understood" note goes; a pending question goes unless the
     action answers or keeps it. "back" on the question means "no"."""
-    if getattr(state, "heard_note", None) and action != "heard":
+    if getattr(state, "heard_note", None):
         state = replace(state, heard_note=None)
     pending = getattr(state, "confirm", None)
     if pending is None:

@@ -68,11 +68,11 @@ class AudioOut:
         gen = self._gen
         narration = self._narration(text)
         if narration is not None:
-            self._play(narration, gen, "narration")
+            self._play(narration, gen, "narration", text)
             return
         hit = self.speaker.cached(text, rate)
         if hit is not None:
-            self._play(hit, gen, "cache")
+            self._play(hit, gen, "cache", text)
             return
         self._jobs.put((gen, text, rate))
 
@@ -98,9 +98,9 @@ class AudioOut:
                     "voice", f"text to speech failed: {e}; captions only", NO_VOICE_NOTICE))
                 continue
             source = self.speaker.last_source
-            Clock.schedule_once(lambda dt, p=path, g=gen, s=source: self._play(p, g, s))
+            Clock.schedule_once(lambda dt, p=path, g=gen, s=source, t=text: self._play(p, g, s, t))
 
-    def _play(self, path: Path, gen: int, source: str) -> None:
+    def _play(self, path: Path, gen: int, source: str, text: str = "") -> None:
         if gen != self._gen:
             return
         try:
@@ -117,7 +117,8 @@ class AudioOut:
             sound.volume = max(0.0, min(1.0, float(volume)))
         sound.play()
         self.sound, self.playing, self.source = sound, Path(path), source
-        log.info("speech: playing %s (%s, %.1f s)", Path(path).name, source, sound.length)
+        log.info("speech: playing %s (%s, %.1f s): %s", Path(path).name, source, sound.length,
+                 text[:80])
 
     # --- stopping (barge-in) -------------------------------------------------------------------
 

@@ -250,8 +250,8 @@ class VoiceService:
     # --- the button ----------------------------------------------------------------------------
 
     def add_button(self, header, view, palette, sizes) -> None:
-        """Header hook: the Nói button, while voice is (or is about to be) available."""
-        if self.state == "off":
+        """Header hook: the Nói button, while voice input is available."""
+        if self.state in ("off", "starting"):
             self.button = None
             return
         btn = MicButton(palette, sizes, self.app.data_dir / "icons")
