@@ -143,13 +143,30 @@ def lessons_check(paths_):
     catalog = load_catalog(*targets)
     for problem in catalog.problems:
         click.echo(str(problem))
+    book = catalog.practice
+    extra = f", {len(book.practices)} practice(s), {len(book.drills)} drill(s)" if book else ""
     if catalog.problems:
         click.echo(f"{len(catalog.problems)} problem(s) in {len(targets)} path(s); "
-                   f"{len(catalog.lessons)} lesson(s) fine", err=True)
+                   f"{len(catalog.lessons)} lesson(s){extra} fine", err=True)
         sys.exit(1)
-    if not catalog.lessons:
+    if not catalog.lessons and not (book and (book.practices or book.drills)):
         fail("no lesson files found (expected *.yaml)", 1)
-    click.echo(f"ok: {len(catalog.lessons)} lesson(s) checked")
+    click.echo(f"ok: {len(catalog.lessons)} lesson(s) checked{extra}")
+
+
+@lessons.command("qr")
+@click.argument("lesson_id", metavar="ID")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="PNG file to write (e.g. poster-qr.png).")
+@lessons_option
+def lessons_qr(lesson_id, output, lessons):
+    """Print the finish screen's take-home QR code of lesson ID into a PNG (for posters)."""
+    from kiosk.core.take_home import QrError, write_qr
+    try:
+        text = write_qr(lessons or paths.lessons_dir(), lesson_id, output)
+    except QrError as e:
+        fail(str(e), 2)
+    click.echo(f"wrote {output}: QR of {len(text.encode('utf-8'))} bytes for lesson '{lesson_id}'")
 
 
 # --- report -----------------------------------------------------------------------------
@@ -192,12 +209,23 @@ def _print_report(r: dict) -> None:
     for l in r["lessons"]:
         drop = ", ".join(f"step {k}: {v}" for k, v in l["dropoff"].items()) or "-"
         click.echo(f"  {l['lesson']:32} started {l['started']:4} finished {l['finished']:4}  stopped at {drop}")
+    if "practice" in r:
+        pr, dr, qz = r["practice"], r["drills"], r["quiz"]
+        click.echo(f"Practice copies started: {pr['started']}   finished: {pr['finished']}   "
+                   f"right first time: {pr['first_try']}")
+        click.echo(f"Scam drill answers right: {dr['right']}   wrong: {dr['wrong']}")
+        click.echo(f"Quiz answers right: {qz['right']}   wrong: {qz['wrong']}")
 
 
 # --- speech: say, intent, asr, models (kiosk/cli_speech.py) ----------------------------
 from kiosk.cli_speech import register as _register_speech  # noqa: E402
 
 _register_speech(cli)
+
+# --- staff console, purge, backup, restore; `run --no-console` (kiosk/cli_staff.py) ----
+from kiosk.cli_staff import register as _register_staff  # noqa: E402
+
+_register_staff(cli)
 
 # --- doctor: engines, microphone, sound, models, data, lessons (kiosk/cli_doctor.py) ----
 from kiosk.cli_doctor import register as _register_doctor  # noqa: E402

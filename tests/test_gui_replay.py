@@ -109,7 +109,8 @@ def test_headless_demo_run_shoots_every_screen(kiosk, tmp_path):
               env={"PYTHONPATH": str(blocker)})
     assert r.returncode == 0, r.stderr
     kinds = {p.stem.split("-")[1] for p in shots.glob("*.png")}
-    assert kinds >= {"welcome", "home", "topic", "intro", "step", "finish", "ticket"}
+    assert kinds >= {"welcome", "home", "topic", "intro", "step", "finish", "ticket",
+                     "practice", "drills", "drill", "quiz"}
 
 
 def _assert_not_blank(png):
@@ -117,3 +118,28 @@ def _assert_not_blank(png):
     img = Image.open(png).convert("L")
     lo, hi = img.getextrema()
     assert hi - lo > 100, f"{png} looks blank"
+
+
+def test_readme_example_script_replays(kiosk, tmp_path):
+    """The example in the README is what a newcomer copies: it must work as written."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```jsonl\n", 1)[1].split("```", 1)[0]
+    script = tmp_path / "readme.jsonl"
+    script.write_text(block, encoding="utf-8")
+    r = kiosk("replay", script, data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(kiosk("report", "--json", data=tmp_path / "data").stdout)
+    assert report["escalations"]["total"] == 1 and report["lessons_started"] == 1
+
+
+def test_broken_lesson_is_skipped_and_logged(kiosk, tmp_path):
+    import shutil
+    lessons = tmp_path / "lessons"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "lessons", lessons)
+    (lessons / "hong.yaml").write_bytes(b"id: hong\ntitle: [unclosed\n\xff\xfe")
+    script = write_script(tmp_path / "s.jsonl", [
+        {"tap": "Bắt đầu"}, {"tap": "Internet"}, {"tap": "Kết nối Wi-Fi"}, {"tap": "Bắt đầu"},
+        {"expect": "Bước 1/3"}])
+    r = kiosk("replay", script, "--lessons", lessons, data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    assert "lesson skipped" in r.stderr and "hong.yaml" in r.stderr

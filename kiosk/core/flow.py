@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.core.lessons import Catalog
 
-SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket")
+SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket",
+           "practice", "practice_done", "drills", "drill", "quiz")  # the last five: practice_flow
 RATES = ("slow", "normal", "fast")
 MODE_NAMES = ("large_text", "high_contrast", "audio", "simple", "captions")
 
@@ -37,6 +38,7 @@ class Config:
     idle_after: float = 90.0     # seconds without input before the warning
     answer_within: float = 30.0  # seconds to answer the warning before the session is wiped
     recent_errors: int = 5       # how many recent problems travel with a ticket
+    ticket_wait: float = 1800.0  # idle time allowed on the ticket screen (waiting for staff)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class State:
     warning: bool = False         # "Bạn còn ở đó không?" is showing
     warned_at: float = 0.0
     extensions: int = 0
+    activity: object = None       # practice copy / scam drill / quiz in progress (practice_flow)
+    called_to: int | None = None  # counter a staff member called this visitor's ticket to
+    priority: str | None = None   # self-declared group: elderly, disabled, pregnant (optional)
     # voice (kiosk.core.voice): a command waiting for "Đúng không?", and "not understood" shown
     confirm: Pending | None = None  # noqa: F821  (kiosk.core.voice.Pending; not imported: lazy)
     heard_note: str | None = None
@@ -87,6 +92,14 @@ class Tick:
 @dataclass(frozen=True)
 class TicketCreated:
     number: str
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class TicketCalled:
+    """A staff member called (or recalled, or transferred) this visitor's ticket to a counter."""
+    number: str
+    counter: int
     now: float = 0.0
 
 
@@ -140,6 +153,15 @@ class StopSpeech:
 
 
 @dataclass(frozen=True)
+class SetGroup:
+    """The visitor declared (or cleared) a priority group for this session and its ticket."""
+    group: str | None
+
+
+PRIORITY_GROUPS = ("elderly", "disabled", "pregnant")
+
+
+@dataclass(frozen=True)
 class Listen:
     """Push-to-talk: the speech layer listens now (the screen says so if voice is off)."""
 
@@ -158,6 +180,8 @@ class Flow:
             from kiosk.core.views import spoken_line
             spoken = lambda s: spoken_line(s, self.catalog)  # noqa: E731
         self.spoken = spoken
+        from kiosk.core.practice_flow import ActivityFlow  # practice copies, drills, quiz
+        self.activities = ActivityFlow(self)
 
     # public entry point
     def next(self, state: State, event) -> tuple[State, list]:
@@ -168,6 +192,8 @@ class Flow:
             return s, [Log("ticket_shown", {"number": event.number}), Say(self.spoken(s))]
         if isinstance(event, Problem):
             return self._note_error(state, event.what), [Log("problem", {"what": event.what})]
+        if isinstance(event, TicketCalled):
+            return self._called(state, event)
         now = event.now
         state = replace(state, last_input=now)
         if state.warning:
@@ -184,7 +210,7 @@ class Flow:
     def _act(self, state: State, event) -> tuple[State, list]:
         action, arg = _action_of(event)
         state, action = _voice().settle(state, action)
-        handler = getattr(self, f"_on_{action}", None)
+        handler = self.activities.handler(state, action) or getattr(self, f"_on_{action}", None)
         if handler is None:
             return state, [Log("ignored", {"action": action})]
         new, effects = handler(state, arg)
@@ -257,7 +283,7 @@ class Flow:
         lesson = self._lesson(state)
         if state.step + 1 < len(lesson.steps):
             return self._go(state, step=state.step + 1)
-        new, effects = self._go(state, screen="finish")
+        new, effects = self.activities.after_steps(state) or self._go(state, screen="finish")
         return new, [Log("lesson_finish", {"lesson": lesson.id})] + effects
 
     _on_done = _on_next
@@ -332,9 +358,30 @@ class Flow:
             "step": state.step + 1 if state.screen in ("step", "finish") else None,
             "steps": len(self._lesson(state).steps) if self._lesson(state) else None,
             "modes": state.modes.on(), "rate": state.modes.rate, "errors": list(state.errors),
+            "group": state.priority,
         }
-        new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen)
+        context.update(self.activities.ticket_context(state))
+        new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen,
+                      called_to=None)
         return new, start + [Log("screen", {"screen": "ticket"}), CreateTicket(context)]
+
+    def _on_priority(self, state: State, group):
+        """Ticket screen: the visitor says they are elderly, disabled or pregnant (tap again to undo)."""
+        if group not in PRIORITY_GROUPS or state.screen != "ticket":
+            return state, [Log("ignored", {"action": "priority", "arg": group})]
+        value = None if state.priority == group else group
+        new = replace(state, priority=value)
+        return new, [Log("priority", {"group": value}), SetGroup(value), Say(self.spoken(new), "feedback")]
+
+    def _called(self, state: State, event: TicketCalled):
+        """Show and say "Mời số A012 đến quầy 1", from wherever the visitor is in the session."""
+        if not state.active or state.ticket is None:
+            return state, [Log("ignored", {"action": "ticket_called", "number": event.number})]
+        back_to = state.ticket_from if state.screen == "ticket" else state.screen
+        new = replace(state, screen="ticket", ticket_from=back_to, called_to=event.counter,
+                      warning=False, last_input=event.now)
+        return new, [StopSpeech(), Log("ticket_called", {"number": event.number, "counter": event.counter}),
+                     Say(self.spoken(new), "call")]
 
     def _on_resume(self, state: State, _arg):
         """Leave the ticket screen and go back to where the visitor was."""
@@ -381,7 +428,8 @@ class Flow:
         cfg = self.config
         if state.warning and now - state.warned_at >= cfg.answer_within:
             return self._end(state, "timeout")
-        if not state.warning and now - state.last_input >= cfg.idle_after:
+        idle_after = cfg.ticket_wait if state.screen == "ticket" and state.ticket else cfg.idle_after
+        if not state.warning and now - state.last_input >= idle_after:
             new = replace(state, warning=True, warned_at=now)
             return new, [Log("idle_warning", {"screen": state.screen}), Say(WARNING_TEXT, "warning")]
         return state, []

@@ -28,6 +28,7 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_STEP_WORDS = 40
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECRET_DIGITS = re.compile(r"\d{6,}")
+EXTRA_DIRS = ("practice", "drills")  # folders beside the lessons, read by kiosk.core.practice
 
 LESSON_KEYS = {
     "id": True, "title": True, "topic": True, "summary": True, "bring": True,
@@ -107,6 +108,7 @@ class Lesson:
 class Catalog:
     lessons: list[Lesson] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    practice: object = None  # kiosk.core.practice.Book: practice copies and scam drills
 
     def get(self, lesson_id: str) -> Lesson | None:
         return next((l for l in self.lessons if l.id == lesson_id), None)
@@ -393,6 +395,8 @@ def lesson_files(paths: list[Path]) -> list[Path]:
     """Expand folders to their *.yaml / *.yml files (README and pictures are not lessons)."""
     files: list[Path] = []
     for p in paths:
+        if p.name in EXTRA_DIRS or (not p.is_dir() and p.parent.name in EXTRA_DIRS):
+            continue  # practice copies and drills: see kiosk.core.practice
         if p.is_dir():
             files.extend(sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml"))))
         else:
@@ -428,4 +432,6 @@ def load_catalog(*paths: Path) -> Catalog:
             continue
         seen[lesson.id] = lesson
         catalog.lessons.append(lesson)
+    from kiosk.core.practice import attach_practice  # practice/ and drills/ beside the lessons
+    attach_practice(catalog, [Path(p) for p in paths])
     return catalog

@@ -47,6 +47,10 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
     for lesson, step, count in stops:
         dropoff.setdefault(lesson, {})[str(step or 0)] = count
 
+    reached_rows = c.execute(
+        f"SELECT p.lesson, p.max_step, COUNT(*) FROM lesson_progress p "
+        f"JOIN sessions s ON s.id = p.session_id {cond} GROUP BY p.lesson, p.max_step", args).fetchall()
+
     lessons, topics = [], {}
     for lesson, topic, started, finished, steps in progress:
         meta = catalog.get(lesson) if catalog else None
@@ -54,6 +58,7 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
             "lesson": lesson, "topic": topic, "title": meta.title if meta else None,
             "steps": steps, "started": started, "finished": finished or 0,
             "dropoff": dict(sorted(dropoff.get(lesson, {}).items(), key=lambda kv: int(kv[0]))),
+            "funnel": _funnel(lesson, steps, reached_rows),
         })
         t = topics.setdefault(topic, {"topic": topic, "started": 0, "finished": 0})
         t["started"] += started
@@ -63,7 +68,7 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
     by_status = dict(c.execute(f"SELECT status, COUNT(*) FROM tickets {tcond} GROUP BY status", targs))
     events = c.execute("SELECT MAX(id) FROM events").fetchone()[0] or 0
 
-    return {
+    report = {
         "generated_at": utcnow(),
         "since": since,
         "sessions": sessions,
@@ -75,7 +80,112 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
         "topics": sorted(topics.values(), key=lambda t: t["topic"]),
         "escalations": {"total": sum(by_status.values()), "by_status": by_status},
         "events": events,
+        **activity_report(store, since_ts, catalog),
     }
+    _staff_figures(c, report, cond, args, tcond, targs)
+    return report
+
+
+def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None = None) -> dict:
+    """Practice copies, scam drills and quiz answers, counted from their log events.
+
+    Keys: "practice" (started, finished, first_try, by_practice), "drills" (answers, right,
+    wrong, by_drill) and "quiz" (answers, right, wrong, by_lesson). No identity involved: the
+    events carry only the practice/drill/lesson id and right/wrong.
+    """
+    from kiosk.core.practice import book_of
+    book = book_of(catalog) if catalog else None
+    cond, args = ("AND s.started_at >= ?", [since_ts]) if since_ts else ("", [])
+
+    def rows(kinds: tuple[str, ...], *fields: str):
+        cols = ", ".join(f"json_extract(e.data, '$.{f}')" for f in fields)
+        marks = ", ".join("?" for _ in kinds)
+        return store.conn.execute(
+            f"SELECT e.kind, {cols}, COUNT(*) FROM events e JOIN sessions s ON s.id = e.session_id "
+            f"WHERE e.kind IN ({marks}) {cond} GROUP BY 1, {', '.join(str(i + 2) for i in range(len(fields)))}",
+            list(kinds) + args).fetchall()
+
+    practices: dict[str, dict] = {}
+    for kind, pid, first_try, n in rows(("practice_start", "practice_finish"), "practice", "first_try"):
+        meta = book.practice(pid) if book else None
+        row = practices.setdefault(pid, {"practice": pid, "title": meta.title if meta else None,
+                                         "started": 0, "finished": 0, "first_try": 0})
+        if kind == "practice_start":
+            row["started"] += n
+        else:
+            row["finished"] += n
+            row["first_try"] += n if first_try else 0
+    drills: dict[str, dict] = {}
+    for _, did, right, first, n in rows(("drill_answer",), "drill", "right", "first"):
+        meta = book.drill(did) if book else None
+        row = drills.setdefault(did, {"drill": did, "title": meta.title if meta else None,
+                                      "right": 0, "wrong": 0, "first_right": 0})
+        row["right" if right else "wrong"] += n
+        row["first_right"] += n if (right and first) else 0
+    quiz: dict[str, dict] = {}
+    for _, lesson, right, n in rows(("quiz_answer",), "lesson", "right"):
+        row = quiz.setdefault(lesson, {"lesson": lesson, "right": 0, "wrong": 0})
+        row["right" if right else "wrong"] += n
+
+    def total(items, key):
+        return sum(r[key] for r in items)
+    p_list = sorted(practices.values(), key=lambda r: r["practice"])
+    d_list = sorted(drills.values(), key=lambda r: r["drill"])
+    q_list = sorted(quiz.values(), key=lambda r: r["lesson"])
+    return {
+        "practice": {"started": total(p_list, "started"), "finished": total(p_list, "finished"),
+                     "first_try": total(p_list, "first_try"), "by_practice": p_list},
+        "drills": {"answers": total(d_list, "right") + total(d_list, "wrong"),
+                   "right": total(d_list, "right"), "wrong": total(d_list, "wrong"), "by_drill": d_list},
+        "quiz": {"answers": total(q_list, "right") + total(q_list, "wrong"),
+                 "right": total(q_list, "right"), "wrong": total(q_list, "wrong"), "by_lesson": q_list},
+    }
+
+
+def _funnel(lesson: str, steps: int | None, rows) -> dict[str, int]:
+    """Sessions that reached each step of a lesson (step 1 = began it): where visitors give up."""
+    reached = [(step or 0, n) for l, step, n in rows if l == lesson]
+    top = max([steps or 0] + [s for s, _ in reached])
+    return {str(k): sum(n for s, n in reached if s >= k) for k in range(1, top + 1)}
+
+
+def _periods(per_day: dict[str, int]) -> dict:
+    """{'2026-11-25': 3, ...} -> counts by day, ISO week ('2026-W48') and month ('2026-11')."""
+    weeks: dict[str, int] = {}
+    months: dict[str, int] = {}
+    for day, n in per_day.items():
+        d = dt.date.fromisoformat(day)
+        year, week, _ = d.isocalendar()
+        weeks[f"{year}-W{week:02d}"] = weeks.get(f"{year}-W{week:02d}", 0) + n
+        months[day[:7]] = months.get(day[:7], 0) + n
+    return {"by_day": dict(sorted(per_day.items())), "by_week": dict(sorted(weeks.items())),
+            "by_month": dict(sorted(months.items()))}
+
+
+def _staff_figures(c, report: dict, cond: str, args: list, tcond: str, targs: list) -> None:
+    """Keys added for the staff console (README): visitors per period and group, helped per
+    period, escalation outcomes, categories, groups and median wait."""
+    per_day = dict(c.execute(
+        f"SELECT substr(s.started_at, 1, 10), COUNT(*) FROM sessions s {cond} GROUP BY 1", args))
+    report["visitors"] = _periods(per_day)
+    report["visitor_groups"] = dict(c.execute(
+        f"SELECT COALESCE(s.visitor_group, 'none'), COUNT(*) FROM sessions s {cond} GROUP BY 1 ORDER BY 1",
+        args))
+    served = f"{tcond}{' AND' if tcond else ' WHERE'} status = 'served'"
+    report["helped"] = _periods(dict(c.execute(
+        f"SELECT substr(served_at, 1, 10), COUNT(*) FROM tickets {served} GROUP BY 1", targs)))
+    esc = report["escalations"]
+    esc["by_outcome"] = dict(c.execute(
+        f"SELECT outcome, COUNT(*) FROM tickets {served} GROUP BY 1 ORDER BY 1", targs))
+    esc["by_category"] = dict(c.execute(
+        f"SELECT COALESCE(category, 'none'), COUNT(*) FROM tickets {served} GROUP BY 1 ORDER BY 1", targs))
+    esc["by_group"] = dict(c.execute(
+        f"SELECT COALESCE(priority, 'none'), COUNT(*) FROM tickets {tcond} GROUP BY 1 ORDER BY 1", targs))
+    waits = [row[0] for row in c.execute(
+        f"SELECT (julianday(first_called_at) - julianday(created_at)) * 86400 FROM tickets "
+        f"{tcond}{' AND' if tcond else ' WHERE'} first_called_at IS NOT NULL", targs)]
+    esc["median_wait_seconds"] = round(statistics.median(waits), 1) if waits else None
+    esc["called"] = len(waits)
 
 
 def report_csv(report: dict) -> str:
@@ -100,4 +210,51 @@ def report_csv(report: dict) -> str:
     w.writerow(["escalations", "", "", "", report["escalations"]["total"]])
     for status, n in sorted(report["escalations"]["by_status"].items()):
         w.writerow([f"escalations_{status}", "", "", "", n])
+    _activity_csv(w, report)
+    _staff_rows(w, report)
     return out.getvalue()
+
+
+def _activity_csv(w, report: dict) -> None:
+    """Practice, drill and quiz rows (the `lesson` column holds the practice/drill id)."""
+    if "practice" not in report:
+        return
+    for key in ("started", "finished", "first_try"):
+        w.writerow([f"practice_{key}", "", "", "", report["practice"][key]])
+    for r in report["practice"]["by_practice"]:
+        for key in ("started", "finished", "first_try"):
+            w.writerow([f"practice_{key}", "", r["practice"], "", r[key]])
+    for key in ("right", "wrong"):
+        w.writerow([f"drill_answers_{key}", "safety", "", "", report["drills"][key]])
+    for r in report["drills"]["by_drill"]:
+        for key in ("right", "wrong", "first_right"):
+            w.writerow([f"drill_{key}", "safety", r["drill"], "", r[key]])
+    for key in ("right", "wrong"):
+        w.writerow([f"quiz_answers_{key}", "", "", "", report["quiz"][key]])
+    for r in report["quiz"]["by_lesson"]:
+        for key in ("right", "wrong"):
+            w.writerow([f"quiz_{key}", "", r["lesson"], "", r[key]])
+
+
+def _staff_rows(w, report: dict) -> None:
+    """Rows for the keys added with the staff console, after the original rows."""
+    esc = report["escalations"]
+    if "median_wait_seconds" not in esc:
+        return
+    wait = esc["median_wait_seconds"]
+    w.writerow(["median_wait_seconds", "", "", "", "" if wait is None else wait])
+    for outcome, n in esc["by_outcome"].items():
+        w.writerow([f"escalations_outcome_{outcome}", "", "", "", n])
+    for category, n in esc["by_category"].items():
+        w.writerow([f"escalations_category_{category}", category, "", "", n])
+    for group, n in esc["by_group"].items():
+        w.writerow([f"escalations_group_{group}", "", "", "", n])
+    for group, n in report["visitor_groups"].items():
+        w.writerow([f"visitor_group_{group}", "", "", "", n])
+    for key, label in (("visitors", "visitors"), ("helped", "helped")):
+        for period in ("day", "week", "month"):
+            for when, n in report[key][f"by_{period}"].items():
+                w.writerow([f"{label}_{period}_{when}", "", "", "", n])
+    for l in report["lessons"]:
+        for step, n in l.get("funnel", {}).items():
+            w.writerow(["reached_step", l["topic"], l["lesson"], step, n])

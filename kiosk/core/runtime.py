@@ -21,6 +21,7 @@ log = logging.getLogger("kiosk.runtime")
 
 STORE_NOTICE = "Máy tạm thời không ghi được nhật ký. Bạn vẫn dùng bình thường; nhân viên đã được báo."
 MAX_PENDING = 10_000
+CALL_POLL_SECONDS = 1.0   # how often the kiosk looks for a staff call of its visitor's ticket
 
 
 class Runtime:
@@ -43,6 +44,8 @@ class Runtime:
         self.on_stop_speech: list[Callable[[], None]] = []
         self.on_listen: list[Callable[[], None]] = []           # push-to-talk (speech layer)
         self.last_spoken = ""
+        self._call_polled = 0.0
+        self._call_seen = None
         self._batch: list[dict] = []
         self._depth = 0
 
@@ -90,6 +93,25 @@ class Runtime:
         self.dispatch(f.Tick(self.now()))
         if self.pending:
             self._flush()
+        self._check_call()
+
+    def _check_call(self) -> None:
+        """Has a staff member called this visitor's ticket? (The console shares the database.)"""
+        if self.store is None or not self.session_id or self.state.ticket is None or self.pending:
+            return
+        t = time.monotonic()
+        if t - self._call_polled < CALL_POLL_SECONDS:
+            return
+        self._call_polled = t
+        from kiosk.core.queue import ticket_call
+        try:
+            call = ticket_call(self.store, self.session_id)
+        except Exception as e:  # a busy or broken database must never stop the kiosk
+            log.warning("cannot check for a staff call: %s", e)
+            return
+        if call is not None and call != self._call_seen:
+            self._call_seen = call
+            self.dispatch(f.TicketCalled(call.number, call.counter, self.now()))
 
     def dispatch(self, event) -> None:
         before = self.state
@@ -129,6 +151,8 @@ class Runtime:
                 cb()
         elif isinstance(effect, f.CreateTicket):
             self._create_ticket(effect.context)
+        elif isinstance(effect, f.SetGroup):
+            self._set_group(effect.group)
         elif isinstance(effect, f.Listen):
             self._listen()
 
@@ -195,6 +219,12 @@ class Runtime:
                 ctx = dict(context, local_number=number)
                 self._queue(lambda: self.store.create_ticket(sid, ctx))
         self.dispatch(f.TicketCreated(number, self.now()))
+
+    def _set_group(self, group: str | None) -> None:
+        sid = self.session_id
+        if sid and self.store is not None:
+            from kiosk.core.queue import set_priority
+            self._store(lambda: set_priority(self.store, sid, group))
 
     # --- resilience of the log ---------------------------------------------------------------
 

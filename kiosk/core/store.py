@@ -49,6 +49,40 @@ def m001_initial(db: sqlite_utils.Database):
     db["sessions"].create_index(["started_at"])
 
 
+@migrations()
+def m002_staff_queue(db: sqlite_utils.Database):
+    """The staff side: queue state of tickets, their history, counters, staff accounts,
+    login lockouts, console sessions and settings (retention)."""
+    t = db["tickets"]
+    for col, kind in (("priority", str), ("counter", int), ("called_at", str),
+                      ("first_called_at", str), ("served_at", str), ("outcome", str),
+                      ("category", str), ("staff", str), ("updated_at", str)):
+        t.add_column(col, kind)
+    t.add_column("calls", int, not_null_default=0)
+    t.create_index(["status"])
+    t.create_index(["session_id"])
+    db["ticket_history"].create({
+        "id": int, "ticket_id": int, "ts": str, "action": str, "status": str, "counter": int,
+        "staff": str, "data": str,
+    }, pk="id")
+    db["ticket_history"].create_index(["ticket_id"])
+    db["counters"].create({"id": int, "name": str, "active": int}, pk="id")
+    db["staff"].create({
+        "name": str, "pin_hash": str, "disabled": int, "created_at": str, "last_login_at": str,
+    }, pk="name", not_null={"pin_hash"}, defaults={"disabled": 0})
+    db["lockouts"].create({
+        "key": str, "failures": int, "first_failed_at": str, "locked_until": str,
+    }, pk="key")
+    db["staff_sessions"].create({
+        "token_hash": str, "staff": str, "counter": int, "csrf": str, "addr": str,
+        "created_at": str, "last_seen": str,
+    }, pk="token_hash")
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["settings"].insert_all([{"key": "retention_days", "value": "365"},
+                               {"key": "session_minutes", "value": "30"}])
+    db["counters"].insert_all([{"id": n, "name": f"Quầy {n}", "active": 1} for n in (1, 2, 3)])
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -62,7 +96,16 @@ class Store:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA busy_timeout=5000")
             self.db.execute("PRAGMA foreign_keys=ON")
-            migrations.apply(self.db)
+            if migrations.pending(self.db):
+                # The kiosk and the staff console may open a fresh file at the same moment:
+                # take the write lock first so that only one of them migrates.
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    migrations.apply(self.db)
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+                self.db.execute("COMMIT")
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the log database {self.path}: {e}") from e
 
@@ -79,7 +122,8 @@ class Store:
             try:
                 result = fn(self.conn)
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite already rolled back on a full disk
+                    self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
             return result
@@ -164,10 +208,10 @@ class Store:
             (count,) = c.execute("SELECT COUNT(*) FROM tickets WHERE day = ?", (day,)).fetchone()
             number = f"{chr(ord('A') + count // 999 % 26)}{count % 999 + 1:03d}"
             c.execute(
-                "INSERT INTO tickets (number, day, session_id, created_at, status, lesson, step, context) "
-                "VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?)",
+                "INSERT INTO tickets (number, day, session_id, created_at, status, lesson, step, context, "
+                "priority) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
                 (number, day, session_id, now, context.get("lesson"), context.get("step"),
-                 json.dumps(context, ensure_ascii=False)))
+                 json.dumps(context, ensure_ascii=False), context.get("group")))
             return number
 
         return self._write(write)

@@ -30,6 +30,9 @@ BAR_REPEAT = ("Nghe lại", "repeat")
 BAR_LARGE = ("Chữ to", "large_text")
 BAR_STAFF = ("Gọi nhân viên", "call_staff")
 
+PRIORITY_LABELS = {"elderly": "Người cao tuổi", "disabled": "Người khuyết tật",
+                   "pregnant": "Phụ nữ mang thai"}
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -55,6 +58,9 @@ class View:
     qr_text: str | None = None
     big: str | None = None
     layout: str = "list"  # "tiles" for the home screen
+    phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
+    feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
+    options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
 
 
 def speakable(text: str) -> str:
@@ -80,7 +86,11 @@ def _bar(*items, forward: tuple[str, str] | None = None) -> tuple[Choice, ...]:
 def view_for(state, catalog: Catalog) -> View:
     if state.warning:
         return _warning(state)
-    return _BUILDERS[state.screen](state, catalog)
+    builder = _BUILDERS.get(state.screen)
+    if builder is None:  # practice copies, scam drills, quiz
+        from kiosk.core.practice_views import BUILDERS
+        builder = BUILDERS[state.screen]
+    return builder(state, catalog)
 
 
 def _warning(state) -> View:
@@ -122,7 +132,9 @@ def _topic(state, catalog):
     lessons = catalog.by_topic(state.topic)
     choices = tuple(Choice(l.title, "lesson", l.id, icon=l.topic, key=str(i + 1), detail=l.summary)
                     for i, l in enumerate(lessons[:9]))
-    names = ". ".join(f"Số {i + 1}: {l.title}" for i, l in enumerate(lessons[:9]))
+    from kiosk.core.practice_views import topic_extras  # e.g. "Nhận biết lừa đảo" under safety
+    choices += topic_extras(state, catalog, first_key=len(choices) + 1)
+    names = ". ".join(f"Số {i + 1}: {c.label}" for i, c in enumerate(choices))
     label = TOPICS.get(state.topic, state.topic or "")
     return View(screen="topic", title=label, body=("Chọn một bài.",), choices=choices,
                 bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
@@ -133,11 +145,14 @@ def _intro(state, catalog):
     lesson = catalog.get(state.lesson)
     bring = lesson.bring or ("Không cần mang gì.",)
     body = ("Cần chuẩn bị:",) + tuple(f"• {b}" for b in bring) + (f"Thời gian: {lesson.time_needed}.",)
+    from kiosk.core.practice_views import lesson_extras, practice_hint  # "Thử làm" on a copy
     return View(screen="intro", title=lesson.title, body=body,
-                choices=(Choice("Bắt đầu", "begin", icon="start", key="enter", primary=True),),
+                choices=(Choice("Bắt đầu", "begin", icon="start", key="enter", primary=True),)
+                + lesson_extras(state, catalog, first_key=1),
                 bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=(f"{lesson.title}. {lesson.summary} Cần chuẩn bị: {'; '.join(bring)}. "
-                        f"Thời gian: {lesson.time_needed}. Chạm Bắt đầu khi bạn sẵn sàng."))
+                        f"Thời gian: {lesson.time_needed}. Chạm Bắt đầu khi bạn sẵn sàng."
+                        + practice_hint(state, catalog)))
 
 
 def _step(state, catalog):
@@ -156,28 +171,50 @@ def _step(state, catalog):
 
 def _finish(state, catalog):
     lesson = catalog.get(state.lesson)
+    from kiosk.core.practice_views import finish_lines, lesson_extras, practice_hint
     return View(screen="finish", title="Bạn đã làm xong!",
-                body=(f"Bài: {lesson.title}.",
-                      "Quét mã QR bằng điện thoại để mang danh sách việc cần làm về nhà."),
+                body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
+                     ("Quét mã QR bằng điện thoại để mang danh sách việc cần làm về nhà.",),
                 qr_text=take_home_text(lesson),
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
-                         Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True)),
+                         Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
+                + lesson_extras(state, catalog, first_key=3),
                 bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. Quét mã QR để mang danh sách "
-                        "việc cần làm về điện thoại. Chạm Về trang đầu khi xong."))
+                        "việc cần làm về điện thoại. Chạm Về trang đầu khi xong."
+                        + practice_hint(state, catalog)))
 
 
 def _ticket(state, catalog):
     if state.ticket is None:
         return View(screen="ticket", title="Đang lấy số thứ tự…", body=("Vui lòng chờ.",),
                     bar=_bar(BAR_REPEAT, BAR_LARGE), spoken="Đang lấy số thứ tự. Vui lòng chờ.")
+    choices = (Choice("Quay lại bài", "resume", icon="back", key="1"),
+               Choice("Về trang đầu", "exit", icon="exit", key="2"))
+    called_to = getattr(state, "called_to", None)
+    if called_to is not None:
+        return View(screen="ticket", title=f"Mời số {state.ticket} đến quầy {called_to}",
+                    big=state.ticket, body=(f"Nhân viên đang chờ bạn ở quầy {called_to}.",),
+                    choices=choices, bar=_bar(BAR_REPEAT, BAR_LARGE), layout="row",
+                    spoken=(f"Mời số {spell_ticket(state.ticket)} đến quầy {called_to}. "
+                            f"Nhân viên đang chờ bạn ở quầy {called_to}."))
+    priority = getattr(state, "priority", None)
+    options = tuple(Choice(label, "priority", group, key=str(i + 3), primary=priority == group)
+                    for i, (group, label) in enumerate(PRIORITY_LABELS.items()))
+    if priority:
+        note = "Đã ghi nhận ưu tiên:"  # the chosen button is highlighted; tap it again to undo
+        said = (f" Đã ghi nhận ưu tiên: {PRIORITY_LABELS[priority].lower()}. "
+                "Nếu chọn nhầm, chạm lại nút đó.")
+    else:
+        note = "Ưu tiên (không bắt buộc):"
+        said = (" Nếu bạn là người cao tuổi, người khuyết tật hoặc phụ nữ mang thai, "
+                "chạm nút tương ứng để được ưu tiên.")
     return View(screen="ticket", title="Số thứ tự của bạn", big=state.ticket,
-                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.",),
-                choices=(Choice("Quay lại bài", "resume", icon="back", key="1"),
-                         Choice("Về trang đầu", "exit", icon="exit", key="2")),
+                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.", note),
+                choices=choices, options=options, layout="row",
                 bar=_bar(BAR_REPEAT, BAR_LARGE),
                 spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
-                        "Vui lòng chờ, nhân viên sẽ đến giúp bạn."))
+                        f"Vui lòng chờ, nhân viên sẽ đến giúp bạn.{said}"))
 
 
 def take_home_text(lesson) -> str:

@@ -190,8 +190,12 @@ class KioskApp(App):
                           palette.notice_text, padding=(16, 8))
             _paint(notice, palette.notice)
             root.add_widget(notice)
-        root.add_widget(self._header(view, palette, sizes))
-        root.add_widget(self._body(view, palette, sizes, landscape))
+        from kiosk.ui import practice_screens  # practice copies, scam drills, quiz
+        if practice_screens.handles(view):
+            root.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
+        else:
+            root.add_widget(self._header(view, palette, sizes))
+            root.add_widget(self._body(view, palette, sizes, landscape))
         if state.modes.captions or state.modes.audio or self.captions_forced:
             cap = Text(f"Lời đọc: {self.caption}" if self.caption else "Lời đọc sẽ hiện ở đây.",
                        sizes.body * 0.8, palette.muted, italic=True)
@@ -219,6 +223,8 @@ class KioskApp(App):
         body = BoxLayout(orientation="vertical", spacing=sizes.gap)
         if view.big:
             big = Label(text=view.big, font_size=sizes.big, bold=True, color=palette.text)
+            # When the screen is full (large text), the number shrinks rather than overlap.
+            big.bind(height=lambda w, h: setattr(w, "font_size", max(sizes.big * 0.5, min(sizes.big, h * 0.9))))
             body.add_widget(big)
         text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
         text_box.bind(minimum_height=text_box.setter("height"))
@@ -238,7 +244,10 @@ class KioskApp(App):
             body.add_widget(text_box)
         if view.choices:
             body.add_widget(self._choices(view, palette, sizes, landscape))
-        body.add_widget(Widget())  # pushes content up
+        if getattr(view, "options", ()):
+            body.add_widget(self._row(view.options, palette, sizes))
+        if not view.big:  # the big number takes the free space itself
+            body.add_widget(Widget())  # pushes content up
         return body
 
     def _picture(self, view: View) -> Widget | None:
@@ -249,7 +258,19 @@ class KioskApp(App):
             return Image(source=str(view.image), fit_mode="contain")
         return None
 
+    def _row(self, choices, palette: Palette, sizes: Sizes) -> Widget:
+        """Choices side by side (layout "row", and the ticket screen's optional priority row)."""
+        row = BoxLayout(orientation="horizontal", spacing=sizes.gap, size_hint_y=None,
+                        height=sizes.target)
+        for c in choices:
+            btn = KioskButton(c, palette, sizes, on_release=self._tapped)
+            btn.bind(texture_size=lambda b, ts: setattr(row, "height", max(row.height, ts[1] + 40)))
+            row.add_widget(btn)
+        return row
+
     def _choices(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
+        if view.layout == "row":
+            return self._row(view.choices, palette, sizes)
         if view.layout == "tiles":
             cols = 3 if landscape else 2
             grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_y=None)
@@ -296,13 +317,15 @@ class KioskApp(App):
 
     def _after_render(self, view: View) -> None:
         state = self.runtime.state
+        from kiosk.ui.practice_screens import shot_key, shot_suffix
         key = (state.screen, state.lesson, state.step, state.ticket, state.warning,
-               state.modes.large_text, state.modes.high_contrast)
+               state.modes.large_text, state.modes.high_contrast, shot_key(state))
         if self.screenshots and key != self._last_key:
             self.shot_count += 1
             name = f"{self.shot_count:03d}-{state.screen}"
             if state.screen == "step":
                 name += f"-{state.lesson}-{state.step + 1}"
+            name += shot_suffix(state)
             if state.warning:
                 name += "-warning"
             self.screenshot_after_draw(self.screenshots / f"{name}.png")

@@ -28,7 +28,11 @@ def prepare(headless: bool, size: tuple[int, int], data: Path, fullscreen: bool 
         raise NoDisplay("no display found (DISPLAY is not set); use --headless to run in a virtual screen")
     os.environ["KIVY_WINDOW"] = "sdl2"          # never fall back to the x11 provider (exit 102)
     os.environ["KIVY_NO_ARGS"] = "1"
-    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "info" if logging.getLogger().level <= logging.INFO else "warning")
+    # Kivy logs through Python logging like the rest of the kiosk; its start-up chatter
+    # (config upgrade on a new KIVY_HOME, GL details) only with -v.
+    os.environ["KIVY_LOG_MODE"] = "PYTHON"
+    verbose = logging.getLogger().level <= logging.INFO
+    os.environ["KCFG_KIVY_LOG_LEVEL"] = "info" if verbose else "error"
     os.environ["KIVY_NO_CONSOLELOG"] = os.environ.get("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     kivy_home = data / "kivy"

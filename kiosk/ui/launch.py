@@ -39,6 +39,8 @@ def tour(catalog: Catalog) -> list[Action]:
     steps = [("tap", "Bắt đầu"), ("tap", TOPICS[topic]), ("tap", lesson.title), ("tap", "Bắt đầu")]
     steps += [("tap", "Tiếp")] * (len(lesson.steps) - 1) + [("tap", "Xong")]
     steps += [("tap", "Gọi nhân viên"), ("expect", "Số thứ tự"), ("tap", "Về trang đầu")]
+    from kiosk.core.practice_replay import demo_steps  # a practice copy, a drill, a quiz
+    steps += demo_steps(catalog)
     return [Action(i + 1, kind, value) for i, (kind, value) in enumerate(steps)]
 
 

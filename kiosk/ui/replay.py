@@ -57,12 +57,12 @@ class ReplayDriver:
         try:
             delay = getattr(self, f"_do_{action.kind}")(action.value)
         except ReplayFailure as e:
-            print(f"replay: line {action.line}: {e}", file=sys.stderr)
+            print(f"replay: line {action.line}: {e}", file=sys.__stderr__)
             self._finish(1)
             return
         except Exception as e:  # a bug, not a script problem: still say which line
             log.exception("replay crashed")
-            print(f"replay: line {action.line}: internal error: {e}", file=sys.stderr)
+            print(f"replay: line {action.line}: internal error: {e}", file=sys.__stderr__)
             self._finish(1)
             return
         if delay:

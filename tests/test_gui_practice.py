@@ -1,0 +1,132 @@
+"""Practice copies, scam drills and the quiz on the real app, driven by replays of real touches.
+
+Every journey is built from the content files (kiosk.core.practice_replay) and makes mistakes
+on purpose: the gentle correction must show before the right action moves on. The made-up
+codes are predictable here because the kiosk runs with KIOSK_PRACTICE_SEED.
+"""
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from kiosk.core import practice_replay as pr
+from kiosk.core.lessons import load_catalog
+
+pytestmark = pytest.mark.gui
+SEED = "test-seed"
+CATALOG = load_catalog(ROOT / "lessons")
+ENTRY = {"vneid": "bhyt-tren-vneid", "dich-vu-cong": "dvc-ly-lich-tu-phap", "thanh-toan-qr": "thanh-toan-vietqr"}
+
+
+def write_script(path, lines):
+    path.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def replay(kiosk, tmp_path, lines, *args):
+    script = write_script(tmp_path / "script.jsonl", lines)
+    r = kiosk("replay", script, *args, data=tmp_path / "data", env={"KIOSK_PRACTICE_SEED": SEED}, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(kiosk("report", "--json", data=tmp_path / "data").stdout)
+
+
+def test_every_practice_maps_to_an_entry_lesson():
+    assert {p.id for p in CATALOG.practice.practices} == set(ENTRY)
+    for pid, lesson in ENTRY.items():
+        assert lesson in CATALOG.practice.practice(pid).lessons
+
+
+@pytest.mark.parametrize("practice_id", sorted(ENTRY))
+def test_practice_copy_end_to_end_with_mistakes_corrected(kiosk, tmp_path, practice_id):
+    p = CATALOG.practice.practice(practice_id)
+    wrong_at = tuple(range(len(p.steps)))  # a mistake at every step where one is possible
+    lines = pr.to_lesson(CATALOG, ENTRY[practice_id])
+    lines += pr.practice_journey(CATALOG, practice_id, SEED, wrong_at=wrong_at, shots={"done": "done"})
+    lines += [{"tap": "Về bài học"}, {"expect": "Cần chuẩn bị"}, {"tap": "Quay lại"},
+              {"tap": "Quay lại"}, {"expect": "Bạn muốn làm gì"}]
+    report = replay(kiosk, tmp_path, lines, "--screenshots", tmp_path / "shots")
+    assert report["practice"]["started"] == 1 and report["practice"]["finished"] == 1
+    assert report["practice"]["first_try"] == 0  # mistakes were made
+    row = report["practice"]["by_practice"][0]
+    assert row["practice"] == practice_id and row["title"] == p.title
+    _assert_not_blank(tmp_path / "shots" / "done.png")
+    steps_shot = {x.stem.rsplit("-", 1)[1] for x in (tmp_path / "shots").glob(f"*-practice-{practice_id}-*.png")}
+    assert steps_shot == {str(i + 1) for i in range(len(p.steps))}  # every step was drawn
+
+
+def test_practice_first_try_counts_and_codes_never_logged(kiosk, tmp_path):
+    lines = pr.to_lesson(CATALOG, "thanh-toan-vietqr") + pr.practice_journey(CATALOG, "thanh-toan-qr", SEED, wrong_at=())
+    report = replay(kiosk, tmp_path, lines)
+    assert report["practice"]["first_try"] == 1
+    import sqlite3
+    codes = pr.codes_for("thanh-toan-qr", SEED)
+    db = sqlite3.connect(tmp_path / "data" / "kiosk.sqlite3")
+    logged = " ".join(str(r) for r in db.execute("SELECT * FROM events"))
+    assert codes["otp"] not in logged and codes["passcode"] not in logged
+
+
+def test_every_scam_drill_wrong_then_right(kiosk, tmp_path):
+    drills = CATALOG.practice.drills
+    lines = [{"tap": "Bắt đầu"}] + pr.drills_journey(CATALOG)
+    report = replay(kiosk, tmp_path, lines)
+    d = report["drills"]
+    assert (d["right"], d["wrong"], d["answers"]) == (len(drills), len(drills), 2 * len(drills))
+    assert {r["drill"] for r in d["by_drill"]} == {x.id for x in drills}
+    assert all(r["first_right"] == 0 for r in d["by_drill"])
+
+
+def test_quiz_at_the_end_of_a_safety_lesson(kiosk, tmp_path):
+    lesson = CATALOG.get("lua-dao-tin-nhan-lien-ket")
+    lines = pr.to_lesson(CATALOG, lesson.id) + pr.quiz_journey(CATALOG, lesson.id)
+    lines += [{"tap": "Về trang đầu"}, {"expect": "Xin chào"}]
+    report = replay(kiosk, tmp_path, lines)
+    q = report["quiz"]
+    assert (q["right"], q["wrong"]) == (len(lesson.quiz) - 1, 1)
+    assert report["lessons_finished"] == 1 and report["end_reasons"] == {"done": 1}
+
+
+def test_portrait_practice_and_call_staff_from_the_copy(kiosk, tmp_path):
+    lines = pr.to_lesson(CATALOG, "bhyt-tren-vneid") + [
+        {"tap": "Thử làm"}, {"expect": "Bản tập – không phải thật"}, {"tap": "VNeID"},
+        {"expect": "Bước 2/"}, {"screenshot": "portrait"}, {"tap": "Gọi nhân viên"},
+        {"expect": "Số thứ tự của bạn"}, {"tap": "Quay lại bài"}, {"expect": "Bước 2/"},
+        {"tap": "Làm lại"}, {"expect": "Làm lại từ đầu"}, {"expect": "Bước 1/"}]
+    report = replay(kiosk, tmp_path, lines, "--size", "portrait", "--screenshots", tmp_path / "shots")
+    assert report["escalations"]["total"] == 1 and report["practice"]["started"] == 1
+    from PIL import Image
+    assert Image.open(tmp_path / "shots" / "portrait.png").size == (1080, 1920)
+    _assert_not_blank(tmp_path / "shots" / "portrait.png")
+
+
+def test_lessons_qr_prints_the_take_home_text(kiosk, tmp_path):
+    import zxingcpp  # test extra (pyproject): reads the QR back
+    from PIL import Image
+
+    from kiosk.core.views import take_home_text
+    out = tmp_path / "poster" / "vietqr.png"
+    r = kiosk("lessons", "qr", "thanh-toan-vietqr", "-o", out)
+    assert r.returncode == 0, r.stderr
+    decoded = zxingcpp.read_barcodes(Image.open(out))
+    assert len(decoded) == 1
+    assert decoded[0].text == take_home_text(CATALOG.get("thanh-toan-vietqr"))
+    assert "Xem tên người nhận" in decoded[0].text
+
+
+@pytest.mark.parametrize("args,code,words", [
+    (["lessons", "qr", "khong-co", "-o", "x.png"], 2, "no lesson with id 'khong-co'"),
+    (["lessons", "qr", "thanh-toan-vietqr", "-o", "x.jpg"], 2, "must be a .png"),
+    (["lessons", "qr", "thanh-toan-vietqr"], 2, "-o"),
+    (["lessons", "qr", "thanh-toan-vietqr", "-o", "/proc/no/x.png"], 2, "cannot write"),
+])
+def test_lessons_qr_errors(kiosk, tmp_path, args, code, words):
+    r = kiosk(*[str(tmp_path / a) if a == "x.png" else a for a in args])
+    assert r.returncode == code and words in r.stderr, r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def _assert_not_blank(png):
+    from PIL import Image
+    img = Image.open(png).convert("L")
+    lo, hi = img.getextrema()
+    assert hi - lo > 100, f"{png} looks blank"
