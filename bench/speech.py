@@ -20,6 +20,12 @@
   command line) and on a cache hit.
 * ``rss_mb``: resident memory of a fresh Python process with each engine loaded
   (measured in a subprocess; VmRSS after loading and transcribing once).
+* ``barge_in``: touch -> voice stopped in the real app (bench/barge_in.py): a line plays through
+  Kivy's audio (SDL dummy driver), a real touch is dispatched, time until the sound is stopped.
+* ``kiosk_app``: the WHOLE kiosk process (offscreen Kivy window + default engine) walked by voice
+  through KIOSK_MIC_WAV: its RSS sampled from outside, and the app's own end of speech -> action
+  per utterance (streaming viet-asr, intent, flow, screen drawn); "none" is the same app without
+  a speech engine, for comparison.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TARGETS = {"eos_to_intent_ms": 300, "tts_cache_hit_ms": 50, "rss_default_engine_mb": 350,
-           "intent_accuracy": 0.97}
+           "intent_accuracy": 0.97, "barge_in_ms": 200, "rss_kiosk_mb": 350}
 
 VI_COMMANDS = [
     ("tiếp theo", "step"), ("quay lại", "step"), ("nghe lại", "step"), ("gọi nhân viên", "step"),
@@ -239,6 +245,81 @@ def bench_rss() -> dict:
     return out
 
 
+def bench_barge_in(n: int = 30) -> dict:
+    """Touch -> voice stopped on the real app, Kivy's audio under SDL's dummy driver."""
+    with tempfile.TemporaryDirectory(prefix="bench-barge-") as d:
+        env = dict(os.environ, KIOSK_DATA=d, BENCH_BARGE_IN=str(n), SDL_AUDIODRIVER="dummy",
+                   KIOSK_ASR="none")
+        env.pop("DISPLAY", None)
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "barge_in.py")], capture_output=True,
+                              text=True, env=env, timeout=300, cwd=ROOT)
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return {"error": (proc.stderr.strip().splitlines() or ["no output"])[-1]}
+
+
+_APP_SCRIPT = [{"tap": "Bắt đầu"}, {"tap": "Internet"}, {"tap": "Kết nối Wi-Fi"}, {"tap": "Bắt đầu"}]
+
+
+def bench_kiosk_app(tmp: Path, utterances: int = 6, asr: str = "auto", load: str = "start") -> dict:
+    """The WHOLE kiosk process (Kivy window + speech engine) driven by voice: RSS sampled from
+    outside every 50 ms, and the app's own end of speech -> action for each utterance
+    (capture -> VAD -> engine -> intent -> flow -> screen drawn), fed by KIOSK_MIC_WAV."""
+    words = []
+    for i, w in enumerate(("qua", "lùi")):
+        words.append(_espeak(w, "vi", tmp / f"app-{i}.wav", 110))
+    lines = list(_APP_SCRIPT)
+    wavs = []
+    for i in range(utterances):
+        wavs.append(words[i % 2])
+        lines += [{"tap": "Nói"}, {"expect": "Bước 2/3" if i % 2 == 0 else "Bước 1/3"}]
+    lines.append({"wait": 1.0})
+    script = tmp / f"app-{asr}-{load}.jsonl"
+    script.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", "utf-8")
+    env = dict(os.environ, KIOSK_DATA=str(tmp / f"data-{asr}-{load}"), KIOSK_ASR=asr,
+               KIOSK_ASR_LOAD=load, KIOSK_MIC_WAV=",".join(map(str, wavs)))
+    env.pop("DISPLAY", None)
+    if asr == "none":  # no engine: touch only, same screens
+        script.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in _APP_SCRIPT
+                                    + [{"wait": 2.0}]) + "\n", "utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "-v", "replay", str(script), "--lessons",
+                             str(ROOT / "tests" / "fixtures" / "lessons")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    samples: list[float] = []
+    import threading
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    peak = 0.0
+    while proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        samples.append(int(line.split()[1]) / 1024)
+                    elif line.startswith("VmHWM:"):
+                        peak = int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        time.sleep(0.05)
+    reader.join(timeout=5)
+    stderr = "".join(err)
+    ms, text_ms = [], []
+    for line in stderr.splitlines():
+        if "end of speech -> text" in line:
+            text_ms.append(float(line.split("-> text ", 1)[1].split()[0]))
+            ms.append(float(line.split("-> action ", 1)[1].split()[0]))
+    out = {"ok_run": proc.returncode == 0, "rss_steady_mb": round(samples[-1], 1) if samples else None,
+           "rss_peak_mb": round(peak, 1)}
+    if ms:
+        out["eos_to_text"] = _stats(text_ms)
+        out["eos_to_action"] = _stats(ms)
+    if proc.returncode != 0:
+        out["error"] = stderr.strip().splitlines()[-1:] if stderr.strip() else ["failed"]
+    return out
+
+
 def run(quick: bool = False) -> dict:
     """Flat figures for `python -m bench` (its table prints every key), with "ok"
     true when every target is met."""
@@ -264,12 +345,27 @@ def run(quick: bool = False) -> dict:
     for eng, m in d["rss_mb"].items():
         if "rss_mb" in m:
             out[f"rss_{eng}_mb"] = m["rss_mb"]
+    b = d.get("barge_in", {})
+    if "p95_ms" in b:
+        out["barge_in_median_ms"] = b["median_ms"]
+        out["barge_in_p95_ms"] = b["p95_ms"]
+    app = d.get("kiosk_app", {})
+    for key, m in app.items():
+        if m.get("rss_steady_mb") is not None:
+            out[f"kiosk_rss_{key}_mb"] = m["rss_steady_mb"]
+            out[f"kiosk_rss_peak_{key}_mb"] = m["rss_peak_mb"]
+        if "eos_to_action" in m:
+            out[f"app_eos_text_{key}_median_ms"] = m["eos_to_text"]["median_ms"]
+            out[f"app_eos_action_{key}_median_ms"] = m["eos_to_action"]["median_ms"]
+            out[f"app_eos_action_{key}_p95_ms"] = m["eos_to_action"]["p95_ms"]
     checks = [
         out.get("eos_intent_vietasr_batch_p95_ms", 0) <= TARGETS["eos_to_intent_ms"],
         out.get("eos_intent_vosk_ko_p95_ms", 0) <= TARGETS["eos_to_intent_ms"],
         out["tts_hit_p95_ms"] <= TARGETS["tts_cache_hit_ms"],
         out.get("rss_vietasr_mb", 0) <= TARGETS["rss_default_engine_mb"],
         out["intent_accuracy"] >= TARGETS["intent_accuracy"],
+        out.get("barge_in_p95_ms", 1e9) <= TARGETS["barge_in_ms"],
+        out.get("kiosk_rss_vietasr_mb", 0) <= TARGETS["rss_kiosk_mb"],
     ]
     out["ok"] = all(checks) and "eos_intent_vietasr_batch_p95_ms" in out
     return out
@@ -293,6 +389,13 @@ def run_detailed(quick: bool = False) -> dict:
             if vk:
                 res["eos_to_intent_vosk_ko"] = vk
     res["rss_mb"] = bench_rss()
+    res["barge_in"] = bench_barge_in(10 if quick else 30)
+    if shutil.which("espeak-ng"):
+        with tempfile.TemporaryDirectory(prefix="bench-app-") as d:
+            tmp = Path(d)
+            app = {"none": bench_kiosk_app(tmp, asr="none")}
+            app["vietasr"] = bench_kiosk_app(tmp, 4 if quick else 8, asr="vietasr")
+            res["kiosk_app"] = app
     return res
 
 
@@ -324,6 +427,20 @@ def _table(r: dict) -> str:
         if "rss_mb" in m:
             add(f"RSS with engine {eng}", f"{m['rss_mb']} MB (peak {m['peak_mb']})",
                 "<= 350 MB" if eng == "vietasr" else None)
+    b = r.get("barge_in", {})
+    if "p95_ms" in b:
+        add("touch -> voice stopped (Kivy audio, median / p95)", f"{b['median_ms']} / {b['p95_ms']} ms",
+            "<= 200 ms")
+    for key, m in r.get("kiosk_app", {}).items():
+        if m.get("rss_steady_mb") is not None:
+            add(f"RSS whole kiosk (window + {key})", f"{m['rss_steady_mb']} MB (peak {m['rss_peak_mb']})",
+                "<= 350 MB" if key == "vietasr" else None)
+        if "eos_to_action" in m:
+            e = m["eos_to_text"]
+            add(f"in the app: end of speech -> text ({key})", f"{e['median_ms']} / {e['p95_ms']} ms")
+            e = m["eos_to_action"]
+            add(f"in the app: end of speech -> action, next screen built ({key})",
+                f"{e['median_ms']} / {e['p95_ms']} ms", "<= 300 ms")
     w = max(len(a) for a, _, _ in rows)
     return "\n".join(f"{a:<{w}}  {b:<34} {c}" for a, b, c in rows)
 

@@ -227,6 +227,11 @@ from kiosk.cli_staff import register as _register_staff  # noqa: E402
 
 _register_staff(cli)
 
+# --- doctor: engines, microphone, sound, models, data, lessons (kiosk/cli_doctor.py) ----
+from kiosk.cli_doctor import register as _register_doctor  # noqa: E402
+
+_register_doctor(cli)
+
 
 def main():
     try:

@@ -174,17 +174,21 @@ def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
     made = hits = 0
     failed: list[str] = []
     t0 = time.perf_counter()
-    for lesson in lessons:
-        for line in lesson_lines(lesson):
-            for r in rates:
-                if speaker.cached(line, r):
-                    hits += 1
-                    continue
-                try:
-                    speaker.render(line, r)
-                    made += 1
-                except TTSError as e:
-                    failed.append(f"{lesson.id}: {line[:40]!r}: {e}")
+    # the lessons' own lines, and every screen's line exactly as the kiosk says it on arrival
+    from kiosk.core.voice import screen_lines
+
+    work = [(lesson.id, line) for lesson in lessons for line in lesson_lines(lesson)]
+    work += [("screens", line) for line in screen_lines(catalog)]
+    for where, line in work:
+        for r in rates:
+            if speaker.cached(line, r):
+                hits += 1
+                continue
+            try:
+                speaker.render(line, r)
+                made += 1
+            except TTSError as e:
+                failed.append(f"{where}: {line[:40]!r}: {e}")
     dt = time.perf_counter() - t0
     for f in failed:
         click.echo(f"error: {f}", err=True)

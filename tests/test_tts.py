@@ -193,22 +193,27 @@ def test_cli_say_errors_are_one_line(tmp_path):
     assert res.exit_code == 2 and "-o" in res.output
 
 
-def test_cli_warm_renders_every_lesson_line(tmp_path, monkeypatch):
-    """`kiosk say --warm` with a stand-in for kiosk.core.lessons.load_catalog."""
-    fake = types.ModuleType("kiosk.core.lessons")
-    fake.load_catalog = lambda path: types.SimpleNamespace(lessons=_fake_lessons())
-    monkeypatch.setitem(sys.modules, "kiosk.core.lessons", fake)
-    (tmp_path / "lessons").mkdir()
-    args = ["say", "--warm", "--lessons", str(tmp_path / "lessons"), "--rates", "normal",
+def test_cli_warm_renders_every_lesson_and_screen_line(tmp_path):
+    """`kiosk say --warm`: the lessons' lines and every screen's line exactly as the kiosk says
+    it on arrival (so the running kiosk finds them in the cache)."""
+    from kiosk.core.lessons import load_catalog
+    from kiosk.core.voice import screen_lines
+
+    folder = Path(__file__).parent / "fixtures" / "lessons"
+    catalog = load_catalog(folder)
+    args = ["say", "--warm", "--lessons", str(folder), "--rates", "normal",
             "--data", str(tmp_path / "data")]
     res = CliRunner().invoke(_group(), args)
     assert res.exit_code == 0, res.output
-    n = len(lesson_lines(_fake_lessons()[0])) + len(lesson_lines(_fake_lessons()[1]))
+    lines = {l for lesson in catalog.lessons for l in lesson_lines(lesson)} | set(screen_lines(catalog))
+    n = len(lines)
     assert f"{n} rendered" in res.output
     wavs = list((tmp_path / "data" / "tts-cache").glob("*.wav"))
     assert len(wavs) == n and all(verify_wav(w).ok for w in wavs)
+    sp = Speaker(tmp_path / "data" / "tts-cache")
+    assert all(sp.cached(line, "normal") for line in screen_lines(catalog))
     res = CliRunner().invoke(_group(), args)
-    assert f"0 rendered, {n} already cached" in res.output
+    assert "0 rendered" in res.output and "failed" in res.output
 
 
 def test_every_real_lesson_line_renders(tmp_path):

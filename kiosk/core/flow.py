@@ -60,6 +60,9 @@ class State:
     activity: object = None       # practice copy / scam drill / quiz in progress (practice_flow)
     called_to: int | None = None  # counter a staff member called this visitor's ticket to
     priority: str | None = None   # self-declared group: elderly, disabled, pregnant (optional)
+    # voice (kiosk.core.voice): a command waiting for "Đúng không?", and "not understood" shown
+    confirm: Pending | None = None  # noqa: F821  (kiosk.core.voice.Pending; not imported: lazy)
+    heard_note: str | None = None
 
 
 # --- events -------------------------------------------------------------------------------
@@ -107,6 +110,13 @@ class Problem:
     now: float = 0.0
 
 
+@dataclass(frozen=True)
+class Heard:
+    """Text from the speech recognizer (or replay's {"say": TEXT}); kiosk.core.voice decides."""
+    text: str
+    now: float = 0.0
+
+
 # --- effects ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -149,6 +159,11 @@ class SetGroup:
 
 
 PRIORITY_GROUPS = ("elderly", "disabled", "pregnant")
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Push-to-talk: the speech layer listens now (the screen says so if voice is off)."""
 
 
 WARNING_TEXT = "Bạn còn ở đó không? Chạm Tôi vẫn đang dùng để tiếp tục."
@@ -194,6 +209,7 @@ class Flow:
 
     def _act(self, state: State, event) -> tuple[State, list]:
         action, arg = _action_of(event)
+        state, action = _voice().settle(state, action)
         handler = self.activities.handler(state, action) or getattr(self, f"_on_{action}", None)
         if handler is None:
             return state, [Log("ignored", {"action": action})]
@@ -390,10 +406,19 @@ class Flow:
     def _on_still_here(self, state: State, _arg):
         return self._still_here(state)
 
-    def _on_yes(self, state: State, _arg):
-        return state, [Log("ignored", {"action": "yes"})]
+    # --- voice (kiosk.core.voice) --------------------------------------------------------------
 
-    _on_no = _on_yes
+    def _on_heard(self, state: State, text):
+        return _voice().on_heard(self, state, text or "")
+
+    def _on_yes(self, state: State, _arg):
+        return _voice().answer(self, state, True)
+
+    def _on_no(self, state: State, _arg):
+        return _voice().answer(self, state, False)
+
+    def _on_push_to_talk(self, state: State, _arg):
+        return state, [Log("push_to_talk", {"screen": state.screen}), Listen()]
 
     # --- time -------------------------------------------------------------------------------
 
@@ -430,4 +455,11 @@ def _action_of(event) -> tuple[str, object]:
         return event.action, event.arg
     if isinstance(event, Intent):
         return event.name, event.args
+    if isinstance(event, Heard):
+        return "heard", event.text
     raise TypeError(f"not an event: {event!r}")
+
+
+def _voice():
+    from kiosk.core import voice  # loaded on first use: the first frame does not wait for it
+    return voice

@@ -42,6 +42,7 @@ class Runtime:
         self.on_change: list[Callable[[f.State, View], None]] = []
         self.on_say: list[Callable[[str, str, str], None]] = []   # (text, why, rate)
         self.on_stop_speech: list[Callable[[], None]] = []
+        self.on_listen: list[Callable[[], None]] = []           # push-to-talk (speech layer)
         self.last_spoken = ""
         self._call_polled = 0.0
         self._call_seen = None
@@ -76,6 +77,14 @@ class Runtime:
 
     def intent(self, name: str, args: dict | None = None, heard: str = "") -> None:
         self.dispatch(f.Intent(name, args or {}, self.now(), heard))
+
+    def heard(self, text: str) -> None:
+        """Text from the recognizer (or replay's {"say": TEXT}): kiosk.core.voice decides."""
+        self.dispatch(f.Heard(text, self.now()))
+
+    def push_to_talk(self) -> None:
+        """The microphone button or the keypad's talk key."""
+        self.tap("push_to_talk")
 
     def problem(self, what: str) -> None:
         self.dispatch(f.Problem(what, self.now()))
@@ -144,6 +153,18 @@ class Runtime:
             self._create_ticket(effect.context)
         elif isinstance(effect, f.SetGroup):
             self._set_group(effect.group)
+        elif isinstance(effect, f.Listen):
+            self._listen()
+
+    def _listen(self) -> None:
+        if self.on_listen:
+            for cb in list(self.on_listen):
+                cb()
+            return
+        from kiosk.core.voice import VOICE_OFF
+        log.info("push-to-talk pressed but no speech layer is running")
+        self.notices["voice_off"] = VOICE_OFF
+        self.say(VOICE_OFF, "feedback")
 
     def say(self, text: str, why: str = "feedback") -> None:
         text = speakable(text)

@@ -227,3 +227,9 @@ def take_home_text(lesson) -> str:
 
 _BUILDERS = {"welcome": _welcome, "home": _home, "topic": _topic, "intro": _intro,
              "step": _step, "finish": _finish, "ticket": _ticket}
+
+
+# Voice (kiosk.core.voice): the "Đúng không?" screen, and the "not understood" note on any screen.
+from kiosk.core.voice import confirm_view, noted  # noqa: E402
+
+_BUILDERS = {name: noted(build) for name, build in {**_BUILDERS, "confirm": confirm_view}.items()}

@@ -304,6 +304,7 @@ class VietAsrRecognizer:
             self._pipe = vietasr.Pipeline.new().add("vietasr").build()
         except Exception as e:
             raise ASRError(f"viet-asr could not load its model ({e})") from None
+        self.released_mb = release_embedded_model(vietasr)
 
     def transcribe(self, samples, rate: int = SAMPLE_RATE,
                    phrases: Sequence[str] | None = None) -> Transcript:
@@ -324,6 +325,52 @@ class VietAsrRecognizer:
         """A streaming session (``accept(int16 chunk)``, ``final().text``) so that
         audio is decoded while the visitor speaks."""
         return self._pipe.stream(float(SAMPLE_RATE))
+
+
+def release_embedded_model(vietasr_module) -> float:
+    """Give back the memory of viet-asr's model bytes inside its library, once loaded.
+
+    The ONNX model (~69 MB) is embedded in ``libvietasr.so``; building the pipeline reads it
+    once, after which onnxruntime works on its own copy. Those read-only, file-backed pages are
+    dropped from memory (``madvise(MADV_DONTNEED)``: if anything reads them again the kernel
+    reloads them from the file, so this is safe), then free heap is returned (``malloc_trim``).
+    Linux only; anything unexpected is ignored. Returns the MB released (0.0 when nothing was).
+    """
+    import ctypes
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return 0.0
+    try:
+        so = Path(vietasr_module.__file__).parent / "_native" / "libvietasr.so"
+        lib = ctypes.CDLL(str(so))  # the library already loaded: same handle
+        addr = ctypes.addressof(ctypes.c_char.in_dll(lib, "vietasr_asr_model_onnx"))
+        size = ctypes.c_size_t.in_dll(lib, "vietasr_asr_model_onnx_size").value
+        if not 0 < size < 1 << 31:
+            return 0.0
+        page = os.sysconf("SC_PAGE_SIZE")
+        start = (addr + page - 1) // page * page
+        end = (addr + size) // page * page
+        libc = ctypes.CDLL("libc.so.6")
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        released = 0.0
+        if end > start and libc.madvise(start, end - start, 4) == 0:  # 4: MADV_DONTNEED
+            released = (end - start) / 1e6
+        trim_memory()
+        return round(released, 1)
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 0.0
+
+
+def trim_memory() -> None:
+    """Return free heap to the system (glibc ``malloc_trim``); a no-op elsewhere."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 # --------------------------------------------------------------------------

@@ -140,6 +140,11 @@ class KioskApp(App):
         self._drawn_frames = 0
         self.after_render: list = []  # callbacks (e.g. the replay driver) after each render
         self.first_frame: list = []   # callbacks once the first frame is on screen
+        # speech (kiosk.ui.voice): header widgets (the Nói button), "still working" checks for
+        # the replay driver, captions shown for everyone when the kiosk cannot make a sound
+        self.header_extras: list = []  # callables (header_box, view, palette, sizes)
+        self.busy: list = []           # callables () -> bool
+        self.captions_forced = False
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -191,7 +196,7 @@ class KioskApp(App):
         else:
             root.add_widget(self._header(view, palette, sizes))
             root.add_widget(self._body(view, palette, sizes, landscape))
-        if state.modes.captions or state.modes.audio:
+        if state.modes.captions or state.modes.audio or self.captions_forced:
             cap = Text(f"Lời đọc: {self.caption}" if self.caption else "Lời đọc sẽ hiện ở đây.",
                        sizes.body * 0.8, palette.muted, italic=True)
             cap.name = "caption"
@@ -209,6 +214,8 @@ class KioskApp(App):
                              color=palette.text, size_hint=(None, None))
             progress.bind(texture_size=lambda *_: setattr(progress, "size", progress.texture_size))
             box.add_widget(progress)
+        for extra in self.header_extras:
+            extra(box, view, palette, sizes)
         title.bind(height=lambda *_: setattr(box, "height", max(title.height, sizes.progress * 1.4)))
         return box
 

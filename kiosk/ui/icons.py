@@ -62,8 +62,15 @@ def _start(d, c):
     d.polygon([(72, 40), (216, 128), (72, 216)], fill=c)
 
 
+def _mic(d, c):  # push-to-talk: a microphone on its stand
+    d.rounded_rectangle((88, 16, 168, 152), 40, fill=c)
+    d.arc((56, 72, 200, 184), 0, 180, fill=c, width=W)
+    d.line((128, 184, 128, 226), fill=c, width=W)
+    d.line((84, 230, 172, 230), fill=c, width=W + 2)
+
+
 DRAW = {"vneid": _vneid, "dvc": _dvc, "payment": _payment, "health": _health,
-        "safety": _safety, "internet": _internet, "start": _start}
+        "safety": _safety, "internet": _internet, "start": _start, "mic": _mic}
 
 
 def icon_path(name: str, color: tuple, cache: Path) -> Path | None:

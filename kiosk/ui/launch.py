@@ -58,6 +58,8 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     # The welcome screen needs neither lessons nor the log: load them once it is drawn.
     runtime = Runtime(Catalog(), None, source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
+    from kiosk.ui.voice import attach_speech
+    attach_speech(app, runtime, data)  # voice out (TTS, narration) and in (push-to-talk)
 
     def load_rest():
         catalog = load_lessons(lessons)

@@ -15,6 +15,7 @@ from kiosk.ui.touch import tap_widget
 log = logging.getLogger("kiosk.replay")
 
 FRAMES_AFTER_ACTION = 3
+BUSY_POLL, BUSY_LIMIT = 0.05, 60.0  # seconds
 
 
 class ReplayFailure(Exception):
@@ -30,6 +31,7 @@ class ReplayDriver:
         self.voice = voice   # callable(text) -> None, raises ReplayFailure when unavailable
         self.keys = keys     # callable(name) -> None
         self.index = 0
+        self._waited = 0.0
 
     def start(self) -> None:
         Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), 0.2)
@@ -41,6 +43,12 @@ class ReplayDriver:
             Clock.schedule_once(lambda *_: self._frames(n - 1, then), 0)
 
     def _next(self) -> None:
+        if any(check() for check in getattr(self.app, "busy", ())) and self._waited < BUSY_LIMIT:
+            # voice input still starting, listening or thinking: its result comes first
+            self._waited += BUSY_POLL
+            Clock.schedule_once(lambda *_: self._next(), BUSY_POLL)
+            return
+        self._waited = 0.0
         if self.index >= len(self.actions):
             self._finish(0)
             return
