@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.core.lessons import Catalog
 
-SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket")
+SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket", "settings")
 RATES = ("slow", "normal", "fast")
 MODE_NAMES = ("large_text", "high_contrast", "audio", "simple", "captions")
 
@@ -37,6 +37,7 @@ class Config:
     idle_after: float = 90.0     # seconds without input before the warning
     answer_within: float = 30.0  # seconds to answer the warning before the session is wiped
     recent_errors: int = 5       # how many recent problems travel with a ticket
+    headphones: bool = False     # speak sensitive steps (only when the sound is private)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class State:
     warning: bool = False         # "Bạn còn ở đó không?" is showing
     warned_at: float = 0.0
     extensions: int = 0
+    # accessibility (kiosk.core.access): reset with everything else for the next visitor
+    focus: int | None = None      # keypad focus: index into the screen's controls
+    armed: tuple | None = None    # simple mode: (action, arg) touched once, awaiting the second
+    volume: int = 6               # 1..10
+    settings_from: str | None = None  # screen to return to from "Cách dùng"
 
 
 # --- events -------------------------------------------------------------------------------
@@ -94,6 +100,18 @@ class Problem:
     now: float = 0.0
 
 
+@dataclass(frozen=True)
+class Key:
+    """A key on the physical keypad or keyboard (names in kiosk.core.keys)."""
+    name: str
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class KeyTap(Tap):
+    """A control chosen by a key: acts at once (no second touch in simple mode)."""
+
+
 # --- effects ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -129,20 +147,34 @@ class StopSpeech:
     pass
 
 
+@dataclass(frozen=True)
+class Cue:
+    """A sound cue (warning, ticket, armed, volume, focus); a visual cue in captions mode."""
+    kind: str
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Push-to-talk: the speech layer listens now (the screen says so if voice is off)."""
+
+
 WARNING_TEXT = "Bạn còn ở đó không? Chạm Tôi vẫn đang dùng để tiếp tục."
 
 
 # --- the machine --------------------------------------------------------------------------
 
-class Flow:
+from kiosk.core.access import AccessActions, line  # noqa: E402  (needs the classes above)
+
+
+class Flow(AccessActions):
     def __init__(self, catalog: Catalog, config: Config | None = None, spoken=None):
         self.catalog = catalog
         self.config = config or Config()
         # spoken(state) -> the screen's spoken line; injected so that flow and view agree
         if spoken is None:
-            from kiosk.core.views import spoken_line
-            spoken = lambda s: spoken_line(s, self.catalog)  # noqa: E731
+            spoken = lambda s: line(s, self.catalog, self.config)  # noqa: E731
         self.spoken = spoken
+        self.written = lambda s: line(s, self.catalog, self.config, written=True)  # captions
 
     # public entry point
     def next(self, state: State, event) -> tuple[State, list]:
@@ -150,9 +182,12 @@ class Flow:
             return self._tick(state, event.now)
         if isinstance(event, TicketCreated):
             s = replace(state, ticket=event.number)
-            return s, [Log("ticket_shown", {"number": event.number}), Say(self.spoken(s))]
+            return s, [Log("ticket_shown", {"number": event.number}), Cue("ticket"),
+                       Say(self.spoken(s))]
         if isinstance(event, Problem):
             return self._note_error(state, event.what), [Log("problem", {"what": event.what})]
+        if isinstance(event, Key):
+            return self._key(state, event)
         now = event.now
         state = replace(state, last_input=now)
         if state.warning:
@@ -167,11 +202,15 @@ class Flow:
     # --- dispatch of one action --------------------------------------------------------------
 
     def _act(self, state: State, event) -> tuple[State, list]:
+        if self._needs_confirm(state, event):
+            return self._arm(state, event)
         action, arg = _action_of(event)
         handler = getattr(self, f"_on_{action}", None)
         if handler is None:
             return state, [Log("ignored", {"action": action})]
         new, effects = handler(state, arg)
+        if isinstance(event, Tap) and new.armed:
+            new = replace(new, armed=None)
         if action != "back":
             new = replace(new, backs_in_row=0)
         if isinstance(event, Intent):
@@ -180,7 +219,7 @@ class Flow:
 
     def _go(self, state: State, **changes) -> tuple[State, list]:
         """Move to another screen: log it and, in audio mode, speak it on arrival."""
-        new = replace(state, **changes)
+        new = replace(state, **{"focus": None, "armed": None, **changes})
         effects: list = [Log("screen", {"screen": new.screen})]
         if new.screen == "step":
             effects.append(Log("step", {"lesson": new.lesson, "step": new.step + 1,
@@ -267,6 +306,8 @@ class Flow:
             return self._on_resume(state, None)
         elif screen == "home":
             return self._end(state, "left")
+        elif screen == "settings":
+            return self._on_settings_done(state, None)
         else:
             return state, [log]
         return new, [log] + effects
@@ -284,10 +325,16 @@ class Flow:
         return self._set_mode(state, name, not getattr(state.modes, name))
 
     def _set_mode(self, state: State, name: str, value: bool):
-        new = replace(state, modes=replace(state.modes, **{name: value}))
-        effects: list = [Log("mode", {"mode": name, "on": value})]
+        # a mode chosen on the welcome screen already belongs to this visitor's session
+        start = [] if state.active else [StartSession()]
+        new = replace(state, active=True, modes=replace(state.modes, **{name: value}))
+        effects: list = start + [Log("mode", {"mode": name, "on": value, "modes": new.modes.on()})]
         if name == "audio" and value:
-            effects.append(Say(self.spoken(new)))
+            from kiosk.core.access import KEYS_HELP
+            effects.append(Say(f"{KEYS_HELP} {self.spoken(new)}"))
+        elif name == "simple" and value:
+            from kiosk.core.access import SIMPLE_HELP
+            effects.append(Say(SIMPLE_HELP, "feedback"))
         return new, effects
 
     def _on_rate(self, state: State, rate):
@@ -358,7 +405,8 @@ class Flow:
             return self._end(state, "timeout")
         if not state.warning and now - state.last_input >= cfg.idle_after:
             new = replace(state, warning=True, warned_at=now)
-            return new, [Log("idle_warning", {"screen": state.screen}), Say(WARNING_TEXT, "warning")]
+            return new, [Log("idle_warning", {"screen": state.screen}), Cue("warning"),
+                         Say(WARNING_TEXT, "warning")]
         return state, []
 
     def _still_here(self, state: State):

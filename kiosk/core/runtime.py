@@ -40,7 +40,10 @@ class Runtime:
         self.on_change: list[Callable[[f.State, View], None]] = []
         self.on_say: list[Callable[[str, str, str], None]] = []   # (text, why, rate)
         self.on_stop_speech: list[Callable[[], None]] = []
+        self.on_cue: list[Callable[[str, bool], None]] = []     # (kind, visual: captions mode)
+        self.on_listen: list[Callable[[], None]] = []           # push-to-talk (speech layer)
         self.last_spoken = ""
+        self.last_caption = ""  # the last spoken line as written text (Phụ đề)
 
     # --- inputs ----------------------------------------------------------------------------
 
@@ -61,6 +64,15 @@ class Runtime:
     def intent(self, name: str, args: dict | None = None, heard: str = "") -> None:
         self.dispatch(f.Intent(name, args or {}, self.now(), heard))
 
+    def key(self, name: str) -> None:
+        """A key on the keypad/keyboard (kiosk.core.keys names: 'enter', '5', 'plus'...)."""
+        self.dispatch(f.Key(name, self.now()))
+
+    @property
+    def volume(self) -> float:
+        """The visitor's volume, 0.1 .. 1.0 (reset for each visitor)."""
+        return self.state.volume / 10
+
     def problem(self, what: str) -> None:
         self.dispatch(f.Problem(what, self.now()))
 
@@ -71,6 +83,8 @@ class Runtime:
 
     def dispatch(self, event) -> None:
         before = self.state
+        if not isinstance(event, (f.Tick, f.TicketCreated, f.Problem)):
+            self.notices.pop("voice", None)  # a push-to-talk note lasts until the next input
         self.state, effects = self.flow.next(self.state, event)
         for effect in effects:
             self._do(effect)
@@ -99,8 +113,26 @@ class Runtime:
                 cb()
         elif isinstance(effect, f.CreateTicket):
             self._create_ticket(effect.context)
+        elif isinstance(effect, f.Cue):
+            for cb in list(self.on_cue):
+                cb(effect.kind, self.state.modes.captions)
+        elif isinstance(effect, f.Listen):
+            self._listen()
+
+    def _listen(self) -> None:
+        if self.on_listen:
+            for cb in list(self.on_listen):
+                cb()
+            return
+        from kiosk.core.access import VOICE_OFF
+        log.info("push-to-talk pressed but voice input is off")
+        self.notices["voice"] = VOICE_OFF
+        self.say(VOICE_OFF, "feedback")
 
     def say(self, text: str, why: str = "feedback") -> None:
+        # the caption shows the written words (VNeID, A001), the voice says them
+        self.last_caption = (self.flow.written(self.state) if text == self.flow.spoken(self.state)
+                             else text)
         text = speakable(text)
         self.last_spoken = text
         for cb in list(self.on_say):
@@ -137,6 +169,9 @@ class Runtime:
                       steps=len(lesson_obj.steps) if lesson_obj else None, at=_utc())
         sid = self.session_id
         self._store(lambda: self.store.log(sid, effect.kind, data, **kwargs))
+        if effect.kind == "mode" and data.get("on") and sid:
+            modes = sorted(self.modes_used)
+            self._store(lambda: self.store.set_session_modes(sid, modes))
 
     def _create_ticket(self, context: dict) -> None:
         sid = self.session_id

@@ -40,6 +40,8 @@ class Choice:
     key: str | None = None     # keypad key that chooses it
     detail: str | None = None  # a second, smaller line
     primary: bool = False
+    short: str | None = None   # one-word label shown in simple mode (label is still spoken)
+    checked: bool | None = None  # a mode switch: on / off (None: not a switch)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,11 @@ class View:
     image: Path | None = None
     qr_text: str | None = None
     big: str | None = None
-    layout: str = "list"  # "tiles" for the home screen
+    layout: str = "list"  # "tiles" for the home screen, "switches" for mode switches
+    caption: str | None = None  # the spoken line as written text (Phụ đề)
+    focus: int | None = None    # index into choices + bar of the focused control
+    armed: int | None = None    # simple mode: control touched once, waiting for the second touch
+    simple: bool = False        # simple mode: pictures and one-word labels
 
 
 def speakable(text: str) -> str:
@@ -78,9 +84,13 @@ def _bar(*items, forward: tuple[str, str] | None = None) -> tuple[Choice, ...]:
 
 
 def view_for(state, catalog: Catalog) -> View:
+    from kiosk.core.access import adapt  # accessibility modes: switches, focus, captions
     if state.warning:
-        return _warning(state)
-    return _BUILDERS[state.screen](state, catalog)
+        return adapt(_warning(state), state, catalog)
+    if state.screen == "settings":
+        from kiosk.core.access import settings_view
+        return adapt(settings_view(state, catalog), state, catalog)
+    return adapt(_BUILDERS[state.screen](state, catalog), state, catalog)
 
 
 def _warning(state) -> View:
@@ -99,8 +109,7 @@ def spoken_line(state, catalog: Catalog) -> str:
 def _welcome(state, catalog):
     return View(
         screen="welcome", title="Xin chào!",
-        body=("Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
-              "từng bước một, có đọc to.", "Hoàn toàn miễn phí."),
+        body=("Hướng dẫn từng bước thủ tục trên mạng và kỹ năng số. Hoàn toàn miễn phí.",),
         choices=(Choice("Bắt đầu", "start", icon="start", key="enter", primary=True),),
         bar=_bar(BAR_REPEAT, BAR_LARGE, BAR_STAFF),
         spoken=("Xin chào. Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
@@ -158,7 +167,7 @@ def _finish(state, catalog):
     lesson = catalog.get(state.lesson)
     return View(screen="finish", title="Bạn đã làm xong!",
                 body=(f"Bài: {lesson.title}.",
-                      "Quét mã QR bằng điện thoại để mang danh sách việc cần làm về nhà."),
+                      "Quét mã QR để mang các bước về nhà."),
                 qr_text=take_home_text(lesson),
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True)),
