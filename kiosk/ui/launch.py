@@ -57,13 +57,15 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     catalog = load_lessons(lessons)
     if not catalog.lessons:
         log.error("no usable lesson in %s; the kiosk shows only the welcome screen", lessons)
-    runtime = Runtime(catalog, open_store(data), source=source)
+    from kiosk.core.access import config_from_env
+    runtime = Runtime(catalog, open_store(data), config=config_from_env(), source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
     if demo and catalog.lessons and not script:
         script = tour(catalog)
     if script:
+        from kiosk.ui.a11y import press
         driver = ReplayDriver(app, script, screenshots or Path("screenshots"),
-                              voice=_voice(runtime))
+                              voice=_voice(runtime), keys=press)
         _on_start(app, driver.start)
     if exit_after:
         Clock.schedule_once(lambda *_: app.stop(), exit_after)
