@@ -141,6 +141,8 @@ def lessons_check(paths_):
     from kiosk.core.lessons import load_catalog
     targets = list(paths_) or [paths.lessons_dir()]
     catalog = load_catalog(*targets)
+    from kiosk.core.fit import check_fit  # large-text mode: does every screen fit?
+    catalog.problems.extend(check_fit(catalog))
     for problem in catalog.problems:
         click.echo(str(problem))
     if catalog.problems:
@@ -192,6 +194,11 @@ def _print_report(r: dict) -> None:
     for l in r["lessons"]:
         drop = ", ".join(f"step {k}: {v}" for k, v in l["dropoff"].items()) or "-"
         click.echo(f"  {l['lesson']:32} started {l['started']:4} finished {l['finished']:4}  stopped at {drop}")
+
+
+from kiosk.cli_a11y import gallery  # noqa: E402  (accessibility: `kiosk gallery`)
+
+cli.add_command(gallery)
 
 
 def main():
