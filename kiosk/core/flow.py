@@ -331,7 +331,7 @@ class Flow(AccessActions):
         effects: list = start + [Log("mode", {"mode": name, "on": value, "modes": new.modes.on()})]
         if name == "audio" and value:
             from kiosk.core.access import KEYS_HELP
-            effects.append(Say(f"{KEYS_HELP} {self.spoken(new)}"))
+            effects.append(Say(f"{KEYS_HELP} {self.written(new)}"))  # voice: runtime says it
         elif name == "simple" and value:
             from kiosk.core.access import SIMPLE_HELP
             effects.append(Say(SIMPLE_HELP, "feedback"))

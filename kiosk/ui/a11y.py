@@ -28,8 +28,12 @@ log = logging.getLogger("kiosk.ui")
 
 # --- painting helpers -------------------------------------------------------------------
 
-def paint(widget, color: tuple, border: tuple | None = None, border_w: float = 3) -> None:
-    """A background (and outline) that follows the widget; remembers it for the checks."""
+def paint(widget, color: tuple, border: tuple | None = None, border_w: float = 3,
+          press: tuple | None = None) -> None:
+    """A background (and outline) that follows the widget; remembers it for the checks.
+
+    `press`: the colour of the thick inner frame shown while the control is held down, so
+    that "pressed" does not rely on colour alone."""
     widget.bg = color
     with widget.canvas.before:
         fill = Color(*color)
@@ -37,11 +41,19 @@ def paint(widget, color: tuple, border: tuple | None = None, border_w: float = 3
         if border:
             Color(*border)
             line = Line(rectangle=(*widget.pos, *widget.size), width=border_w)
+        if press:
+            press_color = Color(*press[:3], 0)
+            press_line = Line(rectangle=(*widget.pos, *widget.size), width=8)
+            widget._press_color = press_color
 
     def update(*_):
         rect.pos, rect.size = widget.pos, widget.size
         if border:
             line.rectangle = (*widget.pos, *widget.size)
+        if press:
+            x, y = widget.pos
+            w, h = widget.size
+            press_line.rectangle = (x + 8, y + 8, max(0, w - 16), max(0, h - 16))
     widget.bind(pos=update, size=update)
     widget._fill = fill
 
@@ -50,6 +62,12 @@ def set_bg(widget, color: tuple) -> None:
     widget.bg = color
     if getattr(widget, "_fill", None) is not None:
         widget._fill.rgba = color
+
+
+def show_pressed(widget, down: bool) -> None:
+    """Pressed: another colour *and* a thick inner frame (not colour alone)."""
+    if getattr(widget, "_press_color", None) is not None:
+        widget._press_color.a = 1.0 if down else 0.0
 
 
 def ring(widget, palette, thickness: float, armed: bool = False) -> None:
@@ -101,7 +119,8 @@ class IconTile(ButtonBehavior, BoxLayout):
         self._bg = palette.primary if choice.primary else palette.button
         self._fg = palette.primary_text if choice.primary else palette.button_text
         self._palette = palette
-        paint(self, self._bg, border=palette.button_text if palette.high else None)
+        paint(self, self._bg, border=palette.button_text if palette.high else None,
+              press=palette.pressed_text)
         size = label_size or sizes.button
         self.size_px = size
         self.icon_min = max(40.0, min(sizes.target * 0.6, L.line_height(size) * 1.2))
@@ -148,6 +167,7 @@ class IconTile(ButtonBehavior, BoxLayout):
     def _press(self, *_):
         down = self.state == "down"
         set_bg(self, self._palette.pressed if down else self._bg)
+        show_pressed(self, down)
         self.label.color = self._palette.pressed_text if down else self._fg
 
 

@@ -88,7 +88,8 @@ class KioskButton(Button):
         self.choice = choice
         self.tap_label = choice.label
         self._bg, self._fg, self._palette = bg, fg, palette
-        _paint(self, bg, border=palette.button_text if palette.high else None)
+        a11y.paint(self, bg, border=palette.button_text if palette.high else None,
+                   press=palette.pressed_text)
         self._check_w = 0.0
         if check is not None:  # a mode switch: a check box, not colour alone, shows it is on
             self._check_w = min(sizes.target * 0.5, 64 * max(sizes.scale, 0.75))
@@ -115,6 +116,7 @@ class KioskButton(Button):
     def _show_state(self, *_):
         down = self.state == "down"
         a11y.set_bg(self, self._palette.pressed if down else self._bg)
+        a11y.show_pressed(self, down)
         self.color = self._palette.pressed_text if down else self._fg
 
 
@@ -401,9 +403,10 @@ class KioskApp(App):
         for w in visible_controls(self.root_box):
             for i, armed in marks.items():
                 if w.choice is cs[i] or w.choice == cs[i]:
-                    a11y.ring(w, palette, max(4.0, sizes.gap * 0.22), armed=armed)
+                    a11y.ring(w, palette, max(6.0, sizes.gap * 0.3), armed=armed)
                     if armed:
                         a11y.set_bg(w, palette.pressed)
+                        a11y.show_pressed(w, True)
                         if hasattr(w, "_fg"):
                             (w.label if hasattr(w, "label") else w).color = palette.pressed_text
 

@@ -1,7 +1,8 @@
 """Sizes, colours and fonts. Plain Python (no Kivy) so that tests can check the numbers.
 
-Numbers from DESIGN.md §3: body text ≥32 px, large text ≥1.6×, touch targets ≥20 mm (about
-120 px on a 21.5" 1080p panel) at least 5 mm apart, contrast ≥4.5:1 (≥7:1 in high contrast).
+Numbers from DESIGN.md §3: body text ≥32 px (at 1080p), large text ≥1.6×, touch targets ≥20 mm
+at least 5 mm apart (kiosk.core.layout works the sizes out per window and panel), contrast
+≥4.5:1 (≥7:1 in high contrast; `text_pairs` lists every pair the screens draw).
 """
 
 from __future__ import annotations
