@@ -19,6 +19,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.utils import escape_markup
 
 from kiosk.core import keys as K
 from kiosk.core import layout as L
@@ -106,12 +107,21 @@ def ring(widget, palette, thickness: float, armed: bool = False) -> None:
 
 # --- tiles ------------------------------------------------------------------------------
 
+def shown_text(choice, numbered: bool = True) -> str:
+    """The words on a control: its key number first when a digit chooses it."""
+    text = choice.short or choice.label
+    if numbered and choice.key and choice.key.isdigit():
+        text = f"{choice.key}   {text}"
+    return text
+
+
 class IconTile(ButtonBehavior, BoxLayout):
     """A control with a pictogram: a mode switch (icon, name, check box) or a simple-mode tile
     (icon above one word). Acts on release only."""
 
     def __init__(self, choice, palette, sizes, icon: Path | None, check: Path | None = None,
-                 vertical: bool = False, label_size: float | None = None, **kw):
+                 vertical: bool = False, label_size: float | None = None, numbered: bool = True,
+                 **kw):
         super().__init__(orientation="vertical" if vertical else "horizontal",
                          padding=L.BUTTON_PAD_Y, spacing=L.BUTTON_PAD_X, **kw)
         self.choice = choice
@@ -137,9 +147,10 @@ class IconTile(ButtonBehavior, BoxLayout):
                     self.icon_max, max(self.icon_min, self.height - 2 * L.BUTTON_PAD_Y))))
             self.img = img
             self.add_widget(img)
-        text = choice.short or choice.label
+        self.numbered = numbered
+        text = escape_markup(shown_text(choice, numbered))
         if choice.detail and not vertical:
-            text = f"{text}\n[size={int(sizes.small)}]{choice.detail}[/size]"
+            text = f"{text}\n[size={int(sizes.small)}]{escape_markup(choice.detail)}[/size]"
         label = Label(text=text, markup=True, font_size=size, bold=True, color=self._fg,
                       halign="center" if vertical else "left", valign="middle")
         label.role = "button"
@@ -160,8 +171,7 @@ class IconTile(ButtonBehavior, BoxLayout):
         """Height this tile needs at `width` with its smallest picture (horizontal tiles)."""
         room = width - 2 * L.BUTTON_PAD_Y - self.check_w - (self.icon_min if self.img else 0)
         room -= L.BUTTON_PAD_X * (len(self.children) - 1)
-        text = self.choice.short or self.choice.label
-        _, h, _ = L.text_block(text, self.size_px, room, bold=True)
+        _, h, _ = L.text_block(shown_text(self.choice, self.numbered), self.size_px, room, bold=True)
         return h + 2 * L.BUTTON_PAD_Y
 
     def _press(self, *_):

@@ -367,7 +367,7 @@ class KioskApp(App):
                 check = self._icon("check_on" if c.checked else "check_off", fg)
             if view.simple:
                 btn = a11y.IconTile(c, palette, sizes, self._icon(c.icon, fg), check=check,
-                                    on_release=self._tapped)
+                                    numbered=False, on_release=self._tapped)
                 btn.children[-1].width = self._bar_icon_w(sizes)
             else:
                 btn = KioskButton(c, palette, sizes, check=check, on_release=self._tapped)
