@@ -200,6 +200,7 @@ class KioskApp(App):
             bar = self._bar(view, palette, sizes, landscape)
             (root if sidebar else content).add_widget(bar)
         self._show_focus(view, palette, sizes)
+        self._said = []  # lines said before this screen was drawn are not carried further
         self._after_render(view)
 
     def _header(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
@@ -378,7 +379,9 @@ class KioskApp(App):
 
     def _caption(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
         state = self.runtime.state
-        key = (state.screen, state.lesson, state.step, state.ticket, state.warning)
+        # a new visitor (session) or a new screen starts from that screen's own line
+        key = (self.runtime.session_id, state.screen, state.lesson, state.step, state.ticket,
+               state.warning)
         if self._said:
             self.caption = self._said[-1]
         elif key != getattr(self, "_caption_key", None) or not self.caption:
