@@ -141,6 +141,8 @@ def lessons_check(paths_):
     from kiosk.core.lessons import load_catalog
     targets = list(paths_) or [paths.lessons_dir()]
     catalog = load_catalog(*targets)
+    from kiosk.core.fit import check_fit  # large-text mode: does every screen fit?
+    catalog.problems.extend(check_fit(catalog))
     for problem in catalog.problems:
         click.echo(str(problem))
     book = catalog.practice
@@ -231,6 +233,11 @@ _register_staff(cli)
 from kiosk.cli_doctor import register as _register_doctor  # noqa: E402
 
 _register_doctor(cli)
+
+
+from kiosk.cli_a11y import gallery  # noqa: E402  (accessibility: `kiosk gallery`)
+
+cli.add_command(gallery)
 
 
 def main():

@@ -91,9 +91,9 @@ def test_wav_through_the_engine_moves_the_flow(kiosk, tmp_path, words):
     assert confirms[-1] == {"intent": "call_staff", "answer": "yes"}
     report = json.loads(kiosk("report", "--json", data=data).stdout)
     assert report["escalations"]["total"] == 1
-    # nothing recorded is kept: the only sound files are the kiosk's own spoken lines
+    # nothing recorded is kept: the only sound files are the kiosk's own spoken lines and cues
     recorded = [p for p in data.rglob("*") if p.suffix.lower() in (".wav", ".raw", ".pcm", ".flac")
-                and "tts-cache" not in p.parts]
+                and "tts-cache" not in p.parts and not p.name.startswith("cue-")]
     assert recorded == []
     assert (tmp_path / "shots" / "confirm.png").stat().st_size > 10_000
 
@@ -189,7 +189,7 @@ def test_no_sound_device_captions_and_a_notice(kiosk, tmp_path, driver, why):
     data = tmp_path / "data"
     r = kiosk("-v", "replay", write_script(tmp_path / "s.jsonl", [
         {"tap": "Nghe lại"}, {"wait": 1.0}, {"expect": "Máy chưa phát được tiếng"},
-        {"expect": "Lời đọc: Xin chào"}] + touch_journey()),
+        {"expect": "Xin chào. Máy này hướng dẫn"}] + touch_journey()),
         "--lessons", FIXTURE_LESSONS, data=data, env={"SDL_AUDIODRIVER": driver})
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stderr.count("captions only") == 1 and why in r.stderr  # one warning, in English

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.core.lessons import Catalog
 
-SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket",
+SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket", "settings",
            "practice", "practice_done", "drills", "drill", "quiz")  # the last five: practice_flow
 RATES = ("slow", "normal", "fast")
 MODE_NAMES = ("large_text", "high_contrast", "audio", "simple", "captions")
@@ -39,6 +39,7 @@ class Config:
     answer_within: float = 30.0  # seconds to answer the warning before the session is wiped
     recent_errors: int = 5       # how many recent problems travel with a ticket
     ticket_wait: float = 1800.0  # idle time allowed on the ticket screen (waiting for staff)
+    headphones: bool = False     # speak sensitive steps (only when the sound is private)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class State:
     # voice (kiosk.core.voice): a command waiting for "Đúng không?", and "not understood" shown
     confirm: Pending | None = None  # noqa: F821  (kiosk.core.voice.Pending; not imported: lazy)
     heard_note: str | None = None
+    # accessibility (kiosk.core.access): reset with everything else for the next visitor
+    focus: int | None = None      # keypad focus: index into the screen's controls
+    armed: tuple | None = None    # simple mode: (action, arg) touched once, awaiting the second
+    volume: int = 6               # 1..10
+    settings_from: str | None = None  # screen to return to from "Cách dùng"
 
 
 # --- events -------------------------------------------------------------------------------
@@ -117,6 +123,18 @@ class Heard:
     now: float = 0.0
 
 
+@dataclass(frozen=True)
+class Key:
+    """A key on the physical keypad or keyboard (names in kiosk.core.keys)."""
+    name: str
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class KeyTap(Tap):
+    """A control chosen by a key: acts at once (no second touch in simple mode)."""
+
+
 # --- effects ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -162,6 +180,12 @@ PRIORITY_GROUPS = ("elderly", "disabled", "pregnant")
 
 
 @dataclass(frozen=True)
+class Cue:
+    """A sound cue (warning, ticket, armed, volume, focus); a visual cue in captions mode."""
+    kind: str
+
+
+@dataclass(frozen=True)
 class Listen:
     """Push-to-talk: the speech layer listens now (the screen says so if voice is off)."""
 
@@ -171,17 +195,20 @@ WARNING_TEXT = "Bạn còn ở đó không? Chạm Tôi vẫn đang dùng để 
 
 # --- the machine --------------------------------------------------------------------------
 
-class Flow:
+from kiosk.core.access import AccessActions, line  # noqa: E402  (needs the classes above)
+
+
+class Flow(AccessActions):
     def __init__(self, catalog: Catalog, config: Config | None = None, spoken=None):
         self.catalog = catalog
         self.config = config or Config()
         # spoken(state) -> the screen's spoken line; injected so that flow and view agree
         if spoken is None:
-            from kiosk.core.views import spoken_line
-            spoken = lambda s: spoken_line(s, self.catalog)  # noqa: E731
+            spoken = lambda s: line(s, self.catalog, self.config)  # noqa: E731
         self.spoken = spoken
         from kiosk.core.practice_flow import ActivityFlow  # practice copies, drills, quiz
         self.activities = ActivityFlow(self)
+        self.written = lambda s: line(s, self.catalog, self.config, written=True)  # captions
 
     # public entry point
     def next(self, state: State, event) -> tuple[State, list]:
@@ -189,11 +216,14 @@ class Flow:
             return self._tick(state, event.now)
         if isinstance(event, TicketCreated):
             s = replace(state, ticket=event.number)
-            return s, [Log("ticket_shown", {"number": event.number}), Say(self.spoken(s))]
+            return s, [Log("ticket_shown", {"number": event.number}), Cue("ticket"),
+                       Say(self.spoken(s))]
         if isinstance(event, Problem):
             return self._note_error(state, event.what), [Log("problem", {"what": event.what})]
         if isinstance(event, TicketCalled):
             return self._called(state, event)
+        if isinstance(event, Key):
+            return self._key(state, event)
         now = event.now
         state = replace(state, last_input=now)
         if state.warning:
@@ -208,12 +238,16 @@ class Flow:
     # --- dispatch of one action --------------------------------------------------------------
 
     def _act(self, state: State, event) -> tuple[State, list]:
+        if self._needs_confirm(state, event):
+            return self._arm(state, event)
         action, arg = _action_of(event)
         state, action = _voice().settle(state, action)
         handler = self.activities.handler(state, action) or getattr(self, f"_on_{action}", None)
         if handler is None:
             return state, [Log("ignored", {"action": action})]
         new, effects = handler(state, arg)
+        if isinstance(event, Tap) and new.armed:
+            new = replace(new, armed=None)
         if action != "back":
             new = replace(new, backs_in_row=0)
         if isinstance(event, Intent):
@@ -222,7 +256,7 @@ class Flow:
 
     def _go(self, state: State, **changes) -> tuple[State, list]:
         """Move to another screen: log it and, in audio mode, speak it on arrival."""
-        new = replace(state, **changes)
+        new = replace(state, **{"focus": None, "armed": None, **changes})
         effects: list = [Log("screen", {"screen": new.screen})]
         if new.screen == "step":
             effects.append(Log("step", {"lesson": new.lesson, "step": new.step + 1,
@@ -309,6 +343,8 @@ class Flow:
             return self._on_resume(state, None)
         elif screen == "home":
             return self._end(state, "left")
+        elif screen == "settings":
+            return self._on_settings_done(state, None)
         else:
             return state, [log]
         return new, [log] + effects
@@ -326,10 +362,16 @@ class Flow:
         return self._set_mode(state, name, not getattr(state.modes, name))
 
     def _set_mode(self, state: State, name: str, value: bool):
-        new = replace(state, modes=replace(state.modes, **{name: value}))
-        effects: list = [Log("mode", {"mode": name, "on": value})]
+        # a mode chosen on the welcome screen already belongs to this visitor's session
+        start = [] if state.active else [StartSession()]
+        new = replace(state, active=True, modes=replace(state.modes, **{name: value}))
+        effects: list = start + [Log("mode", {"mode": name, "on": value, "modes": new.modes.on()})]
         if name == "audio" and value:
-            effects.append(Say(self.spoken(new)))
+            from kiosk.core.access import KEYS_HELP
+            effects.append(Say(f"{KEYS_HELP} {self.written(new)}"))  # voice: runtime says it
+        elif name == "simple" and value:
+            from kiosk.core.access import SIMPLE_HELP
+            effects.append(Say(SIMPLE_HELP, "feedback"))
         return new, effects
 
     def _on_rate(self, state: State, rate):
@@ -431,7 +473,8 @@ class Flow:
         idle_after = cfg.ticket_wait if state.screen == "ticket" and state.ticket else cfg.idle_after
         if not state.warning and now - state.last_input >= idle_after:
             new = replace(state, warning=True, warned_at=now)
-            return new, [Log("idle_warning", {"screen": state.screen}), Say(WARNING_TEXT, "warning")]
+            return new, [Log("idle_warning", {"screen": state.screen}), Cue("warning"),
+                         Say(WARNING_TEXT, "warning")]
         return state, []
 
     def _still_here(self, state: State):

@@ -12,6 +12,7 @@ import io
 import statistics
 
 from kiosk.core.lessons import Catalog
+from kiosk.core.flow import MODE_NAMES
 from kiosk.core.store import Store, utcnow
 
 
@@ -64,6 +65,13 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
         t["started"] += started
         t["finished"] += finished or 0
 
+    # accessibility modes: how many sessions used each (the session row keeps the modes used)
+    modes = {m: 0 for m in MODE_NAMES}
+    for mode, count in c.execute(
+            f"SELECT j.value, COUNT(DISTINCT s.id) FROM sessions s, json_each(COALESCE(s.modes, '[]')) j "
+            f"{cond} GROUP BY 1", args):
+        modes[mode] = count
+
     tcond, targs = ("WHERE created_at >= ?", [since_ts]) if since_ts else ("", [])
     by_status = dict(c.execute(f"SELECT status, COUNT(*) FROM tickets {tcond} GROUP BY status", targs))
     events = c.execute("SELECT MAX(id) FROM events").fetchone()[0] or 0
@@ -81,6 +89,7 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
         "escalations": {"total": sum(by_status.values()), "by_status": by_status},
         "events": events,
         **activity_report(store, since_ts, catalog),
+        "modes": modes,
     }
     _staff_figures(c, report, cond, args, tcond, targs)
     return report
@@ -207,6 +216,8 @@ def report_csv(report: dict) -> str:
         w.writerow(["lesson_finished", l["topic"], l["lesson"], "", l["finished"]])
         for step, n in l["dropoff"].items():
             w.writerow(["stopped_at_step", l["topic"], l["lesson"], step, n])
+    for mode, n in report.get("modes", {}).items():
+        w.writerow([f"sessions_with_mode_{mode}", "", "", "", n])
     w.writerow(["escalations", "", "", "", report["escalations"]["total"]])
     for status, n in sorted(report["escalations"]["by_status"].items()):
         w.writerow([f"escalations_{status}", "", "", "", n])

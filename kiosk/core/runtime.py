@@ -42,6 +42,8 @@ class Runtime:
         self.on_change: list[Callable[[f.State, View], None]] = []
         self.on_say: list[Callable[[str, str, str], None]] = []   # (text, why, rate)
         self.on_stop_speech: list[Callable[[], None]] = []
+        self.on_cue: list[Callable[[str, bool], None]] = []     # (kind, visual: captions mode)
+        self.last_caption = ""  # the last spoken line as written text (Phụ đề)
         self.on_listen: list[Callable[[], None]] = []           # push-to-talk (speech layer)
         self.last_spoken = ""
         self._call_polled = 0.0
@@ -85,6 +87,14 @@ class Runtime:
     def push_to_talk(self) -> None:
         """The microphone button or the keypad's talk key."""
         self.tap("push_to_talk")
+    def key(self, name: str) -> None:
+        """A key on the keypad/keyboard (kiosk.core.keys names: 'enter', '5', 'plus'...)."""
+        self.dispatch(f.Key(name, self.now()))
+
+    @property
+    def volume(self) -> float:
+        """The visitor's volume, 0.1 .. 1.0 (reset for each visitor)."""
+        return self.state.volume / 10
 
     def problem(self, what: str) -> None:
         self.dispatch(f.Problem(what, self.now()))
@@ -153,6 +163,9 @@ class Runtime:
             self._create_ticket(effect.context)
         elif isinstance(effect, f.SetGroup):
             self._set_group(effect.group)
+        elif isinstance(effect, f.Cue):
+            for cb in list(self.on_cue):
+                cb(effect.kind, self.state.modes.captions)
         elif isinstance(effect, f.Listen):
             self._listen()
 
@@ -167,6 +180,9 @@ class Runtime:
         self.say(VOICE_OFF, "feedback")
 
     def say(self, text: str, why: str = "feedback") -> None:
+        # the caption shows the written words (VNeID, A001), the voice says them
+        self.last_caption = (self.flow.written(self.state) if text == self.flow.spoken(self.state)
+                             else text)
         text = speakable(text)
         self.last_spoken = text
         for cb in list(self.on_say):
@@ -201,6 +217,9 @@ class Runtime:
             session_id=self.session_id, kind=effect.kind, data=data, screen=s.screen,
             lesson=lesson, step=data.get("step"), topic=lesson_obj.topic if lesson_obj else s.topic,
             steps=len(lesson_obj.steps) if lesson_obj else None, at=_utc()))
+        if effect.kind == "mode" and data.get("on") and self.session_id:
+            sid, modes = self.session_id, sorted(self.modes_used)
+            self._store(lambda: self.store.set_session_modes(sid, modes))
 
     def _create_ticket(self, context: dict) -> None:
         sid = self.session_id

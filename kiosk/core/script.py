@@ -47,6 +47,10 @@ def parse_script(path: Path) -> list[Action]:
             raise ScriptError(f"{path}:{n}: '{kind}' needs a {'number' if kind in ('wait', 'idle') else 'text'}")
         if kind in ("wait", "idle") and not 0 <= value <= 3600:
             raise ScriptError(f"{path}:{n}: '{kind}' must be between 0 and 3600 seconds")
+        if kind == "key":
+            from kiosk.core.keys import REPLAY_NAMES, normalize
+            if normalize(value) is None:
+                raise ScriptError(f"{path}:{n}: unknown key '{value}' (known: {', '.join(REPLAY_NAMES)})")
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", value)
         actions.append(Action(n, kind, value))

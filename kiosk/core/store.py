@@ -147,6 +147,11 @@ class Store:
             "WHERE id = ? AND ended_at IS NULL",
             (at or utcnow(), reason, json.dumps(modes) if modes is not None else None, session_id)))
 
+    def set_session_modes(self, session_id: str, modes: list[str]) -> None:
+        """The accessibility modes used so far (kept up to date while the session is open)."""
+        self._write(lambda c: c.execute("UPDATE sessions SET modes = ? WHERE id = ?",
+                                        (json.dumps(modes), session_id)))
+
     # --- events --------------------------------------------------------------------------
 
     def log(self, session_id: str | None, kind: str, data: dict | None = None, *,

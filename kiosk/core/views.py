@@ -43,6 +43,8 @@ class Choice:
     key: str | None = None     # keypad key that chooses it
     detail: str | None = None  # a second, smaller line
     primary: bool = False
+    short: str | None = None   # one-word label shown in simple mode (label is still spoken)
+    checked: bool | None = None  # a mode switch: on / off (None: not a switch)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,11 @@ class View:
     image: Path | None = None
     qr_text: str | None = None
     big: str | None = None
-    layout: str = "list"  # "tiles" for the home screen
+    layout: str = "list"  # "tiles" for the home screen, "switches" for mode switches
+    caption: str | None = None  # the spoken line as written text (Phụ đề)
+    focus: int | None = None    # index into choices + bar of the focused control
+    armed: int | None = None    # simple mode: control touched once, waiting for the second touch
+    simple: bool = False        # simple mode: pictures and one-word labels
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
@@ -84,13 +90,17 @@ def _bar(*items, forward: tuple[str, str] | None = None) -> tuple[Choice, ...]:
 
 
 def view_for(state, catalog: Catalog) -> View:
+    from kiosk.core.access import adapt  # accessibility modes: switches, focus, captions
     if state.warning:
-        return _warning(state)
+        return adapt(_warning(state), state, catalog)
+    if state.screen == "settings":
+        from kiosk.core.access import settings_view
+        return adapt(settings_view(state, catalog), state, catalog)
     builder = _BUILDERS.get(state.screen)
     if builder is None:  # practice copies, scam drills, quiz
         from kiosk.core.practice_views import BUILDERS
         builder = BUILDERS[state.screen]
-    return builder(state, catalog)
+    return adapt(builder(state, catalog), state, catalog)
 
 
 def _warning(state) -> View:
@@ -109,8 +119,7 @@ def spoken_line(state, catalog: Catalog) -> str:
 def _welcome(state, catalog):
     return View(
         screen="welcome", title="Xin chào!",
-        body=("Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
-              "từng bước một, có đọc to.", "Hoàn toàn miễn phí."),
+        body=("Hướng dẫn từng bước thủ tục trên mạng và kỹ năng số. Hoàn toàn miễn phí.",),
         choices=(Choice("Bắt đầu", "start", icon="start", key="enter", primary=True),),
         bar=_bar(BAR_REPEAT, BAR_LARGE, BAR_STAFF),
         spoken=("Xin chào. Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
@@ -174,7 +183,7 @@ def _finish(state, catalog):
     from kiosk.core.practice_views import finish_lines, lesson_extras, practice_hint
     return View(screen="finish", title="Bạn đã làm xong!",
                 body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
-                     ("Quét mã QR bằng điện thoại để mang danh sách việc cần làm về nhà.",),
+                     ("Quét mã QR để mang các bước về nhà.",),
                 qr_text=take_home_text(lesson),
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))

@@ -18,18 +18,20 @@ from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
-from kivy.graphics import Color, Line, Rectangle
-from kivy.uix.behaviors import ButtonBehavior
+from kivy.graphics import Color, Rectangle
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
 
+from kiosk.core import layout as L
 from kiosk.core.runtime import Runtime
 from kiosk.core.views import Choice, View
-from kiosk.ui import icons
+from kiosk.ui import a11y, icons
 from kiosk.ui.theme import Palette, Sizes, font_files, theme_for
 
 log = logging.getLogger("kiosk.ui")
@@ -48,81 +50,76 @@ def register_fonts() -> None:
 
 
 def _paint(widget: Widget, color: tuple, border: tuple | None = None) -> None:
-    with widget.canvas.before:
-        Color(*color)
-        rect = Rectangle(pos=widget.pos, size=widget.size)
-        if border:
-            Color(*border)
-            line = Line(rectangle=(*widget.pos, *widget.size), width=3)
-    def update(*_):
-        rect.pos, rect.size = widget.pos, widget.size
-        if border:
-            line.rectangle = (*widget.pos, *widget.size)
-    widget.bind(pos=update, size=update)
+    a11y.paint(widget, color, border)
 
 
 class Text(Label):
     """A wrapping label whose height follows its text."""
 
-    def __init__(self, text: str, size: float, color: tuple, bold=False, halign="left", **kw):
+    def __init__(self, text: str, size: float, color: tuple, bold=False, halign="left",
+                 role: str = "body", **kw):
         super().__init__(text=text, font_size=size, color=color, bold=bold, halign=halign,
                          valign="middle", size_hint_y=None, **kw)
+        self.role = role
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)),
                   texture_size=lambda *_: setattr(self, "height", self.texture_size[1]))
+
+
+def _shown(choice: Choice, numbered: bool) -> str:
+    text = escape_markup(choice.short or choice.label)
+    if numbered and choice.key and choice.key.isdigit():
+        text = f"[b]{choice.key}[/b]   {text}"
+    return text
 
 
 class KioskButton(Button):
     """A large button that knows which choice it stands for."""
 
-    def __init__(self, choice: Choice, palette: Palette, sizes: Sizes, height=None, **kw):
+    def __init__(self, choice: Choice, palette: Palette, sizes: Sizes, height=None,
+                 numbered: bool = False, check: Path | None = None, **kw):
         bg = palette.primary if choice.primary else palette.button
         fg = palette.primary_text if choice.primary else palette.button_text
-        text = choice.label if not choice.detail else f"[b]{choice.label}[/b]\n[size={int(sizes.body * 0.8)}]{choice.detail}[/size]"
-        super().__init__(text=text, markup=bool(choice.detail), font_size=sizes.button,
+        text = _shown(choice, numbered)
+        if choice.detail:
+            text = f"[b]{text}[/b]\n[size={int(sizes.small)}]{escape_markup(choice.detail)}[/size]"
+        super().__init__(text=text, markup=True, font_size=sizes.button,
                          bold=not choice.detail, color=fg,
-                         background_normal="", background_down="", background_color=bg,
+                         background_normal="", background_down="", background_color=(0, 0, 0, 0),
                          halign="center", valign="middle", **kw)
+        self.role = "button"
         self.choice = choice
         self.tap_label = choice.label
-        self._bg, self._pressed = bg, palette.pressed
+        self._bg, self._fg, self._palette = bg, fg, palette
+        a11y.paint(self, bg, border=palette.button_text if palette.high else None,
+                   press=palette.pressed_text)
+        self._check_w = 0.0
+        if check is not None:  # a mode switch: a check box, not colour alone, shows it is on
+            self._check_w = min(sizes.target * 0.5, 64 * max(sizes.scale, 0.75))
+            with self.canvas.after:
+                Color(1, 1, 1, 1)
+                self._check = Rectangle(source=str(check), size=(self._check_w, self._check_w))
+        self.size_hint_min_y = sizes.target
         if height:
             self.size_hint_y, self.height = None, max(height, sizes.target)
-        self.bind(size=lambda *_: setattr(self, "text_size", (self.width - 24, None)))
+            self._grow = lambda b, ts: setattr(b, "height", max(sizes.target, ts[1]))
+            self.bind(texture_size=self._grow)
+        self.padding = (L.BUTTON_PAD_X, L.BUTTON_PAD_Y, L.BUTTON_PAD_X + self._check_w, L.BUTTON_PAD_Y)
+        self.bind(size=self._fit, pos=self._fit)
         self.bind(state=self._show_state)
-        if palette.background == (0.0, 0.0, 0.0, 1.0):  # high contrast: outline every control
-            _paint(self, (0, 0, 0, 0), border=palette.button_text)
+
+    def _fit(self, *_):
+        # text_size includes the padding: the words wrap inside width - padding - check box
+        self.text_size = (max(10 + 2 * L.BUTTON_PAD_X + self._check_w, self.width), None)
+        if self._check_w:
+            # x + width, not right/center_y: those alias properties may lag during this event
+            self._check.pos = (self.x + self.width - L.BUTTON_PAD_X - self._check_w,
+                               self.y + (self.height - self._check_w) / 2)
 
     def _show_state(self, *_):
-        self.background_color = self._pressed if self.state == "down" else self._bg
-
-
-class Tile(ButtonBehavior, BoxLayout):
-    """Home screen tile: a pictogram and one word."""
-
-    def __init__(self, choice: Choice, palette: Palette, sizes: Sizes, icon: Path | None, **kw):
-        super().__init__(orientation="vertical", padding=sizes.pad / 2, spacing=8, **kw)
-        self.choice = choice
-        self.tap_label = choice.label
-        with self.canvas.before:
-            self._color = Color(*palette.button)
-            self._rect = Rectangle(pos=self.pos, size=self.size)
-        self.bind(pos=self._sync, size=self._sync, state=self._press)
-        self._bg, self._pressed = palette.button, palette.pressed
-        if palette.background == (0.0, 0.0, 0.0, 1.0):
-            _paint(self, (0, 0, 0, 0), border=palette.button_text)
-        if icon:
-            self.add_widget(Image(source=str(icon), fit_mode="contain"))
-        label = Label(text=choice.label, font_size=sizes.title * 0.8, bold=True,
-                      color=palette.button_text, size_hint_y=None, halign="center")
-        label.bind(texture_size=lambda *_: setattr(label, "height", label.texture_size[1] + 8),
-                   width=lambda *_: setattr(label, "text_size", (label.width, None)))
-        self.add_widget(label)
-
-    def _sync(self, *_):
-        self._rect.pos, self._rect.size = self.pos, self.size
-
-    def _press(self, *_):
-        self._color.rgba = self._pressed if self.state == "down" else self._bg
+        down = self.state == "down"
+        a11y.set_bg(self, self._palette.pressed if down else self._bg)
+        a11y.show_pressed(self, down)
+        self.color = self._palette.pressed_text if down else self._fg
 
 
 class KioskApp(App):
@@ -136,9 +133,14 @@ class KioskApp(App):
         self.shot_count = 0
         self.exit_code = 0
         self.caption = ""
+        self.cue_text = ""
+        self._said: list[str] = []
         self._last_key = None
         self._drawn_frames = 0
         self.after_render: list = []  # callbacks (e.g. the replay driver) after each render
+        self.panel = L.panel_from_env()
+        self.palette, self.sizes = theme_for(False, False)
+        self.caption_strip = None
         self.first_frame: list = []   # callbacks once the first frame is on screen
         # speech (kiosk.ui.voice): header widgets (the Nói button), "still working" checks for
         # the replay driver, captions shown for everyone when the kiosk cannot make a sound
@@ -151,13 +153,16 @@ class KioskApp(App):
     def build(self):
         register_fonts()
         self.root_box = BoxLayout(orientation="vertical")
-        with self.root_box.canvas.before:
+        with self.root_box.canvas.before:  # painted once; only its colour changes per screen
             self._bg_color = Color(1, 1, 1, 1)
             self._bg_rect = Rectangle(pos=self.root_box.pos, size=self.root_box.size)
         self.root_box.bind(pos=lambda w, v: setattr(self._bg_rect, "pos", v),
                            size=lambda w, v: setattr(self._bg_rect, "size", v))
         self.runtime.on_change.append(lambda state, view: self.render())
         self.runtime.on_say.append(self._show_caption)
+        self.cues = a11y.Cues(self, self.data_dir / "cache")
+        self.runtime.on_cue.append(self.cues)
+        self.keys = a11y.KeyForwarder(self.runtime)
         Clock.schedule_interval(lambda dt: self.runtime.tick(), 0.5)
         Window.bind(on_flip=self._flipped)
         self.render()
@@ -177,77 +182,117 @@ class KioskApp(App):
     def render(self) -> None:
         state = self.runtime.state
         view = self.runtime.view()
-        palette, sizes = theme_for(state.modes.large_text, state.modes.high_contrast)
+        modes = state.modes
+        palette, sizes = theme_for(modes.large_text, modes.high_contrast, window=Window.size,
+                                   panel=self.panel)
+        self.palette, self.sizes, self.view = palette, sizes, view
         Window.clearcolor = palette.background
         root = self.root_box
+        if self.caption_strip is not None:
+            self.caption_strip.stop()
+            self.caption_strip = None
         root.clear_widgets()
         self._bg_color.rgba = palette.background
         root.padding, root.spacing = sizes.pad, sizes.gap
         landscape = Window.width >= Window.height
+        captions = modes.captions or modes.audio or self.captions_forced
+        icon_w = self._bar_icon_w(sizes) if view.simple else 0
+        self.frame = L.frame_for(Window.width, Window.height, sizes,
+                                 [c.short or c.label for c in view.bar], captions=captions,
+                                 extra_w=icon_w, sidebar=view.layout != "switches")
+        sidebar = self.frame.sidebar_w > 0
+        root.orientation = "horizontal" if sidebar else "vertical"
+        content = BoxLayout(orientation="vertical", spacing=sizes.gap)
+        root.add_widget(content)
 
         if self.runtime.notices:
-            notice = Text(" ".join(self.runtime.notices.values()), sizes.body * 0.8,
-                          palette.notice_text, padding=(16, 8))
+            notice = Text(" ".join(self.runtime.notices.values()), sizes.small,
+                          palette.notice_text, padding=(16, 8), role="small")
             _paint(notice, palette.notice)
-            root.add_widget(notice)
+            content.add_widget(notice)
         from kiosk.ui import practice_screens  # practice copies, scam drills, quiz
         if practice_screens.handles(view):
-            root.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
+            content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
         else:
-            root.add_widget(self._header(view, palette, sizes))
-            root.add_widget(self._body(view, palette, sizes, landscape))
-        if state.modes.captions or state.modes.audio or self.captions_forced:
-            cap = Text(f"Lời đọc: {self.caption}" if self.caption else "Lời đọc sẽ hiện ở đây.",
-                       sizes.body * 0.8, palette.muted, italic=True)
-            cap.name = "caption"
-            root.add_widget(cap)
+            content.add_widget(self._header(view, palette, sizes))
+            content.add_widget(self._body(view, palette, sizes, landscape))
+        if captions:
+            content.add_widget(self._caption(view, palette, sizes))
         if view.bar:
-            root.add_widget(self._bar(view, palette, sizes, landscape))
+            bar = self._bar(view, palette, sizes, landscape)
+            (root if sidebar else content).add_widget(bar)
+        self._show_focus(view, palette, sizes)
+        self._said = []  # lines said before this screen was drawn are not carried further
         self._after_render(view)
 
     def _header(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
         box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
-        title = Text(view.title, sizes.title, palette.text, bold=True)
+        title = Text(view.title, sizes.title, palette.text, bold=True, role="title")
         box.add_widget(title)
         if view.progress:
             progress = Label(text=view.progress, font_size=sizes.progress, bold=True,
                              color=palette.text, size_hint=(None, None))
+            progress.role = "progress"
             progress.bind(texture_size=lambda *_: setattr(progress, "size", progress.texture_size))
             box.add_widget(progress)
         for extra in self.header_extras:
             extra(box, view, palette, sizes)
-        title.bind(height=lambda *_: setattr(box, "height", max(title.height, sizes.progress * 1.4)))
+        title.bind(height=lambda *_: setattr(box, "height", max(title.height, L.line_height(sizes.progress))))
         return box
 
     def _body(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
         body = BoxLayout(orientation="vertical", spacing=sizes.gap)
+        big = None
         if view.big:
-            big = Label(text=view.big, font_size=sizes.big, bold=True, color=palette.text)
-            # When the screen is full (large text), the number shrinks rather than overlap.
-            big.bind(height=lambda w, h: setattr(w, "font_size", max(sizes.big * 0.5, min(sizes.big, h * 0.9))))
-            body.add_widget(big)
+            big = Label(text=view.big, font_size=sizes.big, bold=True, color=palette.text,
+                        size_hint_y=None, height=L.line_height(sizes.big))
+            big.role = "big"
         text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
         text_box.bind(minimum_height=text_box.setter("height"))
         for para in view.body:
-            # Beside a big queue number the words ("Vui lòng chờ") are large too.
-            text_box.add_widget(Text(para, sizes.title if view.big else sizes.body, palette.text,
-                                     bold=bool(view.big), halign="center" if view.big else "left"))
-        if view.qr_text or view.image:
-            row = BoxLayout(orientation="horizontal" if landscape else "vertical", spacing=sizes.gap,
-                            size_hint_y=None, height=Window.height * (0.42 if landscape else 0.5))
-            row.add_widget(text_box)
-            picture = self._picture(view)
-            if picture is not None:
+            text_box.add_widget(Text(para, sizes.body, palette.text))
+        choices = self._choices(view, palette, sizes, landscape) if view.choices else None
+        options = self._row(view.options, palette, sizes) if view.options else None
+        picture = self._picture(view) if (view.qr_text or view.image) else None
+        flexible = choices is not None and getattr(choices, "flexible", False)
+        if landscape and (big is not None or picture is not None):
+            # side by side: the words and choices at the left, the number or picture at the right
+            row = BoxLayout(orientation="horizontal", spacing=sizes.gap)
+            left = BoxLayout(orientation="vertical", spacing=sizes.gap)
+            left.add_widget(text_box)
+            if choices is not None:
+                left.add_widget(choices)
+            if options is not None:
+                left.add_widget(options)
+            left.add_widget(Widget(size_hint_y=0.001 if flexible else 1))
+            if big is not None:
+                big.size_hint = (None, None)
+                big.bind(texture_size=lambda b, ts: setattr(b, "width", ts[0]))
+                holder = AnchorLayout(anchor_y="top", size_hint_x=None)
+                big.bind(width=holder.setter("width"))
+                holder.add_widget(big)
+                row.add_widget(holder)
+                row.add_widget(left)
+            else:
+                row.add_widget(left)
+                side = min(self.frame.content_w * 0.36, Window.height * 0.55)
+                picture.size_hint_x, picture.width = None, side
                 row.add_widget(picture)
             body.add_widget(row)
-        else:
-            body.add_widget(text_box)
-        if view.choices:
-            body.add_widget(self._choices(view, palette, sizes, landscape))
-        if getattr(view, "options", ()):
-            body.add_widget(self._row(view.options, palette, sizes))
-        if not view.big:  # the big number takes the free space itself
-            body.add_widget(Widget())  # pushes content up
+            return body
+        if big is not None:
+            body.add_widget(big)
+        body.add_widget(text_box)
+        if picture is not None:
+            picture.size_hint_min_y = min(Window.height * 0.2, 360)
+            body.add_widget(picture)
+        if choices is not None:
+            body.add_widget(choices)
+        if options is not None:
+            body.add_widget(options)
+        if picture is None:
+            # pushes content up (a flexible grid takes what it can first)
+            body.add_widget(Widget(size_hint_y=0.001 if flexible else 1))
         return body
 
     def _picture(self, view: View) -> Widget | None:
@@ -258,68 +303,179 @@ class KioskApp(App):
             return Image(source=str(view.image), fit_mode="contain")
         return None
 
+    def _icon(self, name: str | None, color: tuple) -> Path | None:
+        if not name:
+            return None
+        return icons.icon_path(name, color, self.data_dir / "icons")
+
     def _row(self, choices, palette: Palette, sizes: Sizes) -> Widget:
         """Choices side by side (layout "row", and the ticket screen's optional priority row)."""
         row = BoxLayout(orientation="horizontal", spacing=sizes.gap, size_hint_y=None,
                         height=sizes.target)
+        def fit(*_):  # as tall as the tallest label needs now (not the most it ever needed)
+            row.height = max([sizes.target] + [b.texture_size[1] for b in row.children])
         for c in choices:
             btn = KioskButton(c, palette, sizes, on_release=self._tapped)
-            btn.bind(texture_size=lambda b, ts: setattr(row, "height", max(row.height, ts[1] + 40)))
+            btn.bind(texture_size=fit)
             row.add_widget(btn)
         return row
 
     def _choices(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
+        n = len(view.choices)
         if view.layout == "row":
             return self._row(view.choices, palette, sizes)
-        if view.layout == "tiles":
-            cols = 3 if landscape else 2
-            grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_y=None)
-            rows = -(-len(view.choices) // cols)
-            tile_h = max(sizes.target * 1.8, (Window.height * (0.55 if landscape else 0.5)) / max(rows, 1))
-            grid.height = rows * tile_h + (rows - 1) * sizes.gap
-            cache = self.data_dir / "icons"
+        if view.layout == "switches":
+            large = self.runtime.state.modes.large_text
+            if landscape:
+                cols = 3 if n > 6 else 2
+            else:
+                cols = 1 if large else 2
+            rows = -(-n // cols)
+            gaps = (rows - 1) * sizes.gap
+            grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_min_y=rows * sizes.target + gaps,
+                              size_hint_max_y=rows * sizes.target * 1.6 + gaps)
+            grid.flexible = True
+            # the welcome screen's switches always have pictures; a crowded settings screen
+            # in large text keeps the words and the check boxes
+            pictures = view.screen == "welcome" or not large or view.simple
             for c in view.choices:
-                grid.add_widget(Tile(c, palette, sizes, icons.icon_path(c.icon, palette.button_text, cache),
-                                     size_hint_y=None, height=tile_h, on_release=self._tapped))
+                fg = palette.primary_text if c.primary else palette.button_text
+                check = None
+                if c.checked is not None:
+                    check = self._icon("check_on" if c.checked else "check_off", fg)
+                icon = self._icon(c.icon, fg) if pictures else None
+                tile = a11y.IconTile(c, palette, sizes, icon, check=check, on_release=self._tapped)
+                grid.add_widget(tile)
+            need = self._switch_rows(grid, cols, sizes)
+            grid.rows_minimum = dict(enumerate(need))
+            grid.size_hint_min_y = max(grid.size_hint_min_y, sum(need) + gaps)
             return grid
-        box = BoxLayout(orientation="vertical", spacing=sizes.gap, size_hint_y=None)
-        box.bind(minimum_height=box.setter("height"))
+        if view.layout == "tiles":
+            # pictures with a word: the grid takes the height there is, within limits
+            cols = min(n, 3 if landscape else 2)
+            rows = -(-n // cols)
+            gaps = (rows - 1) * sizes.gap
+            grid = GridLayout(cols=cols, spacing=sizes.gap,
+                              size_hint_min_y=rows * sizes.target * 1.4 + gaps,
+                              size_hint_max_y=rows * sizes.target * 2.6 + gaps)
+            grid.flexible = True
+            for c in view.choices:
+                fg = palette.primary_text if c.primary else palette.button_text
+                tile = a11y.IconTile(c, palette, sizes, self._icon(c.icon, fg), vertical=True,
+                                     label_size=sizes.button, on_release=self._tapped)
+                grid.add_widget(tile)
+            return grid
+        cols = 2 if landscape and n >= 4 and not (view.qr_text or view.image) else 1
+        grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        buttons = []
         for c in view.choices:
-            lines = 2 if c.detail else 1
-            h = sizes.button * 1.5 * lines + 40
-            btn = KioskButton(c, palette, sizes, height=h, on_release=self._tapped)
-            btn.bind(texture_size=lambda b, ts: setattr(b, "height", max(b.height, ts[1] + 40)))
-            box.add_widget(btn)
-        return box
+            btn = KioskButton(c, palette, sizes, height=sizes.target, numbered=True,
+                              on_release=self._tapped)
+            buttons.append(btn)
+            grid.add_widget(btn)
+        if cols > 1:  # the buttons of a row as tall as the tallest
+            def even(*_):
+                for r in range(0, len(buttons), cols):
+                    row = buttons[r:r + cols]
+                    h = max(max(sizes.target, b.texture_size[1]) for b in row)
+                    for b in row:
+                        b.height = h
+            for b in buttons:
+                b.unbind(texture_size=b._grow)
+                b.bind(texture_size=even)
+        return grid
+
+    def _switch_rows(self, grid, cols: int, sizes: Sizes) -> list[float]:
+        """The least height of each row of switches: as tall as its longest label needs."""
+        width = (self.frame.content_w - (cols - 1) * sizes.gap) / cols
+        tiles = list(reversed(grid.children))
+        return [max(sizes.target, *(t.needed_height(width) for t in tiles[r:r + cols]))
+                for r in range(0, len(tiles), cols)]
+
+    def _bar_icon_w(self, sizes: Sizes) -> float:
+        return min(sizes.target * 0.6, 80 * max(sizes.scale, 0.75))
 
     def _bar(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
-        bar = BoxLayout(orientation="horizontal", spacing=sizes.gap, size_hint_y=None,
-                        height=sizes.target + (0 if landscape else sizes.button * 1.2))
+        fr = self.frame
+        if fr.sidebar_w:
+            bar = BoxLayout(orientation="vertical", spacing=sizes.gap, size_hint_x=None,
+                            width=fr.sidebar_w)
+        else:
+            bar = GridLayout(cols=fr.bar_cols, spacing=sizes.gap, size_hint_y=None,
+                             height=fr.bar_h)
         for c in view.bar:
-            btn = KioskButton(c, palette, sizes, on_release=self._tapped)
-            if c.action == "large_text" and self.runtime.state.modes.large_text:
-                btn._bg = btn.background_color = palette.pressed  # shows the mode is on
-            btn.bind(texture_size=lambda b, ts: setattr(bar, "height", max(bar.height, ts[1] + 40)))
+            fg = palette.primary_text if c.primary else palette.button_text
+            check = None
+            if c.checked is not None:
+                check = self._icon("check_on" if c.checked else "check_off", fg)
+            if view.simple:
+                btn = a11y.IconTile(c, palette, sizes, self._icon(c.icon, fg), check=check,
+                                    numbered=False, on_release=self._tapped)
+                btn.children[-1].width = self._bar_icon_w(sizes)
+            else:
+                btn = KioskButton(c, palette, sizes, check=check, on_release=self._tapped)
+            if not fr.sidebar_w:
+                btn.size_hint_y, btn.height = None, fr.bar_button_h
             bar.add_widget(btn)
         return bar
+
+    def _caption(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
+        state = self.runtime.state
+        # a new visitor (session) or a new screen starts from that screen's own line
+        key = (self.runtime.session_id, state.screen, state.lesson, state.step, state.ticket,
+               state.warning)
+        if self._said:
+            self.caption = self._said[-1]
+        elif key != getattr(self, "_caption_key", None) or not self.caption:
+            self.caption = f"{self.cue_text} {view.caption or view.spoken}".strip()
+            self.cue_text = ""
+        self._caption_key = key
+        self._said = []
+        strip = a11y.CaptionStrip(palette, sizes, rate=state.modes.rate)
+        # a redraw of the same screen (e.g. a notice appearing) keeps the caption and its cue
+        strip.show(self.caption)
+        self.caption_strip = strip
+        return strip
+
+    def _show_focus(self, view: View, palette: Palette, sizes: Sizes) -> None:
+        from kiosk.core.keys import controls
+        cs = controls(view)
+        marks = {}
+        if view.focus is not None and view.focus < len(cs):
+            marks[view.focus] = False
+        if view.armed is not None and view.armed < len(cs):
+            marks[view.armed] = True
+        for w in visible_controls(self.root_box):
+            for i, armed in marks.items():
+                choice = getattr(w, "choice", None)  # the Nói button stands for no choice
+                if choice is not None and (choice is cs[i] or choice == cs[i]):
+                    a11y.ring(w, palette, max(6.0, sizes.gap * 0.3), armed=armed)
+                    if armed:
+                        a11y.set_bg(w, palette.pressed)
+                        a11y.show_pressed(w, True)
+                        if hasattr(w, "_fg"):
+                            (w.label if hasattr(w, "label") else w).color = palette.pressed_text
 
     def _tapped(self, widget) -> None:
         choice: Choice = widget.choice
         self.runtime.tap(choice.action, choice.arg)
 
     def _show_caption(self, text: str, why: str, rate: str) -> None:
-        self.caption = text
-        for w in self.root_box.walk():
-            if getattr(w, "name", None) == "caption":
-                w.text = f"Lời đọc: {text}"
+        said = f"{self.cue_text} {self.runtime.last_caption or text}".strip()
+        self.cue_text = ""
+        self.caption = said
+        self._said.append(said)
+        if self.caption_strip is not None:
+            self.caption_strip.show(said)
 
     # --- screenshots and the replay driver ------------------------------------------------
 
     def _after_render(self, view: View) -> None:
         state = self.runtime.state
         from kiosk.ui.practice_screens import shot_key, shot_suffix
-        key = (state.screen, state.lesson, state.step, state.ticket, state.warning,
-               state.modes.large_text, state.modes.high_contrast, shot_key(state))
+        key = (state.screen, state.lesson, state.step, state.ticket, state.warning, state.modes,
+               view.focus, view.armed, shot_key(state))
         if self.screenshots and key != self._last_key:
             self.shot_count += 1
             name = f"{self.shot_count:03d}-{state.screen}"

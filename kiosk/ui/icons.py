@@ -87,3 +87,114 @@ def icon_path(name: str, color: tuple, cache: Path) -> Path | None:
         img.save(tmp)
         tmp.replace(path)
     return path
+
+
+# --- controls and accessibility modes (simple mode tiles, mode switches) -------------------
+
+def _arrow(d, c, left: bool):
+    pts = [(40, 128), (120, 48), (120, 96), (216, 96), (216, 160), (120, 160), (120, 208)]
+    if not left:
+        pts = [(256 - x, y) for x, y in pts]
+    d.polygon(pts, fill=c)
+
+
+def _repeat(d, c):  # an ear
+    d.arc((56, 24, 200, 168), 180, 20, fill=c, width=W)
+    d.line((193, 120, 150, 170, 140, 210, 112, 228, 84, 218), fill=c, width=W, joint="curve")
+    d.arc((96, 64, 160, 128), 180, 0, fill=c, width=W)
+
+
+def _large_text(d, c):  # a small A and a big A
+    d.polygon([(20, 200), (56, 100), (92, 200)], outline=c, width=W - 4)
+    d.line((36, 168, 76, 168), fill=c, width=W - 4)
+    d.polygon([(104, 232), (170, 24), (236, 232)], outline=c, width=W)
+    d.line((132, 168, 208, 168), fill=c, width=W)
+
+
+def _settings(d, c):  # three sliders
+    for y, x in ((56, 80), (128, 176), (200, 112)):
+        d.line((24, y, 232, y), fill=c, width=W)
+        d.ellipse((x - 26, y - 26, x + 26, y + 26), fill=c)
+
+
+def _call_staff(d, c):  # a person with a raised hand
+    d.ellipse((88, 20, 152, 84), fill=c)
+    d.rounded_rectangle((72, 96, 168, 236), 30, fill=c)
+    d.line((168, 120, 220, 40), fill=c, width=W + 6)
+
+
+def _done(d, c):
+    d.line((36, 132, 100, 200, 224, 60), fill=c, width=W + 10, joint="curve")
+
+
+def _home(d, c):
+    d.polygon([(128, 24), (236, 120), (20, 120)], fill=c)
+    d.rectangle((52, 120, 204, 232), outline=c, width=W)
+    d.rectangle((108, 160, 148, 232), fill=c)
+
+
+def _high_contrast(d, c):  # a circle half filled
+    d.ellipse((24, 24, 232, 232), outline=c, width=W)
+    d.pieslice((24, 24, 232, 232), 90, 270, fill=c)
+
+
+def _audio(d, c):  # a loudspeaker with waves
+    d.polygon([(24, 96), (72, 96), (132, 40), (132, 216), (72, 160), (24, 160)], fill=c)
+    d.arc((120, 76, 184, 180), 300, 60, fill=c, width=W)
+    d.arc((128, 40, 232, 216), 300, 60, fill=c, width=W)
+
+
+def _simple(d, c):  # a picture and a speech bubble
+    d.rectangle((20, 40, 160, 160), outline=c, width=W)
+    d.polygon([(36, 144), (80, 90), (120, 144)], fill=c)
+    d.ellipse((112, 52, 140, 80), fill=c)
+    d.rounded_rectangle((128, 128, 240, 208), 24, outline=c, width=W)
+    d.polygon([(150, 204), (150, 244), (184, 206)], fill=c)
+
+
+def _captions(d, c):  # a screen with two text lines (CC)
+    d.rounded_rectangle((16, 48, 240, 208), 24, outline=c, width=W)
+    d.line((48, 112, 208, 112), fill=c, width=W)
+    d.line((48, 152, 168, 152), fill=c, width=W)
+
+
+def _rate(d, c):  # a clock face
+    d.ellipse((24, 24, 232, 232), outline=c, width=W)
+    d.line((128, 128, 128, 60), fill=c, width=W)
+    d.line((128, 128, 180, 160), fill=c, width=W)
+
+
+def _louder(d, c):
+    _audio(d, c)
+
+
+def _quieter(d, c):
+    d.polygon([(24, 96), (72, 96), (132, 40), (132, 216), (72, 160), (24, 160)], fill=c)
+    d.arc((120, 76, 184, 180), 300, 60, fill=c, width=W)
+
+
+def _check_on(d, c):
+    d.rounded_rectangle((20, 20, 236, 236), 24, fill=c)
+    d.line((60, 132, 108, 184, 200, 76), fill=(0, 0, 0, 0), width=W + 12, joint="curve")
+
+
+def _check_off(d, c):
+    d.rounded_rectangle((24, 24, 232, 232), 24, outline=c, width=W)
+
+
+def _hand(d, c):  # still here: an open hand
+    d.rounded_rectangle((64, 112, 200, 236), 40, fill=c)
+    for x, top in ((72, 40), (104, 20), (136, 24), (168, 48)):
+        d.rounded_rectangle((x, top, x + 26, 150), 13, fill=c)
+    d.rounded_rectangle((24, 120, 90, 150), 13, fill=c)
+
+
+DRAW.update({
+    "back": lambda d, c: _arrow(d, c, True), "next": lambda d, c: _arrow(d, c, False),
+    "repeat": _repeat, "large_text": _large_text, "settings": _settings,
+    "call_staff": _call_staff, "done": _done, "settings_done": _done, "begin": _start,
+    "home": _home, "more": _home, "exit": _home, "resume": lambda d, c: _arrow(d, c, True),
+    "still_here": _hand, "high_contrast": _high_contrast, "audio": _audio, "simple": _simple,
+    "captions": _captions, "rate": _rate, "louder": _louder, "quieter": _quieter,
+    "check_on": _check_on, "check_off": _check_off,
+})

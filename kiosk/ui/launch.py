@@ -56,7 +56,8 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     from kiosk.ui.app import KioskApp
 
     # The welcome screen needs neither lessons nor the log: load them once it is drawn.
-    runtime = Runtime(Catalog(), None, source=source)
+    from kiosk.core.access import config_from_env
+    runtime = Runtime(Catalog(), None, config=config_from_env(), source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
     from kiosk.ui.voice import attach_speech
     attach_speech(app, runtime, data)  # voice out (TTS, narration) and in (push-to-talk)
@@ -68,9 +69,10 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
         runtime.attach(catalog, open_store(data))
         actions = script or (tour(catalog) if demo and catalog.lessons else None)
         if actions:
+            from kiosk.ui.a11y import press
             from kiosk.ui.replay import ReplayDriver
             ReplayDriver(app, actions, screenshots or Path("screenshots"),
-                         voice=_voice(runtime)).start()
+                         voice=_voice(runtime), keys=press).start()
 
     app.first_frame.append(load_rest)
     app.first_frame.append(_quiet_gc)

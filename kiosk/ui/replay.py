@@ -122,5 +122,8 @@ class ReplayDriver:
     def _do_key(self, name: str):
         if self.keys is None:
             raise ReplayFailure("keypad input is not available in this build")
-        self.keys(name)
+        try:
+            self.keys(name)
+        except ValueError as e:
+            raise ReplayFailure(str(e)) from e
         return 0

@@ -1,15 +1,15 @@
 """Sizes, colours and fonts. Plain Python (no Kivy) so that tests can check the numbers.
 
-Numbers from DESIGN.md §3: body text ≥32 px, large text ≥1.6×, touch targets ≥20 mm (about
-120 px on a 21.5" 1080p panel) at least 5 mm apart, contrast ≥4.5:1 (≥7:1 in high contrast).
+Numbers from DESIGN.md §3: body text ≥32 px (at 1080p), large text ≥1.6×, touch targets ≥20 mm
+at least 5 mm apart (kiosk.core.layout works the sizes out per window and panel), contrast
+≥4.5:1 (≥7:1 in high contrast; `text_pairs` lists every pair the screens draw).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-LARGE_FACTOR = 1.6
+from kiosk.core.layout import LARGE_FACTOR, Panel, Sizes, font_files, sizes_for  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,12 @@ class Palette:
     notice: tuple
     notice_text: tuple
     pressed: tuple
+    pressed_text: tuple = (0.0, 0.0, 0.0, 1.0)
+    caption: tuple = (1.0, 1.0, 1.0, 1.0)        # the caption strip (Phụ đề)
+    caption_text: tuple = (0.0, 0.0, 0.0, 1.0)
+    focus: tuple = (0.0, 0.0, 0.0, 1.0)          # the focus ring (drawn thick: not colour alone)
+    focus_inner: tuple = (1.0, 1.0, 1.0, 1.0)
+    high: bool = False
 
 
 def _hex(h: str) -> tuple:
@@ -37,7 +43,9 @@ NORMAL = Palette(
     button=_hex("#DCE6F2"), button_text=_hex("#10243E"),
     primary=_hex("#0B5CAD"), primary_text=_hex("#FFFFFF"),
     bar=_hex("#E4E9F0"), notice=_hex("#FFF1C2"), notice_text=_hex("#3A2A00"),
-    pressed=_hex("#9FB8D6"),
+    pressed=_hex("#9FB8D6"), pressed_text=_hex("#10243E"),
+    caption=_hex("#1A2330"), caption_text=_hex("#FFFFFF"),
+    focus=_hex("#1A2330"), focus_inner=_hex("#FFFFFF"),
 )
 
 HIGH_CONTRAST = Palette(
@@ -45,37 +53,39 @@ HIGH_CONTRAST = Palette(
     button=_hex("#000000"), button_text=_hex("#FFFF00"),
     primary=_hex("#FFFF00"), primary_text=_hex("#000000"),
     bar=_hex("#1A1A1A"), notice=_hex("#FFFFFF"), notice_text=_hex("#000000"),
-    pressed=_hex("#00FFFF"),
+    pressed=_hex("#FFFFFF"), pressed_text=_hex("#000000"),
+    caption=_hex("#FFFFFF"), caption_text=_hex("#000000"),
+    focus=_hex("#00FFFF"), focus_inner=_hex("#000000"), high=True,
 )
 
 
-@dataclass(frozen=True)
-class Sizes:
-    body: float = 36
-    title: float = 50
-    button: float = 34
-    big: float = 220          # the ticket number
-    progress: float = 40
-    target: float = 124       # minimum touch target height (px)
-    gap: float = 24           # space between targets (≥5 mm)
-    pad: float = 32
-
-    def scaled(self, factor: float) -> "Sizes":
-        return Sizes(body=self.body * factor, title=self.title * factor,
-                     button=self.button * factor, big=self.big, progress=self.progress * factor,
-                     target=self.target * (1 + (factor - 1) * 0.5), gap=self.gap, pad=self.pad)
-
-
-def theme_for(large_text: bool, high_contrast: bool) -> tuple[Palette, Sizes]:
-    sizes = Sizes().scaled(LARGE_FACTOR) if large_text else Sizes()
+def theme_for(large_text: bool, high_contrast: bool, window: tuple[float, float] | None = None,
+              panel: Panel | None = None) -> tuple[Palette, Sizes]:
+    """Palette and sizes; with `window` the sizes follow that window (see kiosk.core.layout)."""
+    if window is None:
+        sizes = Sizes().scaled(LARGE_FACTOR) if large_text else Sizes()
+    else:
+        sizes = sizes_for(window[0], window[1], large_text, panel)
     return (HIGH_CONTRAST if high_contrast else NORMAL), sizes
 
 
-def font_files() -> dict[str, Path]:
-    """Be Vietnam Pro (OFL, designed for Vietnamese), installed from PyPI with the kiosk."""
-    import fontpkg_be_vietnam_pro as font
-    files = Path(font.ROOT) / "files"
-    return {"regular": files / "BeVietnamPro-Regular.ttf", "bold": files / "BeVietnamPro-Bold.ttf"}
+def text_pairs(palette: Palette) -> dict[str, tuple[tuple, tuple]]:
+    """Every (foreground, background) pair the screens draw text or a focus ring with."""
+    return {
+        "text": (palette.text, palette.background),
+        "muted": (palette.muted, palette.background),
+        "button": (palette.button_text, palette.button),
+        "primary": (palette.primary_text, palette.primary),
+        "pressed": (palette.pressed_text, palette.pressed),
+        "notice": (palette.notice_text, palette.notice),
+        "caption": (palette.caption_text, palette.caption),
+        "focus": (palette.focus, palette.background),
+        "focus_on_button": (palette.focus, palette.button),
+    }
+
+
+def min_contrast(high_contrast: bool) -> float:
+    return 7.0 if high_contrast else 4.5
 
 
 def relative_luminance(rgb: tuple) -> float:
