@@ -123,3 +123,10 @@ def vi_real():
     if not pairs:
         pytest.skip(f"no WAV+TXT pairs in {d}")
     return pairs
+
+
+def write_script(path, lines):
+    """A replay script (JSON lines) from a list of actions."""
+    import json
+    path.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
+    return path

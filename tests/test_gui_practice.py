@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, write_script
 from kiosk.core import practice_replay as pr
 from kiosk.core.lessons import load_catalog
 
@@ -17,11 +17,6 @@ pytestmark = pytest.mark.gui
 SEED = "test-seed"
 CATALOG = load_catalog(ROOT / "lessons")
 ENTRY = {"vneid": "bhyt-tren-vneid", "dich-vu-cong": "dvc-ly-lich-tu-phap", "thanh-toan-qr": "thanh-toan-vietqr"}
-
-
-def write_script(path, lines):
-    path.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
-    return path
 
 
 def replay(kiosk, tmp_path, lines, *args):

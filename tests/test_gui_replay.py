@@ -4,14 +4,9 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, write_script
 
 pytestmark = pytest.mark.gui
-
-
-def write_script(path, lines):
-    path.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
-    return path
 
 
 def lesson(lesson_id):

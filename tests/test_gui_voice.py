@@ -18,16 +18,11 @@ import zipfile
 
 import pytest
 
-from conftest import FIXTURE_LESSONS, ROOT
+from conftest import FIXTURE_LESSONS, ROOT, write_script
 
 pytestmark = pytest.mark.gui
 
 VOICE_OFF = "Giọng nói đang tắt"
-
-
-def write_script(path, lines):
-    path.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
-    return path
 
 
 def events(data):
