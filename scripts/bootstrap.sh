@@ -50,6 +50,11 @@ case "$mode" in
     ;;
   test)
     need_debs $RUN_DEBS $TEST_DEBS
+    # The browser tests reach chromedriver as "localhost"; a bare container may lack /etc/hosts.
+    if ! getent hosts localhost >/dev/null && [ "$(id -u)" -eq 0 ]; then
+      say "adding localhost to /etc/hosts"
+      printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n' >> /etc/hosts
+    fi
     setup_venv test
     exec .venv/bin/python -m pytest "$@"
     ;;
