@@ -13,7 +13,7 @@ from kiosk.ui.env import prepare  # noqa: E402
 
 TAPS = int(os.environ.get("BENCH_TAPS", "200"))
 data = Path(os.environ.get("KIOSK_DATA", "/tmp/kiosk-bench"))
-prepare(True, (1920, 1080), data)
+prepare(True, tuple(int(x) for x in os.environ.get("BENCH_SIZE", "1920x1080").split("x")), data)
 
 from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
