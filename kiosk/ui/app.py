@@ -153,11 +153,6 @@ class KioskApp(App):
     def build(self):
         register_fonts()
         self.root_box = BoxLayout(orientation="vertical")
-        with self.root_box.canvas.before:  # painted once; only its colour changes per screen
-            self._bg_color = Color(1, 1, 1, 1)
-            self._bg_rect = Rectangle(pos=self.root_box.pos, size=self.root_box.size)
-        self.root_box.bind(pos=lambda w, v: setattr(self._bg_rect, "pos", v),
-                           size=lambda w, v: setattr(self._bg_rect, "size", v))
         self.runtime.on_change.append(lambda state, view: self.render())
         self.runtime.on_say.append(self._show_caption)
         self.cues = a11y.Cues(self, self.data_dir / "cache")
@@ -191,8 +186,13 @@ class KioskApp(App):
         if self.caption_strip is not None:
             self.caption_strip.stop()
             self.caption_strip = None
-        root.clear_widgets()
-        self._bg_color.rgba = palette.background
+        for w in root.walk(restrict=True):
+            # The old screen's labels may still have a texture update queued (a tapped button
+            # changes its colour on release): drawing words nobody will see stalls the GPU.
+            trigger = getattr(w, "_trigger_texture", None)
+            if trigger is not None:
+                trigger.cancel()
+        root.clear_widgets()  # the background is the window's clear colour (no full-screen quad)
         root.padding, root.spacing = sizes.pad, sizes.gap
         landscape = Window.width >= Window.height
         captions = modes.captions or modes.audio or self.captions_forced
@@ -210,8 +210,8 @@ class KioskApp(App):
                           palette.notice_text, padding=(16, 8), role="small")
             _paint(notice, palette.notice)
             content.add_widget(notice)
-        from kiosk.ui import practice_screens  # practice copies, scam drills, quiz
-        if practice_screens.handles(view):
+        practice_screens = _practice_screens(state)  # practice copies, scam drills, quiz
+        if practice_screens is not None and practice_screens.handles(view):
             content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
         else:
             content.add_widget(self._header(view, palette, sizes))
@@ -473,7 +473,9 @@ class KioskApp(App):
 
     def _after_render(self, view: View) -> None:
         state = self.runtime.state
-        from kiosk.ui.practice_screens import shot_key, shot_suffix
+        practice_screens = _practice_screens(state)
+        shot_key = practice_screens.shot_key if practice_screens else lambda _: None
+        shot_suffix = practice_screens.shot_suffix if practice_screens else lambda _: ""
         key = (state.screen, state.lesson, state.step, state.ticket, state.warning, state.modes,
                view.focus, view.armed, shot_key(state))
         if self.screenshots and key != self._last_key:
@@ -498,6 +500,16 @@ class KioskApp(App):
             if written and Path(written) != path:
                 Path(written).replace(path)
         Clock.schedule_once(lambda *_: Clock.schedule_once(shoot, 0), 0)
+
+
+def _practice_screens(state):
+    """The practice-copy drawing module, imported only once a practice screen is shown
+    (keeps it out of the cold start)."""
+    from kiosk.core.practice_flow import SCREENS
+    if state.screen not in SCREENS:
+        return None
+    from kiosk.ui import practice_screens
+    return practice_screens
 
 
 def qr_texture(text: str):

@@ -59,8 +59,12 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     from kiosk.core.access import config_from_env
     runtime = Runtime(Catalog(), None, config=config_from_env(), source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
-    from kiosk.ui.voice import attach_speech
-    attach_speech(app, runtime, data)  # voice out (TTS, narration) and in (push-to-talk)
+
+    def speech():  # voice out (TTS, narration) and in (push-to-talk), once the welcome is drawn
+        from kiosk.ui.voice import attach_speech
+        attach_speech(app, runtime, data)
+
+    app.first_frame.append(speech)
 
     def load_rest():
         catalog = load_lessons(lessons)

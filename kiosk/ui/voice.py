@@ -325,6 +325,9 @@ def attach_speech(app, runtime, data: Path):
     from kiosk.ui.audio import AudioOut
     audio = AudioOut(app, runtime, Path(data) / "tts-cache")
     service = VoiceService(app, runtime, paths.models_dir(), audio=audio)
-    app.first_frame.append(service.start)
+    if getattr(app, "_drawn_frames", 0) > 0:  # attached after the first frame (the usual case)
+        Clock.schedule_once(lambda dt: service.start(), 0)
+    else:
+        app.first_frame.append(service.start)
     app.speech = (audio, service)
     return audio, service
