@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from flowkit import logs, run, said
 from kiosk.core import flow as f
 from kiosk.core import keys as K
 from kiosk.core import layout as L
@@ -18,21 +19,6 @@ def machine(fixture_catalog):
     return f.Flow(fixture_catalog, f.Config(idle_after=90, answer_within=30))
 
 
-def run(machine, events, state=None):
-    state = state or f.State()
-    out = []
-    for e in events:
-        state, effects = machine.next(state, e)
-        out.extend(effects)
-    return state, out
-
-
-def said(effects):
-    return [e.text for e in effects if isinstance(e, f.Say)]
-
-
-def logs(effects, kind):
-    return [e.data for e in effects if isinstance(e, f.Log) and e.kind == kind]
 
 
 # --- welcome and settings ------------------------------------------------------------------

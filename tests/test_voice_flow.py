@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from flowkit import logs, run
+from flowkit import said as says
 from kiosk.core import flow as f
 from kiosk.core import voice
 from kiosk.core.runtime import Runtime
@@ -18,21 +20,6 @@ def machine(fixture_catalog):
     return f.Flow(fixture_catalog, f.Config(idle_after=90, answer_within=30))
 
 
-def run(machine, events, state=None):
-    state = state or f.State()
-    out = []
-    for e in events:
-        state, effects = machine.next(state, e)
-        out.extend(effects)
-    return state, out
-
-
-def says(effects):
-    return [e.text for e in effects if isinstance(e, f.Say)]
-
-
-def logs(effects, kind):
-    return [e.data for e in effects if isinstance(e, f.Log) and e.kind == kind]
 
 
 def on_step(machine, step=0):
