@@ -8,6 +8,7 @@ be replayed from a script and tested without a window.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 from kiosk.core.lessons import Catalog
@@ -206,9 +207,13 @@ class Flow(AccessActions):
         if spoken is None:
             spoken = lambda s: line(s, self.catalog, self.config)  # noqa: E731
         self.spoken = spoken
-        from kiosk.core.practice_flow import ActivityFlow  # practice copies, drills, quiz
-        self.activities = ActivityFlow(self)
         self.written = lambda s: line(s, self.catalog, self.config, written=True)  # captions
+
+    @functools.cached_property
+    def activities(self):
+        """Practice copies, drills and quiz; imported on first use, not before the first frame."""
+        from kiosk.core.practice_flow import ActivityFlow
+        return ActivityFlow(self)
 
     # public entry point
     def next(self, state: State, event) -> tuple[State, list]:

@@ -8,12 +8,12 @@ problems and the kiosk goes on with the other lessons.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 TOPICS = {
     "vneid": "VNeID",
@@ -136,11 +136,21 @@ class _LinedList(list):
         return self.lines[i] if i < len(self.lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
-    duplicate_keys: list[tuple[int, str]]
+@functools.lru_cache(maxsize=None)
+def _loader_class():
+    """A YAML loader that keeps line numbers; built on first use (PyYAML is not needed to
+    draw the kiosk's first frame)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        duplicate_keys: list[tuple[int, str]]
+
+    _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+    return _Loader
 
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Lined:
+def _construct_map(loader, node) -> _Lined:
     loader.flatten_mapping(node)
     out = _Lined()
     out.line = node.start_mark.line + 1
@@ -155,15 +165,13 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Lined:
     return out
 
 
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _LinedList:
+def _construct_seq(loader, node) -> _LinedList:
     out = _LinedList(loader.construct_object(n, deep=True) for n in node.value)
     out.line = node.start_mark.line + 1
     out.lines = [n.start_mark.line + 1 for n in node.value]
     return out
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 def _read_yaml(path: Path, problems: list[Problem]):
@@ -191,7 +199,8 @@ def _read_yaml(path: Path, problems: list[Problem]):
         line = raw[: e.start].count(b"\n") + 1
         problems.append(Problem(p, line, "not valid UTF-8 text (save the file as UTF-8)"))
         return None
-    loader = _Loader(text)
+    import yaml
+    loader = _loader_class()(text)
     loader.duplicate_keys = []
     try:
         doc = loader.get_single_data()
