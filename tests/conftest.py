@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,3 +131,23 @@ def write_script(path, lines):
     import json
     path.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
     return path
+
+
+PROBLEM_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<msg>.+)$")
+
+
+def check_lessons(kiosk, *paths):
+    """`kiosk lessons check PATH...`; never a traceback, whatever the damage."""
+    result = kiosk("lessons", "check", *paths)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def lesson_problems(result):
+    """(path, line, message) per output line; every line must be `path:line: message`."""
+    out = []
+    for line in result.stdout.splitlines():
+        m = PROBLEM_LINE.match(line)
+        assert m, f"not a path:line: message line: {line!r}"
+        out.append((m["path"], int(m["line"]), m["msg"]))
+    return out

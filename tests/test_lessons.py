@@ -1,36 +1,17 @@
 """Lesson files: the checker finds every kind of damage with path:line, never a traceback."""
 
-import re
 import shutil
 
 import pytest
 
-from conftest import FIXTURE_LESSONS, ROOT
+from conftest import FIXTURE_LESSONS, ROOT, check_lessons as check, lesson_problems as problems
 from kiosk.core.lessons import load_catalog
-
-LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<msg>.+)$")
-
 
 @pytest.fixture
 def lessons_copy(tmp_path):
     dst = tmp_path / "lessons"
     shutil.copytree(FIXTURE_LESSONS, dst)
     return dst
-
-
-def check(kiosk, *paths):
-    result = kiosk("lessons", "check", *paths)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
-
-
-def problems(result):
-    out = []
-    for line in result.stdout.splitlines():
-        m = LINE.match(line)
-        assert m, f"not a path:line: message line: {line!r}"
-        out.append((m["path"], int(m["line"]), m["msg"]))
-    return out
 
 
 def test_fixture_lessons_are_clean(kiosk):

@@ -7,33 +7,15 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, check_lessons as check, lesson_problems as problems
 from kiosk.core.lessons import load_catalog
 
 FIXTURE = ROOT / "tests" / "fixtures" / "practice_lessons"
-LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<msg>.+)$")
-
-
 @pytest.fixture
 def folder(tmp_path):
     dst = tmp_path / "lessons"
     shutil.copytree(FIXTURE, dst)
     return dst
-
-
-def check(kiosk, *paths):
-    r = kiosk("lessons", "check", *paths)
-    assert "Traceback" not in r.stdout + r.stderr
-    return r
-
-
-def problems(r):
-    out = []
-    for line in r.stdout.splitlines():
-        m = LINE.match(line)
-        assert m, f"not a path:line: message line: {line!r}"
-        out.append((m["path"], int(m["line"]), m["msg"]))
-    return out
 
 
 def line_of(text: str, needle: str, nth: int = 1) -> int:
