@@ -11,6 +11,7 @@ from kiosk.ui.env import prepare  # noqa: E402  (same environment as the kiosk)
 prepare(True, (1920, 1080), Path(os.environ.get("KIOSK_DATA", "/tmp/kiosk-bench")))
 from kivy.app import App  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
+from kivy.graphics.opengl import glFinish  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402
 
 
@@ -20,6 +21,7 @@ class Bare(App):
         return Label(text="Xin chào")
 
     def flipped(self, *_):
+        glFinish()  # drawn, not just queued: the kiosk finishes each offscreen frame too
         print(f"first-frame {time.time():.6f}", flush=True)
         Window.unbind(on_flip=self.flipped)
         self.stop()

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.core.lessons import Catalog
 
+PRACTICE_SCREENS = ("practice", "practice_done", "drills", "drill", "quiz")  # practice_flow's
 SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket", "settings",
-           "practice", "practice_done", "drills", "drill", "quiz")  # the last five: practice_flow
+           *PRACTICE_SCREENS)
 RATES = ("slow", "normal", "fast")
 MODE_NAMES = ("large_text", "high_contrast", "audio", "simple", "captions")
 

@@ -16,10 +16,10 @@ import os
 import random
 from dataclasses import dataclass, replace
 
-from kiosk.core.flow import Log, Say, StartSession, State
+from kiosk.core.flow import PRACTICE_SCREENS, Log, Say, StartSession, State
 from kiosk.core.practice import KEYPAD_KEYS, book_of, fill, made_up_codes
 
-SCREENS = ("practice", "practice_done", "drills", "drill", "quiz")
+SCREENS = PRACTICE_SCREENS
 SEED_ENV = "KIOSK_PRACTICE_SEED"  # tests and demos: the same made-up codes every time
 HINT_AFTER = 2  # wrong tries on one step before the right element is outlined
 
