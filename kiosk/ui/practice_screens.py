@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from kivy.core.window import Window
-from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
+from kivy.graphics import Color, Line, Rectangle
+from kivy.graphics import SmoothEllipse as Ellipse  # anti-aliased edges: the window has no MSAA
+from kivy.graphics import SmoothRoundedRectangle as RoundedRectangle
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -280,6 +282,10 @@ class PhoneCopy(FloatLayout):
         mark = _label(p.marker.upper(), f * 0.72, BLACK if self.hc else MARK_TEXT, bold=True,
                       halign="center", size_hint_y=None, height=f * 1.6)
         mark.name = "phone_marker"
+        # On a narrow phone the marker wraps to two lines: grow with it, or the second line's
+        # marks below the letters (the dot of "THẬT") are cut off.
+        mark.bind(texture_size=lambda *_: setattr(
+            mark, "height", max(f * 1.6, mark.texture_size[1] + f * 0.4)))
         with mark.canvas.before:
             Color(*(HINT if self.hc else MARK_BG))
             r = Rectangle()
