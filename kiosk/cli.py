@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
@@ -42,7 +43,25 @@ lessons_option = click.option("--lessons", "lessons", type=click.Path(path_type=
                               help="Lessons folder (default: the project's lessons/).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose less used commands are imported only when called (or listed in --help):
+    `kiosk run` does not pay for the speech, doctor and gallery modules before its first frame."""
+
+    lazy = {"say": ("kiosk.cli_speech", "say_cmd"), "intent": ("kiosk.cli_speech", "intent_cmd"),
+            "asr": ("kiosk.cli_speech", "asr_cmd"), "models": ("kiosk.cli_speech", "models_group"),
+            "doctor": ("kiosk.cli_doctor", "doctor_cmd"), "gallery": ("kiosk.cli_a11y", "gallery")}
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            module, attr = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="More log lines on standard error.")
 def cli(verbose: bool):
     """HCC kiosk: guided online public services and digital-skill lessons."""
@@ -219,25 +238,13 @@ def _print_report(r: dict) -> None:
         click.echo(f"Quiz answers right: {qz['right']}   wrong: {qz['wrong']}")
 
 
-# --- speech: say, intent, asr, models (kiosk/cli_speech.py) ----------------------------
-from kiosk.cli_speech import register as _register_speech  # noqa: E402
-
-_register_speech(cli)
+# --- speech: say, intent, asr, models (kiosk/cli_speech.py), doctor (kiosk/cli_doctor.py),
+# --- gallery (kiosk/cli_a11y.py): LazyGroup.lazy above --------------------------------
 
 # --- staff console, purge, backup, restore; `run --no-console` (kiosk/cli_staff.py) ----
 from kiosk.cli_staff import register as _register_staff  # noqa: E402
 
 _register_staff(cli)
-
-# --- doctor: engines, microphone, sound, models, data, lessons (kiosk/cli_doctor.py) ----
-from kiosk.cli_doctor import register as _register_doctor  # noqa: E402
-
-_register_doctor(cli)
-
-
-from kiosk.cli_a11y import gallery  # noqa: E402  (accessibility: `kiosk gallery`)
-
-cli.add_command(gallery)
 
 
 def main():

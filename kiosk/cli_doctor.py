@@ -1,7 +1,7 @@
 """`kiosk doctor`: what works on this machine, for the installer and the staff.
 
 Speech engine (and why), voice for speaking, microphone, sound device, speech models, data
-directory, lessons. Attach to the main group with ``register(cli)``. Exit 0 when the kiosk can
+directory, lessons. The main group loads ``doctor_cmd`` on first use. Exit 0 when the kiosk can
 run (data directory writable, at least one usable lesson); voice or sound missing is reported
 but is not a failure, since touch and captions always work.
 """
@@ -116,6 +116,3 @@ def doctor_cmd(as_json, data, lessons, models):
         _print(r)
     sys.exit(0 if r["ok"] else 1)
 
-
-def register(group: click.Group) -> None:
-    group.add_command(doctor_cmd)

@@ -46,6 +46,9 @@ case "$mode" in
   run)
     need_debs $RUN_DEBS
     setup_venv ""
+    # Bytecode for the kiosk's own modules, as a regular install would have it (an editable
+    # install leaves that to the first start; with PYTHONDONTWRITEBYTECODE, to every start).
+    .venv/bin/python -m compileall -q kiosk >/dev/null || true
     exec .venv/bin/kiosk run "$@"
     ;;
   test)

@@ -8,7 +8,6 @@ kiosk keeps working: the writes wait in memory and are retried, and a notice tel
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from typing import Callable
 
@@ -192,6 +191,8 @@ class Runtime:
         if self.store is None:
             self.session_id = None
             return
+        import secrets  # not before the first frame
+
         sid = secrets.token_hex(8)
         self.session_id = sid
         self._store(lambda: self.store.start_session(self.source, session_id=sid, at=_utc()))

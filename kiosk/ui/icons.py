@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw
 
 SIZE = 256
 W = 14  # line width
@@ -17,7 +16,7 @@ def _rgb(color: tuple) -> tuple:
     return tuple(int(c * 255) for c in color[:3]) + (255,)
 
 
-def _vneid(d: ImageDraw.ImageDraw, c):
+def _vneid(d, c):  # d: a PIL ImageDraw
     d.rounded_rectangle((20, 56, 236, 200), 22, outline=c, width=W)
     d.ellipse((48, 88, 108, 148), outline=c, width=W)
     d.arc((40, 140, 116, 210), 200, 340, fill=c, width=W)
@@ -80,6 +79,8 @@ def icon_path(name: str, color: tuple, cache: Path) -> Path | None:
     rgba = _rgb(color)
     path = cache / f"{name}-{'%02x%02x%02x' % rgba[:3]}.png"
     if not path.exists():
+        from PIL import Image, ImageDraw  # only when an icon is not cached yet
+
         cache.mkdir(parents=True, exist_ok=True)
         img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
         draw(ImageDraw.Draw(img), rgba)
