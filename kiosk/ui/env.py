@@ -35,6 +35,9 @@ def prepare(headless: bool, size: tuple[int, int], data: Path, fullscreen: bool 
     os.environ["KCFG_KIVY_LOG_LEVEL"] = "info" if verbose else "error"
     os.environ["KIVY_NO_CONSOLELOG"] = os.environ.get("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # Every setting the kiosk needs is set below: no config.ini to read, write or "upgrade"
+    # (which warned on the first start with each new data directory).
+    os.environ.setdefault("KIVY_NO_CONFIG", "1")
     kivy_home = data / "kivy"
     kivy_home.mkdir(parents=True, exist_ok=True)
     os.environ["KIVY_HOME"] = str(kivy_home)
