@@ -176,3 +176,17 @@ def test_memory_stays_flat_over_many_screens(tmp_path):
         script = write_script(tmp_path / f"m{pairs}.jsonl", lines)
         rss[pairs] = _replay_rss_mb(script, tmp_path / f"data{pairs}", lessons)
     assert rss[65] - rss[5] < 40, f"memory grew with screens: {rss}"
+
+
+def test_screenshots_are_straight_at_1366_wide(kiosk, tmp_path):
+    """1366 px RGB rows are 4098 bytes, not a multiple of 4: read with the default alignment,
+    every row slid sideways and swapped its colour channels."""
+    from PIL import Image
+    script = write_script(tmp_path / "s.jsonl", [{"expect": "Xin chào"}, {"screenshot": "welcome"}])
+    r = kiosk("replay", script, "--size", "small", "--screenshots", tmp_path / "shots",
+              data=tmp_path / "data")
+    assert r.returncode == 0, r.stderr
+    img = Image.open(tmp_path / "shots" / "welcome.png").convert("RGB")
+    assert img.size == (1366, 768)
+    margin = {img.getpixel((2, y)) for y in range(img.height)}  # the window's left padding
+    assert margin == {img.getpixel((2, 2))}, f"left margin not one colour: {sorted(margin)[:5]}"

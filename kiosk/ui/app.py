@@ -520,9 +520,8 @@ class KioskApp(App):
         path.parent.mkdir(parents=True, exist_ok=True)
 
         def shoot(*_):
-            written = Window.screenshot(name=str(path))
-            if written and Path(written) != path:
-                Path(written).replace(path)
+            from kiosk.ui.snapshot import save_window_png
+            save_window_png(path)
         Clock.schedule_once(lambda *_: Clock.schedule_once(shoot, 0), 0)
 
 

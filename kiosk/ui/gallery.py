@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from kiosk.ui.snapshot import save_window_png
+
 MODES = {
     "normal": {},
     "large": {"large_text": True},
@@ -274,21 +276,6 @@ def _overlap_area(a, b) -> float:
 
 
 # --- the worker (one window) -----------------------------------------------------------------
-
-def save_window_png(path: Path) -> None:
-    """The window's pixels as drawn now, to a PNG (Pillow; fast compression)."""
-    from kivy.core.window import Window
-    from kivy.graphics.opengl import GL_PACK_ALIGNMENT, GL_RGB, GL_UNSIGNED_BYTE, glPixelStorei, glReadPixels
-    from PIL import Image as PILImage
-    w, h = (int(v) for v in Window.size)
-    glPixelStorei(GL_PACK_ALIGNMENT, 1)
-    data = glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE)
-    img = PILImage.frombytes("RGB", (w, h), data).transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
-    img.save(tmp, compress_level=3)
-    tmp.replace(path)
-
 
 def run_worker(job_file: Path) -> int:
     spec = json.loads(Path(job_file).read_text(encoding="utf-8"))
