@@ -4,21 +4,13 @@ from dataclasses import replace
 
 import pytest
 
+from flowkit import run
 from kiosk.core import flow as f
 
 
 @pytest.fixture
 def machine(fixture_catalog):
     return f.Flow(fixture_catalog, f.Config(idle_after=90, answer_within=30))
-
-
-def run(machine, events, state=None):
-    state = state or f.State()
-    all_effects = []
-    for e in events:
-        state, effects = machine.next(state, e)
-        all_effects.extend(effects)
-    return state, all_effects
 
 
 def logs(effects, kind=None):
