@@ -20,6 +20,7 @@ from kivy.core.image import Image as CoreImage
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
 from kivy.graphics import Color, Rectangle
+from kivy.graphics.opengl import glFinish
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -170,7 +171,6 @@ class KioskApp(App):
 
     def _flipped(self, *_):
         if self._finish_frames:
-            from kivy.graphics.opengl import glFinish
             glFinish()
         self._drawn_frames += 1
         if self._collect_after_draw and self._drawn_frames > 1:  # the first: _quiet_gc's job

@@ -27,31 +27,26 @@ from kivy.uix.widget import Widget
 from kiosk.core.practice import KEY_DELETE
 from kiosk.core.views import Choice, View
 from kiosk.ui.app import KioskButton, Text, qr_texture
-from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes
+from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes, hex_rgba
 
 
-def _hex(h: str) -> tuple:
-    h = h.lstrip("#")
-    return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)) + (1.0,)
-
-
-WHITE, BLACK = _hex("#FFFFFF"), _hex("#000000")
-INK, GREY_INK = _hex("#1B1F24"), _hex("#4A5360")
-FRAME, SCREEN_BG = _hex("#202327"), _hex("#F4F6F8")
-MARK_BG, MARK_TEXT = _hex("#8A3A00"), WHITE
-HINT = _hex("#FFB300")
+WHITE, BLACK = hex_rgba("#FFFFFF"), hex_rgba("#000000")
+INK, GREY_INK = hex_rgba("#1B1F24"), hex_rgba("#4A5360")
+FRAME, SCREEN_BG = hex_rgba("#202327"), hex_rgba("#F4F6F8")
+MARK_BG, MARK_TEXT = hex_rgba("#8A3A00"), WHITE
+HINT = hex_rgba("#FFB300")
 STYLE_COLORS = {  # the kiosk's own colours, not any brand's artwork
-    "phone": _hex("#37474F"), "vneid": _hex("#B3261E"), "dvc": _hex("#0D47A1"),
-    "bank": _hex("#1B5E20"), "zalo": _hex("#0B57C5"), "call": _hex("#1C2833"),
+    "phone": hex_rgba("#37474F"), "vneid": hex_rgba("#B3261E"), "dvc": hex_rgba("#0D47A1"),
+    "bank": hex_rgba("#1B5E20"), "zalo": hex_rgba("#0B57C5"), "call": hex_rgba("#1C2833"),
 }
-LIGHT_BUTTON = _hex("#E3E8ED")
-CARD_BG = _hex("#00695C")
+LIGHT_BUTTON = hex_rgba("#E3E8ED")
+CARD_BG = hex_rgba("#00695C")
 FEEDBACK = {  # (background, text, border) for normal mode
-    "ok": (_hex("#DFF3E4"), _hex("#0B3D1A"), _hex("#2E7D32")),
-    "bad": (_hex("#FFF0D4"), _hex("#4A2A00"), _hex("#C25E00")),
-    "info": (_hex("#E4ECF5"), _hex("#10243E"), _hex("#0B5CAD")),
+    "ok": (hex_rgba("#DFF3E4"), hex_rgba("#0B3D1A"), hex_rgba("#2E7D32")),
+    "bad": (hex_rgba("#FFF0D4"), hex_rgba("#4A2A00"), hex_rgba("#C25E00")),
+    "info": (hex_rgba("#E4ECF5"), hex_rgba("#10243E"), hex_rgba("#0B5CAD")),
 }
-FEEDBACK_HC = {"ok": _hex("#00FF66"), "bad": _hex("#FFFF00"), "info": _hex("#00FFFF")}
+FEEDBACK_HC = {"ok": hex_rgba("#00FF66"), "bad": hex_rgba("#FFFF00"), "info": hex_rgba("#00FFFF")}
 LINK = re.compile(r"(\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?)")
 
 
@@ -337,7 +332,7 @@ class PhoneCopy(FloatLayout):
 
     def _item_text(self, it):
         scale = {"small": 0.8, "big": 1.2}.get(it.style, 1)
-        color = {"success": _hex("#1B5E20"), "warning": _hex("#8A3A00")}.get(it.style, self.ink)
+        color = {"success": hex_rgba("#1B5E20"), "warning": hex_rgba("#8A3A00")}.get(it.style, self.ink)
         if self.hc:
             color = {"success": FEEDBACK_HC["ok"], "warning": FEEDBACK_HC["bad"]}.get(it.style, self.ink)
         return Text(it.text, self.f * scale, color, bold=it.style in ("big", "success", "warning"))
@@ -347,7 +342,7 @@ class PhoneCopy(FloatLayout):
             bg, fg = self.accent, self.on_accent
         else:
             bg, fg = (BLACK if self.hc else LIGHT_BUTTON), self.ink
-        btn = self._tap(it.label, it.id, bg=bg, pressed=_hex("#9FB8D6"), size_hint_y=None,
+        btn = self._tap(it.label, it.id, bg=bg, pressed=hex_rgba("#9FB8D6"), size_hint_y=None,
                         height=self.f * 3.1, radius=14, border=(self.accent if self.hc else None))
         btn.add_widget(_label(it.label, self.f * 1.05, fg, bold=True, halign="center"))
         return btn
@@ -358,9 +353,9 @@ class PhoneCopy(FloatLayout):
         tile_h = self.f * 4.6
         grid.height = rows * tile_h + (rows - 1) * 14
         for it in group:
-            tile = self._tap(it.label, it.id, bg=(BLACK if self.hc else _hex("#FFFFFF")),
-                             pressed=_hex("#9FB8D6"), orientation="vertical", padding=8,
-                             radius=16, border=(self.accent if self.hc else _hex("#CFD8DC")))
+            tile = self._tap(it.label, it.id, bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
+                             pressed=hex_rgba("#9FB8D6"), orientation="vertical", padding=8,
+                             radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
             icon = Widget(size_hint_y=0.62)
             letters = it.label[:1].upper()
             color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
@@ -389,14 +384,14 @@ class PhoneCopy(FloatLayout):
         field.name = f"field_{it.id}"
         field.typed = value if typing else None
         _box(field, BLACK if self.hc else WHITE, radius=10,
-             border=self.accent if typing else (_hex("#90A4AE") if not self.hc else WHITE),
+             border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
              border_width=3 if typing else 1.5)
         box.add_widget(field)
         return box
 
     def _item_search(self, it):
         filled = it.id in self.phone.filled
-        btn = self._tap(it.label, it.id, bg=(BLACK if self.hc else WHITE), pressed=_hex("#DCE6F2"),
+        btn = self._tap(it.label, it.id, bg=(BLACK if self.hc else WHITE), pressed=hex_rgba("#DCE6F2"),
                         size_hint_y=None, height=self.f * 2.8, radius=28, padding=(20, 0),
                         border=self.accent)
         btn.add_widget(_label(it.text if filled else it.label, self.f,
@@ -416,9 +411,9 @@ class PhoneCopy(FloatLayout):
                     grid.add_widget(Widget())
                 continue
             arg = "del" if k == KEY_DELETE else k
-            btn = PhoneButton(Choice(k, "p_key", arg), bg=(BLACK if self.hc else _hex("#FFFFFF")),
-                              pressed=_hex("#9FB8D6"), radius=12,
-                              border=(WHITE if self.hc else _hex("#B0BEC5")))
+            btn = PhoneButton(Choice(k, "p_key", arg), bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
+                              pressed=hex_rgba("#9FB8D6"), radius=12,
+                              border=(WHITE if self.hc else hex_rgba("#B0BEC5")))
             btn.add_widget(_label(k, self.f * (1.3 if k != KEY_DELETE else 0.95), self.ink,
                                   bold=True, halign="center"))
             btn.bind(on_release=self.app._tapped)
@@ -429,10 +424,10 @@ class PhoneCopy(FloatLayout):
         box = BoxLayout(orientation="vertical", spacing=10, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
         for r in it.rows:
-            row = self._tap(r.label, r.id, bg=(BLACK if self.hc else WHITE), pressed=_hex("#DCE6F2"),
+            row = self._tap(r.label, r.id, bg=(BLACK if self.hc else WHITE), pressed=hex_rgba("#DCE6F2"),
                             orientation="vertical", padding=(18, 8), size_hint_y=None,
                             height=self.f * (3.4 if r.detail else 2.5), radius=10,
-                            border=(self.accent if self.hc else _hex("#CFD8DC")))
+                            border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
             row.add_widget(_label(r.label, self.f, self.ink, bold=True))
             if r.detail:
                 row.add_widget(_label(r.detail, self.f * 0.78, self.muted))
@@ -449,7 +444,7 @@ class PhoneCopy(FloatLayout):
         bg = BLACK if self.hc else CARD_BG
         fg = WHITE
         if it.id:
-            card = self._tap(it.title, it.id, bg=bg, pressed=_hex("#26A69A"), orientation="vertical",
+            card = self._tap(it.title, it.id, bg=bg, pressed=hex_rgba("#26A69A"), orientation="vertical",
                              padding=(18, 10), size_hint_y=None, height=h, radius=14,
                              border=(WHITE if self.hc else None))
         else:
@@ -461,7 +456,7 @@ class PhoneCopy(FloatLayout):
     def _item_qr(self, it):
         size = self.f * 9
         anchor = AnchorLayout(size_hint_y=None, height=size + 20)
-        btn = self._tap(it.label, it.id, bg=_hex("#263238"), pressed=_hex("#455A64"),
+        btn = self._tap(it.label, it.id, bg=hex_rgba("#263238"), pressed=hex_rgba("#455A64"),
                         size_hint=(None, None), size=(size, size), padding=size * 0.14, radius=12)
         btn.add_widget(Image(texture=qr_texture("BẢN TẬP – KHÔNG PHẢI MÃ THẬT"), fit_mode="contain"))
         with btn.canvas.after:  # viewfinder corners
@@ -480,10 +475,10 @@ class PhoneCopy(FloatLayout):
 
     def _item_attach(self, it):
         filled = it.id in self.phone.filled
-        btn = self._tap(it.label, it.id, bg=(BLACK if self.hc else WHITE), pressed=_hex("#DCE6F2"),
+        btn = self._tap(it.label, it.id, bg=(BLACK if self.hc else WHITE), pressed=hex_rgba("#DCE6F2"),
                         orientation="horizontal", padding=(16, 10), spacing=16, size_hint_y=None,
                         height=self.f * 4.2, radius=12,
-                        border=(self.accent if (filled or self.hc) else _hex("#78909C")))
+                        border=(self.accent if (filled or self.hc) else hex_rgba("#78909C")))
         pic = Widget(size_hint_x=0.32)
         _paper(pic, filled, self.accent)
         btn.add_widget(pic)
@@ -491,7 +486,7 @@ class PhoneCopy(FloatLayout):
         words.add_widget(_label(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
                                 self.ink, bold=True))
         words.add_widget(_label("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
-                                (_hex("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
+                                (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
                                 bold=filled))
         btn.add_widget(words)
         return btn
@@ -504,7 +499,7 @@ class PhoneCopy(FloatLayout):
             rows.append(("Nội dung", it.note, False))
         box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
                         height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
-        _box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else _hex("#CFD8DC")))
+        _box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
         for name, value, big in rows:
             box.add_widget(_label(name, self.f * 0.72, self.muted))
             lbl = _label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
@@ -516,9 +511,9 @@ class PhoneCopy(FloatLayout):
         """An incoming SMS notification at the top of the screen, as on a real phone."""
         banner = BoxLayout(orientation="vertical", padding=(16, 10), spacing=4, size_hint_y=None)
         banner.bind(minimum_height=banner.setter("height"))
-        _box(banner, _hex("#263238") if not self.hc else BLACK, radius=16,
+        _box(banner, hex_rgba("#263238") if not self.hc else BLACK, radius=16,
              border=(HINT if self.hc else None))
-        banner.add_widget(Text(f"Tin nhắn · {it.sender}", self.f * 0.72, _hex("#B0BEC5"), bold=True))
+        banner.add_widget(Text(f"Tin nhắn · {it.sender}", self.f * 0.72, hex_rgba("#B0BEC5"), bold=True))
         big = int(self.f * 1.1)
         shown = re.sub(r"(\d{4,})", lambda m: f"[b][size={big}]{m.group(1)}[/size][/b]", it.text)
         msg = Text(shown, self.f * 0.85, WHITE, markup=True)
@@ -539,10 +534,10 @@ class PhoneCopy(FloatLayout):
         if call:
             head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
             avatar = Widget(size_hint_y=0.5)
-            _icon(avatar, _hex("#546E7A"), "?", f * 1.4, WHITE, round_=True)
+            _icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
             head.add_widget(avatar)
             head.add_widget(_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
-            head.add_widget(_label(f"{caller.text} · đang nghe máy", f * 0.8, _hex("#B0BEC5"),
+            head.add_widget(_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
                                    halign="center", size_hint_y=0.25))
             area.add_widget(head)
         else:
@@ -566,8 +561,8 @@ class PhoneCopy(FloatLayout):
         prefix = "Người gọi: " if call else ""
         lbl = Text(prefix + shown, self.f * 0.9, fg, markup=True, padding=(16, 12))
         lbl.name = "drill_message"
-        bg = _hex("#2E4053") if call else (_hex("#FFFFFF") if not self.hc else BLACK)
-        _box(lbl, bg, radius=16, border=(WHITE if self.hc else (None if call else _hex("#CFD8DC"))))
+        bg = hex_rgba("#2E4053") if call else (hex_rgba("#FFFFFF") if not self.hc else BLACK)
+        _box(lbl, bg, radius=16, border=(WHITE if self.hc else (None if call else hex_rgba("#CFD8DC"))))
         return lbl
 
 
@@ -600,16 +595,16 @@ def _paper(widget, filled: bool, accent):
     """A sheet of paper with lines (the attached 'photo'), or a dashed empty frame."""
     with widget.canvas:
         if filled:
-            Color(*_hex("#ECEFF1"))
+            Color(*hex_rgba("#ECEFF1"))
             bg = Rectangle()
             Color(*WHITE)
             sheet = Rectangle()
-            Color(*_hex("#90A4AE"))
+            Color(*hex_rgba("#90A4AE"))
             lines = [Line(width=2) for _ in range(5)]
             Color(*accent)
             stamp = Line(width=2)
         else:
-            Color(*_hex("#78909C"))
+            Color(*hex_rgba("#78909C"))
             frame = Line(width=2, dash_length=8, dash_offset=6)
             plus = [Line(width=3), Line(width=3)]
     def sync(*_):

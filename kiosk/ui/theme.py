@@ -33,29 +33,30 @@ class Palette:
     high: bool = False
 
 
-def _hex(h: str) -> tuple:
+def hex_rgba(h: str) -> tuple:
+    """A "#RRGGBB" colour as Kivy's (r, g, b, a), each 0..1."""
     h = h.lstrip("#")
     return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)) + (1.0,)
 
 
 NORMAL = Palette(
-    background=_hex("#F5F7FA"), text=_hex("#1A2330"), muted=_hex("#3D4A5C"),
-    button=_hex("#DCE6F2"), button_text=_hex("#10243E"),
-    primary=_hex("#0B5CAD"), primary_text=_hex("#FFFFFF"),
-    bar=_hex("#E4E9F0"), notice=_hex("#FFF1C2"), notice_text=_hex("#3A2A00"),
-    pressed=_hex("#9FB8D6"), pressed_text=_hex("#10243E"),
-    caption=_hex("#1A2330"), caption_text=_hex("#FFFFFF"),
-    focus=_hex("#1A2330"), focus_inner=_hex("#FFFFFF"),
+    background=hex_rgba("#F5F7FA"), text=hex_rgba("#1A2330"), muted=hex_rgba("#3D4A5C"),
+    button=hex_rgba("#DCE6F2"), button_text=hex_rgba("#10243E"),
+    primary=hex_rgba("#0B5CAD"), primary_text=hex_rgba("#FFFFFF"),
+    bar=hex_rgba("#E4E9F0"), notice=hex_rgba("#FFF1C2"), notice_text=hex_rgba("#3A2A00"),
+    pressed=hex_rgba("#9FB8D6"), pressed_text=hex_rgba("#10243E"),
+    caption=hex_rgba("#1A2330"), caption_text=hex_rgba("#FFFFFF"),
+    focus=hex_rgba("#1A2330"), focus_inner=hex_rgba("#FFFFFF"),
 )
 
 HIGH_CONTRAST = Palette(
-    background=_hex("#000000"), text=_hex("#FFFFFF"), muted=_hex("#FFFF66"),
-    button=_hex("#000000"), button_text=_hex("#FFFF00"),
-    primary=_hex("#FFFF00"), primary_text=_hex("#000000"),
-    bar=_hex("#1A1A1A"), notice=_hex("#FFFFFF"), notice_text=_hex("#000000"),
-    pressed=_hex("#FFFFFF"), pressed_text=_hex("#000000"),
-    caption=_hex("#FFFFFF"), caption_text=_hex("#000000"),
-    focus=_hex("#00FFFF"), focus_inner=_hex("#000000"), high=True,
+    background=hex_rgba("#000000"), text=hex_rgba("#FFFFFF"), muted=hex_rgba("#FFFF66"),
+    button=hex_rgba("#000000"), button_text=hex_rgba("#FFFF00"),
+    primary=hex_rgba("#FFFF00"), primary_text=hex_rgba("#000000"),
+    bar=hex_rgba("#1A1A1A"), notice=hex_rgba("#FFFFFF"), notice_text=hex_rgba("#000000"),
+    pressed=hex_rgba("#FFFFFF"), pressed_text=hex_rgba("#000000"),
+    caption=hex_rgba("#FFFFFF"), caption_text=hex_rgba("#000000"),
+    focus=hex_rgba("#00FFFF"), focus_inner=hex_rgba("#000000"), high=True,
 )
 
 
