@@ -20,8 +20,8 @@ def fixture_catalog():
     return catalog
 
 
-def kiosk_cmd(*args, data=None, env=None, timeout=120, input=None):
-    """Run the real `kiosk` command in a subprocess (one Kivy window per process)."""
+def kiosk_env(data=None, env=None) -> dict:
+    """The environment of a `kiosk` subprocess: no display (headless), quiet Kivy."""
     e = dict(os.environ)
     e.pop("DISPLAY", None)
     e.pop("WAYLAND_DISPLAY", None)
@@ -29,8 +29,13 @@ def kiosk_cmd(*args, data=None, env=None, timeout=120, input=None):
     if data is not None:
         e["KIOSK_DATA"] = str(data)
     e.update(env or {})
+    return e
+
+
+def kiosk_cmd(*args, data=None, env=None, timeout=120, input=None):
+    """Run the real `kiosk` command in a subprocess (one Kivy window per process)."""
     return subprocess.run([sys.executable, "-m", "kiosk", *map(str, args)], capture_output=True,
-                          text=True, env=e, timeout=timeout, input=input, cwd=ROOT)
+                          text=True, env=kiosk_env(data, env), timeout=timeout, input=input, cwd=ROOT)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, write_script
+from conftest import ROOT, kiosk_env, write_script
 
 pytestmark = pytest.mark.gui
 
@@ -142,15 +142,12 @@ def test_broken_lesson_is_skipped_and_logged(kiosk, tmp_path):
 
 def _replay_rss_mb(script, data, lessons) -> float:
     """The kiosk's resident memory at the end of a replay (its last second, a wait)."""
-    import os
     import subprocess
     import sys
     import time
-    env = dict(os.environ, KIOSK_DATA=str(data), KIVY_NO_CONSOLELOG="1", KIOSK_ASR="none")
-    env.pop("DISPLAY", None)
     proc = subprocess.Popen([sys.executable, "-m", "kiosk", "replay", str(script), "--lessons",
-                             str(lessons)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                             str(lessons)], cwd=ROOT, env=kiosk_env(data, {"KIOSK_ASR": "none"}),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     rss = 0.0
     while proc.poll() is None:
         try:
