@@ -187,3 +187,11 @@ def test_screenshots_are_straight_at_1366_wide(kiosk, tmp_path):
     assert img.size == (1366, 768)
     margin = {img.getpixel((2, y)) for y in range(img.height)}  # the window's left padding
     assert margin == {img.getpixel((2, 2))}, f"left margin not one colour: {sorted(margin)[:5]}"
+
+
+def test_bad_msaa_setting_is_ignored_not_fatal(kiosk, tmp_path):
+    """A typo in KIOSK_MSAA once left Kivy without a window: now it is logged and ignored."""
+    r = kiosk("run", "--headless", "--exit-after", "1", data=tmp_path / "data",
+              env={"KIOSK_MSAA": "hai"})
+    assert r.returncode == 0, r.stderr
+    assert "KIOSK_MSAA='hai' is not 0, 2, 4 or 8" in r.stderr and "Traceback" not in r.stderr

@@ -52,7 +52,16 @@ def prepare(headless: bool, size: tuple[int, int], data: Path, fullscreen: bool 
     # No multisample anti-aliasing: Kivy's default (2x) makes the GL driver keep about eight
     # window-sized buffers (63 MB at 1920x1080 with Mesa) and doubles the fill work of every
     # frame on software GL. Curved shapes use Kivy's Smooth* instructions instead.
-    Config.set("graphics", "multisamples", os.environ.get("KIOSK_MSAA", "0"))
+    Config.set("graphics", "multisamples", str(_msaa()))
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+
+
+def _msaa() -> int:
+    """KIOSK_MSAA: samples per pixel (0, 2, 4, 8); anything else is ignored, never a crash."""
+    raw = os.environ.get("KIOSK_MSAA", "0").strip() or "0"
+    if raw in ("0", "2", "4", "8"):
+        return int(raw)
+    logging.getLogger("kiosk").warning("KIOSK_MSAA=%r is not 0, 2, 4 or 8; anti-aliasing stays off", raw)
+    return 0
