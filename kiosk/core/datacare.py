@@ -67,9 +67,14 @@ def set_counters(store: Store, count: int, staff: str | None = None) -> None:
 
 # --- purge ----------------------------------------------------------------------------------
 
+def _stamp(moment: dt.datetime) -> str:
+    """A moment as the log stores it (UTC, microseconds, 'Z')."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def cutoff_for(days: int, now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.timezone.utc)
-    return (now - dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _stamp(now - dt.timedelta(days=days))
 
 
 def purge(store: Store, older_than_days: int, *, reason: str = "manual",
@@ -78,7 +83,11 @@ def purge(store: Store, older_than_days: int, *, reason: str = "manual",
     older than the given number of days. Returns what was deleted; the purge itself is logged."""
     if older_than_days < 1:
         raise DataError("--older-than must be at least 1 day")
+    # One clock for the whole purge: the cutoff, the `last_purge_at` mark and the log line all
+    # come from the same `now`, so a caller (or a test) that passes a time gets consistent rows.
+    now = now or dt.datetime.now(dt.timezone.utc)
     cutoff = cutoff_for(older_than_days, now)
+    stamp = _stamp(now)
 
     def write(c):
         old = "SELECT id FROM sessions WHERE started_at < ?"
@@ -97,9 +106,9 @@ def purge(store: Store, older_than_days: int, *, reason: str = "manual",
         c.execute("DELETE FROM staff_sessions WHERE last_seen < ?", (cutoff,))
         c.execute("DELETE FROM lockouts WHERE first_failed_at < ?", (cutoff,))
         c.execute("INSERT INTO settings (key, value) VALUES ('last_purge_at', ?) "
-                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (utcnow(),))
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (stamp,))
         c.execute("INSERT INTO events (ts, kind, data) VALUES (?, 'data_purge', ?)",
-                  (utcnow(), json.dumps({"older_than_days": older_than_days, "cutoff": cutoff,
+                  (stamp, json.dumps({"older_than_days": older_than_days, "cutoff": cutoff,
                                          "reason": reason, "deleted": counts})))
         return counts
 
@@ -114,7 +123,7 @@ def apply_retention(store: Store, now: dt.datetime | None = None) -> dict | None
         return None
     now = now or dt.datetime.now(dt.timezone.utc)
     last = get_setting(store, "last_purge_at", "")
-    if last and last[:10] == now.strftime("%Y-%m-%d"):
+    if last and last[:10] == _stamp(now)[:10]:
         return None
     return purge(store, days, reason="retention", now=now)
 
