@@ -49,6 +49,18 @@ def split_key(text: str) -> str:
     return " ".join(words)
 
 
+# Words that only add politeness, address or emphasis: a line that differs from another on the
+# same screen only by these is a near-duplicate ("tiếp đi con" vs "tiếp"), not a new phrasing.
+PARTICLES = set("""đi con cháu em bác máy nha nghen hè hỉ ạ dạ ơi giùm giúp nhé nè coi rồi cái
+    đó á di nha nghen he hi a da oi gium giup nhe ne roi""".split())
+
+
+def wording_key(text: str) -> str:
+    """The split key without particles (the whole key if nothing else is left)."""
+    words = " ".join(w for w in text.casefold().split() if w.strip(",.?!") not in PARTICLES)
+    return split_key(words) or split_key(text)
+
+
 def half_of(text: str) -> str:
     """The split rule: first byte of sha256(split_key) even -> dev, odd -> test."""
     digest = hashlib.sha256(split_key(text).encode("utf-8")).digest()
@@ -115,9 +127,10 @@ def check(paths: dict[str, Path]) -> tuple[list[str], dict[str, list[tuple[str, 
             if len(fields) != 3:
                 continue
             screen, text, label = fields
-            key = (screen, split_key(text))
+            key = (screen, wording_key(text))
             if key in seen:
-                problems.append(f"{where}: same wording on the same screen as {seen[key]}")
+                problems.append(f"{where}: same wording on the same screen as {seen[key]}"
+                                " (differs at most in tone marks or particles)")
             seen[key] = where
             rows[half].append((screen, label))
     return problems, rows
@@ -164,15 +177,15 @@ def print_counts(rows: dict[str, list[tuple[str, str]]]) -> None:
 
 def add_lines(new: Path, paths: dict[str, Path]) -> int:
     """Append the new file's data lines to the half the split rule names; skip known ones."""
-    known = {(s, split_key(t)) for h, p in paths.items() if p.exists()
+    known = {(s, wording_key(t)) for h, p in paths.items() if p.exists()
              for _, s, t, *_ in read_half(p)}
     added = 0
     for _, *fields in read_half(new):
         screen, text = fields[0], unicodedata.normalize("NFC", fields[1])
-        if (screen, split_key(text)) in known:
-            print(f"skipped, already present: {screen}\t{text}", file=sys.stderr)
+        if (screen, wording_key(text)) in known:
+            print(f"skipped, same wording already present: {screen}\t{text}", file=sys.stderr)
             continue
-        known.add((screen, split_key(text)))
+        known.add((screen, wording_key(text)))
         with paths[half_of(text)].open("a", encoding="utf-8") as out:
             out.write("\t".join([screen, text, *fields[2:]]) + "\n")
         added += 1
