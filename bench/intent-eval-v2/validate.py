@@ -152,6 +152,10 @@ def coverage_problems(rows: dict[str, list[tuple[str, str]]]) -> list[str]:
         screens, labels = {s for s, _ in items}, {label for _, label in items}
         problems += [f"{half}: no line for screen {s}" for s in ALLOWED if s not in screens]
         problems += [f"{half}: no line with label {label}" for label in sorted(every - labels)]
+    cells = {h: {(s, group(lab)) for s, lab in items} for h, items in rows.items()}
+    for half, mine in cells.items():
+        missing = set().union(*cells.values()) - mine
+        problems += [f"{half}: no line for {label} on screen {s}" for s, label in sorted(missing)]
     return problems
 
 
@@ -173,6 +177,10 @@ def print_counts(rows: dict[str, list[tuple[str, str]]]) -> None:
             print(f"{name:38}" + "".join(f"{c:7}" for c in cells) + f"{sum(cells):7}")
     print(f"{'all lines':38}" + "".join(f"{len(r):7}" for r in rows.values())
           + f"{sum(len(r) for r in rows.values()):7}")
+    shares = [sum(lab == "none" for _, lab in r) / max(len(r), 1) for r in rows.values()]
+    every = [lab for r in rows.values() for _, lab in r]
+    print(f"{'share of none':38}" + "".join(f"{s:7.1%}" for s in shares)
+          + f"{every.count('none') / max(len(every), 1):7.1%}")
 
 
 def add_lines(new: Path, paths: dict[str, Path]) -> int:
