@@ -115,6 +115,7 @@ def test_checker_reports_a_set_too_small_or_uncovered(tmp_path):
     assert "none is 0% of the lines" in err
     assert "test: no line for screen confirm" in err
     assert "dev: no line with label back" in err
+    assert "label next: halves of [1, 0], the smaller under a third" in err
 
 
 def test_add_puts_new_lines_in_their_half_and_skips_known_wording(tmp_path):

@@ -35,6 +35,7 @@ ALLOWED = {
     "confirm": {"yes", "no"},
 }
 MIN_TOTAL, MIN_HALF, MIN_NONE_SHARE = 1600, 700, 0.20
+MIN_SMALLER_HALF = 1 / 3  # of each label group's and each screen's lines
 
 
 def split_key(text: str) -> str:
@@ -152,6 +153,12 @@ def coverage_problems(rows: dict[str, list[tuple[str, str]]]) -> list[str]:
         screens, labels = {s for s, _ in items}, {label for _, label in items}
         problems += [f"{half}: no line for screen {s}" for s in ALLOWED if s not in screens]
         problems += [f"{half}: no line with label {label}" for label in sorted(every - labels)]
+    for what, keyfn in (("label", lambda s, lab: group(lab)), ("screen", lambda s, lab: s)):
+        counts = [Counter(keyfn(s, lab) for s, lab in items) for items in rows.values()]
+        for name in sorted(set().union(*counts)):
+            sizes = [c[name] for c in counts]
+            if min(sizes) < MIN_SMALLER_HALF * sum(sizes):
+                problems.append(f"{what} {name}: halves of {sizes}, the smaller under a third")
     cells = {h: {(s, group(lab)) for s, lab in items} for h, items in rows.items()}
     for half, mine in cells.items():
         missing = set().union(*cells.values()) - mine
