@@ -53,7 +53,7 @@ def split_key(text: str) -> str:
 # Words that only add politeness, address or emphasis: a line that differs from another on the
 # same screen only by these is a near-duplicate ("tiếp đi con" vs "tiếp"), not a new phrasing.
 PARTICLES = set("""đi con cháu em bác máy nha nghen hè hỉ ạ dạ ơi giùm giúp nhé nè coi rồi cái
-    đó á di nha nghen he hi a da oi gium giup nhe ne roi""".split())
+    đó á di he hi a da oi gium giup nhe ne roi""".split())
 
 
 def wording_key(text: str) -> str:
