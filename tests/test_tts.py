@@ -231,3 +231,30 @@ def test_every_real_lesson_line_renders(tmp_path):
             assert verify_wav(p, line).ok, (lesson.id, line)
             count += 1
     assert count > 0
+
+
+def test_an_empty_pyttsx3_file_is_rendered_once_more(tmp_path, monkeypatch):
+    # pyttsx3's save_to_file sometimes leaves an empty file: the Speaker tries a fresh child again
+    sp = Speaker(tmp_path, engine="pyttsx3")
+    calls = []
+
+    def flaky(text, out, wpm):
+        calls.append(text)
+        if len(calls) == 1:
+            Path(out).write_bytes(b"")  # what a failed save_to_file leaves
+            return None
+        return sp._espeak(text, out, wpm)  # a real WAV the second time
+
+    monkeypatch.setattr(sp, "_pyttsx3", flaky)
+    p = sp.render("Bác chờ một chút nhé.")
+    assert len(calls) == 2 and sp.last_source == "pyttsx3"
+    assert len(sp.last_errors) == 1 and "bad file" in sp.last_errors[0]
+    check_real_wav(p, 0.3)
+
+
+def test_a_pyttsx3_that_cannot_start_is_not_tried_twice(tmp_path, monkeypatch):
+    sp = Speaker(tmp_path)
+    calls = []
+    monkeypatch.setattr(sp, "_pyttsx3", lambda text, out, wpm: calls.append(text) or "exit 3: voice not found")
+    sp.render("Bác chờ một chút nhé.")
+    assert len(calls) == 1 and sp.last_source == "espeak-ng"

@@ -212,6 +212,9 @@ def voice_available(voice: str = DEFAULT_VOICE) -> bool:
     return False
 
 
+#: prefix of a render error that came from checking the file (not from the engine failing)
+_BAD_WAV = "bad file: "
+
 # run in a fresh interpreter: one engine, one file, then exit
 _PYTTSX3_CHILD = r"""
 import sys, pyttsx3
@@ -293,23 +296,36 @@ class Speaker:
         engines = {"auto": ("pyttsx3", "espeak-ng"), "pyttsx3": ("pyttsx3",),
                    "espeak": ("espeak-ng",)}[self.engine]
         for name in engines:
-            fd, tmp = tempfile.mkstemp(suffix=".wav", prefix=".render-", dir=self.cache_dir)
-            os.close(fd)
-            tmp_path = Path(tmp)
-            try:
-                err = (self._pyttsx3 if name == "pyttsx3" else self._espeak)(safe, tmp_path, wpm)
-                if err is None:
-                    check = verify_wav(tmp_path, safe, wpm)
-                    if check.ok:
-                        os.replace(tmp_path, target)
-                        self.last_source = name
-                        return target
-                    err = check.reason
+            err = self._render_with(name, safe, target, wpm)
+            if err is not None and name == "pyttsx3" and err.startswith(_BAD_WAV):
+                # pyttsx3's save_to_file now and then leaves an empty file (about 1 run in 20,
+                # more on a loaded machine): one more fresh child before giving up on it.
                 self.last_errors.append(f"{name}: {err}")
-            finally:
-                tmp_path.unlink(missing_ok=True)
+                err = self._render_with(name, safe, target, wpm)
+            if err is None:
+                self.last_source = name
+                return target
+            self.last_errors.append(f"{name}: {err}")
         raise TTSError("could not render speech with the voice "
                        f"{self.voice!r}: " + "; ".join(self.last_errors))
+
+    def _render_with(self, name: str, safe: str, target: Path, wpm: int) -> str | None:
+        """Render with one engine into a temp file, verify it, move it to ``target``.
+        None when done, else why not (a failed check starts with ``_BAD_WAV``)."""
+        fd, tmp = tempfile.mkstemp(suffix=".wav", prefix=".render-", dir=self.cache_dir)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        try:
+            err = (self._pyttsx3 if name == "pyttsx3" else self._espeak)(safe, tmp_path, wpm)
+            if err is not None:
+                return err
+            check = verify_wav(tmp_path, safe, wpm)
+            if not check.ok:
+                return f"{_BAD_WAV}{check.reason}"
+            os.replace(tmp_path, target)
+            return None
+        finally:
+            tmp_path.unlink(missing_ok=True)
 
     def _pyttsx3(self, text: str, out: Path, wpm: int) -> str | None:
         try:
