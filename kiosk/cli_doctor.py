@@ -49,6 +49,15 @@ def lessons_status(folder: Path) -> dict:
             "detail": "run `kiosk lessons check` for details" if catalog.problems else "clean"}
 
 
+def printer_status() -> dict:
+    """The receipt printer: set, reachable? No paper is used. Not a failure when absent."""
+    from kiosk.printer import device
+    try:
+        return device.status(device.configured())
+    except device.PrinterError as e:
+        return {"ok": False, "detail": str(e)}
+
+
 def doctor_report(data: Path, lessons: Path, models: Path) -> dict:
     from kiosk.cli_speech import speech_status
     speech = speech_status(models, preference=os.environ.get("KIOSK_ASR") or "auto")
@@ -62,6 +71,7 @@ def doctor_report(data: Path, lessons: Path, models: Path) -> dict:
         "data": data_status(data),
         "lessons": lessons_status(lessons),
     }
+    report["printer"] = printer_status()
     if os.environ.get("KIOSK_MIC_WAV"):
         report["microphone"] = {"ok": True, "detail": "test WAV files (KIOSK_MIC_WAV)"}
     report["voice_input"] = bool(report["asr"]["engine"]) and bool(report["microphone"]["ok"])
@@ -86,6 +96,7 @@ def _print(r: dict) -> None:
         ("Speech models", ", ".join(f"{m['name']} ({m.get('language') or '?'}, "
                                     f"{'ok' if m.get('ok') else 'broken'})" for m in r["models"])
          or f"none in {r['models_dir']}"),
+        ("Receipt printer", f"{'ok' if r['printer']['ok'] else 'none'}: {r['printer']['detail']}"),
         ("Data directory", f"{r['data']['path']}: {r['data']['detail']}"),
         ("Lessons", f"{r['lessons']['count']} lessons, {r['lessons']['problems']} problem(s) "
                     f"in {r['lessons']['path']} ({r['lessons']['detail']})"),

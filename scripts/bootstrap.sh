@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}; shift || true
 
-RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2"
+RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2 libusb-1.0-0"
 TEST_DEBS="sox chromium chromium-driver"
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
