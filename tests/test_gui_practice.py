@@ -94,25 +94,54 @@ def test_portrait_practice_and_call_staff_from_the_copy(kiosk, tmp_path):
     _assert_not_blank(tmp_path / "shots" / "portrait.png")
 
 
-def test_lessons_qr_prints_the_take_home_text(kiosk, tmp_path):
+def test_lessons_qr_prints_the_take_home_link(kiosk, tmp_path):
     import zxingcpp  # test extra (pyproject): reads the QR back
     from PIL import Image
 
-    from kiosk.core.views import take_home_text
-    out = tmp_path / "poster" / "vietqr.png"
-    r = kiosk("lessons", "qr", "thanh-toan-vietqr", "-o", out)
+    from kiosk.core.views import QR_MAX_MODULES, qr_modules, take_home_qr
+    out = tmp_path / "poster" / "vneid.png"
+    r = kiosk("lessons", "qr", "vneid-muc-2", "-o", out)
     assert r.returncode == 0, r.stderr
     decoded = zxingcpp.read_barcodes(Image.open(out))
     assert len(decoded) == 1
-    assert decoded[0].text == take_home_text(CATALOG.get("thanh-toan-vietqr"))
-    assert "Xem tên người nhận" in decoded[0].text
+    lesson = CATALOG.get("vneid-muc-2")
+    assert decoded[0].text == take_home_qr(lesson) and lesson.link.startswith(decoded[0].text)
+    assert qr_modules(decoded[0].text) <= QR_MAX_MODULES
+
+
+def test_every_take_home_qr_is_small_and_read_by_a_phone_camera():
+    """Each lesson's finish-screen QR as the kiosk draws it (594 px wide at 1920x1080, ~4 mm a
+    module), seen by a phone camera from about 40 cm: 0.19 camera pixels per screen pixel (3 a
+    4 mm module), slightly blurred. zxing-cpp must read it. What the QR used to hold (the whole
+    checklist, ~77 modules in the same place) is not readable this way."""
+    import zxingcpp
+    from PIL import Image, ImageFilter
+
+    from kiosk.core.take_home import qr_image
+    from kiosk.core.views import QR_MAX_MODULES, qr_modules, take_home_qr, take_home_text
+
+    def camera_reads(text: str, on_screen: int = 594, camera: float = 3 / 16) -> bool:
+        drawn = qr_image(text, box_size=1).convert("L").resize((on_screen, on_screen), Image.NEAREST)
+        side = round(on_screen * camera)
+        seen = drawn.resize((side, side), Image.BILINEAR).filter(ImageFilter.GaussianBlur(0.8))
+        return [r.text for r in zxingcpp.read_barcodes(seen)] == [text]
+
+    for lesson in CATALOG.lessons:
+        text = take_home_qr(lesson)
+        if not lesson.link:
+            assert text is None, lesson.id  # nothing to put in a code: the checklist goes on paper
+            continue
+        assert qr_modules(text) <= QR_MAX_MODULES, (lesson.id, text)
+        assert camera_reads(text), (lesson.id, text)
+    assert not camera_reads(take_home_text(CATALOG.get("vneid-muc-2")))  # what the QR used to hold
 
 
 @pytest.mark.parametrize("args,code,words", [
     (["lessons", "qr", "khong-co", "-o", "x.png"], 2, "no lesson with id 'khong-co'"),
-    (["lessons", "qr", "thanh-toan-vietqr", "-o", "x.jpg"], 2, "must be a .png"),
-    (["lessons", "qr", "thanh-toan-vietqr"], 2, "-o"),
-    (["lessons", "qr", "thanh-toan-vietqr", "-o", "/proc/no/x.png"], 2, "cannot write"),
+    (["lessons", "qr", "vneid-muc-2", "-o", "x.jpg"], 2, "must be a .png"),
+    (["lessons", "qr", "vneid-muc-2"], 2, "-o"),
+    (["lessons", "qr", "vneid-muc-2", "-o", "/proc/no/x.png"], 2, "cannot write"),
+    (["lessons", "qr", "thanh-toan-vietqr", "-o", "x.png"], 2, "has no official link"),
 ])
 def test_lessons_qr_errors(kiosk, tmp_path, args, code, words):
     r = kiosk(*[str(tmp_path / a) if a == "x.png" else a for a in args])

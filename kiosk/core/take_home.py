@@ -1,7 +1,7 @@
 """The take-home QR code as a file: `kiosk lessons qr ID -o FILE.png` (posters, leaflets).
 
-It holds exactly what the finish screen's QR holds (`views.take_home_text`): the lesson's
-checklist as plain text, readable without internet, then the official link where there is one.
+It holds exactly what the finish screen's QR holds (`views.take_home_qr`): the lesson's official
+link, short enough for a 25x25 code that an older phone reads. The checklist goes on paper.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.core.lessons import load_catalog
-from kiosk.core.views import take_home_text
+from kiosk.core.views import take_home_qr
 
 
 class QrError(Exception):
@@ -18,7 +18,7 @@ class QrError(Exception):
 
 def qr_image(text: str, box_size: int = 12):
     import qrcode
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, box_size=box_size, border=4)
     qr.add_data(text.encode("utf-8"))
     qr.make(fit=True)
     return qr.make_image(fill_color="black", back_color="white")
@@ -37,7 +37,9 @@ def write_qr(lessons_dir: Path, lesson_id: str, output: Path) -> str:
         raise QrError(f"no lesson with id '{lesson_id}'{hint}; lessons: {known}")
     if output.suffix.lower() != ".png":
         raise QrError(f"output must be a .png file, not '{output.name}'")
-    text = take_home_text(lesson)
+    text = take_home_qr(lesson)
+    if text is None:
+        raise QrError(f"lesson '{lesson_id}' has no official link (`link:`) to put in a QR code")
     tmp = output.with_name(output.name + ".tmp")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -181,16 +181,18 @@ def _step(state, catalog):
 def _finish(state, catalog):
     lesson = catalog.get(state.lesson)
     from kiosk.core.practice_views import finish_lines, lesson_extras, practice_hint
+    qr = take_home_qr(lesson)
     return View(screen="finish", title="Bạn đã làm xong!",
                 body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
-                     ("Quét mã QR để mang các bước về nhà.",),
-                qr_text=take_home_text(lesson),
+                     (("Quét mã QR để mở trang chính thức trên điện thoại.",) if qr else ()),
+                qr_text=qr,
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
                 + lesson_extras(state, catalog, first_key=3),
                 bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
-                spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. Quét mã QR để mang danh sách "
-                        "việc cần làm về điện thoại. Chạm Về trang đầu khi xong."
+                spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. "
+                        + ("Quét mã QR để mở trang chính thức trên điện thoại. " if qr else "")
+                        + "Chạm Về trang đầu khi xong."
                         + practice_hint(state, catalog)))
 
 
@@ -224,6 +226,32 @@ def _ticket(state, catalog):
                 bar=_bar(BAR_REPEAT, BAR_LARGE),
                 spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
                         f"Vui lòng chờ, nhân viên sẽ đến giúp bạn.{said}"))
+
+
+#: the finish screen's QR stays at version 2 or below (25x25 modules): drawn at about 4 mm a
+#: module on the kiosk's screen, an older phone camera reads it from arm's length
+QR_MAX_MODULES = 25
+
+
+def qr_modules(text: str) -> int:
+    """Modules across the QR code of ``text`` (error correction L, as the kiosk draws it)."""
+    import qrcode  # only when a finish screen or a poster is made, not at start-up
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, border=0)
+    qr.add_data(text.encode("utf-8"))
+    qr.make(fit=True)
+    return qr.modules_count
+
+
+def take_home_qr(lesson) -> str | None:
+    """What the finish screen's QR holds: the official link alone, short enough for a small code;
+    a link too long for it gives way to its site's address. None without a link. The checklist
+    itself goes on paper ("In ra giấy") or stays on the screen, not into the code."""
+    link = getattr(lesson, "link", None)
+    if not link:
+        return None
+    scheme, _, rest = link.partition("://")
+    site = f"{scheme}://{rest.split('/', 1)[0]}"
+    return next((c for c in (link, site) if qr_modules(c) <= QR_MAX_MODULES), None)
 
 
 def take_home_text(lesson) -> str:

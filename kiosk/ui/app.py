@@ -299,7 +299,8 @@ class KioskApp(App):
                 row.add_widget(left)
             else:
                 row.add_widget(left)
-                side = min(self.frame.content_w * 0.36, Window.height * 0.55)
+                side = max(min(self.frame.content_w * 0.36, Window.height * 0.55),
+                           picture.size_hint_min_x or 0)
                 picture.size_hint_x, picture.width = None, side
                 row.add_widget(picture)
             body.add_widget(row)
@@ -308,6 +309,8 @@ class KioskApp(App):
             body.add_widget(big)
         body.add_widget(text_box)
         if picture is not None:
+            # stacked (portrait): the words and choices keep their room; a QR of 25 modules still
+            # gets about 3 mm a module here (screens that never overlap: issue 13)
             picture.size_hint_min_y = min(Window.height * 0.2, 360)
             body.add_widget(picture)
         if choices is not None:
@@ -322,7 +325,11 @@ class KioskApp(App):
     def _picture(self, view: View) -> Widget | None:
         if view.qr_text:
             texture = qr_texture(view.qr_text)
-            return Image(texture=texture, fit_mode="contain")
+            # QR_MODULE_MM a module on the panel, so an older phone can read it (on a window much
+            # smaller than the panel, no more than 45% of its height: the words come first)
+            side = min(texture.width / QR_BOX * self.panel.mm(QR_MODULE_MM), Window.height * 0.45)
+            return Image(texture=texture, fit_mode="contain", size_hint_min_x=side,
+                         size_hint_min_y=side)
         if view.image and Path(view.image).is_file():
             return Image(source=str(view.image), fit_mode="contain")
         return None
@@ -535,9 +542,15 @@ def _practice_screens(state):
     return practice_screens
 
 
+QR_BOX = 10          # texture pixels per module
+QR_MODULE_MM = 4.0   # drawn size of one module on the panel
+
+
 def qr_texture(text: str):
     import qrcode
-    img = qrcode.make(text, box_size=10, border=2)
+    from qrcode.constants import ERROR_CORRECT_L
+    # error correction L, as views.qr_modules counts it: the smallest code for the text
+    img = qrcode.make(text, box_size=QR_BOX, border=2, error_correction=ERROR_CORRECT_L)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     buf.seek(0)
