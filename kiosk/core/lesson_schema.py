@@ -155,9 +155,35 @@ class QuestionModel(Strict):
 
 class SourceModel(Strict):
     """Where a fact comes from: the page's own address, not just the site's."""
-    url: SourceUrl
+    url: Annotated[SourceUrl, WithJsonSchema({"type": "string", "pattern": r"^https?://[^/\s]+/\S+$"})]
     title: Text(max_len=300)
     checked: Date
+
+    # The two rules below are the editor's check (`kiosk lessons check` passes `today` in the
+    # validation context). The running kiosk does not apply them: a kiosk whose clock went
+    # back, or a source cited too broadly, must not take a lesson away from a visitor.
+    @field_validator("url")
+    @classmethod
+    def _a_page_not_a_site(cls, value, info):
+        if (info.context or {}).get("today") and domain_only(value):
+            raise _fail("domain_only", "{value} is only a web site; give the address of the page "
+                                       "that says it", value=value)
+        return value
+
+    @field_validator("checked")
+    @classmethod
+    def _not_in_the_future(cls, value, info):
+        today = (info.context or {}).get("today")
+        if today and dt.date.fromisoformat(value) > today:
+            raise _fail("future", "is {value}, a day still to come (today is {today}); write the "
+                                  "day you read the page", value=value, today=today.isoformat())
+        return value
+
+
+def domain_only(url: str) -> bool:
+    """`https://soha.vn` or `https://soha.vn/`: a whole site, not the page that says the fact."""
+    rest = url.split("://", 1)[-1]
+    return not rest.partition("/")[2].strip("/#?")
 
 
 class LessonModel(Strict):
@@ -193,10 +219,12 @@ TYPE_MESSAGES = {
 }
 
 
-def validate(model: type[Strict], doc, path, what: str) -> tuple[Strict | None, list[Problem]]:
-    """The checked model, or None and a `path:line: message` per problem."""
+def validate(model: type[Strict], doc, path, what: str,
+             today: dt.date | None = None) -> tuple[Strict | None, list[Problem]]:
+    """The checked model, or None and a `path:line: message` per problem. With `today` (the
+    editor's check) the source rules apply too: a page, not a site; not checked in the future."""
     try:
-        return model.model_validate(doc), []
+        return model.model_validate(doc, context={"today": today}), []
     except ValidationError as e:
         return None, problems_of(e, doc, str(path), what)
     except RecursionError:  # the YAML reader bounds the depth; never a traceback anyway

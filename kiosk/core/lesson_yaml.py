@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_BYTES = 64 * 1024  # the longest lesson is about 10 KB
 MAX_DEPTH = 24  # a lesson needs 5 levels (practice: 7); anything far deeper is damage
 
 
@@ -60,12 +60,24 @@ class LinedList(list):
 def _loader_class():
     """Built on first use: PyYAML is not needed to draw the kiosk's first frame."""
     import yaml
+    import yaml.composer
+    import yaml.constructor
+    import yaml.resolver
     from yaml.composer import ComposerError
     from yaml.constructor import ConstructorError
 
-    class Loader(yaml.SafeLoader):
+    bases, start_parser = _parser_classes()
+
+    class Loader(yaml.composer.Composer, *bases, yaml.constructor.SafeConstructor,
+                 yaml.resolver.Resolver):
         duplicate_keys: list[tuple[int, str]]
         depth = 0
+
+        def __init__(self, stream):
+            start_parser(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
 
         def compose_node(self, parent, index):
             if self.check_event(yaml.AliasEvent):
@@ -99,6 +111,25 @@ def _loader_class():
     return Loader
 
 
+def _parser_classes():
+    """libyaml's C parser (about 9x faster: a 64 KB file parses well under the 2 s a commune
+    editor should wait) under PyYAML's Python composer, which is where aliases are refused and
+    depth is counted. Without libyaml, PyYAML's pure-Python reader, scanner and parser."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        def start(loader, stream):
+            Reader.__init__(loader, stream)
+            Scanner.__init__(loader)
+            Parser.__init__(loader)
+        return (Reader, Scanner, Parser), start
+    return (CParser,), lambda loader, stream: CParser.__init__(loader, stream)
+
+
 def _construct_map(loader, node) -> Lined:
     from yaml.constructor import ConstructorError
     from yaml.nodes import ScalarNode
@@ -111,6 +142,9 @@ def _construct_map(loader, node) -> Lined:
             raise ConstructorError(None, None, "a key must be a plain word, not a list or a map",
                                    key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):  # `null:`, `1:`, `yes:` - no field is named like that
+            raise ConstructorError(None, None, f"the key '{key_node.value}' must be a word "
+                                   "(put it in quotes)", key_node.start_mark)
         line = key_node.start_mark.line + 1
         if key in out:
             loader.duplicate_keys.append((line, str(key)))
@@ -159,18 +193,23 @@ def read_yaml(path: Path, problems: list[Problem]):
     if text is None:
         return None
     import yaml
-    loader = _loader_class()(text)
-    loader.duplicate_keys = []
+    loader = None
     try:
+        loader = _loader_class()(text)  # checks for control characters already
+        loader.duplicate_keys = []
         doc = loader.get_single_data()
     except yaml.YAMLError as e:
         problems.append(Problem(str(path), _error_line(e, text), f"YAML syntax error: {_error_text(e)}"))
+        return None
+    except ValueError as e:  # libyaml re-encodes the text; nothing valid should fail here
+        problems.append(Problem(str(path), 1, f"YAML syntax error: unreadable text ({type(e).__name__})"))
         return None
     except RecursionError:  # the depth bound should make this unreachable; never a traceback
         problems.append(Problem(str(path), 1, "YAML syntax error: nested too deeply"))
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     for line, key in loader.duplicate_keys:
         problems.append(Problem(str(path), line, f"duplicate key '{key}'"))
     if doc is None and not problems:
@@ -188,5 +227,6 @@ def _error_line(e, text: str) -> int:
 
 def _error_text(e) -> str:
     if getattr(e, "character", None) is not None:  # yaml.reader.ReaderError
-        return f"control character {ord(e.character):#x} is not allowed (delete it)"
+        code = e.character if isinstance(e.character, int) else ord(e.character)
+        return f"control character {code:#x} is not allowed (delete it)"
     return getattr(e, "problem", None) or str(e).splitlines()[0]

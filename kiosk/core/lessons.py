@@ -7,8 +7,10 @@ problems and the kiosk goes on with the other lessons.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,9 +131,10 @@ def _step(model, raw, path: Path, lessons_dir: Path, problems: list[Problem]) ->
                 audio=file("audio", "audio", (".wav",)), sensitive=model.sensitive)
 
 
-def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem]) -> Lesson | None:
+def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
+                  today: dt.date | None = None) -> Lesson | None:
     from kiosk.core.lesson_schema import LessonModel, validate
-    model, found = validate(LessonModel, doc, path, "the lesson")
+    model, found = validate(LessonModel, doc, path, "the lesson", today)
     problems.extend(found)
     if model is None:
         return None
@@ -167,13 +170,14 @@ def lesson_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def load_lesson(path: Path, lessons_dir: Path | None = None) -> tuple[Lesson | None, list[Problem]]:
+def load_lesson(path: Path, lessons_dir: Path | None = None,
+                today: dt.date | None = None) -> tuple[Lesson | None, list[Problem]]:
     problems: list[Problem] = []
     doc = read_yaml(path, problems)
     if problems:
         return None, problems
     try:
-        lesson = _check_lesson(doc, path, lessons_dir or path.parent, problems)
+        lesson = _check_lesson(doc, path, lessons_dir or path.parent, problems, today)
     except Exception as e:
         return None, [unexpected(path, e)]
     return lesson, problems
@@ -194,15 +198,18 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def load_catalog(*paths: Path) -> Catalog:
-    """Load every lesson under the given folders/files; broken ones become problems."""
+def load_catalog(*paths: Path, today: dt.date | None = None) -> Catalog:
+    """Load every lesson under the given folders/files; broken ones become problems.
+
+    `today` is for the editor's check only (see `check_paths`): it turns on the source rules
+    that depend on the date."""
     catalog = Catalog()
     seen: dict[str, Lesson] = {}
     for path in lesson_files([Path(p) for p in paths]):
         if not _exists(path):
             catalog.problems.append(Problem(str(path), 1, "no such file or folder"))
             continue
-        lesson, problems = load_lesson(path, path.parent)
+        lesson, problems = load_lesson(path, path.parent, today)
         catalog.problems.extend(problems)
         if lesson is None:
             continue
@@ -212,5 +219,15 @@ def load_catalog(*paths: Path) -> Catalog:
         seen[lesson.id] = lesson
         catalog.lessons.append(lesson)
     from kiosk.core.practice import attach_practice  # practice/ and drills/ beside the lessons
-    attach_practice(catalog, [Path(p) for p in paths])
+    attach_practice(catalog, [Path(p) for p in paths], today)
+    return catalog
+
+
+def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today) -> Catalog:
+    """What `kiosk lessons check` runs: every file under `paths` checked, with the editor's
+    rules (sources are pages, not checked in the future: `today` is the injectable clock) and
+    the large-text fit of every screen. The problems are in `catalog.problems`."""
+    catalog = load_catalog(*paths, today=today())
+    from kiosk.core.fit import check_fit  # large-text mode: does every screen fit?
+    catalog.problems.extend(check_fit(catalog))
     return catalog

@@ -263,7 +263,7 @@ def practice_files(paths: list[Path]) -> list[tuple[str, Path]]:
     return unique
 
 
-def _load_one(kind: str, path: Path, lesson_exists):
+def _load_one(kind: str, path: Path, lesson_exists, today=None):
     from kiosk.core.practice_check import check_drill, check_practice
     problems: list[Problem] = []
     doc = read_yaml(path, problems)
@@ -271,12 +271,12 @@ def _load_one(kind: str, path: Path, lesson_exists):
         return None, problems
     check = check_practice if kind == PRACTICE_DIR else check_drill
     try:
-        return check(doc, path, problems, lesson_exists), problems
+        return check(doc, path, problems, lesson_exists, today), problems
     except Exception as e:
         return None, [unexpected(path, e)]
 
 
-def load_book(paths: list[Path], catalog: Catalog) -> tuple[Book, list[Problem]]:
+def load_book(paths: list[Path], catalog: Catalog, today=None) -> tuple[Book, list[Problem]]:
     book, problems = Book(), []
 
     def lesson_exists_for(folder: Path):
@@ -285,7 +285,7 @@ def load_book(paths: list[Path], catalog: Catalog) -> tuple[Book, list[Problem]]
 
     seen: dict[tuple[str, str], Path] = {}
     for kind, path in practice_files(paths):
-        obj, file_problems = _load_one(kind, path, lesson_exists_for(path.parent))
+        obj, file_problems = _load_one(kind, path, lesson_exists_for(path.parent), today)
         problems += file_problems
         if obj is None:
             continue
@@ -297,8 +297,8 @@ def load_book(paths: list[Path], catalog: Catalog) -> tuple[Book, list[Problem]]
     return book, problems
 
 
-def attach_practice(catalog: Catalog, paths: list[Path]) -> None:
+def attach_practice(catalog: Catalog, paths: list[Path], today=None) -> None:
     """Load practices and drills found under `paths` into `catalog.practice`."""
-    book, problems = load_book(paths, catalog)
+    book, problems = load_book(paths, catalog, today)
     catalog.practice = book
     catalog.problems.extend(problems)

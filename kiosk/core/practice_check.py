@@ -139,10 +139,10 @@ def _expect_on_screen(c: _Refs, e, raw, where: str, screen: Screen) -> None:
             c.add(raw.line_of("submit"), f"{where}: screen '{screen.name}' has no button '{e.submit}'")
 
 
-def check_practice(doc, path: Path, problems: list[Problem], lesson_exists) -> Practice | None:
+def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Practice | None:
     from kiosk.core.lesson_schema import validate
     from kiosk.core.practice_schema import PracticeModel
-    model, found = validate(PracticeModel, doc, path, "the practice")
+    model, found = validate(PracticeModel, doc, path, "the practice", today)
     problems.extend(found)
     if model is None:
         return None
@@ -160,10 +160,10 @@ def check_practice(doc, path: Path, problems: list[Problem], lesson_exists) -> P
                     reviewed=model.reviewed, sources=sources_of(model.sources), path=path)
 
 
-def check_drill(doc, path: Path, problems: list[Problem], lesson_exists) -> Drill | None:
+def check_drill(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Drill | None:
     from kiosk.core.lesson_schema import validate
     from kiosk.core.practice_schema import DrillModel
-    model, found = validate(DrillModel, doc, path, "the drill")
+    model, found = validate(DrillModel, doc, path, "the drill", today)
     problems.extend(found)
     if model is None:
         return None
