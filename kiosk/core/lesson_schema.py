@@ -129,12 +129,13 @@ class Strict(BaseModel):
 
 class StepModel(Strict):
     """One step of a lesson: one screen."""
-    title: Text(max_len=50)
-    text: Text(max_words=MAX_STEP_WORDS)
-    say: Text(max_words=MAX_STEP_WORDS * 2) | None = None
+    title: Annotated[Text(max_len=50), Field(description="short, at most 50 characters")]
+    text: Annotated[Text(max_words=MAX_STEP_WORDS), Field(description="shown on the screen, at most 40 words")]
+    say: Text(max_words=MAX_STEP_WORDS * 2) | None = Field(
+        None, description="what the kiosk says aloud when it differs from text")
     image: FileName | None = Field(None, description="a PNG or JPEG under lessons/images/")
     audio: FileName | None = Field(None, description="a WAV under lessons/audio/")
-    sensitive: StrictBool = False
+    sensitive: StrictBool = Field(False, description="true: never read this step aloud")
 
 
 class QuestionModel(Strict):
@@ -155,9 +156,10 @@ class QuestionModel(Strict):
 
 class SourceModel(Strict):
     """Where a fact comes from: the page's own address, not just the site's."""
-    url: Annotated[SourceUrl, WithJsonSchema({"type": "string", "pattern": r"^https?://[^/\s]+/\S+$"})]
+    url: Annotated[SourceUrl, WithJsonSchema({"type": "string", "pattern": r"^https?://[^/\s]+/\S+$"}),
+                   Field(description="the page's full address (a site's home page is refused)")]
     title: Text(max_len=300)
-    checked: Date
+    checked: Annotated[Date, Field(description="the day you read the page (not in the future)")]
 
     # The two rules below are the editor's check (`kiosk lessons check` passes `today` in the
     # validation context). The running kiosk does not apply them: a kiosk whose clock went
@@ -188,18 +190,19 @@ def domain_only(url: str) -> bool:
 
 class LessonModel(Strict):
     """A lesson or guided public service: lessons/<id>.yaml."""
-    id: Ident
-    title: Text(max_len=60)
+    id: Annotated[Ident, Field(description="same as the file name, e.g. vneid-muc-2")]
+    title: Annotated[Text(max_len=60), Field(description="the lesson's name as the visitor sees it")]
     topic: Literal[tuple(TOPICS)]
-    summary: Text(max_len=120)
-    bring: list[Text(max_len=200)]
-    time_needed: Text(max_len=40)
-    link: Link | None = None
-    checklist: list[Text(max_len=200)] = []
-    steps: Annotated[list[StepModel], Field(min_length=1)]
-    quiz: Annotated[list[QuestionModel], Field(min_length=1)] = []
-    sources: Annotated[list[SourceModel], Field(min_length=1)]
-    reviewed: Date
+    summary: Annotated[Text(max_len=120), Field(description="one short sentence under the title")]
+    bring: Annotated[list[Text(max_len=200)], Field(description="what to bring; may be []")]
+    time_needed: Annotated[Text(max_len=40), Field(description="e.g. Khoảng 10 phút")]
+    link: Link | None = Field(None, description="the official address for the take-home QR code")
+    checklist: list[Text(max_len=200)] = Field([], description="lines for the take-home QR code")
+    steps: Annotated[list[StepModel], Field(min_length=1, max_length=60)]
+    quiz: Annotated[list[QuestionModel], Field(min_length=1, max_length=10)] = []
+    sources: Annotated[list[SourceModel], Field(
+        min_length=1, description="where the facts come from: the page itself, not the site")]
+    reviewed: Annotated[Date, Field(description="when a person last checked the whole lesson")]
 
 
 # --- errors as path:line: message ---------------------------------------------------------
@@ -319,3 +322,8 @@ def json_schema() -> dict:
 def json_schema_text() -> str:
     import json
     return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":  # python -m kiosk.core.lesson_schema > lessons/schema.json
+    import sys
+    sys.stdout.write(json_schema_text())
