@@ -9,6 +9,8 @@ lessons.py and practice.py. Every error becomes `path:line: message` (see `probl
 """
 
 import datetime as dt
+import difflib
+import functools
 import re
 import unicodedata
 from typing import Annotated, Literal
@@ -280,12 +282,24 @@ def _describe(names: list, what: str) -> str:
     return ", ".join(parts) or what
 
 
+@functools.lru_cache(maxsize=1)
+def _field_names() -> tuple[str, ...]:
+    """Every key the formats know, to suggest one for a typo (`tittle` -> `title`)."""
+    from kiosk.core import practice_schema
+    models = [m for m in list(globals().values()) + list(vars(practice_schema).values())
+              if isinstance(m, type) and issubclass(m, Strict) and m is not Strict]
+    return tuple(sorted({name for m in models for name in m.model_fields}))
+
+
 def _message(e: dict, names: list, what: str) -> str:
     kind, ctx = e["type"], e.get("ctx") or {}
     if kind == "missing":
         return f"missing required key '{names[-1]}' in {_describe(names[:-1], what)}"
     if kind == "extra_forbidden":
-        return f"unknown key '{printable(str(names[-1]), 80)}' in {_describe(names[:-1], what)}"
+        key = str(names[-1])
+        hint = difflib.get_close_matches(key.casefold(), _field_names(), n=1, cutoff=0.7)
+        hint = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return f"unknown key '{printable(key, 80)}' in {_describe(names[:-1], what)}{hint}"
     where = _describe(names, what)
     if kind == "union_tag_invalid":
         return f"{where}: kind '{printable(str(ctx.get('tag')), 40)}' is not one of: {ctx.get('expected_tags')}"
