@@ -239,9 +239,9 @@ def validate(model: type[Strict], doc, path, what: str,
 def problems_of(error: ValidationError, doc, path: str, what: str) -> list[Problem]:
     out = []
     for e in error.errors(include_url=False):
-        node, line, names = _walk(doc, e["loc"])
+        _, line, names = _walk(doc, e["loc"])
         out.append(Problem(path, line, _message(e, names, what)))
-    return sorted(set(out), key=lambda p: p.line)
+    return sorted(set(out), key=lambda p: (p.line, p.message))
 
 
 def _walk(doc, loc) -> tuple[object, int, list]:

@@ -161,9 +161,9 @@ def lesson_files(paths: list[Path]) -> list[Path]:
     """Expand folders to their *.yaml / *.yml files (README and pictures are not lessons)."""
     files: list[Path] = []
     for p in paths:
-        if p.name in EXTRA_DIRS or (not p.is_dir() and p.parent.name in EXTRA_DIRS):
+        if p.name in EXTRA_DIRS or (not is_dir(p) and p.parent.name in EXTRA_DIRS):
             continue  # practice copies and drills: see kiosk.core.practice
-        if p.is_dir():
+        if is_dir(p):
             files.extend(sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml"))))
         else:
             files.append(p)
@@ -195,6 +195,14 @@ def _exists(path: Path) -> bool:
     try:
         return path.exists()
     except (OSError, ValueError):  # a name too long, a NUL byte
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """Path.is_dir, but False for a name the system refuses (too long, NUL byte)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
         return False
 
 

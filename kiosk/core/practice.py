@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.core.lessons import Catalog, Problem, Source, read_yaml, unexpected
+from kiosk.core.lessons import Catalog, Problem, Source, is_dir, read_yaml, unexpected
 
 PRACTICE_DIR = "practice"
 DRILL_DIR = "drills"
@@ -247,11 +247,11 @@ def practice_files(paths: list[Path]) -> list[tuple[str, Path]]:
     """
     out: list[tuple[str, Path]] = []
     for p in paths:
-        if p.is_dir() and p.name in EXTRA_DIRS:
+        if is_dir(p) and p.name in EXTRA_DIRS:
             out += [(p.name, f) for f in _yaml_files(p)]
-        elif p.is_dir():
+        elif is_dir(p):
             for sub in EXTRA_DIRS:
-                if (p / sub).is_dir():
+                if is_dir(p / sub):
                     out += [(sub, f) for f in _yaml_files(p / sub)]
         elif p.parent.name in EXTRA_DIRS:
             out.append((p.parent.name, p))
