@@ -297,8 +297,9 @@ def _message(e: dict, names: list, what: str) -> str:
         return f"missing required key '{names[-1]}' in {_describe(names[:-1], what)}"
     if kind == "extra_forbidden":
         key = str(names[-1])
-        hint = difflib.get_close_matches(key.casefold(), _field_names(), n=1, cutoff=0.7)
-        hint = f" (did you mean '{hint[0]}'?)" if hint else ""
+        near = [k for k in difflib.get_close_matches(key.casefold(), _field_names(), n=2, cutoff=0.7)
+                if k != key]  # a key of another part of the file: no hint, only "unknown here"
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
         return f"unknown key '{printable(key, 80)}' in {_describe(names[:-1], what)}{hint}"
     where = _describe(names, what)
     if kind == "union_tag_invalid":

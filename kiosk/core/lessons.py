@@ -103,29 +103,30 @@ class Catalog:
 # --- checking: the shape by the schema (lesson_schema.py), then what refers to files ---------
 
 def _file(path: Path, lessons_dir: Path, rel: str | None, key: str, folder: str,
-          suffixes: tuple[str, ...], line: int, problems: list[Problem]) -> Path | None:
+          suffixes: tuple[str, ...], line: int, problems: list[Problem], where: str) -> Path | None:
     if not rel:
         return None
+    key = f"{where}, '{key}'"
     try:
         full = (lessons_dir / rel).resolve()
         if not full.is_relative_to(lessons_dir.resolve()):
-            problems.append(Problem(str(path), line, f"'{key}' must point inside the lessons folder: {rel}"))
+            problems.append(Problem(str(path), line, f"{key} must point inside the lessons folder: {rel}"))
             return None
         if full.suffix.lower() not in suffixes:
-            problems.append(Problem(str(path), line, f"'{key}' must be a {' or '.join(suffixes)} file: {rel}"))
+            problems.append(Problem(str(path), line, f"{key} must be a {' or '.join(suffixes)} file: {rel}"))
         if not full.is_file():
-            problems.append(Problem(str(path), line, f"{key} file not found: {rel} (put it under lessons/{folder}/)"))
+            problems.append(Problem(str(path), line, f"{key}: file not found: {rel} (put it under lessons/{folder}/)"))
             return None
     except (OSError, ValueError) as e:  # a name too long for the disk, a NUL byte...
-        problems.append(Problem(str(path), line, f"'{key}' names a file that cannot be looked up ({type(e).__name__})"))
+        problems.append(Problem(str(path), line, f"{key} names a file that cannot be looked up ({type(e).__name__})"))
         return None
     return full
 
 
-def _step(model, raw, path: Path, lessons_dir: Path, problems: list[Problem]) -> Step:
+def _step(n: int, model, raw, path: Path, lessons_dir: Path, problems: list[Problem]) -> Step:
     def file(key, folder, suffixes):
         return _file(path, lessons_dir, getattr(model, key), key, folder, suffixes,
-                     raw.line_of(key), problems)
+                     raw.line_of(key), problems, f"step {n}")
     return Step(title=model.title, text=model.text, say=model.say,
                 image=file("image", "images", (".png", ".jpg", ".jpeg")),
                 audio=file("audio", "audio", (".wav",)), sensitive=model.sensitive)
@@ -141,7 +142,8 @@ def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
     before = len(problems)
     if model.id != path.stem:
         problems.append(Problem(str(path), doc.line_of("id"), f"id '{model.id}' must match the file name '{path.stem}'"))
-    steps = tuple(_step(s, raw, path, lessons_dir, problems) for s, raw in zip(model.steps, doc["steps"]))
+    steps = tuple(_step(n, s, raw, path, lessons_dir, problems)
+                  for n, (s, raw) in enumerate(zip(model.steps, doc["steps"]), start=1))
     if len(problems) > before:
         return None
     return Lesson(
