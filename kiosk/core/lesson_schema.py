@@ -236,12 +236,20 @@ def validate(model: type[Strict], doc, path, what: str,
         return None, [Problem(str(path), 1, "nested too deeply")]
 
 
+MAX_PROBLEMS = 40  # per file: a badly broken file gives a first screenful, not thousands of lines
+
+
 def problems_of(error: ValidationError, doc, path: str, what: str) -> list[Problem]:
     out = []
-    for e in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    for e in errors[:MAX_PROBLEMS]:
         _, line, names = _walk(doc, e["loc"])
         out.append(Problem(path, line, _message(e, names, what)))
-    return sorted(set(out), key=lambda p: (p.line, p.message))
+    out = sorted(set(out), key=lambda p: (p.line, p.message))
+    if len(errors) > MAX_PROBLEMS:
+        out.append(Problem(path, out[-1].line, f"{len(errors) - MAX_PROBLEMS} more problem(s) "
+                                               "not shown; fix these first, then check again"))
+    return out
 
 
 def _walk(doc, loc) -> tuple[object, int, list]:

@@ -74,7 +74,7 @@ class KeypadItem(Strict):
 class ListItem(Strict):
     """Tappable rows."""
     kind: Literal["list"]
-    rows: Annotated[list[RowModel], Field(min_length=1)]
+    rows: Annotated[list[RowModel], Field(min_length=1, max_length=20)]
 
 
 class CardItem(Strict):
@@ -124,7 +124,7 @@ class ScreenModel(Strict):
     """A phone screen of the copy: the app bar's title and colour, and its items top to bottom."""
     title: Text(max_len=40, placeholders=True)
     style: Literal[STYLES] = "phone"
-    items: Annotated[list[ItemModel], Field(min_length=1)]
+    items: Annotated[list[ItemModel], Field(min_length=1, max_length=30)]
 
 
 class ExpectModel(Strict):
@@ -152,8 +152,8 @@ class PracticeModel(Strict):
     title: Text(max_len=60, placeholders=True)
     summary: Text(max_len=120, placeholders=True)
     lessons: Annotated[list[Ident], Field(min_length=1)]
-    screens: Annotated[dict[Ident, ScreenModel], Field(min_length=1)]
-    steps: Annotated[list[PracticeStepModel], Field(min_length=1)]
+    screens: Annotated[dict[Ident, ScreenModel], Field(min_length=1, max_length=40)]
+    steps: Annotated[list[PracticeStepModel], Field(min_length=1, max_length=60)]
     sources: Annotated[list[SourceModel], Field(min_length=1)] = []
     reviewed: Date
 
@@ -171,7 +171,7 @@ class DrillModel(Strict):
     channel: Literal[tuple(CHANNELS)]
     sender: Text(max_len=40, placeholders=True)
     messages: Annotated[list[Text(max_len=300, max_words=MAX_STEP_WORDS, placeholders=True)],
-                        Field(min_length=1)]
+                        Field(min_length=1, max_length=20)]
     question: Text(max_len=160, placeholders=True)
     choices: Annotated[list[DrillChoiceModel], Field(json_schema_extra={"minItems": 2, "maxItems": 3})]
     lesson: Ident | None = None
