@@ -158,11 +158,9 @@ def lessons_list(as_json, lessons):
 @click.argument("paths_", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 def lessons_check(paths_):
     """Validate lesson files; prints path:line: message per problem, exit 1 if any."""
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.lessons import check_paths
     targets = list(paths_) or [paths.lessons_dir()]
-    catalog = load_catalog(*targets)
-    from kiosk.core.fit import check_fit  # large-text mode: does every screen fit?
-    catalog.problems.extend(check_fit(catalog))
+    catalog = check_paths(targets)
     for problem in catalog.problems:
         click.echo(str(problem))
     book = catalog.practice

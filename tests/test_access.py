@@ -324,7 +324,7 @@ steps:
   - title: Bước ngắn
     text: Một bước ngắn.
 sources:
-  - url: https://binhdanhocvuso.gov.vn
+  - url: https://example.gov.vn/bai-thu-dai
     title: Nền tảng Bình dân học vụ số
     checked: 2026-11-25
 reviewed: 2026-11-25

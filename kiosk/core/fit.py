@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.core import layout as L
-from kiosk.core.lessons import Catalog, Lesson, Problem, _read_yaml
+from kiosk.core.lessons import Catalog, Lesson, Problem, read_yaml
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
 BAR = ["Quay lại", "Nghe lại", "Chữ to", "Cách dùng", "Gọi nhân viên"]
@@ -51,7 +51,7 @@ def intro_fit(lesson: Lesson, width: int, height: int, panel: L.Panel | None = N
 
 def _lines(path: Path) -> tuple[dict[int, int], int]:
     """Line of each step's `text` (by index) and of `bring`, read again from the file."""
-    doc = _read_yaml(path, [])
+    doc = read_yaml(path, [])
     steps, bring = {}, 1
     if isinstance(doc, dict):
         bring = doc.line_of("bring") if "bring" in doc else doc.line
