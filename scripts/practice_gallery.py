@@ -33,7 +33,7 @@ def journeys(catalog):
     yield "dvc", pr.to_lesson(catalog, "dvc-ly-lich-tu-phap") + \
         pr.practice_journey(catalog, "dich-vu-cong", SEED, wrong_at=(9,), shots={
             1: "06-dvc-dang-nhap-vneid", "typed:8": "07-dvc-khai-so-luong",
-            "wrong:9": "08-dvc-chua-dinh-kem", 11: "09-dvc-tra-phi", 12: "10-dvc-ma-so-ho-so"})
+            "wrong:9": "08-dvc-tra-phi-truoc-khi-nop", 10: "09-dvc-nop-ho-so", 11: "10-dvc-ma-so-ho-so"})
     yield "qr", pr.to_lesson(catalog, "thanh-toan-vietqr") + \
         pr.practice_journey(catalog, "thanh-toan-qr", SEED, wrong_at=(7,), shots={
             1: "11-qr-quet-ma", 2: "12-qr-kiem-tra-ten", "wrong:7": "13-qr-sai-ten-phai-dung",
