@@ -133,6 +133,23 @@ class SecurityHeaders:
             await HTMLResponse(_plain_page(SERVER_ERROR), status_code=500)(scope, receive, send_tracked)
 
 
+def form_doc(**fields: dict) -> dict:
+    """The OpenAPI description of a form that a handler reads itself (request.state.form), so that
+    the schema FastAPI builds, and the API fuzzer in the tests, know its fields. Every form also
+    carries `csrf` (or sends the X-CSRF-Token header)."""
+    schema = {"type": "object", "properties": {"csrf": {"type": "string"}, **fields}}
+    return {"requestBody": {"required": True, "content": {
+        "application/x-www-form-urlencoded": {"schema": schema}}}}
+
+
+def integer(low: int, high: int) -> dict:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+COUNTER = integer(1, 20)
+CSRF_ONLY = form_doc()
+
+
 def _same(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
@@ -305,7 +322,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             return RedirectResponse("/queue", status_code=303)
         return login_page(request)
 
-    @app.post("/login")
+    @app.post("/login", openapi_extra=form_doc(name={"type": "string"}, pin={"type": "string"}))
     def login_submit(request: Request):
         form = request.state.form
         if not _same(form.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
@@ -324,7 +341,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         log.warning("wrong PIN for %r from %s (%s tries left)", form.get("name"), addr, result.tries_left)
         return login_page(request, 401, f"Sai tên hoặc mã PIN. Còn {result.tries_left} lần thử.")
 
-    @app.post("/logout")
+    @app.post("/logout", openapi_extra=CSRF_ONLY)
     def logout(request: Request):
         auth.logout(stores.get(), request.cookies.get(COOKIE), request.state.staff["staff"])
         resp = RedirectResponse("/login", status_code=303)
@@ -362,40 +379,42 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             return back(err=e.code)
         return back(msg=msg)
 
-    @app.post("/queue/call-next")
+    @app.post("/queue/call-next", openapi_extra=CSRF_ONLY)
     def call_next(request: Request):
         sess = request.state.staff
         found = queue().call_next(sess["counter"], sess["staff"])
         return back(msg="called") if found else back(err="empty")
 
-    @app.post("/tickets/{ticket_id}/call")
+    @app.post("/tickets/{ticket_id}/call", openapi_extra=CSRF_ONLY)
     def call(request: Request, ticket_id: TicketId):
         sess = request.state.staff
         return run_action(lambda: queue().call(ticket_id, sess["counter"], sess["staff"]), "called")
 
-    @app.post("/tickets/{ticket_id}/recall")
+    @app.post("/tickets/{ticket_id}/recall", openapi_extra=CSRF_ONLY)
     def recall(request: Request, ticket_id: TicketId):
         return run_action(lambda: queue().recall(ticket_id, staff_name(request)), "called")
 
-    @app.post("/tickets/{ticket_id}/transfer")
+    @app.post("/tickets/{ticket_id}/transfer", openapi_extra=form_doc(counter=COUNTER))
     def transfer(request: Request, ticket_id: TicketId):
         counter = _int(request.state.form.get("counter"))
         if counter is None:
             return back(err="bad_counter")
         return run_action(lambda: queue().transfer(ticket_id, counter, staff_name(request)), "saved")
 
-    @app.post("/tickets/{ticket_id}/serve")
+    @app.post("/tickets/{ticket_id}/serve", openapi_extra=form_doc(
+        outcome={"type": "string", "enum": list(OUTCOMES)},
+        category={"type": "string", "enum": list(CATEGORIES)}))
     def serve(request: Request, ticket_id: TicketId):
         form = request.state.form
         outcome = str(form.get("outcome", ""))
         category = str(form.get("category", "")) or None
         return run_action(lambda: queue().serve(ticket_id, outcome, category, staff_name(request)), "served")
 
-    @app.post("/tickets/{ticket_id}/no-show")
+    @app.post("/tickets/{ticket_id}/no-show", openapi_extra=CSRF_ONLY)
     def no_show(request: Request, ticket_id: TicketId):
         return run_action(lambda: queue().no_show(ticket_id, staff_name(request)), "saved")
 
-    @app.post("/counter")
+    @app.post("/counter", openapi_extra=form_doc(counter=COUNTER))
     def choose_counter(request: Request):
         counter = _int(request.state.form.get("counter"))
         if counter is None or counter not in {c["id"] for c in queue().counters()}:
@@ -486,7 +505,8 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     def settings(request: Request):
         return page(request, "settings.html", **settings_ctx())
 
-    @app.post("/settings")
+    @app.post("/settings", openapi_extra=form_doc(retention_days=integer(0, 3650),
+                                                  session_minutes=integer(5, 480), counters=COUNTER))
     def settings_save(request: Request):
         form = request.state.form
         retention = _int(form.get("retention_days"))
