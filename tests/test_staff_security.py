@@ -99,6 +99,7 @@ def test_a_burst_of_wrong_pins_gets_five_checks_across_two_console_processes(tmp
     assert len(events(data, "staff_login_failed")) == 5            # only five PINs were checked
     assert events(data, "staff_login") == []
     assert len(events(data, "staff_login_refused")) == 25
+    assert len(events(data, "staff_lockout")) == 1
     s = Store(db_path(data))
     assert s.conn.execute("SELECT COUNT(*) FROM staff_sessions").fetchone()[0] == 0
     assert auth.list_staff(s)[0]["locked_until"]

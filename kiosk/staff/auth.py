@@ -187,11 +187,16 @@ def _count_try(c, key: str, now: dt.datetime) -> int:
 
 
 def _lock(c, keys, name: str, addr: str, now: dt.datetime, tries: int) -> str:
+    """Lock both keys for LOCK_SECONDS from now. In a burst, the try past the limit locks first
+    and the last checked try extends the lock: one lockout event, not two."""
+    already = _locked_until(c, keys, _ts(now))
     until = _ts(now + dt.timedelta(seconds=LOCK_SECONDS))
     for key in keys:
         c.execute("UPDATE lockouts SET locked_until = ? WHERE key = ? AND "
                   "(locked_until IS NULL OR locked_until < ?)", (until, key, until))
-    _event(c, "staff_lockout", {"staff": name, "addr": addr, "locked_until": until, "failures": tries})
+    if not already:
+        _event(c, "staff_lockout", {"staff": name, "addr": addr, "locked_until": until,
+                                    "failures": tries})
     return until
 
 
