@@ -26,6 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.core.datacare import get_int_setting
+from kiosk.core.queue import with_retries
 from kiosk.core.store import Store, StoreError, utcnow
 
 MAX_FAILURES = 5
@@ -216,7 +217,8 @@ def _begin_try(store: Store, name: str, addr: str) -> tuple[str | None, int]:
             _event(c, "staff_login_refused", {"staff": name, "addr": addr, "locked_until": until})
             return until, n
         return None, n
-    return store._write(write)
+    # Retried like the queue's writes: a burst of logins queues up for SQLite's write lock.
+    return with_retries(lambda: store._write(write))
 
 
 def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> LoginResult:
@@ -240,7 +242,7 @@ def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> Log
                       "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
                       (token_hash(token), name, counter, secrets.token_urlsafe(32), addr, now, now))
             _event(c, "staff_login", {"staff": name, "addr": addr})
-        store._write(ok)
+        with_retries(lambda: store._write(ok))
         return LoginResult(True, staff=name, token=token)
 
     def failed(c):
@@ -249,7 +251,7 @@ def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> Log
             return _lock(c, keys, name, addr, _now(), n)
         return None
 
-    until = store._write(failed)
+    until = with_retries(lambda: store._write(failed))
     if until:
         return LoginResult(False, reason="locked", locked_until=until, tries_left=0)
     return LoginResult(False, reason="bad", tries_left=MAX_FAILURES - n)
