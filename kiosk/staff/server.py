@@ -103,13 +103,13 @@ def serve(db_path: Path, lessons_dir: Path | None, host: str = DEFAULT_HOST,
     from kiosk.staff.app import create_app
     from kiosk.staff.auth import active_staff_count
 
+    proxies = trusted_proxies(os.environ.get(TRUSTED_PROXY_ENV))
     store = Store(db_path)
     try:
         accounts = active_staff_count(store)
     finally:
         store.close()
     check_bind(host, port, accounts)
-    proxies = trusted_proxies(os.environ.get(TRUSTED_PROXY_ENV))
     app = create_app(db_path, lessons_dir)
     stop = threading.Event()
     threading.Thread(target=retention_loop, args=(db_path, stop), daemon=True,
