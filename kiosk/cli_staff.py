@@ -51,7 +51,10 @@ def staff_group():
 @click.option("--lessons", type=click.Path(path_type=Path), help="Lessons folder (for lesson titles).")
 @data_option
 def staff_serve(host, port, lessons, data):
-    """Run the staff console (web) on HOST:PORT."""
+    """Run the staff console (web) on HOST:PORT.
+
+    X-Forwarded-For is ignored unless KIOSK_TRUSTED_PROXY names the reverse proxy in front of
+    the console (IP addresses or networks, comma-separated)."""
     from kiosk.core.store import StoreError
     from kiosk.staff.server import ServeError, serve
     folder = paths.data_dir(data)

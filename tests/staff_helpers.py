@@ -44,23 +44,26 @@ def add_staff(data: Path, name: str = "lan", pin: str = PIN) -> None:
 class Console:
     """`kiosk staff serve` in a subprocess on a free loopback port."""
 
-    def __init__(self, data: Path, port: int | None = None):
+    def __init__(self, data: Path, port: int | None = None, env: dict | None = None,
+                 log_name: str = "console-test.log"):
         self.data = Path(data)
         self.port = port or free_port()
+        self.env = env or {}
+        self.log_path = self.data / log_name
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
 
     def __enter__(self):
         self.data.mkdir(parents=True, exist_ok=True)
-        self.log = open(self.data / "console-test.log", "wb")
+        self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "staff", "serve", "--port", str(self.port),
              "--data", str(self.data)], stdout=self.log, stderr=subprocess.STDOUT,
-            env=kiosk_env(), cwd=ROOT)
+            env=dict(kiosk_env(), **self.env), cwd=ROOT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("console exited: " + (self.data / "console-test.log").read_text())
+                raise RuntimeError("console exited: " + self.log_path.read_text())
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return self
@@ -78,7 +81,7 @@ class Console:
         self.log.close()
 
     def output(self) -> str:
-        return (self.data / "console-test.log").read_text(errors="replace")
+        return self.log_path.read_text(errors="replace")
 
 
 def have_browser() -> bool:

@@ -20,9 +20,11 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path as PathParam, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -45,6 +47,11 @@ PUBLIC = frozenset({("GET", "/login"), ("HEAD", "/login"), ("POST", "/login")})
 POLL_MS = 1000
 WAITING_SHOWN = 100
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INT64_MAX = 2**63 - 1                 # SQLite's largest integer: more overflows in the driver
+# A ticket id in a URL: checked here, at the edge, so that no number reaches SQLite unchecked.
+TicketId = Annotated[int, PathParam(ge=1, le=INT64_MAX)]
+BAD_REQUEST = "Địa chỉ hoặc dữ liệu gửi lên không hợp lệ. Hãy quay lại hàng chờ rồi thử lại."
+SERVER_ERROR = "Đã có lỗi trong bảng điều khiển. Thao tác này có thể CHƯA được ghi; hãy tải lại trang."
 SAVE_FAILED = ("Chưa lưu được: cơ sở dữ liệu đang bận hoặc ổ đĩa đầy. Thao tác này CHƯA được ghi. "
                "Vui lòng thử lại sau ít phút; nếu vẫn lỗi, báo cán bộ phụ trách máy.")
 
@@ -82,7 +89,10 @@ class Stores:
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware: CSP with a per-response script nonce, no framing, no caching."""
+    """Pure ASGI middleware: CSP with a per-response script nonce, no framing, no caching.
+
+    It also answers any error that escaped the app (a plain 500 page), because Starlette's own
+    500 is made outside every middleware and so would go out without these headers."""
 
     def __init__(self, app):
         self.app = app
@@ -107,7 +117,37 @@ class SecurityHeaders:
                     h["Cache-Control"] = "no-store"
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        started = False
+
+        async def send_tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception:
+            log.exception("console: unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise  # too late for a clean answer; the server closes the connection
+            await HTMLResponse(_plain_page(SERVER_ERROR), status_code=500)(scope, receive, send_tracked)
+
+
+def form_doc(**fields: dict) -> dict:
+    """The OpenAPI description of a form that a handler reads itself (request.state.form), so that
+    the schema FastAPI builds, and the API fuzzer in the tests, know its fields. Every form also
+    carries `csrf` (or sends the X-CSRF-Token header)."""
+    schema = {"type": "object", "properties": {"csrf": {"type": "string"}, **fields}}
+    return {"requestBody": {"required": True, "content": {
+        "application/x-www-form-urlencoded": {"schema": schema}}}}
+
+
+def integer(low: int, high: int) -> dict:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+COUNTER = integer(1, 20)
+CSRF_ONLY = form_doc()
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -115,10 +155,12 @@ def _same(a: str | None, b: str | None) -> bool:
 
 
 def _int(value, default=None):
+    """A form number, or `default` when it is not an integer SQLite can hold."""
     try:
-        return int(str(value).strip())
+        n = int(str(value).strip())
     except (TypeError, ValueError):
         return default
+    return n if -INT64_MAX - 1 <= n <= INT64_MAX else default
 
 
 def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int = 2000,
@@ -188,6 +230,17 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         if request.url.path.endswith("/live"):
             return JSONResponse({"error": "database unavailable", "message": SAVE_FAILED}, status_code=503)
         return HTMLResponse(_plain_page(SAVE_FAILED), status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc):
+        # Only path ids are typed parameters: one out of range or not a number names no ticket.
+        in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
+        code, text = (404, labels.MESSAGES["no_ticket"]) if in_path else (400, BAD_REQUEST)
+        log.warning("console: refused %s %s (%d): invalid parameter", request.method,
+                    request.url.path, code)
+        if request.url.path.endswith((".json", "/live")):
+            return JSONResponse({"error": "invalid request", "message": text}, status_code=code)
+        return HTMLResponse(_plain_page(text), status_code=code)
 
     app.add_exception_handler(StoreError, _store_failed)
     app.add_exception_handler(sqlite3.Error, _store_failed)
@@ -269,7 +322,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             return RedirectResponse("/queue", status_code=303)
         return login_page(request)
 
-    @app.post("/login")
+    @app.post("/login", openapi_extra=form_doc(name={"type": "string"}, pin={"type": "string"}))
     def login_submit(request: Request):
         form = request.state.form
         if not _same(form.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
@@ -288,7 +341,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         log.warning("wrong PIN for %r from %s (%s tries left)", form.get("name"), addr, result.tries_left)
         return login_page(request, 401, f"Sai tên hoặc mã PIN. Còn {result.tries_left} lần thử.")
 
-    @app.post("/logout")
+    @app.post("/logout", openapi_extra=CSRF_ONLY)
     def logout(request: Request):
         auth.logout(stores.get(), request.cookies.get(COOKIE), request.state.staff["staff"])
         resp = RedirectResponse("/login", status_code=303)
@@ -326,40 +379,42 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             return back(err=e.code)
         return back(msg=msg)
 
-    @app.post("/queue/call-next")
+    @app.post("/queue/call-next", openapi_extra=CSRF_ONLY)
     def call_next(request: Request):
         sess = request.state.staff
         found = queue().call_next(sess["counter"], sess["staff"])
         return back(msg="called") if found else back(err="empty")
 
-    @app.post("/tickets/{ticket_id}/call")
-    def call(request: Request, ticket_id: int):
+    @app.post("/tickets/{ticket_id}/call", openapi_extra=CSRF_ONLY)
+    def call(request: Request, ticket_id: TicketId):
         sess = request.state.staff
         return run_action(lambda: queue().call(ticket_id, sess["counter"], sess["staff"]), "called")
 
-    @app.post("/tickets/{ticket_id}/recall")
-    def recall(request: Request, ticket_id: int):
+    @app.post("/tickets/{ticket_id}/recall", openapi_extra=CSRF_ONLY)
+    def recall(request: Request, ticket_id: TicketId):
         return run_action(lambda: queue().recall(ticket_id, staff_name(request)), "called")
 
-    @app.post("/tickets/{ticket_id}/transfer")
-    def transfer(request: Request, ticket_id: int):
+    @app.post("/tickets/{ticket_id}/transfer", openapi_extra=form_doc(counter=COUNTER))
+    def transfer(request: Request, ticket_id: TicketId):
         counter = _int(request.state.form.get("counter"))
         if counter is None:
             return back(err="bad_counter")
         return run_action(lambda: queue().transfer(ticket_id, counter, staff_name(request)), "saved")
 
-    @app.post("/tickets/{ticket_id}/serve")
-    def serve(request: Request, ticket_id: int):
+    @app.post("/tickets/{ticket_id}/serve", openapi_extra=form_doc(
+        outcome={"type": "string", "enum": list(OUTCOMES)},
+        category={"type": "string", "enum": list(CATEGORIES)}))
+    def serve(request: Request, ticket_id: TicketId):
         form = request.state.form
         outcome = str(form.get("outcome", ""))
         category = str(form.get("category", "")) or None
         return run_action(lambda: queue().serve(ticket_id, outcome, category, staff_name(request)), "served")
 
-    @app.post("/tickets/{ticket_id}/no-show")
-    def no_show(request: Request, ticket_id: int):
+    @app.post("/tickets/{ticket_id}/no-show", openapi_extra=CSRF_ONLY)
+    def no_show(request: Request, ticket_id: TicketId):
         return run_action(lambda: queue().no_show(ticket_id, staff_name(request)), "saved")
 
-    @app.post("/counter")
+    @app.post("/counter", openapi_extra=form_doc(counter=COUNTER))
     def choose_counter(request: Request):
         counter = _int(request.state.form.get("counter"))
         if counter is None or counter not in {c["id"] for c in queue().counters()}:
@@ -368,7 +423,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         return back(msg="saved")
 
     @app.get("/tickets/{ticket_id}", response_class=HTMLResponse)
-    def ticket_page(request: Request, ticket_id: int):
+    def ticket_page(request: Request, ticket_id: TicketId):
         q = queue()
         t = q.ticket(ticket_id)
         if t is None:
@@ -450,7 +505,8 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     def settings(request: Request):
         return page(request, "settings.html", **settings_ctx())
 
-    @app.post("/settings")
+    @app.post("/settings", openapi_extra=form_doc(retention_days=integer(0, 3650),
+                                                  session_minutes=integer(5, 480), counters=COUNTER))
     def settings_save(request: Request):
         form = request.state.form
         retention = _int(form.get("retention_days"))

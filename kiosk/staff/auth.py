@@ -4,7 +4,9 @@
   run at a time (each takes ~100 ms and 64 MB), which also slows guessing.
 - Lockout: 5 wrong PINs for one account or from one address lock BOTH the account and the
   address for 5 minutes. Unknown names count like real ones, so the answers do not reveal which
-  names exist. Every failure and lock is an event in the log.
+  names exist. Every failure and lock is an event in the log. A try is counted before its PIN
+  is checked, in one write transaction with the lock check, so parallel requests (threads or
+  processes) get at most 5 checks per lock window.
 - Sessions: a random token in an HttpOnly, SameSite=Strict cookie; only its SHA-256 is stored.
   They end after `session_minutes` without use (a setting, default 30) and after 12 hours in any
   case, when the account is disabled, or on logout. Each session has its own CSRF token.
@@ -24,6 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.core.datacare import get_int_setting
+from kiosk.core.queue import with_retries
 from kiosk.core.store import Store, StoreError, utcnow
 
 MAX_FAILURES = 5
@@ -147,6 +150,11 @@ def active_staff_count(store: Store) -> int:
 
 
 # --- login with lockout ---------------------------------------------------------------------
+#
+# A try is counted BEFORE its PIN is checked, in the same write transaction (BEGIN IMMEDIATE,
+# so SQLite serialises it across threads and processes) that reads the lock. A burst of parallel
+# requests therefore gets at most MAX_FAILURES checks per lock window: the others are refused
+# without a check, even while the first ones are still being verified.
 
 def _keys(name: str, addr: str) -> tuple[str, str]:
     return f"staff:{name.strip()[:64]}", f"addr:{addr}"
@@ -154,21 +162,71 @@ def _keys(name: str, addr: str) -> tuple[str, str]:
 
 def lock_state(store: Store, name: str, addr: str) -> str | None:
     """The time until which this name or this address is locked, or None."""
-    now = utcnow()
-    rows = store.conn.execute("SELECT locked_until FROM lockouts WHERE key IN (?, ?)",
-                              _keys(name, addr)).fetchall()
+    return _locked_until(store.conn, _keys(name, addr), _ts(_now()))
+
+
+def _locked_until(c, keys, now: str) -> str | None:
+    rows = c.execute("SELECT locked_until FROM lockouts WHERE key IN (?, ?)", keys).fetchall()
     until = [r[0] for r in rows if r[0] and r[0] > now]
     return max(until) if until else None
+
+
+def _count_try(c, key: str, now: dt.datetime) -> int:
+    """Add one try to `key` (starting afresh once old tries are forgotten or a lock is over)."""
+    forget = _ts(now - dt.timedelta(seconds=FAILURE_WINDOW_SECONDS))
+    row = c.execute(
+        "INSERT INTO lockouts (key, failures, first_failed_at, locked_until) VALUES (?, 1, ?, NULL) "
+        "ON CONFLICT(key) DO UPDATE SET "
+        "failures = CASE WHEN first_failed_at < ? OR (locked_until IS NOT NULL AND locked_until <= ?) "
+        "  THEN 1 ELSE failures + 1 END, "
+        "first_failed_at = CASE WHEN first_failed_at < ? OR "
+        "  (locked_until IS NOT NULL AND locked_until <= ?) THEN excluded.first_failed_at "
+        "  ELSE first_failed_at END, "
+        "locked_until = CASE WHEN locked_until <= ? THEN NULL ELSE locked_until END "
+        "RETURNING failures", (key, _ts(now), forget, _ts(now), forget, _ts(now), _ts(now))).fetchone()
+    return row[0]
+
+
+def _lock(c, keys, name: str, addr: str, now: dt.datetime, tries: int) -> str:
+    """Lock both keys for LOCK_SECONDS from now. In a burst, the try past the limit locks first
+    and the last checked try extends the lock: one lockout event, not two."""
+    already = _locked_until(c, keys, _ts(now))
+    until = _ts(now + dt.timedelta(seconds=LOCK_SECONDS))
+    for key in keys:
+        c.execute("UPDATE lockouts SET locked_until = ? WHERE key = ? AND "
+                  "(locked_until IS NULL OR locked_until < ?)", (until, key, until))
+    if not already:
+        _event(c, "staff_lockout", {"staff": name, "addr": addr, "locked_until": until,
+                                    "failures": tries})
+    return until
+
+
+def _begin_try(store: Store, name: str, addr: str) -> tuple[str | None, int]:
+    """One atomic step: refuse if locked, else count this try. Returns (locked_until, try number)."""
+    keys = _keys(name, addr)
+
+    def write(c):
+        now = _now()
+        locked = _locked_until(c, keys, _ts(now))
+        if locked:
+            _event(c, "staff_login_refused", {"staff": name, "addr": addr, "locked_until": locked})
+            return locked, 0
+        n = max(_count_try(c, key, now) for key in keys)
+        if n > MAX_FAILURES:  # the earlier tries of a burst are still being checked
+            until = _lock(c, keys, name, addr, now, n)
+            _event(c, "staff_login_refused", {"staff": name, "addr": addr, "locked_until": until})
+            return until, n
+        return None, n
+    # Retried like the queue's writes: a burst of logins queues up for SQLite's write lock.
+    return with_retries(lambda: store._write(write))
 
 
 def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> LoginResult:
     name = (name or "").strip()
     keys = _keys(name, addr)
-    locked = lock_state(store, name, addr)
+    locked, n = _begin_try(store, name, addr)
     if locked:
-        store._write(lambda c: _event(c, "staff_login_refused",
-                                      {"staff": name, "addr": addr, "locked_until": locked}))
-        return LoginResult(False, reason="locked", locked_until=locked)
+        return LoginResult(False, reason="locked", locked_until=locked, tries_left=0)
     row = store.conn.execute("SELECT pin_hash, disabled FROM staff WHERE name = ?", (name,)).fetchone()
     usable = row is not None and not row[1]
     good = _verify(row[0] if usable else None, pin or "") and usable
@@ -184,40 +242,19 @@ def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> Log
                       "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
                       (token_hash(token), name, counter, secrets.token_urlsafe(32), addr, now, now))
             _event(c, "staff_login", {"staff": name, "addr": addr})
-        store._write(ok)
+        with_retries(lambda: store._write(ok))
         return LoginResult(True, staff=name, token=token)
 
     def failed(c):
-        now = _now()
-        forget = _ts(now - dt.timedelta(seconds=FAILURE_WINDOW_SECONDS))
-        counts = []
-        for key in keys:
-            r = c.execute("SELECT failures, first_failed_at, locked_until FROM lockouts WHERE key = ?",
-                          (key,)).fetchone()
-            if r is None or r[1] < forget or (r[2] and r[2] <= _ts(now)):
-                n = 1
-                c.execute("INSERT INTO lockouts (key, failures, first_failed_at, locked_until) "
-                          "VALUES (?, 1, ?, NULL) ON CONFLICT(key) DO UPDATE SET failures = 1, "
-                          "first_failed_at = excluded.first_failed_at, locked_until = NULL",
-                          (key, _ts(now)))
-            else:
-                n = r[0] + 1
-                c.execute("UPDATE lockouts SET failures = ? WHERE key = ?", (n, key))
-            counts.append(n)
-        _event(c, "staff_login_failed", {"staff": name, "addr": addr, "failures": max(counts)})
-        if max(counts) >= MAX_FAILURES:
-            until = _ts(now + dt.timedelta(seconds=LOCK_SECONDS))
-            for key in keys:
-                c.execute("UPDATE lockouts SET locked_until = ? WHERE key = ?", (until, key))
-            _event(c, "staff_lockout", {"staff": name, "addr": addr, "locked_until": until,
-                                        "failures": max(counts)})
-            return until, 0
-        return None, MAX_FAILURES - max(counts)
+        _event(c, "staff_login_failed", {"staff": name, "addr": addr, "failures": n})
+        if n >= MAX_FAILURES:
+            return _lock(c, keys, name, addr, _now(), n)
+        return None
 
-    until, left = store._write(failed)
+    until = with_retries(lambda: store._write(failed))
     if until:
         return LoginResult(False, reason="locked", locked_until=until, tries_left=0)
-    return LoginResult(False, reason="bad", tries_left=left)
+    return LoginResult(False, reason="bad", tries_left=MAX_FAILURES - n)
 
 
 # --- sessions -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ log = logging.getLogger("kiosk.staff")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 RETENTION_CHECK_SECONDS = 3600
+TRUSTED_PROXY_ENV = "KIOSK_TRUSTED_PROXY"
 
 
 class ServeError(Exception):
@@ -48,6 +49,34 @@ def check_bind(host: str, port: int, staff_accounts: int) -> None:
         raise ServeError(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
 
 
+def trusted_proxies(value: str | None) -> list[str]:
+    """The proxy addresses whose X-Forwarded-For / X-Forwarded-Proto the console believes.
+
+    Empty (the default) means none: uvicorn would otherwise trust them from 127.0.0.1, so any
+    local program could pick the client address that the login lock and the log see. Only IP
+    addresses or networks are accepted ("*" or a name would trust more than the operator meant)."""
+    out = []
+    for item in (value or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ServeError(f"{TRUSTED_PROXY_ENV}={value!r}: '{item}' is not an IP address or "
+                             "network (e.g. 127.0.0.1 or 10.0.0.0/24)") from None
+        out.append(item)
+    return out
+
+
+def uvicorn_config(app, host: str, port: int, proxies: list[str]):
+    import uvicorn
+    # proxy_headers off unless a proxy is named: uvicorn's default trusts 127.0.0.1.
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                          server_header=False, timeout_graceful_shutdown=3,
+                          proxy_headers=bool(proxies), forwarded_allow_ips=proxies or [])
+
+
 def retention_loop(db_path: Path, stop: threading.Event) -> None:
     """Apply the retention setting once a day (checked hourly) while the console runs."""
     from kiosk.core.datacare import apply_retention
@@ -74,6 +103,7 @@ def serve(db_path: Path, lessons_dir: Path | None, host: str = DEFAULT_HOST,
     from kiosk.staff.app import create_app
     from kiosk.staff.auth import active_staff_count
 
+    proxies = trusted_proxies(os.environ.get(TRUSTED_PROXY_ENV))
     store = Store(db_path)
     try:
         accounts = active_staff_count(store)
@@ -87,8 +117,10 @@ def serve(db_path: Path, lessons_dir: Path | None, host: str = DEFAULT_HOST,
     shown = f"[{host}]" if ":" in host else host
     print(f"staff console: http://{shown}:{port}/  ({accounts} staff account(s); Ctrl+C to stop)",
           file=sys.stderr, flush=True)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            server_header=False, timeout_graceful_shutdown=3)
+    if proxies:
+        print(f"staff console: trusting X-Forwarded-For from {', '.join(proxies)}",
+              file=sys.stderr, flush=True)
+    config = uvicorn_config(app, host, port, proxies)
     try:
         uvicorn.Server(config).run()
     finally:
