@@ -1,0 +1,129 @@
+"""Matching phrases against the visitor's words, negation, and the confidence of a match.
+
+Near misses (an ASR's or a typist's) are matched with rapidfuzz above a
+threshold, at lower confidence; words that no phrase explains lower it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from kiosk.core.intent_phrases import _Phrase
+from kiosk.core.intent_text import _FILLERS, _OPEN_WORDS, _Tok, strip_marks
+
+_FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
+_FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
+_LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
+_LEFTOVER_COST_1 = 0.25  # the same for one-word commands ("qua", "thôi"), which are easy to hit by chance
+
+
+@dataclass
+class _Match:
+    phrase: _Phrase
+    quality: float
+    start: int
+    end: int
+
+
+def _spans(ph: _Phrase, toks: list[_Tok], has_marks: bool) -> list[_Match]:
+    """Every place where ``ph`` occurs in ``toks``, each with a match quality."""
+    n = len(ph.canon)
+    out: list[_Match] = []
+    for i in range(0, len(toks) - n + 1):
+        window = toks[i:i + n]
+        if tuple(t.canon for t in window) == ph.canon:
+            out.append(_Match(ph, 1.0, i, i + n))
+        elif tuple(t.plain for t in window) == ph.plain:
+            if not has_marks:
+                out.append(_Match(ph, 0.93, i, i + n))
+            elif n > 1:
+                # marks present but some are wrong ("tiêp theo"): fine for a
+                # phrase, too risky for one syllable ("quả" is not "qua")
+                out.append(_Match(ph, 0.86, i, i + n))
+    if out:
+        return out
+    # near misses: on toned syllables when the text has marks (stricter: "cảm ơn"
+    # is not "chậm hơn"), on unmarked syllables otherwise
+    target = " ".join(ph.canon if has_marks else ph.plain)
+    if len(" ".join(ph.plain)) < _FUZZY_MIN_CHARS:
+        return out
+    plain = [t.canon if has_marks else t.plain for t in toks]
+    best: _Match | None = None
+    for width in sorted({max(1, n - 1), n, n + 1}):
+        for i in range(0, len(toks) - width + 1):
+            cand = " ".join(plain[i:i + width])
+            if abs(len(cand) - len(target)) > max(2, len(target) // 3):
+                continue
+            r = fuzz.ratio(cand, target)
+            if r >= _FUZZY_MIN:
+                q = 0.82 * r / 100.0
+                if best is None or q > best.quality:
+                    best = _Match(ph, q, i, i + width)
+    return [best] if best else out
+
+
+_NEGATORS = frozenset({"không", "đừng", "chẳng", "chả", "khỏi", "chưa", "hổng", "hông"})
+_PLAIN_NEGATORS = frozenset({"khong", "chang", "khoi", "chua"})  # not "dung": dùng/đúng/đừng
+# words that may stand between a negator and the command ("không cần gọi ...")
+_NEG_GAP = frozenset({"cần", "muốn", "phải", "có", "được", "tôi", "em", "mình", "hãy", "nên", "thèm"})
+_PLAIN_NEG_GAP = frozenset(strip_marks(w) for w in _NEG_GAP)
+
+
+def _negated(m: _Match, toks: list[_Tok], has_marks: bool) -> bool:
+    """True when a negation word stands just before the matched phrase
+    ("tôi không muốn gọi nhân viên"); one other word may stand between."""
+    if m.phrase.intent in ("no", "_none"):
+        return False
+    j = m.start - 1
+    others = 0
+    while j >= 0:
+        t = toks[j]
+        if (t.raw in _NEGATORS) if has_marks else (t.plain in _PLAIN_NEGATORS):
+            return True
+        if not ((t.raw in _NEG_GAP) if has_marks else (t.plain in _PLAIN_NEG_GAP)):
+            others += 1
+            if others > 1:
+                return False
+        j -= 1
+    return False
+
+
+_PLAIN_FILLERS = frozenset(strip_marks(w) for w in _FILLERS) - {
+    # unmarked forms of fillers that are also command words
+    "to", "lai", "nhanh", "chu", "dung", "tien", "thoi",
+}
+_PLAIN_OPEN = frozenset(strip_marks(w) for w in _OPEN_WORDS)
+
+
+def _free(t: _Tok, intent: str) -> bool:
+    """A word that costs nothing when no phrase explains it."""
+    if t.raw in _FILLERS or t.plain in _PLAIN_FILLERS:
+        return True
+    return intent == "open" and (t.raw in _OPEN_WORDS or t.plain in _PLAIN_OPEN)
+
+
+def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
+    """Confidence for one candidate (intent + args) from all its matches.
+
+    The best match gives the quality; words covered by any strong match of the
+    same candidate ("chuyển tiền qua ngân hàng") are explained, filler words
+    are free, every other word lowers the confidence.
+    """
+    best = max(group, key=lambda m: (m.quality, m.end - m.start))
+    covered = set(range(best.start, best.end))
+    for m in group:
+        if m.quality >= 0.85:
+            covered.update(range(m.start, m.end))
+    leftovers = sum(
+        1 for j, t in enumerate(toks) if j not in covered and not _free(t, best.phrase.intent)
+    )
+    if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
+        # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
+        return 0.0, best
+    cost = _LEFTOVER_COST_1 if len(covered) == 1 else _LEFTOVER_COST
+    bonus = min(0.04 * (len(covered) - 1), 0.12)
+    conf = best.quality * (1.0 - cost * leftovers + bonus)
+    return max(0.0, min(1.0, conf)), best
+
