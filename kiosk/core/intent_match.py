@@ -15,6 +15,9 @@ from kiosk.core.intent_text import _FILLERS, _OPEN_WORDS, _Tok, strip_marks
 
 _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
+# names of things ("da lô", "vneid") are short and many: a near miss of a short
+# name is more often another word ("a lô") than a slip, so they need more letters
+_FUZZY_MIN_CHARS_OPEN = 8
 _LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
 _LEFTOVER_COST_1 = 0.25  # the same for one-word commands ("qua", "thôi"), which are easy to hit by chance
 
@@ -47,7 +50,8 @@ def _spans(ph: _Phrase, toks: list[_Tok], has_marks: bool) -> list[_Match]:
     # near misses: on toned syllables when the text has marks (stricter: "cảm ơn"
     # is not "chậm hơn"), on unmarked syllables otherwise
     target = " ".join(ph.canon if has_marks else ph.plain)
-    if len(" ".join(ph.plain)) < _FUZZY_MIN_CHARS:
+    min_chars = _FUZZY_MIN_CHARS_OPEN if ph.intent == "open" else _FUZZY_MIN_CHARS
+    if len(" ".join(ph.plain)) < min_chars:
         return out
     plain = [t.canon if has_marks else t.plain for t in toks]
     best: _Match | None = None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from kiosk.core.intent_vocab import procedures
 from kiosk.core.intent_text import _FILLERS, _OPEN_WORDS, _canon_syllable, _plain, normalize
 
 _PHRASES: dict[str, str] = {
@@ -180,6 +181,9 @@ def _static_phrases() -> tuple[_Phrase, ...]:
     for topic, block in _TOPIC_PHRASES.items():
         out.extend(_mk("open", p, topic=topic) for p in _split(block))
     out.extend(_mk("_none", p) for p in _split(_NONE_PHRASES))
+    # everyday names of the commune's procedures and papers (kiosk/data/procedures.yaml)
+    for proc in procedures():
+        out.extend(_mk("open", name, topic=proc["topic"], lesson=proc["lesson"]) for name in proc["names"])
     return tuple(out)
 
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from kiosk.core.intent_lessons import _best_lesson
-from kiosk.core.intent_match import _negated, _score, _spans
+from kiosk.core.intent_match import _Match, _negated, _score, _spans
+from kiosk.core.intent_guess import guess, refine_lesson
 from kiosk.core.intent_phrases import _lesson_phrases, _static_phrases
 from kiosk.core.intent_text import _canon_syllable, _tokens, normalize, strip_marks
 
@@ -131,57 +132,70 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     toks, has_marks = _tokens(text)
     if not toks:
         return Intent(None, 0.0, {})
-    phrases = _static_phrases()
-
-    groups: dict[tuple, list[_Match]] = {}
-    for ph in phrases:
-        if ph.intent not in allowed and ph.intent != "_none":
-            continue
-        for m in _spans(ph, toks, has_marks):
-            if _negated(m, toks, has_marks):
-                continue
-            groups.setdefault((ph.intent, ph.topic, ph.lesson), []).append(m)
-
-    best = None
-    for (intent, topic, lesson), group in groups.items():
-        conf, m = _score(group, toks)
-        # lessons beat bare topics, answers beat globals on confirm, longer beats shorter
-        rank = (
-            round(conf, 6),
-            1 if lesson else 0,
-            _PRIORITY.get(intent, 0) if screen == "confirm" else 0,
-            m.end - m.start,
-        )
-        if best is None or rank > best[0]:
-            best = (rank, conf, m)
+    ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
+    best = _best_rule(toks, has_marks, allowed, screen, ids)
     if "open" in allowed and lessons:
         named = _best_lesson(toks, has_marks, lessons)
         if named is not None:
             lconf, lesson = named
             # a named lesson beats a bare topic of its own (or a weaker one),
             # and anything else weaker than itself
-            top = None if best is None else best[2].phrase
-            if (top is None or lconf > best[1] or top.intent == "_none"
-                    or (top.intent == "open" and top.topic == getattr(lesson, "topic", None))):
+            top = None if best is None else best[2]
+            if (top is None or lconf > best[0] or top[0] == "_none"
+                    or (top[0] == "open" and top[1] == getattr(lesson, "topic", None))):
                 args = {"topic": getattr(lesson, "topic", None), "lesson": lesson.id}
                 if not args["topic"]:
                     del args["topic"]
                 return Intent("open", round(lconf, 3), args, matched=normalize(lesson.title))
-    if best is None:
+    if best is not None and best[2][0] == "_none":
         return Intent(None, 0.0, {})
-    _, conf, m = best
-    ph = m.phrase
-    if ph.intent == "_none":
-        return Intent(None, 0.0, {})
-    if conf < MIN_CONFIDENCE:
-        return Intent(None, round(conf, 3), {})
+    if best is None or best[0] < MIN_CONFIDENCE:
+        if "open" in allowed:
+            got = guess(toks, lessons)
+            if got is not None:
+                gconf, topic, lesson = got
+                args = {"topic": topic, **({"lesson": lesson} if lesson else {})}
+                return Intent("open", round(gconf, 3), args, matched=normalize(text))
+        return Intent(None, 0.0 if best is None else round(best[0], 3), {})
+    conf, m, (intent, topic, lesson) = best
     args: dict = {}
-    if ph.intent == "open":
-        if ph.topic:
-            args["topic"] = ph.topic
-        if ph.lesson:
-            args["lesson"] = ph.lesson
-    return Intent(ph.intent, round(conf, 3), args, matched=ph.text)
+    if intent == "open":
+        args["topic"] = topic
+        # the words beside the topic's phrase may say which lesson ("cài" + "vneid")
+        rest = toks[:m.start] + toks[m.end:]
+        lesson = lesson or refine_lesson(rest, topic, lessons)
+        if lesson:
+            args["lesson"] = lesson
+    return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
+
+
+def _best_rule(toks, has_marks: bool, allowed, screen, ids):
+    """(confidence, match, (intent, topic, lesson)) of the best phrase rule, or None.
+
+    A phrase's lesson counts only when that lesson is loaded (``ids``): the
+    procedures list may name lessons that do not exist (yet)."""
+    groups: dict[tuple, list[_Match]] = {}
+    for ph in _static_phrases():
+        if ph.intent not in allowed and ph.intent != "_none":
+            continue
+        for m in _spans(ph, toks, has_marks):
+            if _negated(m, toks, has_marks):
+                continue
+            key = (ph.intent, ph.topic, ph.lesson if ph.lesson in ids else None)
+            groups.setdefault(key, []).append(m)
+    best = None
+    for key, group in groups.items():
+        conf, m = _score(group, toks)
+        # lessons beat bare topics, answers beat globals on confirm, longer beats shorter
+        rank = (
+            round(conf, 6),
+            1 if key[2] else 0,
+            _PRIORITY.get(key[0], 0) if screen == "confirm" else 0,
+            m.end - m.start,
+        )
+        if best is None or rank > best[0]:
+            best = (rank, conf, m, key)
+    return None if best is None else best[1:]
 
 
 def phrases_for(screen: str | None, lessons: Sequence = ()) -> list[str]:

@@ -1,0 +1,78 @@
+"""Open a topic or lesson from free text when the phrase rules are not enough.
+
+* ``guess``: no rule matched; the statistical ranker (``intent_rank``) over
+  the lesson files and the procedures list picks a topic, and a lesson when
+  one stands out. Its confidence stays below ``CONFIRM_BELOW``, so the kiosk
+  always asks "Bác muốn ..., đúng không?" before acting on a guess.
+* ``refine_lesson``: a rule found a topic ("cài vneid"); the ranker adds the
+  lesson of that topic the words point to, when one clearly leads.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from kiosk.core.intent_match import _free
+from kiosk.core.intent_phrases import _TOPIC_PHRASES, _split
+from kiosk.core.intent_rank import Ranker
+from kiosk.core.intent_text import _Tok
+from kiosk.core.intent_vocab import lesson_documents
+
+GUESS_MIN = 0.30          # cosine a free-text guess needs
+GUESS_LESSON_MIN = 0.30   # ... to name the lesson as well
+LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (ratio)
+REFINE_MIN = 0.25         # cosine for adding a lesson to a topic a rule found
+
+_CACHE: dict[tuple, Ranker] = {}
+
+
+def ranker(lessons: Sequence) -> Ranker:
+    """The index for this set of lessons (built once per set, kept for a few sets)."""
+    key = tuple((getattr(x, "id", None), getattr(x, "title", None)) for x in lessons or ())
+    index = _CACHE.get(key)
+    if index is None:
+        docs = lesson_documents(lessons)
+        for topic, block in _TOPIC_PHRASES.items():
+            docs.append((topic, None, [(p, 2.0) for p in _split(block)]))
+        if len(_CACHE) >= 4:
+            _CACHE.clear()
+        index = _CACHE[key] = Ranker(docs)
+    return index
+
+
+def content_words(toks: list[_Tok]) -> list[str]:
+    """The words that can say what the visitor wants (no politeness, no "làm", "xem")."""
+    return [t.raw for t in toks if not _free(t, "open")]
+
+
+def _lesson_leads(hits, lesson_min: float):
+    lessons = [h for h in hits if h.lesson]
+    if not lessons or lessons[0].score < lesson_min:
+        return None
+    if len(lessons) > 1 and lessons[0].score < LESSON_MARGIN * lessons[1].score:
+        return None
+    return lessons[0]
+
+
+def guess(toks: list[_Tok], lessons: Sequence):
+    """(confidence, topic, lesson or None) for free text, or None when nothing fits."""
+    words = content_words(toks)
+    hits = ranker(lessons).rank(words)
+    if not hits or hits[0].score < GUESS_MIN or hits[0].words == 0:
+        return None
+    top = hits[0]
+    lead = _lesson_leads(hits, GUESS_LESSON_MIN)
+    lesson = lead.lesson if lead is not None and lead.topic == top.topic else None
+    conf = min(0.79, 0.5 + 0.4 * top.score)
+    return conf, top.topic, lesson
+
+
+def refine_lesson(toks: list[_Tok], topic: str | None, lessons: Sequence) -> str | None:
+    """The lesson of ``topic`` the visitor's words point to, or None."""
+    if not lessons or not topic:
+        return None
+    hits = ranker(lessons).rank(content_words(toks))
+    lead = _lesson_leads(hits, REFINE_MIN)
+    if lead is None or lead.topic != topic or lead.words == 0:
+        return None
+    return lead.lesson
