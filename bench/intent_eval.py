@@ -65,6 +65,7 @@ def real_lessons() -> list:
 def evaluate(rows, lessons) -> dict:
     from kiosk.core.intents import parse
 
+    parse("tiếp theo", "step", lessons)   # warm-up: indexes are built on first use
     ok = none_n = false_acc = 0
     per_screen: dict[str, list[int]] = {}
     times, misses = [], []

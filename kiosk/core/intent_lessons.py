@@ -18,7 +18,20 @@ _LESSON_MIN = 0.7        # confidence a named lesson needs
 _LESSON_MARGIN = 0.1     # ... and its lead over the next lesson
 
 
+_TITLE_CACHE: dict[tuple, list[_Tok]] = {}
+
+
 def _title_words(lesson) -> list[_Tok]:
+    key = (getattr(lesson, "id", None), getattr(lesson, "title", None))
+    words = _TITLE_CACHE.get(key)
+    if words is None:
+        if len(_TITLE_CACHE) > 512:
+            _TITLE_CACHE.clear()
+        words = _TITLE_CACHE[key] = _title_words_of(lesson)
+    return words
+
+
+def _title_words_of(lesson) -> list[_Tok]:
     """Distinctive words of a lesson's title, then those of its id (unmarked,
     e.g. "thanh-toan-le-phi"), without repeats."""
     text = normalize(getattr(lesson, "title", "") or "")

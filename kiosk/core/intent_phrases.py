@@ -149,7 +149,7 @@ _TOPIC_PHRASES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)   # identity: phrases are made once, hashed often
 class _Phrase:
     intent: str
     text: str

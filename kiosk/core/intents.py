@@ -18,10 +18,11 @@ No Kivy, no audio: plain functions on strings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from kiosk.core.intent_lessons import _best_lesson
-from kiosk.core.intent_match import _Match, _negated, _score, _spans
+from kiosk.core.intent_match import PhraseIndex, _Match, _negated, _score
 from kiosk.core.intent_guess import guess, refine_lesson
 from kiosk.core.intent_phrases import _lesson_phrases, _static_phrases
 from kiosk.core.intent_text import _canon_syllable, _tokens, normalize, strip_marks
@@ -169,16 +170,21 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
 
 
+@lru_cache(maxsize=1)
+def _phrase_index() -> PhraseIndex:
+    return PhraseIndex(_static_phrases())
+
+
 def _best_rule(toks, has_marks: bool, allowed, screen, ids):
     """(confidence, match, (intent, topic, lesson)) of the best phrase rule, or None.
 
     A phrase's lesson counts only when that lesson is loaded (``ids``): the
     procedures list may name lessons that do not exist (yet)."""
     groups: dict[tuple, list[_Match]] = {}
-    for ph in _static_phrases():
+    for ph, spans in _phrase_index().spans(toks, has_marks).items():
         if ph.intent not in allowed and ph.intent != "_none":
             continue
-        for m in _spans(ph, toks, has_marks):
+        for m in spans:
             if _negated(m, toks, has_marks):
                 continue
             key = (ph.intent, ph.topic, ph.lesson if ph.lesson in ids else None)
