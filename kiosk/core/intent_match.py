@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from kiosk.core.intent_phrases import _Phrase
-from kiosk.core.intent_text import _FILLERS, _OPEN_WORDS, _Tok, strip_marks
+from kiosk.core.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, strip_marks
 
 _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
 # names of things ("da lô", "vneid") are short and many: a near miss of a short
 # name is more often another word ("a lô") than a slip, so they need more letters
 _FUZZY_MIN_CHARS_OPEN = 8
+_FUZZY_MIN_CONTENT = 4
 _LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
 _LEFTOVER_COST_1 = 0.25  # the same for one-word commands ("qua", "thôi"), which are easy to hit by chance
 
@@ -105,6 +106,10 @@ def _near_miss(ph: _Phrase, toks: list[_Tok], has_marks: bool) -> _Match | None:
     min_chars = _FUZZY_MIN_CHARS_OPEN if ph.intent == "open" else _FUZZY_MIN_CHARS
     if len(" ".join(ph.plain)) < min_chars:
         return None
+    # and the words that carry the command must not be tiny ("cho tôi học" is "học")
+    content = [p for w, p in zip(ph.text.split(), ph.plain) if w not in _FILLERS]
+    if len(" ".join(content)) < _FUZZY_MIN_CONTENT:
+        return None
     target = " ".join(ph.canon if has_marks else ph.plain)
     words = [t.canon if has_marks else t.plain for t in toks]
     best: _Match | None = None
@@ -137,6 +142,8 @@ def _negated(m: _Match, toks: list[_Tok], has_marks: bool) -> bool:
     others = 0
     while j >= 0:
         t = toks[j]
+        if t.raw == CLAUSE:
+            return False
         if (t.raw in _NEGATORS) if has_marks else (t.plain in _PLAIN_NEGATORS):
             return True
         if not ((t.raw in _NEG_GAP) if has_marks else (t.plain in _PLAIN_NEG_GAP)):
@@ -155,10 +162,14 @@ _PLAIN_OPEN = frozenset(strip_marks(w) for w in _OPEN_WORDS)
 
 
 def _free(t: _Tok, intent: str) -> bool:
-    """A word that costs nothing when no phrase explains it."""
-    if t.raw in _FILLERS or t.plain in _PLAIN_FILLERS:
+    """A word that costs nothing when no phrase explains it.
+
+    A word written with marks is judged as written ("chờ" and "tới" are not
+    the fillers "cho" and "tôi"); only an unmarked word is compared unmarked."""
+    marked = t.raw != t.plain
+    if t.raw in _FILLERS or (not marked and t.plain in _PLAIN_FILLERS):
         return True
-    return intent == "open" and (t.raw in _OPEN_WORDS or t.plain in _PLAIN_OPEN)
+    return intent == "open" and (t.raw in _OPEN_WORDS or (not marked and t.plain in _PLAIN_OPEN))
 
 
 def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
@@ -178,6 +189,10 @@ def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
     )
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
+        return 0.0, best
+    if len(covered) == 1 and leftovers >= 2:
+        # one command word inside a sentence about something else ("ngồi xích qua
+        # chút", "bả nói tiếp thị") is talk, not a command
         return 0.0, best
     cost = _LEFTOVER_COST_1 if len(covered) == 1 else _LEFTOVER_COST
     bonus = min(0.04 * (len(covered) - 1), 0.12)

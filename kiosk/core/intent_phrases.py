@@ -19,13 +19,17 @@ _PHRASES: dict[str, str] = {
         kế tiếp | bước kế | bước kế tiếp | sang trang | trang sau | trang tiếp |
         qua trang | xong | xong rồi | làm xong rồi | tôi làm xong rồi | bắt đầu |
         bắt đầu thôi | bắt đầu học | bắt đầu làm | đi tới | qua | sang | tiến lên |
-        học tiếp | nghe tiếp | xem tiếp | ok | next | tiếp đi | được rồi tiếp
+        học tiếp | nghe tiếp | xem tiếp | ok | next | tiếp đi | được rồi tiếp |
+        sẵn sàng | tôi sẵn sàng rồi | khởi động | dùng thử | dùng máy | cách dùng | mở ra |
+        làm đi | học | cho tôi học
     """,
     "back": """
         quay lại | trở lại | lùi lại | lùi | bước trước | về bước trước |
         quay lại bước trước | trở lại bước trước | trở về bước trước | lùi một bước |
         trang trước | quay về | trở về | về trước | lại bước trước | quay lui |
-        quay lại trang trước | xem lại bước trước | bước vừa rồi | back
+        quay lại trang trước | xem lại bước trước | bước vừa rồi | back |
+        trang chào | về trang chào | màn hình chào | chỗ cũ | trở lại chỗ cũ | bấm nhầm | bấm lộn |
+        lúc nãy | bước lúc nãy | vừa nãy
     """,
     "repeat": """
         nghe lại | nói lại | đọc lại | lặp lại | nhắc lại | phát lại | kể lại |
@@ -33,7 +37,9 @@ _PHRASES: dict[str, str] = {
         một lần nữa | lần nữa | chưa nghe rõ | không nghe rõ | nghe không rõ |
         chưa nghe kịp | không nghe kịp | nghe không kịp | không nghe thấy | chưa nghe thấy |
         nói gì | nói gì vậy | cái gì | gì vậy | là sao | nói vậy là sao | không hiểu |
-        chưa hiểu | nghe lại cho tôi | hướng dẫn lại | xin nhắc lại | repeat
+        chưa hiểu | nghe lại cho tôi | hướng dẫn lại | xin nhắc lại | repeat |
+        nói lại từ đầu | đọc lại từ đầu | lãng tai | nặng tai | tai kém | ồn quá | ồn quá không nghe |
+        không nghe | nghe không được
     """,
     "call_staff": """
         gọi nhân viên | nhân viên | gặp nhân viên | gọi người | gọi người giúp |
@@ -44,7 +50,11 @@ _PHRASES: dict[str, str] = {
         không biết làm sao | không biết làm thế nào | tôi không làm được | không làm được |
         khó quá | lấy số | bốc số | lấy số thứ tự | gọi công chức | công chức |
         tư vấn | cần tư vấn | help | có ai hướng dẫn | ai hướng dẫn | người chỉ |
-        chỉ giùm | chỉ giúp | chỉ dùm | chỉ cho tôi | người chỉ giùm | ai chỉ giùm
+        chỉ giùm | chỉ giúp | chỉ dùm | chỉ cho tôi | người chỉ giùm | ai chỉ giùm |
+        không có ai | không có ai giúp | không ai giúp | chẳng có ai | gọi ai | gọi ai ra |
+        gặp ai | gặp ai đó | gọi giùm | gọi dùm | nhờ cô | nhờ anh | nhờ chị | nhờ chú | nhờ người |
+        hỏi nhân viên | gọi người đi | làm không được | làm hoài không được | làm mãi không được |
+        cần người chỉ | người ở bàn
     """,
     "large_text": """
         chữ to | chữ to lên | chữ to hơn | to chữ | phóng to | phóng to chữ | phóng to lên |
@@ -53,7 +63,9 @@ _PHRASES: dict[str, str] = {
         chữ bé | không nhìn rõ | nhìn không rõ | không thấy rõ | thấy không rõ |
         không đọc được | khó đọc | khó nhìn | mắt kém | mắt tôi kém | nhìn không thấy |
         không thấy chữ | to lên | cho chữ to | đọc không được | đọc không ra |
-        nhìn không ra | đọc không nổi
+        nhìn không ra | đọc không nổi |
+        kính | đeo kính | quên kính | quên mang kính | không đeo kính | không mang kính | không có kính |
+        kính lão | mắt mờ | mắt kém quá | chữ li ti | li ti | chữ tí hon | chữ bé tí | nhìn không thấy gì
     """,
     "slower": """
         chậm | chậm lại | chậm chậm | chậm thôi | chậm một chút | chậm chút |
@@ -61,19 +73,23 @@ _PHRASES: dict[str, str] = {
         đọc chậm | đọc chậm lại | đọc chậm hơn | chậm hơn | từ từ | nói từ từ |
         từ từ thôi | nhanh quá | nói nhanh quá | đọc nhanh quá | nhanh quá không nghe kịp |
         thong thả | giảm tốc độ | nói chậm rãi | chậm rãi | nhanh vậy | nhanh thế |
-        nói nhanh vậy | nói gì mà nhanh | sao nói nhanh vậy | đọc nhanh vậy
+        nói nhanh vậy | nói gì mà nhanh | sao nói nhanh vậy | đọc nhanh vậy |
+        gấp quá | nói gấp | đọc gấp | nói gấp quá | đọc gấp quá | nói vội | đọc vội
     """,
     "faster": """
         nhanh | nhanh lên | nhanh hơn | nói nhanh | nói nhanh lên | nói nhanh hơn |
         đọc nhanh | đọc nhanh lên | đọc nhanh hơn | chậm quá | nói chậm quá | đọc chậm quá |
-        tăng tốc độ | nhanh một chút | nhanh chút | nói lẹ lên | lẹ lên
+        tăng tốc độ | nhanh một chút | nhanh chút | nói lẹ lên | lẹ lên |
+        rề rà | rề rà quá | lề mề | chậm rì | nói dài quá | lâu quá
     """,
     "stop": """
         dừng | dừng lại | ngừng | ngừng lại | ngưng | ngưng lại | thôi | im | im lặng |
         im đi | tắt tiếng | tắt âm thanh | tắt loa | tắt giọng | đừng nói | đừng nói nữa |
         thôi đừng nói nữa | thôi đừng đọc nữa | đừng đọc nữa | tạm dừng | khoan |
-        khoan đã | chờ đã | đợi đã | chờ chút | đợi chút | đợi một chút | im lặng đi |
-        không nghe nữa | stop
+        khoan đã | im lặng đi |
+        không nghe nữa | stop |
+        đủ rồi | nghe đủ rồi | đọc đủ rồi | biết rồi | tự đọc | để tôi tự đọc | khỏi nói | khỏi đọc |
+        đừng đọc | thôi đọc
     """,
     "yes": """
         có | vâng | dạ | dạ vâng | dạ phải | phải | phải rồi | đúng | đúng rồi |
@@ -92,7 +108,8 @@ _PHRASES: dict[str, str] = {
         về trang chính | về đầu | về trang đầu | trang đầu | từ đầu | làm lại từ đầu |
         bắt đầu lại | lại từ đầu | quay lại từ đầu | quay về đầu | quay về trang chủ |
         quay lại trang chủ | trở về trang chủ | chọn lại | chọn việc khác | làm việc khác |
-        thoát | thoát ra | kết thúc | menu | danh mục | về menu | home
+        thoát | thoát ra | kết thúc | menu | danh mục | về menu | home |
+        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | chọn cái khác
     """,
 }
 
@@ -114,8 +131,7 @@ _TOPIC_PHRASES: dict[str, str] = {
         dịch vụ công | cổng dịch vụ công | dịch vụ công quốc gia | dịch vụ công trực tuyến |
         thủ tục hành chính | nộp hồ sơ | nộp hồ sơ trực tuyến | hồ sơ trực tuyến | giấy tờ |
         làm giấy tờ | khai sinh | đăng ký khai sinh | làm giấy khai sinh | khai tử |
-        kết hôn | đăng ký kết hôn | thường trú | tạm trú | đăng ký tạm trú |
-        đăng ký thường trú | chứng thực | xin giấy xác nhận | giấy xác nhận |
+        kết hôn | đăng ký kết hôn | chứng thực | xin giấy xác nhận | giấy xác nhận |
         đê vê xê | dvc | làm thủ tục | thủ tục | tra cứu hồ sơ
     """,
     "payment": """

@@ -69,12 +69,14 @@ _DIALECT_WORDS = {
     "ưng": "đồng ý", "hỉ": "nhỉ", "nghen": "nha", "hen": "nha",
     "o": "cô", "eng": "anh", "ả": "chị", "trở lui": "trở lại", "lui": "lùi",
     "đặng": "được", "chộ": "thấy", "bựa ni": "hôm nay", "ừa": "ừ", "ờ": "ừ",
-    "vô": "vào",
+    "vô": "vào", "kiếng": "kính", "xài": "dùng", "lộn": "nhầm", "hè": "nhỉ", "hỉ": "nhỉ",
+    "chi mô": "gì đâu", "bấm lộn": "bấm nhầm", "trển": "trên đó", "dìa": "về",
+    "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
 }
 # the same for text typed without any marks (only forms that stay unambiguous)
 _DIALECT_PLAIN = {
     "rua": "vay", "dzay": "vay", "rang": "sao", "tui": "toi", "tao": "toi",
-    "hong": "khong", "nghen": "nha", "ua": "u",
+    "hong": "khong", "nghen": "nha", "ua": "u", "xai": "dung", "kieng": "kinh",
 }
 
 # words that cost nothing when left over: politeness, pronouns, particles
@@ -84,8 +86,10 @@ mình tôi em anh chị cô chú bác ông bà con cháu bạn ad máy kiosk ơi
 đi nào thử giùm dùm cái này đó kia vậy thế luôn nữa ngay bây giờ đã
 được có phải hả hở nhỉ nha chứ mà thì là rồi
 coi xem muốn tôi giùm cho với lại ra đây đấy kìa ấy giờ nay gì hết cả lắm
+chút một hoài mãi quá trời ơi nhé hen
+bấm nhấn chạm ấn nút
 """
-_FILLERS = frozenset(normalize(_FILLER_TEXT).split())
+_FILLERS = frozenset(normalize(_FILLER_TEXT).split()) | {"|"}
 # words that may come with "open" ("tôi muốn làm căn cước", "hướng dẫn dùng zalo")
 _OPEN_WORDS = frozenset(normalize("""
 mở vào chọn học làm xem coi hướng dẫn cách biết tìm hiểu về cho dùng sử dụng
@@ -101,11 +105,27 @@ class _Tok:
     plain: str    # no marks (hoa)
 
 
+#: stands between clauses ("chưa nghe kịp, nói lại"): a negation does not reach
+#: across it, no phrase spans it, and it costs nothing
+CLAUSE = "|"
+_CLAUSE_SPLIT = re.compile(r"[,;.!?…:]+")
+
+
 def _tokens(text: str) -> tuple[list[_Tok], bool]:
-    """Words of ``text`` and whether the text carries any Vietnamese marks."""
+    """Words of ``text`` (clauses separated by CLAUSE tokens) and whether the
+    text carries any Vietnamese marks."""
     norm = normalize(text)
     has_marks = norm != strip_marks(norm)
-    words = norm.split()
+    out: list[str] = []
+    for clause in _CLAUSE_SPLIT.split(text or ""):
+        words = _clause_words(normalize(clause).split(), has_marks)
+        if words:
+            out.extend(([CLAUSE] if out else []) + words)
+    return [_Tok(w, _canon_syllable(w), _plain(w)) for w in out], has_marks
+
+
+def _clause_words(words: list[str], has_marks: bool) -> list[str]:
+    """Dialect words mapped to standard ones, classifiers dropped."""
     out: list[str] = []
     i = 0
     table = _DIALECT_WORDS if has_marks else _DIALECT_PLAIN
@@ -124,8 +144,7 @@ def _tokens(text: str) -> tuple[list[_Tok], bool]:
         out.extend(mapped.split() if mapped else [w])
         i += 1
     # classifiers ("tắt cái loa", "cài cái vneid") never carry a command
-    out = [w for w in out if w not in _CLASSIFIERS]
-    return [_Tok(w, _canon_syllable(w), _plain(w)) for w in out], has_marks
+    return [w for w in out if w not in _CLASSIFIERS]
 
 
 _CLASSIFIERS = frozenset({"cái", "chiếc", "cai", "chiec"})
