@@ -75,6 +75,7 @@ class PhraseIndex:
                 for ph in self.plain.get(tuple(plain[i:i + n]), ()):
                     if ph not in exact:
                         found.setdefault(ph, []).append(_Match(ph, q, i, i + n))
+        self._skipping_fillers(toks, has_marks, found)
         seen = set(found)
         for ph in self._fuzzy_candidates(plain):
             if ph in seen:
@@ -84,6 +85,28 @@ class PhraseIndex:
             if m is not None:
                 found[ph] = [m]
         return found
+
+    def _skipping_fillers(self, toks: list[_Tok], has_marks: bool, found: dict) -> None:
+        """Phrases said with filler words inside ("gọi cô cán bộ" is "gọi cán bộ",
+        "quay lại giùm bước trước"): matched on the words without the fillers,
+        never across a clause boundary, at a slightly lower quality."""
+        keep = [j for j, t in enumerate(toks) if t.raw == CLAUSE or t.raw not in _FILLERS]
+        if len(keep) == len(toks):
+            return
+        canon = [toks[j].canon for j in keep]
+        plain = [toks[j].plain for j in keep]
+        for n in self.lengths:
+            if n < 2:
+                continue
+            for i in range(0, len(keep) - n + 1):
+                start, end = keep[i], keep[i + n - 1] + 1
+                if end - start == n:
+                    continue        # nothing skipped: found already
+                hits = self.canon.get(tuple(canon[i:i + n]), ())
+                if not hits and not has_marks:
+                    hits = self.plain.get(tuple(plain[i:i + n]), ())
+                for ph in hits:
+                    found.setdefault(ph, []).append(_Match(ph, 0.95, start, end))
 
     def _fuzzy_candidates(self, plain: list[str]):
         """Phrases of several syllables with at least half of them in the text
@@ -172,6 +195,23 @@ def _free(t: _Tok, intent: str) -> bool:
     return intent == "open" and (t.raw in _OPEN_WORDS or (not marked and t.plain in _PLAIN_OPEN))
 
 
+def _clauses(toks: list[_Tok]) -> list[int]:
+    out, k = [], 0
+    for t in toks:
+        k += t.raw == CLAUSE
+        out.append(k)
+    return out
+
+
+def _leftovers(toks: list[_Tok], covered: set[int], intent: str) -> float:
+    """Words no match explains; those in another clause than the command count
+    half ("tui học xong mà chưa biết làm, gọi người")."""
+    clause = _clauses(toks)
+    matched = {clause[j] for j in covered}
+    return sum(1.0 if clause[j] in matched else 0.5
+               for j, t in enumerate(toks) if j not in covered and not _free(t, intent))
+
+
 def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
     """Confidence for one candidate (intent + args) from all its matches.
 
@@ -184,9 +224,7 @@ def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
     for m in group:
         if m.quality >= 0.85:
             covered.update(range(m.start, m.end))
-    leftovers = sum(
-        1 for j, t in enumerate(toks) if j not in covered and not _free(t, best.phrase.intent)
-    )
+    leftovers = _leftovers(toks, covered, best.phrase.intent)
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
         return 0.0, best

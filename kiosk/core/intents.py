@@ -25,7 +25,7 @@ from kiosk.core.intent_lessons import _best_lesson
 from kiosk.core.intent_match import PhraseIndex, _Match, _negated, _score
 from kiosk.core.intent_guess import guess, refine_lesson
 from kiosk.core.intent_phrases import _lesson_phrases, _static_phrases
-from kiosk.core.intent_text import _canon_syllable, _tokens, normalize, strip_marks
+from kiosk.core.intent_text import CLAUSE, _canon_syllable, _tokens, normalize, strip_marks
 
 # _canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
 _ = _canon_syllable
@@ -170,6 +170,19 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
 
 
+def _first_clause_answer(groups, toks):
+    """On the confirm screen, "ừ, ..." / "không, ..." answers first: a yes or
+    no that is the whole first clause decides, whatever follows."""
+    if not any(t.raw == CLAUSE for t in toks):
+        return None
+    first_end = next(j for j, t in enumerate(toks) if t.raw == CLAUSE)
+    for key in (("yes", None, None), ("no", None, None)):
+        for m in groups.get(key, ()):
+            if m.start == 0 and m.end == first_end and m.quality >= 0.85:
+                return m.quality, m, key
+    return None
+
+
 @lru_cache(maxsize=1)
 def _phrase_index() -> PhraseIndex:
     return PhraseIndex(_static_phrases())
@@ -189,6 +202,10 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
                 continue
             key = (ph.intent, ph.topic, ph.lesson if ph.lesson in ids else None)
             groups.setdefault(key, []).append(m)
+    if screen == "confirm":
+        answer = _first_clause_answer(groups, toks)
+        if answer is not None:
+            return answer
     best = None
     for key, group in groups.items():
         conf, m = _score(group, toks)
