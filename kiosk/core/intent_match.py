@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from kiosk.core.intent_phrases import _Phrase
-from kiosk.core.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, strip_marks
+from kiosk.core.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, strip_marks, third_person
 
 _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
@@ -225,6 +225,8 @@ def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
         if m.quality >= 0.85:
             covered.update(range(m.start, m.end))
     leftovers = _leftovers(toks, covered, best.phrase.intent)
+    if best.phrase.intent not in ("open", "_none"):
+        leftovers += 2 * third_person(toks)
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
         return 0.0, best

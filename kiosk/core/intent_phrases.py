@@ -21,7 +21,8 @@ _PHRASES: dict[str, str] = {
         bắt đầu thôi | bắt đầu học | bắt đầu làm | đi tới | qua | sang | tiến lên |
         học tiếp | nghe tiếp | xem tiếp | ok | next | tiếp đi | được rồi tiếp |
         sẵn sàng | tôi sẵn sàng rồi | khởi động | dùng thử | dùng máy | cách dùng | mở ra |
-        làm đi | học | cho tôi học
+        làm đi | cho tôi học | vào bài | từng bước | chỉ từng bước | tới luôn | vào luôn |
+        bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa
     """,
     "back": """
         quay lại | trở lại | lùi lại | lùi | bước trước | về bước trước |
@@ -29,7 +30,9 @@ _PHRASES: dict[str, str] = {
         trang trước | quay về | trở về | về trước | lại bước trước | quay lui |
         quay lại trang trước | xem lại bước trước | bước vừa rồi | back |
         trang chào | về trang chào | màn hình chào | chỗ cũ | trở lại chỗ cũ | bấm nhầm | bấm lộn |
-        lúc nãy | bước lúc nãy | vừa nãy
+        lúc nãy | bước lúc nãy | vừa nãy |
+        quay ra | trở ra | nhầm chủ đề | nhầm mục | nhầm bài | nhầm rồi | không phải bài này |
+        chủ đề khác | chọn chủ đề khác | lùi về | bước chót | cái trước đó | xem lại cái trước
     """,
     "repeat": """
         nghe lại | nói lại | đọc lại | lặp lại | nhắc lại | phát lại | kể lại |
@@ -38,8 +41,9 @@ _PHRASES: dict[str, str] = {
         chưa nghe kịp | không nghe kịp | nghe không kịp | không nghe thấy | chưa nghe thấy |
         nói gì | nói gì vậy | cái gì | gì vậy | là sao | nói vậy là sao | không hiểu |
         chưa hiểu | nghe lại cho tôi | hướng dẫn lại | xin nhắc lại | repeat |
-        nói lại từ đầu | đọc lại từ đầu | lãng tai | nặng tai | tai kém | ồn quá | ồn quá không nghe |
-        không nghe | nghe không được
+        nói lại từ đầu | đọc lại từ đầu | lãng tai | nặng tai | tai kém | ồn quá không nghe |
+        nghe không được | hỏi lại | hỏi gì | máy hỏi gì | nói rõ lại | nói rõ | đọc to lại | nói to lại |
+        chưa nghe | đoạn cuối | quên rồi đọc lại
     """,
     "call_staff": """
         gọi nhân viên | nhân viên | gặp nhân viên | gọi người | gọi người giúp |
@@ -51,10 +55,11 @@ _PHRASES: dict[str, str] = {
         khó quá | lấy số | bốc số | lấy số thứ tự | gọi công chức | công chức |
         tư vấn | cần tư vấn | help | có ai hướng dẫn | ai hướng dẫn | người chỉ |
         chỉ giùm | chỉ giúp | chỉ dùm | chỉ cho tôi | người chỉ giùm | ai chỉ giùm |
-        không có ai | không có ai giúp | không ai giúp | chẳng có ai | gọi ai | gọi ai ra |
+        không có ai giúp | không ai giúp | ở đây không có ai | gọi ai | gọi ai ra |
         gặp ai | gặp ai đó | gọi giùm | gọi dùm | nhờ cô | nhờ anh | nhờ chị | nhờ chú | nhờ người |
         hỏi nhân viên | gọi người đi | làm không được | làm hoài không được | làm mãi không được |
-        cần người chỉ | người ở bàn
+        cần người chỉ | người ở bàn | gọi lại | chưa có ai ra | chưa ai tới | có ai xem giùm |
+        xem giùm | làm giùm
     """,
     "large_text": """
         chữ to | chữ to lên | chữ to hơn | to chữ | phóng to | phóng to chữ | phóng to lên |
@@ -64,8 +69,8 @@ _PHRASES: dict[str, str] = {
         không đọc được | khó đọc | khó nhìn | mắt kém | mắt tôi kém | nhìn không thấy |
         không thấy chữ | to lên | cho chữ to | đọc không được | đọc không ra |
         nhìn không ra | đọc không nổi |
-        kính | đeo kính | quên kính | quên mang kính | không đeo kính | không mang kính | không có kính |
-        kính lão | mắt mờ | mắt kém quá | chữ li ti | li ti | chữ tí hon | chữ bé tí | nhìn không thấy gì
+        quên kính | quên mang kính | không đeo kính | không mang kính | không có kính | để quên kính |
+        mắt mờ | mắt bị cườm | bị cườm | làm to | to giùm | số nhỏ quá | mắt kém quá | chữ li ti | li ti | chữ tí hon | chữ bé tí | nhìn không thấy gì
     """,
     "slower": """
         chậm | chậm lại | chậm chậm | chậm thôi | chậm một chút | chậm chút |
@@ -74,13 +79,13 @@ _PHRASES: dict[str, str] = {
         từ từ thôi | nhanh quá | nói nhanh quá | đọc nhanh quá | nhanh quá không nghe kịp |
         thong thả | giảm tốc độ | nói chậm rãi | chậm rãi | nhanh vậy | nhanh thế |
         nói nhanh vậy | nói gì mà nhanh | sao nói nhanh vậy | đọc nhanh vậy |
-        gấp quá | nói gấp | đọc gấp | nói gấp quá | đọc gấp quá | nói vội | đọc vội
+        gấp quá | nói gấp | đọc gấp | nói gấp quá | đọc gấp quá | nói vội | đọc vội | tốc độ chậm | giảm tốc
     """,
     "faster": """
         nhanh | nhanh lên | nhanh hơn | nói nhanh | nói nhanh lên | nói nhanh hơn |
         đọc nhanh | đọc nhanh lên | đọc nhanh hơn | chậm quá | nói chậm quá | đọc chậm quá |
         tăng tốc độ | nhanh một chút | nhanh chút | nói lẹ lên | lẹ lên |
-        rề rà | rề rà quá | lề mề | chậm rì | nói dài quá | lâu quá
+        rề rà | rề rà quá | lề mề | chậm rì | nói dài quá | tăng tốc | rùa bò | như rùa
     """,
     "stop": """
         dừng | dừng lại | ngừng | ngừng lại | ngưng | ngưng lại | thôi | im | im lặng |
@@ -89,19 +94,22 @@ _PHRASES: dict[str, str] = {
         khoan đã | im lặng đi |
         không nghe nữa | stop |
         đủ rồi | nghe đủ rồi | đọc đủ rồi | biết rồi | tự đọc | để tôi tự đọc | khỏi nói | khỏi đọc |
-        đừng đọc | thôi đọc
+        đừng đọc | thôi đọc | nín | nín đi | thôi nín
     """,
     "yes": """
         có | vâng | dạ | dạ vâng | dạ phải | phải | phải rồi | đúng | đúng rồi |
         đúng vậy | đúng thế | đúng đó | ừ | ừ đúng | ừm | ok | được | được rồi | đồng ý |
         chắc chắn | chính xác | có chứ | chắc rồi | dạ đúng | dạ được | rồi | yes |
-        đúng rồi đó | vâng đúng rồi | phải đó | có đúng | đúng là vậy
+        đúng rồi đó | vâng đúng rồi | phải đó | có đúng | đúng là vậy |
+        vậy đó | đúng vậy đó | đúng như vậy | chính nó | chuẩn | chuẩn rồi | làm vậy đi | cứ vậy đi |
+        vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi
     """,
     "no": """
         không | không phải | không đúng | sai | sai rồi | chưa | chưa đúng |
         chưa phải | không có | hủy | hủy bỏ | thôi | không cần | khỏi | khỏi cần |
         đâu có | đâu phải | không phải vậy | nhầm | nhầm rồi | không muốn |
-        không phải đâu | đâu có đâu | không được | no | sai bét | không đồng ý
+        không phải đâu | đâu có đâu | không được | no | sai bét | không đồng ý |
+        bỏ đi | đừng gọi | thôi đừng gọi | đừng về | nói cái khác | cái khác | không phải cái đó
     """,
     "home": """
         trang chủ | về trang chủ | màn hình chính | về màn hình chính | trang chính |
@@ -109,14 +117,16 @@ _PHRASES: dict[str, str] = {
         bắt đầu lại | lại từ đầu | quay lại từ đầu | quay về đầu | quay về trang chủ |
         quay lại trang chủ | trở về trang chủ | chọn lại | chọn việc khác | làm việc khác |
         thoát | thoát ra | kết thúc | menu | danh mục | về menu | home |
-        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | chọn cái khác
+        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | chọn cái khác | màn hình đầu | về lại đầu | sáu cái ô | sáu ô
     """,
 }
 
 # phrases that must give *no* intent even though they contain a command word
 _NONE_PHRASES = """
     nói to | nói to lên | to tiếng | nói lớn | có thể | không biết | có không |
-    đi về nhà | về nhà | cảm ơn | cám ơn | xin chào | chào
+    đi về nhà | về nhà | cảm ơn | cám ơn | xin chào | chào |
+    không có gì | không có chi | quay lại sau | đúng không | phải không | có đúng không |
+    có phải không | đúng giờ | nói lại với | lâu quá không gặp
 """
 
 _TOPIC_PHRASES: dict[str, str] = {

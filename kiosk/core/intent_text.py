@@ -71,7 +71,7 @@ _DIALECT_WORDS = {
     "đặng": "được", "chộ": "thấy", "bựa ni": "hôm nay", "ừa": "ừ", "ờ": "ừ",
     "vô": "vào", "kiếng": "kính", "xài": "dùng", "lộn": "nhầm", "hè": "nhỉ", "hỉ": "nhỉ",
     "chi mô": "gì đâu", "bấm lộn": "bấm nhầm", "trển": "trên đó", "dìa": "về",
-    "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
+    "dzô": "vào", "zô": "vào", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
 }
 # the same for text typed without any marks (only forms that stay unambiguous)
 _DIALECT_PLAIN = {
@@ -103,6 +103,19 @@ class _Tok:
     raw: str      # NFC lower-case word as written (after dialect mapping)
     canon: str    # tone moved to the end (hoa2)
     plain: str    # no marks (hoa)
+
+
+# talk about (or to) someone else: "ổng nói chậm lắm", "bà ấy nói đúng"
+_THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn").split())
+_THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó")}) | {
+    (p, d) for p in normalize("ông bà anh chị cô chú bác em con cháu").split() for d in ("ấy", "kia")
+}
+
+
+def third_person(toks) -> int:
+    """How many words point at a third person (a command is rarely among them)."""
+    n = sum(1 for t in toks if t.raw in _THIRD)
+    return n + sum(1 for a, b in zip(toks, toks[1:]) if (a.raw, b.raw) in _THIRD_PAIRS)
 
 
 #: stands between clauses ("chưa nghe kịp, nói lại"): a negation does not reach
