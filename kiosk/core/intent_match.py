@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from kiosk.core.intent_phrases import _Phrase
+from kiosk.core.intent_text import _canon_syllable, _plain
 from kiosk.core.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, strip_marks, third_person
 
 _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
@@ -18,7 +19,7 @@ _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
 # names of things ("da lô", "vneid") are short and many: a near miss of a short
 # name is more often another word ("a lô") than a slip, so they need more letters
 _FUZZY_MIN_CHARS_OPEN = 8
-_FUZZY_MIN_CONTENT = 4
+_FUZZY_MIN_CONTENT = 3
 _LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
 _LEFTOVER_COST_1 = 0.25  # the same for one-word commands ("qua", "thôi"), which are easy to hit by chance
 
@@ -46,6 +47,8 @@ class PhraseIndex:
         self.by_syllable: dict[str, list[_Phrase]] = {}
         self.singles: list[_Phrase] = []
         self.lengths = sorted({len(ph.canon) for ph in phrases})
+        #: every syllable of every phrase (toned and unmarked), for unglue
+        self.known = {x for ph in phrases for x in ph.canon + ph.plain}
         for ph in phrases:
             self.canon.setdefault(ph.canon, []).append(ph)
             self.plain.setdefault(ph.plain, []).append(ph)
@@ -53,6 +56,30 @@ class PhraseIndex:
                 self.singles.append(ph)
             for syl in set(ph.plain):
                 self.by_syllable.setdefault(syl, []).append(ph)
+
+    def unglue(self, toks: list[_Tok]) -> list[_Tok]:
+        """Words run together by typing or an ASR ("quaylại", "gọinhân",
+        "dichvucong") split into known syllables; other words stay as they are."""
+        out: list[_Tok] = []
+        for t in toks:
+            parts = None if t.canon in self.known or t.plain in self.known else self._split(t.raw)
+            out.extend(_Tok(p, _canon_syllable(p), _plain(p)) for p in parts) if parts else out.append(t)
+        return out
+
+    def _split(self, word: str) -> list[str] | None:
+        """``word`` as 2-4 known syllables (2+ letters each), or None."""
+        if len(word) < 4 or len(word) > 24 or word == CLAUSE:
+            return None
+        best: dict[int, list[str]] = {0: []}
+        for i in range(len(word)):
+            if i not in best or len(best[i]) >= 4:
+                continue
+            for j in range(i + 2, min(len(word), i + 8) + 1):
+                part = word[i:j]
+                if (_canon_syllable(part) in self.known or _plain(part) in self.known) and j not in best:
+                    best[j] = best[i] + [part]
+        parts = best.get(len(word))
+        return parts if parts and len(parts) >= 2 else None
 
     def spans(self, toks: list[_Tok], has_marks: bool) -> dict[_Phrase, list[_Match]]:
         """Every phrase found in ``toks`` with its matches (exact, else its best near miss)."""
@@ -215,18 +242,24 @@ def _leftovers(toks: list[_Tok], covered: set[int], intent: str) -> float:
 def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
     """Confidence for one candidate (intent + args) from all its matches.
 
-    The best match gives the quality; words covered by any strong match of the
-    same candidate ("chuyển tiền qua ngân hàng") are explained, filler words
-    are free, every other word lowers the confidence.
+    Each match is tried as the deciding one (a near miss "đún rồi" may explain
+    more than the exact "rồi"); words covered by any strong match of the same
+    candidate ("chuyển tiền qua ngân hàng") are explained, filler words are
+    free, every other word lowers the confidence.
     """
-    best = max(group, key=lambda m: (m.quality, m.end - m.start))
-    covered = set(range(best.start, best.end))
+    strong = set()
     for m in group:
         if m.quality >= 0.85:
-            covered.update(range(m.start, m.end))
+            strong.update(range(m.start, m.end))
+    third = third_person(toks)
+    return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
+
+
+def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> tuple[float, _Match]:
+    covered = strong | set(range(best.start, best.end))
     leftovers = _leftovers(toks, covered, best.phrase.intent)
     if best.phrase.intent not in ("open", "_none"):
-        leftovers += 2 * third_person(toks)
+        leftovers += 3 * third
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
         return 0.0, best

@@ -21,7 +21,7 @@ _PHRASES: dict[str, str] = {
         bắt đầu thôi | bắt đầu học | bắt đầu làm | đi tới | qua | sang | tiến lên |
         học tiếp | nghe tiếp | xem tiếp | ok | next | tiếp đi | được rồi tiếp |
         sẵn sàng | tôi sẵn sàng rồi | khởi động | dùng thử | dùng máy | cách dùng | mở ra |
-        làm đi | cho tôi học | vào bài | từng bước | chỉ từng bước | tới luôn | vào luôn |
+        làm đi | vào bài | vào học | muốn học bài này | học cái này | từng bước | chỉ từng bước | tới luôn | vào luôn |
         bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa
     """,
     "back": """
@@ -30,7 +30,7 @@ _PHRASES: dict[str, str] = {
         trang trước | quay về | trở về | về trước | lại bước trước | quay lui |
         quay lại trang trước | xem lại bước trước | bước vừa rồi | back |
         trang chào | về trang chào | màn hình chào | chỗ cũ | trở lại chỗ cũ | bấm nhầm | bấm lộn |
-        lúc nãy | bước lúc nãy | vừa nãy |
+        bước lúc nãy | cái lúc nãy |
         quay ra | trở ra | nhầm chủ đề | nhầm mục | nhầm bài | nhầm rồi | không phải bài này |
         chủ đề khác | chọn chủ đề khác | lùi về | bước chót | cái trước đó | xem lại cái trước
     """,

@@ -131,6 +131,7 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     """
     allowed = allowed_intents(screen)
     toks, has_marks = _tokens(text)
+    toks = _phrase_index().unglue(toks)
     if not toks:
         return Intent(None, 0.0, {})
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
