@@ -133,6 +133,9 @@ def recognise(rec, samples: np.ndarray, variant: str) -> str | None:
         if len(x) == 0:
             return None
         if variant == "nr" or (variant == "nr_auto" and estimated_snr_db(x) < NR_BELOW_DB):
+            if session is not None:      # one decoder at a time: drop the streaming one
+                session.close()
+                session = None
             return rec.transcribe(denoise(x), 16000).text
         if session is not None:
             return " ".join((session.final().text or "").split())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from kiosk.core.intent_phrases import _Phrase
 from kiosk.core.intent_text import _canon_syllable, _plain
@@ -20,6 +21,7 @@ _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
 # name is more often another word ("a lô") than a slip, so they need more letters
 _FUZZY_MIN_CHARS_OPEN = 8
 _FUZZY_MIN_CONTENT = 3
+_FUZZY_MIN_REGROUPED = 85
 _LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
 _LEFTOVER_COST_1 = 0.25  # the same for one-word commands ("qua", "thôi"), which are easy to hit by chance
 
@@ -149,6 +151,22 @@ class PhraseIndex:
         yield from self.singles
 
 
+def _syllables_close(ph: _Phrase, window: list[_Tok], ratio: float) -> bool:
+    """A slip changes a letter per syllable ("tiếp thep", "nhân viêng", "mứt hai"),
+    not a whole word ("có wifi không" is not "có ai không", "nhà" is not "nhanh").
+    Windows of another length (words run together or split) need a closer ratio."""
+    if len(window) != len(ph.plain):
+        return ratio >= _FUZZY_MIN_REGROUPED
+    return all(_syllable_slip(t.plain, p) for t, p in zip(window, ph.plain))
+
+
+def _syllable_slip(heard: str, meant: str) -> bool:
+    """One letter off, or two in a syllable of the same length (ch/tr, s/x, gi/d
+    confusions: "chang chủ" for "trang chủ")."""
+    d = Levenshtein.distance(heard, meant)
+    return d <= 1 or (d == 2 and len(heard) == len(meant) >= 4)
+
+
 def _near_miss(ph: _Phrase, toks: list[_Tok], has_marks: bool) -> _Match | None:
     """The best near miss of ``ph`` in ``toks``: on toned syllables when the text
     has marks (stricter: "cảm ơn" is not "chậm hơn"), on unmarked ones otherwise."""
@@ -169,7 +187,7 @@ def _near_miss(ph: _Phrase, toks: list[_Tok], has_marks: bool) -> _Match | None:
             if abs(len(cand) - len(target)) > max(2, len(target) // 3):
                 continue
             r = fuzz.ratio(cand, target)
-            if r >= _FUZZY_MIN:
+            if r >= _FUZZY_MIN and _syllables_close(ph, toks[i:i + width], r):
                 q = 0.82 * r / 100.0
                 if best is None or q > best.quality:
                     best = _Match(ph, q, i, i + width)
@@ -262,6 +280,9 @@ def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> 
         leftovers += 3 * third
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
+        return 0.0, best
+    if best.quality < 0.85 and leftovers >= 2:
+        # a near miss among other words is more likely another word than a slip
         return 0.0, best
     if len(covered) == 1 and leftovers >= 2:
         # one command word inside a sentence about something else ("ngồi xích qua

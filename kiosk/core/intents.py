@@ -210,12 +210,13 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
     best = None
     for key, group in groups.items():
         conf, m = _score(group, toks)
-        # lessons beat bare topics, answers beat globals on confirm, longer beats shorter
+        # lessons beat bare topics, longer beats shorter, answers beat globals on confirm
         rank = (
             round(conf, 6),
             1 if key[2] else 0,
-            _PRIORITY.get(key[0], 0) if screen == "confirm" else 0,
             m.end - m.start,
+            # small-talk formulas ("không có chi") win ties: they say what it is not
+            3 if key[0] == "_none" else _PRIORITY.get(key[0], 0) if screen == "confirm" else 0,
         )
         if best is None or rank > best[0]:
             best = (rank, conf, m, key)
