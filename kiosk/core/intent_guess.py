@@ -43,8 +43,9 @@ def ranker(lessons: Sequence) -> Ranker:
 
 
 def content_words(toks: list[_Tok]) -> list[str]:
-    """The words that can say what the visitor wants (no politeness, no "làm", "xem")."""
-    return [t.raw for t in toks if not _free(t, "open")]
+    """The words that can say what the visitor wants: no politeness or particles.
+    Verbs like "cài", "đăng ký" stay: the ranker's idf weighs how telling they are."""
+    return [t.raw for t in toks if not _free(t, "command")]
 
 
 def _lesson_leads(hits, lesson_min: float, topic: str | None = None):

@@ -23,6 +23,7 @@ _FUZZY_MIN_CHARS_OPEN = 8
 _FUZZY_MIN_CONTENT = 3
 _FUZZY_MIN_REGROUPED = 85
 _LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
+_LEFTOVER_COST_OPEN = 0.13
 _LEFTOVER_COST_1 = 0.25  # the same for one-word commands ("qua", "thôi"), which are easy to hit by chance
 
 
@@ -289,6 +290,10 @@ def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> 
         # chút", "bả nói tiếp thị") is talk, not a command
         return 0.0, best
     cost = _LEFTOVER_COST_1 if len(covered) == 1 else _LEFTOVER_COST
+    if best.phrase.intent == "open":
+        # a named service or paper stays telling in a long sentence ("zalo con
+        # tui nhắn mượn tiền"); a command word in one is more often chance
+        cost = _LEFTOVER_COST_OPEN
     bonus = min(0.04 * (len(covered) - 1), 0.12)
     conf = best.quality * (1.0 - cost * leftovers + bonus)
     return max(0.0, min(1.0, conf)), best
