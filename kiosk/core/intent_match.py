@@ -274,9 +274,22 @@ def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
     return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
 
 
+def _closing_request(m: _Match, toks: list[_Tok]) -> bool:
+    """A command of two or more words that ends the utterance (fillers aside)."""
+    if m.phrase.intent in ("open", "_none", "yes", "no") or m.end - m.start < 2 or m.quality < 0.9:
+        return False
+    if sum(1 for t in toks[m.start:m.end] if t.raw not in _FILLERS) < 2:
+        return False
+    return all(t.raw in _FILLERS for t in toks[m.end:])
+
+
 def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> tuple[float, _Match]:
     covered = strong | set(range(best.start, best.end))
     leftovers = _leftovers(toks, covered, best.phrase.intent)
+    if _closing_request(best, toks):
+        # a story, then the request at the end ("... tui chưa nghe kịp, nói lại giùm"):
+        # the story's words count a third
+        leftovers /= 3.0
     if best.phrase.intent not in ("open", "_none"):
         leftovers += 3 * third
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
