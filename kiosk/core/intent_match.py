@@ -35,6 +35,16 @@ class _Match:
     end: int
 
 
+# Vietnamese names of Latin letters as an ASR writes them (unmarked): "vê en e ai đi" = VNeID
+_LETTERS = {
+    "a": "a", "ay": "a", "be": "b", "bi": "b", "xe": "c", "ce": "c", "de": "d", "di": "d", "e": "e",
+    "ep": "f", "gi": "g", "hat": "h", "i": "i", "ai": "i", "ca": "k", "ka": "k", "lo": "l", "mo": "m",
+    "em": "m", "en": "n", "no": "n", "o": "o", "pe": "p", "pi": "p", "qui": "q", "quy": "q", "kiu": "q",
+    "ro": "r", "et": "s", "ech": "s", "te": "t", "ti": "t", "u": "u", "ve": "v", "vi": "v",
+    "ich": "x", "it": "x", "y": "y", "det": "z", "zet": "z",
+}
+
+
 class PhraseIndex:
     """The phrases, indexed so that a parse looks at the few that can match.
 
@@ -52,6 +62,8 @@ class PhraseIndex:
         self.lengths = sorted({len(ph.canon) for ph in phrases})
         #: every syllable of every phrase (toned and unmarked), for unglue
         self.known = {x for ph in phrases for x in ph.canon + ph.plain}
+        #: one-word names written in Latin letters (vneid, zalo, vssid, bhyt)
+        self.names = {x for x in self.known if x.isascii() and x.isalpha() and len(x) >= 4}
         for ph in phrases:
             self.canon.setdefault(ph.canon, []).append(ph)
             self.plain.setdefault(ph.plain, []).append(ph)
@@ -62,12 +74,38 @@ class PhraseIndex:
 
     def unglue(self, toks: list[_Tok]) -> list[_Tok]:
         """Words run together by typing or an ASR ("quaylại", "gọinhân",
-        "dichvucong") split into known syllables; other words stay as they are."""
+        "dichvucong") split into known syllables; a name spelled out or cut in
+        pieces ("vê en e ai đi", "za lo") joined; other words stay as they are."""
         out: list[_Tok] = []
         for t in toks:
             parts = None if t.canon in self.known or t.plain in self.known else self._split(t.raw)
             out.extend(_Tok(p, _canon_syllable(p), _plain(p)) for p in parts) if parts else out.append(t)
+        return self._join_spelled(out)
+
+    def _join_spelled(self, toks: list[_Tok]) -> list[_Tok]:
+        out: list[_Tok] = []
+        i = 0
+        while i < len(toks):
+            for width in range(min(6, len(toks) - i), 1, -1):
+                word = self._spelled(toks[i:i + width])
+                if word:
+                    out.append(_Tok(word, word, word))
+                    i += width
+                    break
+            else:
+                out.append(toks[i])
+                i += 1
         return out
+
+    def _spelled(self, window: list[_Tok]) -> str | None:
+        """The known name (vneid, zalo, vssid...) these short words spell, or None."""
+        if any(len(t.plain) > 4 or t.raw == CLAUSE for t in window):
+            return None
+        options = [""]
+        for t in window:
+            forms = {t.plain, _LETTERS.get(t.plain, t.plain)}
+            options = [o + f for o in options for f in forms]
+        return next((o for o in options if o in self.names), None)
 
     def _split(self, word: str) -> list[str] | None:
         """``word`` as 2-4 known syllables (2+ letters each), or None."""
