@@ -23,7 +23,7 @@ from kiosk.core.intent_vocab import lesson_documents
 GUESS_MIN = 0.20          # cosine a free-text guess needs
 GUESS_LESSON_MIN = 0.20   # ... to name the lesson as well
 LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (ratio)
-REFINE_MIN = 0.25         # cosine for adding a lesson to a topic a rule found
+REFINE_MIN = 0.17         # cosine for adding a lesson to a topic a rule found
 
 _CACHE: dict[tuple, Ranker] = {}
 
@@ -71,9 +71,13 @@ def guess(toks: list[_Tok], lessons: Sequence):
     return conf, top.topic, lesson
 
 
-def refine_lesson(toks: list[_Tok], topic: str | None, lessons: Sequence) -> str | None:
-    """The lesson of ``topic`` the visitor's words point to, or None."""
-    if not lessons or not topic:
+def refine_lesson(toks: list[_Tok], rest: list[_Tok], topic: str | None, lessons: Sequence) -> str | None:
+    """The lesson of ``topic`` the visitor's words point to, or None.
+
+    Only when the visitor said more than the topic's phrase (``rest`` has a
+    content word: "cài" in "cài app định danh"); "dịch vụ công" alone stays
+    the topic. The ranking then uses all the words."""
+    if not lessons or not topic or not content_words(rest):
         return None
     hits = ranker(lessons).rank(content_words(toks))
     lead = _lesson_leads(hits, REFINE_MIN, topic)

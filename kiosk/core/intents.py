@@ -165,7 +165,7 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
         args["topic"] = topic
         # the words beside the topic's phrase may say which lesson ("cài" + "vneid")
         rest = toks[:m.start] + toks[m.end:]
-        lesson = lesson or refine_lesson(rest, topic, lessons)
+        lesson = lesson or refine_lesson(toks, rest, topic, lessons)
         if lesson:
             args["lesson"] = lesson
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
