@@ -328,8 +328,8 @@ def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> 
         # a story, then the request at the end ("... tui chưa nghe kịp, nói lại giùm"):
         # the story's words count a third
         leftovers /= 3.0
-    if best.phrase.intent not in ("open", "_none"):
-        leftovers += 3 * third
+    if third and best.phrase.intent not in ("open", "_none"):
+        return 0.0, best    # talk about someone else ("ông ấy nói chậm lắm") commands nothing
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
         return 0.0, best

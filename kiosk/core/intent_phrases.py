@@ -125,7 +125,7 @@ _PHRASES: dict[str, str] = {
 _NONE_PHRASES = """
     nói to | nói to lên | to tiếng | nói lớn | có thể | không biết | có không |
     đi về nhà | về nhà | cảm ơn | cám ơn | xin chào | chào |
-    không có gì | không có chi | quay lại sau | đúng không | phải không | có đúng không |
+    không có gì | không có chi | quay lại sau | quay lại đây | đúng không | phải không | có đúng không |
     có phải không | đúng giờ | nói lại với | lâu quá không gặp
 """
 

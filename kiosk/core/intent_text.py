@@ -105,22 +105,27 @@ class _Tok:
     plain: str    # no marks (hoa)
 
 
+#: stands between clauses ("chưa nghe kịp, nói lại"): a negation does not reach
+#: across it, no phrase spans it, and it costs nothing
+CLAUSE = "|"
+
 # talk about (or to) someone else: "ổng nói chậm lắm", "bà ấy nói đúng"
 _THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn").split())
-_THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó")}) | {
+_THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó"), ("bà", "con")}) | {
     (p, d) for p in normalize("ông bà anh chị cô chú bác em con cháu").split() for d in ("ấy", "kia")
 }
 
 
 def third_person(toks) -> int:
-    """How many words point at a third person (a command is rarely among them)."""
+    """How many words point at a third person (a command is rarely among them).
+
+    "nó" counts after a noun ("con tui nó đọc nhanh"), not first ("nó nói nhanh
+    quá" is the machine), nor after "máy"."""
     n = sum(1 for t in toks if t.raw in _THIRD)
+    n += sum(1 for a, b in zip(toks, toks[1:]) if b.raw == "nó" and a.raw not in ("máy", "chính", CLAUSE))
     return n + sum(1 for a, b in zip(toks, toks[1:]) if (a.raw, b.raw) in _THIRD_PAIRS)
 
 
-#: stands between clauses ("chưa nghe kịp, nói lại"): a negation does not reach
-#: across it, no phrase spans it, and it costs nothing
-CLAUSE = "|"
 _CLAUSE_SPLIT = re.compile(r"[,;.!?…:]+")
 
 
