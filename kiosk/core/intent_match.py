@@ -155,8 +155,8 @@ class PhraseIndex:
         return found
 
     def _skipping_fillers(self, toks: list[_Tok], has_marks: bool, found: dict) -> None:
-        """Phrases said with filler words inside ("gọi cô cán bộ" is "gọi cán bộ",
-        "quay lại giùm bước trước"): matched on the words without the fillers,
+        """Phrases said with one filler word inside ("gọi cô cán bộ" is "gọi cán bộ"):
+        matched on the words without the fillers,
         never across a clause boundary, at a slightly lower quality."""
         keep = [j for j, t in enumerate(toks) if t.raw == CLAUSE or t.raw not in _FILLERS]
         if len(keep) == len(toks):
@@ -168,8 +168,9 @@ class PhraseIndex:
                 continue
             for i in range(0, len(keep) - n + 1):
                 start, end = keep[i], keep[i + n - 1] + 1
-                if end - start == n:
-                    continue        # nothing skipped: found already
+                if end - start == n or end - start > n + 1:
+                    continue        # nothing skipped (found already), or more than one
+                    # filler skipped: "nói gì mà nhanh" is not "nói nhanh"
                 hits = self.canon.get(tuple(canon[i:i + n]), ())
                 if not hits and not has_marks:
                     hits = self.plain.get(tuple(plain[i:i + n]), ())
