@@ -20,7 +20,7 @@ Variants tried (``--variants``):
   mode) on the recorded utterance, then batch decoding; skipped when the
   package is missing;
 * ``nr_auto``: ``nr`` only when the recording's own estimated SNR is below
-  ``NR_BELOW_DB`` (quiet rooms keep the plain streaming result).
+  ``NR_BELOW_DB``, else the plain batch decode (a noise gate in front of it).
 
 Run: ``python -m bench.noise_wer [--samples DIR] [--json]``.
 """
@@ -126,16 +126,13 @@ def denoise(x: np.ndarray) -> np.ndarray:
 
 def recognise(rec, samples: np.ndarray, variant: str) -> str | None:
     """Text heard by ``variant``; None when the VAD found no speech."""
-    session = rec.stream() if variant in ("kiosk", "vad3", "nr_auto") else None
+    session = rec.stream() if variant in ("kiosk", "vad3") else None
     on_frame = session.accept if session is not None else None
     try:
         x = record_like_kiosk(samples, 3 if variant == "vad3" else 2, on_frame)
         if len(x) == 0:
             return None
         if variant == "nr" or (variant == "nr_auto" and estimated_snr_db(x) < NR_BELOW_DB):
-            if session is not None:      # one decoder at a time: drop the streaming one
-                session.close()
-                session = None
             return rec.transcribe(denoise(x), 16000).text
         if session is not None:
             return " ".join((session.final().text or "").split())
