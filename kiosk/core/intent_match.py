@@ -337,7 +337,7 @@ def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> 
     if best.quality < 0.85 and leftovers >= 2:
         # a near miss among other words is more likely another word than a slip
         return 0.0, best
-    if len(covered) == 1 and leftovers >= 2:
+    if len(covered) == 1 and leftovers >= 2 and best.phrase.intent != "open":
         # one command word inside a sentence about something else ("ngồi xích qua
         # chút", "bả nói tiếp thị") is talk, not a command
         return 0.0, best
