@@ -72,7 +72,7 @@ class PhraseIndex:
             for syl in set(ph.plain):
                 self.by_syllable.setdefault(syl, []).append(ph)
 
-    def unglue(self, toks: list[_Tok]) -> list[_Tok]:
+    def unglue(self, toks: list[_Tok], join: bool = True) -> list[_Tok]:
         """Words run together by typing or an ASR ("quaylại", "gọinhân",
         "dichvucong") split into known syllables; a name spelled out or cut in
         pieces ("vê en e ai đi", "za lo") joined; other words stay as they are."""
@@ -80,9 +80,9 @@ class PhraseIndex:
         for t in toks:
             parts = None if t.canon in self.known or t.plain in self.known else self._split(t.raw)
             out.extend(_Tok(p, _canon_syllable(p), _plain(p)) for p in parts) if parts else out.append(t)
-        return self._join_spelled(out)
+        return self.join_spelled(out) if join else out
 
-    def _join_spelled(self, toks: list[_Tok]) -> list[_Tok]:
+    def join_spelled(self, toks: list[_Tok]) -> list[_Tok]:
         out: list[_Tok] = []
         i = 0
         while i < len(toks):

@@ -131,13 +131,15 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     """
     allowed = allowed_intents(screen)
     toks, has_marks = _tokens(text)
-    toks = _phrase_index().unglue(toks)
+    # lesson titles are matched word by word ("wi fi"), the phrases on joined names ("wifi")
+    split = _phrase_index().unglue(toks, join=False)
+    toks = _phrase_index().join_spelled(split)
     if not toks:
         return Intent(None, 0.0, {})
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     best = _best_rule(toks, has_marks, allowed, screen, ids)
     if "open" in allowed and lessons:
-        named = _best_lesson(toks, has_marks, lessons)
+        named = _best_lesson(split, has_marks, lessons)
         if named is not None:
             lconf, lesson = named
             # a named lesson beats a bare topic of its own (or a weaker one),
@@ -159,12 +161,12 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
                 args = {"topic": topic, **({"lesson": lesson} if lesson else {})}
                 return Intent("open", round(gconf, 3), args, matched=normalize(text))
         return Intent(None, 0.0 if best is None else round(best[0], 3), {})
-    conf, m, (intent, topic, lesson) = best
+    conf, m, (intent, topic, lesson), explained = best
     args: dict = {}
     if intent == "open":
         args["topic"] = topic
         # the words beside the topic's phrase may say which lesson ("cài" + "vneid")
-        rest = toks[:m.start] + toks[m.end:]
+        rest = [t for j, t in enumerate(toks) if j not in explained]
         lesson = lesson or refine_lesson(toks, rest, topic, lessons)
         if lesson:
             args["lesson"] = lesson
@@ -180,7 +182,7 @@ def _first_clause_answer(groups, toks):
     for key in (("yes", None, None), ("no", None, None)):
         for m in groups.get(key, ()):
             if m.start == 0 and m.end == first_end and m.quality >= 0.85:
-                return m.quality, m, key
+                return m.quality, m, key, set(range(m.start, m.end))
     return None
 
 
@@ -190,7 +192,8 @@ def _phrase_index() -> PhraseIndex:
 
 
 def _best_rule(toks, has_marks: bool, allowed, screen, ids):
-    """(confidence, match, (intent, topic, lesson)) of the best phrase rule, or None.
+    """(confidence, match, (intent, topic, lesson), explained word indexes) of the
+    best phrase rule, or None.
 
     A phrase's lesson counts only when that lesson is loaded (``ids``): the
     procedures list may name lessons that do not exist (yet)."""
@@ -220,7 +223,12 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         )
         if best is None or rank > best[0]:
             best = (rank, conf, m, key)
-    return None if best is None else best[1:]
+    if best is None:
+        return None
+    _, conf, m, key = best
+    # the words every strong match of the winner explains ("mạng" and "internet")
+    explained = {j for x in groups[key] if x.quality >= 0.85 or x is m for j in range(x.start, x.end)}
+    return conf, m, key, explained
 
 
 def phrases_for(screen: str | None, lessons: Sequence = ()) -> list[str]:
