@@ -22,6 +22,7 @@ from kiosk.core.intent_vocab import lesson_documents
 # at 0.2 about 3 in 70 unrelated sentences on the home screens pass the ranker
 GUESS_MIN = 0.20          # cosine a free-text guess needs
 GUESS_LESSON_MIN = 0.20   # ... to name the lesson as well
+AGREE_MIN = 0.10          # ... when a weak rule found the same topic
 LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (ratio)
 REFINE_MIN = 0.17         # cosine for adding a lesson to a topic a rule found
 
@@ -58,14 +59,20 @@ def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
     return lessons[0]
 
 
-def guess(toks: list[_Tok], lessons: Sequence):
-    """(confidence, topic, lesson or None) for free text, or None when nothing fits."""
+def guess(toks: list[_Tok], lessons: Sequence, agree: str | None = None):
+    """(confidence, topic, lesson or None) for free text, or None when nothing fits.
+
+    ``agree``: the topic a weak rule found ("zalo" in a long story); then a
+    lower score is enough when the ranker's best document is of that topic."""
     words = content_words(toks)
     hits = ranker(lessons).rank(words)
-    if not hits or hits[0].score < GUESS_MIN or hits[0].words == 0:
+    if not hits or hits[0].words == 0:
+        return None
+    need = AGREE_MIN if agree is not None and hits[0].topic == agree else GUESS_MIN
+    if hits[0].score < need:
         return None
     top = hits[0]
-    lead = _lesson_leads(hits, GUESS_LESSON_MIN, top.topic)
+    lead = _lesson_leads(hits, min(need, GUESS_LESSON_MIN), top.topic)
     lesson = lead.lesson if lead is not None else None
     conf = min(0.79, 0.5 + 0.4 * top.score)
     return conf, top.topic, lesson

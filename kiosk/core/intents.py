@@ -59,6 +59,8 @@ MIN_CONFIDENCE = 0.5
 CONFIRM_BELOW = 0.8
 #: actions that cannot be undone by the visitor: always confirmed
 IRREVERSIBLE = frozenset({"call_staff", "home"})
+#: a rule naming a topic this sure, with the ranker agreeing, opens it (as a guess)
+WEAK_OPEN = 0.3
 
 _GLOBAL = {"repeat", "call_staff", "large_text", "slower", "faster", "stop"}
 _ALLOWED: dict[str, frozenset[str]] = {
@@ -155,7 +157,9 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
         return Intent(None, 0.0, {})
     if best is None or best[0] < MIN_CONFIDENCE:
         if "open" in allowed:
-            got = guess(toks, lessons)
+            # a weak rule for a topic counts when the ranker leans the same way
+            weak = best[2][1] if best is not None and best[2][0] == "open" and best[0] >= WEAK_OPEN else None
+            got = guess(toks, lessons, agree=weak)
             if got is not None:
                 gconf, topic, lesson = got
                 args = {"topic": topic, **({"lesson": lesson} if lesson else {})}
