@@ -13,7 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from kiosk.core.intent_phrases import _Phrase
 from kiosk.core.intent_text import _canon_syllable, _plain
-from kiosk.core.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, strip_marks, third_person
+from kiosk.core.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, other_time, strip_marks, third_person
 
 _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
@@ -309,7 +309,7 @@ def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
     for m in group:
         if m.quality >= 0.85:
             strong.update(range(m.start, m.end))
-    third = third_person(toks)
+    third = third_person(toks) + other_time(toks)
     return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
 
 
@@ -330,7 +330,9 @@ def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> 
         # the story's words count a third
         leftovers /= 3.0
     if third and best.phrase.intent not in ("open", "_none"):
-        return 0.0, best    # talk about someone else ("ông ấy nói chậm lắm") commands nothing
+        # talk about someone else ("ông ấy nói chậm lắm") or another time ("hôm qua
+        # tui gọi nhân viên rồi") commands nothing
+        return 0.0, best
     if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
         return 0.0, best

@@ -116,6 +116,20 @@ _THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó")
 }
 
 
+# another time than now: "hôm qua tui gọi rồi", "bữa mô tui lên học tiếp" tell, not ask
+_OTHER_TIME = frozenset(tuple(normalize(p).split()) for p in """
+hôm qua | hôm kia | bữa qua | bữa trước | bữa kia | bữa nào | bữa đâu | tháng trước | tuần trước |
+năm ngoái | năm trước | hồi trước | lần trước | ngày mai | mai mốt | tuần sau | tháng sau | năm sau |
+lát nữa | chiều nay | tối nay
+""".split("|"))
+
+
+def other_time(toks) -> bool:
+    """The sentence speaks of another time than now (a story or a plan)."""
+    words = [t.raw for t in toks]
+    return any(tuple(words[i:i + 2]) in _OTHER_TIME for i in range(len(words) - 1))
+
+
 def third_person(toks) -> int:
     """How many words point at a third person (a command is rarely among them).
 
