@@ -126,7 +126,8 @@ _NONE_PHRASES = """
     nói to | nói to lên | to tiếng | nói lớn | có thể | không biết | có không |
     đi về nhà | về nhà | cảm ơn | cám ơn | xin chào | chào |
     không có gì | không có chi | quay lại sau | quay lại đây | đúng không | phải không | có đúng không |
-    có phải không | đúng giờ | nói lại với | lâu quá không gặp
+    có phải không | đúng giờ | nói lại với | lâu quá không gặp |
+    nói gì đó | cái gì đó | to ghê | dễ đọc | dễ nhìn | dễ nghe
 """
 
 _TOPIC_PHRASES: dict[str, str] = {
