@@ -70,7 +70,8 @@ _PHRASES: dict[str, str] = {
         không thấy chữ | to lên | cho chữ to | đọc không được | đọc không ra |
         nhìn không ra | đọc không nổi |
         quên kính | quên mang kính | không đeo kính | không mang kính | không có kính | để quên kính |
-        mắt mờ | mắt bị cườm | bị cườm | làm to | to giùm | số nhỏ quá | mắt kém quá | chữ li ti | li ti | chữ tí hon | chữ bé tí | nhìn không thấy gì
+        mắt mờ | mắt bị cườm | bị cườm | làm to | to giùm | số nhỏ quá |
+        lớn cỡ chữ | tăng chữ | chữ lớn lên | kính để quên | để quên kính ở nhà | mắt kém quá | chữ li ti | li ti | chữ tí hon | chữ bé tí | nhìn không thấy gì
     """,
     "slower": """
         chậm | chậm lại | chậm chậm | chậm thôi | chậm một chút | chậm chút |
@@ -117,7 +118,7 @@ _PHRASES: dict[str, str] = {
         bắt đầu lại | lại từ đầu | quay lại từ đầu | quay về đầu | quay về trang chủ |
         quay lại trang chủ | trở về trang chủ | chọn lại | chọn việc khác | làm việc khác |
         thoát | thoát ra | kết thúc | menu | danh mục | về menu | home |
-        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | chọn cái khác | màn hình đầu | về lại đầu | sáu cái ô | sáu ô
+        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | chọn cái khác | màn hình đầu | về lại đầu | sáu cái ô | sáu ô | ra khỏi | ra khỏi bài | thoát khỏi bài
     """,
 }
 
