@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from kiosk.core.intent_phrases import _Phrase
@@ -58,7 +58,8 @@ class PhraseIndex:
         self.canon: dict[tuple, list[_Phrase]] = {}
         self.plain: dict[tuple, list[_Phrase]] = {}
         self.by_syllable: dict[str, list[_Phrase]] = {}
-        self.singles: list[_Phrase] = []
+        self.singles_by_first: dict[str, list[_Phrase]] = {}
+        self.fuzzy_ok = {ph for ph in phrases if _fuzzy_allowed(ph)}
         self.lengths = sorted({len(ph.canon) for ph in phrases})
         #: every syllable of every phrase (toned and unmarked), for unglue
         self.known = {x for ph in phrases for x in ph.canon + ph.plain}
@@ -67,8 +68,8 @@ class PhraseIndex:
         for ph in phrases:
             self.canon.setdefault(ph.canon, []).append(ph)
             self.plain.setdefault(ph.plain, []).append(ph)
-            if len(ph.plain) == 1:
-                self.singles.append(ph)
+            if len(ph.plain) == 1 and ph in self.fuzzy_ok:
+                self.singles_by_first.setdefault(ph.plain[0][:1], []).append(ph)
             for syl in set(ph.plain):
                 self.by_syllable.setdefault(syl, []).append(ph)
 
@@ -145,11 +146,12 @@ class PhraseIndex:
                         found.setdefault(ph, []).append(_Match(ph, q, i, i + n))
         self._skipping_fillers(toks, has_marks, found)
         seen = set(found)
+        windows = _Windows(toks, has_marks)
         for ph in self._fuzzy_candidates(plain):
             if ph in seen:
                 continue
             seen.add(ph)
-            m = _near_miss(ph, toks, has_marks)
+            m = _near_miss(ph, toks, has_marks, windows)
             if m is not None:
                 found[ph] = [m]
         return found
@@ -186,9 +188,12 @@ class PhraseIndex:
             for ph in self.by_syllable.get(syl, ()):
                 shared[ph] = shared.get(ph, 0) + 1
         for ph, k in shared.items():
-            if len(ph.plain) > 1 and 2 * k >= len(set(ph.plain)):
+            if len(ph.plain) > 1 and 2 * k >= len(set(ph.plain)) and ph in self.fuzzy_ok:
                 yield ph
-        yield from self.singles
+        # one-syllable phrases: only those starting like a word of the text (a slip
+        # rarely changes the first letter: "típ" for "tiếp", "nge" for "nghe")
+        for first in {p[:1] for p in plain}:
+            yield from self.singles_by_first.get(first, ())
 
 
 def _syllables_close(ph: _Phrase, window: list[_Tok], ratio: float) -> bool:
@@ -207,31 +212,49 @@ def _syllable_slip(heard: str, meant: str) -> bool:
     return d <= 1 or (d == 2 and len(heard) == len(meant) >= 4)
 
 
-def _near_miss(ph: _Phrase, toks: list[_Tok], has_marks: bool) -> _Match | None:
+def _fuzzy_allowed(ph: _Phrase) -> bool:
+    """Whether a phrase is long enough to be matched by a near miss at all."""
+    min_chars = _FUZZY_MIN_CHARS_OPEN if ph.intent == "open" else _FUZZY_MIN_CHARS
+    if len(" ".join(ph.plain)) < min_chars:
+        return False
+    # and the words that carry the command must not be tiny ("cho tôi học" is "học")
+    content = [p for w, p in zip(ph.text.split(), ph.plain) if w not in _FILLERS]
+    return len(" ".join(content)) >= _FUZZY_MIN_CONTENT
+
+
+def _near_miss(ph: _Phrase, toks: list[_Tok], has_marks: bool, windows: "_Windows") -> _Match | None:
     """The best near miss of ``ph`` in ``toks``: on toned syllables when the text
     has marks (stricter: "cảm ơn" is not "chậm hơn"), on unmarked ones otherwise."""
     n = len(ph.canon)
-    min_chars = _FUZZY_MIN_CHARS_OPEN if ph.intent == "open" else _FUZZY_MIN_CHARS
-    if len(" ".join(ph.plain)) < min_chars:
-        return None
-    # and the words that carry the command must not be tiny ("cho tôi học" is "học")
-    content = [p for w, p in zip(ph.text.split(), ph.plain) if w not in _FILLERS]
-    if len(" ".join(content)) < _FUZZY_MIN_CONTENT:
-        return None
     target = " ".join(ph.canon if has_marks else ph.plain)
-    words = [t.canon if has_marks else t.plain for t in toks]
     best: _Match | None = None
     for width in sorted({max(1, n - 1), n, n + 1}):
-        for i in range(0, len(toks) - width + 1):
-            cand = " ".join(words[i:i + width])
+        cands = windows.of(width)
+        # rapidfuzz compares against every window of this width in one C call
+        for cand, r, i in process.extract(target, cands, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN,
+                                          limit=None):
             if abs(len(cand) - len(target)) > max(2, len(target) // 3):
                 continue
-            r = fuzz.ratio(cand, target)
-            if r >= _FUZZY_MIN and _syllables_close(ph, toks[i:i + width], r):
+            if _syllables_close(ph, toks[i:i + width], r):
                 q = 0.82 * r / 100.0
                 if best is None or q > best.quality:
                     best = _Match(ph, q, i, i + width)
     return best
+
+
+class _Windows:
+    """The text's runs of 1, 2, 3... words as strings, made once per parse."""
+
+    def __init__(self, toks: list[_Tok], has_marks: bool):
+        self.words = [t.canon if has_marks else t.plain for t in toks]
+        self._by_width: dict[int, list[str]] = {}
+
+    def of(self, width: int) -> list[str]:
+        got = self._by_width.get(width)
+        if got is None:
+            w = self.words
+            got = self._by_width[width] = [" ".join(w[i:i + width]) for i in range(len(w) - width + 1)]
+        return got
 
 
 _NEGATORS = frozenset({"không", "đừng", "chẳng", "chả", "khỏi", "chưa", "hổng", "hông"})
