@@ -66,7 +66,8 @@ def guess(toks: list[_Tok], lessons: Sequence, agree: str | None = None):
     lower score is enough when the ranker's best document is of that topic."""
     words = content_words(toks)
     hits = ranker(lessons).rank(words)
-    if not hits or hits[0].words == 0:
+    # at least one word that names something ("ngân hàng"), not only verbs ("học", "làm")
+    if not hits or not any(hits[0].has(t.raw) for t in toks if not _free(t, "open")):
         return None
     need = AGREE_MIN if agree is not None and hits[0].topic == agree else GUESS_MIN
     if hits[0].score < need:

@@ -60,6 +60,10 @@ class Hit:
     topic: str
     lesson: str | None
     words: int      # the visitor's content words found whole in the document
+    vocab: frozenset = frozenset()   # the document's words (toned and unmarked)
+
+    def has(self, word: str) -> bool:
+        return _canon_syllable(word) in self.vocab or _plain(word) in self.vocab
 
 
 class Ranker:
@@ -106,6 +110,6 @@ class Ranker:
         for i, s in scores.items():
             topic, lesson, vocab = self.docs[i]
             whole = sum(1 for w in words if _canon_syllable(w) in vocab or _plain(w) in vocab)
-            hits.append(Hit(s, topic, lesson, whole))
+            hits.append(Hit(s, topic, lesson, whole, vocab))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
