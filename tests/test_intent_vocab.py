@@ -105,3 +105,14 @@ def test_spelled_names_join():
     assert parse("quên mật khẩu vê en e ai đi", "home").args == {"topic": "vneid"}
     assert parse("za lo", "home").args == {"topic": "internet"}
     assert parse("tôi đi ê a", "home").name is None
+
+
+def test_asking_to_learn_about_a_topic_stays_the_topic():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.lessons import load_catalog
+
+    lessons = load_catalog(lessons_dir()).lessons
+    assert parse("cho tôi học về mạng internet", "home", lessons).args == {"topic": "internet"}
+    # a word beyond the topic's name picks the lesson it points to
+    got = parse("cài app định danh", "home", lessons)
+    assert got.args == {"topic": "vneid", "lesson": "vneid-cai-dat-kich-hoat"}

@@ -15,7 +15,7 @@ from typing import Sequence
 from kiosk.core.intent_match import _free
 from kiosk.core.intent_phrases import _TOPIC_PHRASES, _split
 from kiosk.core.intent_rank import Ranker
-from kiosk.core.intent_text import _Tok
+from kiosk.core.intent_text import _Tok, normalize
 from kiosk.core.intent_vocab import lesson_documents
 
 # thresholds set on the development half of the eval set (bench/intent_eval.py):
@@ -27,6 +27,10 @@ LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (rati
 REFINE_MIN = 0.17         # cosine for adding a lesson to a topic a rule found
 
 _CACHE: dict[tuple, Ranker] = {}
+# words of asking to learn, which point at no lesson ("cho tôi học về mạng internet")
+_ASKING = frozenset(normalize("""
+học xem coi về biết tìm hiểu cách hướng dẫn bài mục phần chủ đề như thế nào sao dùng sử dụng
+""").split())
 
 
 def ranker(lessons: Sequence) -> Ranker:
@@ -85,7 +89,7 @@ def refine_lesson(toks: list[_Tok], rest: list[_Tok], topic: str | None, lessons
     Only when the visitor said more than the topic's phrase (``rest`` has a
     content word: "cài" in "cài app định danh"); "dịch vụ công" alone stays
     the topic. The ranking then uses all the words."""
-    if not lessons or not topic or not content_words(rest):
+    if not lessons or not topic or not [w for w in content_words(rest) if w not in _ASKING]:
         return None
     hits = ranker(lessons).rank(content_words(toks))
     lead = _lesson_leads(hits, REFINE_MIN, topic)
