@@ -116,3 +116,8 @@ def test_asking_to_learn_about_a_topic_stays_the_topic():
     # a word beyond the topic's name picks the lesson it points to
     got = parse("cài app định danh", "home", lessons)
     assert got.args == {"topic": "vneid", "lesson": "vneid-cai-dat-kich-hoat"}
+
+
+def test_of_two_commands_in_separate_clauses_the_last_is_the_request():
+    assert parse("thôi, về trang chủ", "step").name == "home"
+    assert parse("khoan, quay lại bước trước", "step").name == "back"

@@ -177,6 +177,11 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
 
 
+def _last_clause_start(toks) -> int:
+    """Index where the last clause starts (0 with a single clause)."""
+    return max((j + 1 for j, t in enumerate(toks) if t.raw == CLAUSE), default=0)
+
+
 def _first_clause_answer(groups, toks):
     """On the confirm screen, "ừ, ..." / "không, ..." answers first: a yes or
     no that is the whole first clause decides, whatever follows."""
@@ -215,10 +220,15 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         if answer is not None:
             return answer
     best = None
+    last = _last_clause_start(toks)
     for key, group in groups.items():
         conf, m = _score(group, toks)
         # lessons beat bare topics, longer beats shorter, answers beat globals on confirm
         rank = (
+            # of two commands in separate clauses the last one is the request
+            # ("khoan khoan, quay lại"); only among those sure enough to act on
+            conf >= MIN_CONFIDENCE and key[0] != "_none" and last > 0
+            and any(x.start >= last and x.quality >= 0.85 for x in group),
             round(conf, 6),
             1 if key[2] else 0,
             m.end - m.start,
