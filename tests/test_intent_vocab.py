@@ -1,0 +1,123 @@
+"""Data-driven parts of the intent parser: the procedures list, lesson words, the ranker,
+and the kinds of phrasing the rules handle (clauses, run-together and spelled words,
+talk about someone else)."""
+
+import logging
+from types import SimpleNamespace
+
+import pytest
+
+from kiosk.core import intent_vocab
+from kiosk.core.intents import CONFIRM_BELOW, TOPICS, needs_confirm, parse
+
+
+def _lesson(lid, topic, title, summary="", steps=(), checklist=(), bring=()):
+    return SimpleNamespace(id=lid, topic=topic, title=title, summary=summary,
+                           steps=tuple(SimpleNamespace(title=s) for s in steps),
+                           checklist=tuple(checklist), bring=tuple(bring))
+
+
+def test_procedures_list_is_valid():
+    procs = intent_vocab.procedures()
+    assert len(procs) >= 20
+    for p in procs:
+        assert p["topic"] in TOPICS and p["names"], p
+
+
+def test_an_everyday_name_opens_its_topic_without_lessons():
+    assert parse("tôi muốn làm giấy báo tử", "home").args == {"topic": "dvc"}
+    assert parse("xem toa thuốc", "home").args == {"topic": "health"}
+
+
+def test_a_lesson_named_in_the_list_but_not_loaded_is_ignored():
+    # the list names "dvc-khai-tu", which this lesson set does not have
+    other = [_lesson("wifi", "internet", "Kết nối Wi-Fi")]
+    got = parse("đăng ký khai tử", "home", other)
+    assert got.name == "open" and got.args == {"topic": "dvc"}
+    # once such a lesson exists, the same words open it, with no code change
+    khai_tu = _lesson("dvc-khai-tu", "dvc", "Đăng ký khai tử trực tuyến")
+    assert parse("đăng ký khai tử", "home", other + [khai_tu]).args == {"topic": "dvc", "lesson": "dvc-khai-tu"}
+
+
+def test_a_new_lesson_is_found_by_its_own_words():
+    lessons = [
+        _lesson("wifi", "internet", "Kết nối Wi-Fi", "Nối điện thoại vào mạng không dây."),
+        _lesson("phat-nguoi", "vneid", "Tra cứu vi phạm giao thông",
+                "Xem xe của bạn có bị ghi hình vượt đèn đỏ không.",
+                steps=["Mở mục tra cứu", "Nhập biển số xe"], checklist=["Biển số xe"]),
+    ]
+    got = parse("xe tôi bị chụp hình vượt đèn đỏ", "home", lessons)
+    assert got.name == "open" and got.args.get("lesson") == "phat-nguoi", got
+    # a guess from free text is never acted on without asking
+    assert got.confidence < CONFIRM_BELOW and needs_confirm(got)
+
+
+def test_broken_procedures_file_leaves_the_parser_working(tmp_path, caplog):
+    bad = tmp_path / "procedures.yaml"
+    bad.write_text("- topic: [unclosed\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        assert intent_vocab.procedures(bad) == ()
+    assert "unreadable" in caplog.text
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("- topic: weather\n  names: [mưa]\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        assert intent_vocab.procedures(unknown) == ()
+    assert "no known topic" in caplog.text
+
+
+def test_lesson_fields_use_every_part_of_the_file():
+    lesson = _lesson("a-b", "dvc", "Tiêu đề", "Tóm tắt", steps=["Bước một"], checklist=["Việc cần"],
+                     bring=["Giấy tờ mang theo"])
+    texts = " ".join(t for t, _ in intent_vocab.lesson_fields(lesson))
+    for word in ("tiêu đề", "tóm tắt", "bước một", "việc cần", "giấy tờ mang theo", "a b"):
+        assert word in texts
+
+
+@pytest.mark.parametrize("screen,text,intent", [
+    ("step", "chưa nghe kịp, nói lại", "repeat"),        # a negation stops at the comma
+    ("step", "quaylại", "back"),                          # words run together
+    ("step", "gọinhân viên", "call_staff"),
+    ("step", "gọi cô cán bộ ra đây", "call_staff"),       # a filler inside the phrase
+    ("step", "tôi quên mang kính", "large_text"),          # indirect: glasses
+    ("step", "ở đây không có ai giúp hả", "call_staff"),  # indirect: nobody here
+    ("step", "thôi nghe đủ rồi", "stop"),                  # indirect: enough
+    ("confirm", "ừ, làm vậy đi", "yes"),                   # the first clause answers
+    ("confirm", "không, tôi nói cái khác", "no"),
+    ("step", "về chang chủ", "home"),                      # ch/tr slip
+])
+def test_kinds_of_phrasing(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)
+
+
+@pytest.mark.parametrize("screen,text", [
+    ("step", "ông ấy nói chậm lắm"),          # about someone else
+    ("step", "con tui nó đọc nhanh lắm"),
+    ("topic", "tôi quay lại sau nhé"),            # "come back later", said to a person
+    ("step", "ông ơi ông ngồi xích qua chút"),  # one command word inside other talk
+    ("confirm", "không có chi"),                # a formula, not an answer
+    ("finish", "mai tui dẫn ông nhà lên"),       # "nhà lên" is not "nhanh lên"
+])
+def test_talk_that_is_not_a_command(screen, text):
+    assert parse(text, screen).name is None, parse(text, screen)
+
+
+def test_spelled_names_join():
+    assert parse("quên mật khẩu vê en e ai đi", "home").args == {"topic": "vneid"}
+    assert parse("za lo", "home").args == {"topic": "internet"}
+    assert parse("tôi đi ê a", "home").name is None
+
+
+def test_asking_to_learn_about_a_topic_stays_the_topic():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.lessons import load_catalog
+
+    lessons = load_catalog(lessons_dir()).lessons
+    assert parse("cho tôi học về mạng internet", "home", lessons).args == {"topic": "internet"}
+    # a word beyond the topic's name picks the lesson it points to
+    got = parse("cài app định danh", "home", lessons)
+    assert got.args == {"topic": "vneid", "lesson": "vneid-cai-dat-kich-hoat"}
+
+
+def test_of_two_commands_in_separate_clauses_the_last_is_the_request():
+    assert parse("thôi, về trang chủ", "step").name == "home"
+    assert parse("khoan, quay lại bước trước", "step").name == "back"
