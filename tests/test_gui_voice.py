@@ -181,7 +181,7 @@ def test_a_microphone_that_fails_turns_voice_off(kiosk, tmp_path, words):
 def test_no_sound_device_captions_and_a_notice(kiosk, tmp_path, driver, why):
     data = tmp_path / "data"
     r = kiosk("-v", "replay", write_script(tmp_path / "s.jsonl", [
-        {"tap": "Nghe lại"}, {"wait": 1.0}, {"expect": "Máy chưa phát được tiếng"},
+        {"tap": "Nghe lại"}, {"wait_for": "Máy chưa phát được tiếng"},
         {"expect": "Xin chào. Máy này hướng dẫn"}] + touch_journey()),
         "--lessons", FIXTURE_LESSONS, data=data, env={"SDL_AUDIODRIVER": driver})
     assert r.returncode == 0, r.stderr[-3000:]

@@ -40,7 +40,7 @@ def test_replayed_ticket_is_seen_called_on_the_kiosk_served_and_reported(tmp_pat
              {"tap": lesson.title}, {"tap": "Bắt đầu"}, {"tap": "Tiếp"}, {"expect": f"Bước 2/{n}"},
              {"tap": "Gọi nhân viên"}, {"expect": "Số thứ tự của bạn"}, {"expect": "A001"},
              {"tap": "Người cao tuổi"}, {"expect": "Đã ghi nhận ưu tiên"}, {"screenshot": "kiosk-ticket"},
-             {"wait": 15},  # meanwhile the staff member calls the ticket in the browser
+             {"wait_for": "Mời số A001 đến quầy 1"},  # until the staff member calls it in the browser
              {"expect": "Mời số A001 đến quầy 1"}, {"expect": "Nhân viên đang chờ bạn ở quầy 1"},
              {"screenshot": "kiosk-called"}]
     script.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
