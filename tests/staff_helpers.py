@@ -226,7 +226,7 @@ def seed_demo(db_path: Path, catalog, days: int = 21, seed: int = 7) -> int:
             for i, (kind, payload, step) in enumerate(walk):
                 s.log(sid, kind, payload, screen=payload.get("screen", "step"), lesson=lesson.id, step=step,
                       topic=lesson.topic, steps=n, at=ts(began + dt.timedelta(seconds=20 * (i + 1))))
-        number = s.create_ticket(sid, dict(ctx, group=group))
+        number = s.create_ticket(sid, dict(ctx, group=group), at=ts(now))  # one clock: same day as below
         if group:
             s.conn.execute("UPDATE sessions SET visitor_group = ? WHERE id = ?", (group, sid))
         s.conn.execute("UPDATE tickets SET created_at = ? WHERE number = ? AND day = ?",
