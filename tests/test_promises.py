@@ -120,3 +120,12 @@ def test_console_setting_defaults(store):
 def test_speech_thresholds_in_speech_md():
     # below 0.5 the parser gives no intent at all; a command at 0.49 is asked again
     assert intents.MIN_CONFIDENCE == 0.5 and intents.CONFIRM_BELOW == 0.8
+
+
+def test_staff_pin_is_6_to_12_digits():
+    from kiosk.staff.auth import AuthError, check_pin
+    for good in ("123456", "123456789012"):
+        check_pin(good)
+    for bad in ("12345", "1234567890123", "12ab56"):
+        with pytest.raises(AuthError, match="6 to 12 digits"):
+            check_pin(bad)
