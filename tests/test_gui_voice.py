@@ -11,14 +11,13 @@ transcribes right with voice "vi" at 110 words per minute (checked over 3 voices
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import zipfile
 
 import pytest
 
-from conftest import FIXTURE_LESSONS, ROOT, write_script
+from conftest import FIXTURE_LESSONS, ROOT, need_module, need_tool, write_script
 
 pytestmark = pytest.mark.gui
 
@@ -36,8 +35,7 @@ def events(data):
 @pytest.fixture(scope="module")
 def words(tmp_path_factory):
     """Command words spoken by espeak-ng (voice vi, 110 wpm, pitch 50), as WAV files."""
-    if not shutil.which("espeak-ng"):
-        pytest.skip("espeak-ng is not installed")
+    need_tool("espeak-ng")
     d = tmp_path_factory.mktemp("words")
     out = {}
     for name, text in {"next": "qua", "back": "lùi", "staff": "lấy số", "yes": "ừ"}.items():
@@ -61,7 +59,7 @@ def touch_journey():
 # --- voice end to end ------------------------------------------------------------------------
 
 def test_wav_through_the_engine_moves_the_flow(kiosk, tmp_path, words):
-    pytest.importorskip("vietasr", reason="viet-asr is not installed")
+    need_module("vietasr")
     script = write_script(tmp_path / "v.jsonl", [
         {"expect": "Xin chào"}, {"tap": "Nói"},                       # "qua" -> next: welcome -> home
         {"expect": "Bạn muốn làm gì"}, {"screenshot": "home-mic"},
@@ -146,7 +144,7 @@ def test_no_model_for_the_chosen_engine(kiosk, tmp_path, words):
 
 
 def test_broken_model_zip_refused_and_a_broken_model_falls_back(kiosk, tmp_path, words):
-    pytest.importorskip("vietasr", reason="viet-asr is not installed")
+    need_module("vietasr")
     models = tmp_path / "models"
     good = zipfile.ZipFile(tmp_path / "vosk-model-small-vn-0.4.zip", "w")
     for name in ("am/final.mdl", "conf/mfcc.conf", "graph/HCLG.fst"):
@@ -168,7 +166,7 @@ def test_broken_model_zip_refused_and_a_broken_model_falls_back(kiosk, tmp_path,
 
 
 def test_a_microphone_that_fails_turns_voice_off(kiosk, tmp_path, words):
-    pytest.importorskip("vietasr", reason="viet-asr is not installed")
+    need_module("vietasr")
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"RIFF not a sound")
     r = kiosk("-v", "replay", write_script(tmp_path / "v.jsonl", [
@@ -183,7 +181,7 @@ def test_a_microphone_that_fails_turns_voice_off(kiosk, tmp_path, words):
 def test_no_sound_device_captions_and_a_notice(kiosk, tmp_path, driver, why):
     data = tmp_path / "data"
     r = kiosk("-v", "replay", write_script(tmp_path / "s.jsonl", [
-        {"tap": "Nghe lại"}, {"wait": 1.0}, {"expect": "Máy chưa phát được tiếng"},
+        {"tap": "Nghe lại"}, {"wait_for": "Máy chưa phát được tiếng"},
         {"expect": "Xin chào. Máy này hướng dẫn"}] + touch_journey()),
         "--lessons", FIXTURE_LESSONS, data=data, env={"SDL_AUDIODRIVER": driver})
     assert r.returncode == 0, r.stderr[-3000:]
@@ -193,8 +191,7 @@ def test_no_sound_device_captions_and_a_notice(kiosk, tmp_path, driver, why):
 # --- voice out: narration, barge-in, sensitive steps ------------------------------------------
 
 def test_narration_barge_in_and_a_sensitive_step(kiosk, tmp_path):
-    if not shutil.which("espeak-ng"):
-        pytest.skip("espeak-ng is not installed")
+    need_tool("espeak-ng")
     lessons = tmp_path / "lessons"
     (lessons / "audio").mkdir(parents=True)
     subprocess.run(["espeak-ng", "-v", "vi", "-w", str(lessons / "audio" / "buoc1.wav"),

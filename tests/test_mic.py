@@ -4,11 +4,12 @@ import builtins
 import sys
 import threading
 
-import os
 
 import pytest
 
-np = pytest.importorskip("numpy", reason="numpy is not installed (a dependency of the speech layer)")
+from conftest import missing_part, need_module  # noqa: E402
+
+np = need_module("numpy", "a dependency of the speech layer")
 
 from kiosk.speech import mic
 from kiosk.speech.asr import read_wav
@@ -25,7 +26,7 @@ from kiosk.speech.mic import (
 
 def test_no_microphone_here_is_mic_unavailable():
     """This machine has libportaudio2 but no sound card: query_devices() is empty."""
-    sd = pytest.importorskip("sounddevice")
+    sd = need_module("sounddevice")
     if any(d.get("max_input_channels", 0) > 0 for d in sd.query_devices()):
         pytest.skip("this machine has a microphone")
     with pytest.raises(MicUnavailable, match="no microphone"):
@@ -80,9 +81,7 @@ def speech():
 
     wav = SPEECH_SAMPLES / "vi-real" / "01.wav"
     if not wav.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"no speech sample at {wav}")
-        pytest.skip(f"no speech sample at {wav}")
+        missing_part(f"no speech sample at {wav}")
     x, _ = read_wav(wav)
     return x
 

@@ -14,6 +14,7 @@ from kiosk.core.queue import Queue, QueueError, set_priority, ticket_call
 from kiosk.core.report import build_report, report_csv
 from kiosk.core.runtime import Runtime
 from kiosk.core.store import Store, StoreError
+from kiosk.core.timeutil import local_day
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ def test_report_keeps_old_keys_and_adds_staff_figures(store, fixture_catalog):
     assert r["escalations"]["by_group"] == {"disabled": 1}
     assert r["escalations"]["median_wait_seconds"] >= 0
     assert r["visitor_groups"] == {"disabled": 1}
-    day = store.sessions()[0]["started_at"][:10]
+    day = local_day(store.sessions()[0]["started_at"])  # the centre's day, not the UTC one
     assert r["visitors"]["by_day"] == {day: 1} and sum(r["visitors"]["by_week"].values()) == 1
     assert r["helped"]["by_month"] == {day[:7]: 1}
     wifi = next(l for l in r["lessons"] if l["lesson"] == "thu-wifi")

@@ -5,16 +5,20 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
-from conftest import ROOT, kiosk_cmd
+from conftest import ROOT, kiosk_cmd, missing_part
 from staff_helpers import (PIN, Console, add_staff, chromium, console_screenshots, have_browser, kiosk_env,
                            login, wait_for)
 
-pytestmark = [pytest.mark.gui, pytest.mark.slow,
-              pytest.mark.skipif(not have_browser(), reason="needs Debian chromium and chromium-driver")]
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+
+@pytest.fixture(autouse=True)
+def _browser():
+    if not have_browser():  # skip on a developer's machine; fail under CI
+        missing_part("needs Debian chromium and chromium-driver")
 
 
 def by_id(driver, ident):
@@ -36,7 +40,7 @@ def test_replayed_ticket_is_seen_called_on_the_kiosk_served_and_reported(tmp_pat
              {"tap": lesson.title}, {"tap": "Bắt đầu"}, {"tap": "Tiếp"}, {"expect": f"Bước 2/{n}"},
              {"tap": "Gọi nhân viên"}, {"expect": "Số thứ tự của bạn"}, {"expect": "A001"},
              {"tap": "Người cao tuổi"}, {"expect": "Đã ghi nhận ưu tiên"}, {"screenshot": "kiosk-ticket"},
-             {"wait": 15},  # meanwhile the staff member calls the ticket in the browser
+             {"wait_for": "Mời số A001 đến quầy 1"},  # until the staff member calls it in the browser
              {"expect": "Mời số A001 đến quầy 1"}, {"expect": "Nhân viên đang chờ bạn ở quầy 1"},
              {"screenshot": "kiosk-called"}]
     script.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
@@ -48,6 +52,7 @@ def test_replayed_ticket_is_seen_called_on_the_kiosk_served_and_reported(tmp_pat
             login(driver, console.url)
             wait_for(lambda: by_id(driver, "call-next"), what="queue page")
             assert "Không có ai đang chờ" in driver.page_source
+            driver.execute_script("window.sameLoad = true")
             replay = subprocess.Popen(
                 [sys.executable, "-m", "kiosk", "replay", str(script), "--screenshots", str(shots),
                  "--data", str(data)], env=kiosk_env(), cwd=ROOT, stdout=subprocess.PIPE,
@@ -57,10 +62,10 @@ def test_replayed_ticket_is_seen_called_on_the_kiosk_served_and_reported(tmp_pat
                     with sqlite3.connect(db) as c:
                         return c.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
                 wait_for(in_db, timeout=60, every=0.05, what="the kiosk's ticket")
-                t0 = time.monotonic()
-                row = wait_for(lambda: by_id(driver, "w-A001"), timeout=10, what="live row")[0]
-                seen_after = time.monotonic() - t0
-                assert seen_after < 2.5, f"queue updated {seen_after:.1f} s after the ticket"  # no reload
+                # the live queue shows it without a reload (the marker would not survive one);
+                # how fast is the bench's business (staff_load), not a unit test's
+                row = wait_for(lambda: by_id(driver, "w-A001"), timeout=30, what="live row")[0]
+                assert driver.execute_script("return window.sameLoad === true"), "the page reloaded"
                 wait_for(lambda: "Người cao tuổi" in by_id(driver, "w-A001")[0].text, what="priority tag")
                 row = by_id(driver, "w-A001")[0].text
                 for words in (lesson.title, f"Bước 2/{n}", "Bấm Quay lại nhiều lần", "Ưu tiên"):

@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from kiosk.core.store import SCHEMA_NAME, Store, StoreError, migrations, utcnow
+from kiosk.core.timeutil import local_day, now_utc, stamp as _stamp
 
 DEFAULT_SETTINGS = {"retention_days": "365", "session_minutes": "30"}
 KIOSK_TABLES = ("sessions", "events", "tickets", "lesson_progress")
@@ -67,13 +68,8 @@ def set_counters(store: Store, count: int, staff: str | None = None) -> None:
 
 # --- purge ----------------------------------------------------------------------------------
 
-def _stamp(moment: dt.datetime) -> str:
-    """A moment as the log stores it (UTC, microseconds, 'Z')."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def cutoff_for(days: int, now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or now_utc()
     return _stamp(now - dt.timedelta(days=days))
 
 
@@ -85,7 +81,7 @@ def purge(store: Store, older_than_days: int, *, reason: str = "manual",
         raise DataError("--older-than must be at least 1 day")
     # One clock for the whole purge: the cutoff, the `last_purge_at` mark and the log line all
     # come from the same `now`, so a caller (or a test) that passes a time gets consistent rows.
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or now_utc()
     cutoff = cutoff_for(older_than_days, now)
     stamp = _stamp(now)
 
@@ -121,9 +117,9 @@ def apply_retention(store: Store, now: dt.datetime | None = None) -> dict | None
     days = get_int_setting(store, "retention_days")
     if days <= 0:
         return None
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or now_utc()
     last = get_setting(store, "last_purge_at", "")
-    if last and last[:10] == _stamp(now)[:10]:
+    if last and local_day(last) == local_day(now):  # once per day of the centre
         return None
     return purge(store, days, reason="retention", now=now)
 
@@ -219,7 +215,7 @@ def restore(source: Path, db_path: Path) -> dict:
     kept = None
     try:
         if db_path.exists():
-            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
             kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
             backup(db_path, kept)
         db_path.parent.mkdir(parents=True, exist_ok=True)

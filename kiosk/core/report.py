@@ -14,14 +14,28 @@ import statistics
 from kiosk.core.lessons import Catalog
 from kiosk.core.flow import MODE_NAMES
 from kiosk.core.store import Store, utcnow
+from kiosk.core.timeutil import day_start, local_day
 
 
 def parse_since(text: str | None) -> str | None:
-    """'2026-11-01' -> an ISO UTC timestamp to compare with; ValueError on bad input."""
+    """'2026-11-01' -> the stored UTC stamp of that day's start at the centre (KIOSK_TZ);
+    ValueError on bad input."""
     if not text:
         return None
-    day = dt.date.fromisoformat(text)
-    return f"{day.isoformat()}T00:00:00.000000Z"
+    return day_start(dt.date.fromisoformat(text))
+
+
+def _per_local_day(rows) -> dict[str, int]:
+    """(UTC minute 'YYYY-MM-DDTHH:MM', count) rows -> counts per day of the centre (KIOSK_TZ).
+
+    SQL groups by minute and Python folds minutes into local days: a zone's offset is whole
+    minutes, and this is far fewer Python calls than converting every row."""
+    out: dict[str, int] = {}
+    for minute, n in rows:
+        if minute:
+            day = local_day(minute)
+            out[day] = out.get(day, 0) + n
+    return out
 
 
 def build_report(store: Store, since: str | None = None, catalog: Catalog | None = None) -> dict:
@@ -173,16 +187,16 @@ def _periods(per_day: dict[str, int]) -> dict:
 
 def _staff_figures(c, report: dict, cond: str, args: list, tcond: str, targs: list) -> None:
     """Keys added for the staff console (README): visitors per period and group, helped per
-    period, escalation outcomes, categories, groups and median wait."""
-    per_day = dict(c.execute(
-        f"SELECT substr(s.started_at, 1, 10), COUNT(*) FROM sessions s {cond} GROUP BY 1", args))
+    period, escalation outcomes, categories, groups and median wait. Days are the centre's."""
+    per_day = _per_local_day(c.execute(
+        f"SELECT substr(s.started_at, 1, 16), COUNT(*) FROM sessions s {cond} GROUP BY 1", args))
     report["visitors"] = _periods(per_day)
     report["visitor_groups"] = dict(c.execute(
         f"SELECT COALESCE(s.visitor_group, 'none'), COUNT(*) FROM sessions s {cond} GROUP BY 1 ORDER BY 1",
         args))
     served = f"{tcond}{' AND' if tcond else ' WHERE'} status = 'served'"
-    report["helped"] = _periods(dict(c.execute(
-        f"SELECT substr(served_at, 1, 10), COUNT(*) FROM tickets {served} GROUP BY 1", targs)))
+    report["helped"] = _periods(_per_local_day(c.execute(
+        f"SELECT substr(served_at, 1, 16), COUNT(*) FROM tickets {served} GROUP BY 1", targs)))
     esc = report["escalations"]
     esc["by_outcome"] = dict(c.execute(
         f"SELECT outcome, COUNT(*) FROM tickets {served} GROUP BY 1 ORDER BY 1", targs))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ACTIONS = {"tap": str, "expect": str, "screenshot": str, "wait": (int, float),
-           "idle": (int, float), "say": str, "key": str}
+           "idle": (int, float), "say": str, "key": str, "wait_for": str}
 
 
 class ScriptError(Exception):

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from kiosk.core.timeutil import utcnow
+from kiosk.core.timeutil import local_day, utcnow
 
 SCHEMA_NAME = "hcc-kiosk"
 migrations = Migrations(SCHEMA_NAME)
@@ -204,10 +204,13 @@ class Store:
 
     # --- tickets -------------------------------------------------------------------------
 
-    def create_ticket(self, session_id: str | None, context: dict) -> str:
-        """A short queue number, counted per day: A001 ... A999, then B001 ..."""
-        now = utcnow()
-        day = now[:10]
+    def create_ticket(self, session_id: str | None, context: dict, at: str | None = None) -> str:
+        """A short queue number, counted per day: A001 ... A999, then B001 ...
+
+        The day is the centre's (KIOSK_TZ), so numbering restarts at local midnight, not at
+        07:00 in Vietnam as a UTC day would."""
+        now = at or utcnow()
+        day = local_day(now)
 
         def write(c: sqlite3.Connection) -> str:
             (count,) = c.execute("SELECT COUNT(*) FROM tickets WHERE day = ?", (day,)).fetchone()

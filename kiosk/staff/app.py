@@ -11,7 +11,6 @@ with a plain message: nothing is shown as done unless it is on disk.
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import logging
 import re
@@ -36,6 +35,7 @@ from kiosk.core.lessons import TOPICS, load_catalog
 from kiosk.core.queue import CATEGORIES, OUTCOMES, Queue, QueueError
 from kiosk.core.report import build_report, parse_since, report_csv
 from kiosk.core.store import Store, StoreError, utcnow
+from kiosk.core.timeutil import local_today
 from kiosk.staff import auth, charts, labels
 
 log = logging.getLogger("kiosk.staff")
@@ -474,7 +474,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         r, error = report_for(since)
         if r is None:
             return Response(error, status_code=400, media_type="text/plain; charset=utf-8")
-        name = f"kiosk-report-{dt.date.today().isoformat()}.csv"
+        name = f"kiosk-report-{local_today()}.csv"
         return Response(report_csv(r), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from kiosk.core.lessons import TOPICS
-
-try:
-    LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-except Exception:  # no tzdata: Vietnam has no daylight saving, UTC+7 is exact
-    LOCAL_TZ = dt.timezone(dt.timedelta(hours=7))
+from kiosk.core.timeutil import centre_zone, parse
 
 OUTCOMES = {
     "resolved_at_kiosk": "Đã xong tại kiosk",
@@ -73,8 +66,7 @@ MESSAGES = {
 def local(ts: str | None, fmt: str = "%H:%M") -> str:
     if not ts:
         return ""
-    t = dt.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(LOCAL_TZ).strftime(fmt)
+    return parse(ts).astimezone(centre_zone()).strftime(fmt)
 
 
 def duration(seconds: float | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -16,6 +17,9 @@ log = logging.getLogger("kiosk.replay")
 
 FRAMES_AFTER_ACTION = 3
 BUSY_POLL, BUSY_LIMIT = 0.05, 60.0  # seconds
+# {"wait_for": TEXT}: poll this often, give up after this long (a condition, not a guess of
+# how slow the machine is: a fast machine goes on at once, a slow one still passes)
+WAIT_FOR_POLL, WAIT_FOR_LIMIT = 0.1, 120.0
 
 
 class ReplayFailure(Exception):
@@ -32,6 +36,7 @@ class ReplayDriver:
         self.keys = keys     # callable(name) -> None
         self.index = 0
         self._waited = 0.0
+        self._wait_for_deadline: float | None = None
 
     def start(self) -> None:
         Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), 0.2)
@@ -99,6 +104,21 @@ class ReplayDriver:
         if not any(norm(text) in norm(t) for t in texts):
             shown = " | ".join(t.replace("\n", " ")[:60] for t in texts)
             raise ReplayFailure(f"expected '{text}' on screen; visible: {shown}")
+        return 0
+
+    def _do_wait_for(self, text: str):
+        """Wait in real time until TEXT is visible (e.g. a staff call from the console)."""
+        if self._wait_for_deadline is None:
+            self._wait_for_deadline = time.monotonic() + WAIT_FOR_LIMIT
+        try:
+            self._do_expect(text)
+        except ReplayFailure as e:
+            if time.monotonic() >= self._wait_for_deadline:
+                self._wait_for_deadline = None
+                raise ReplayFailure(f"waited {WAIT_FOR_LIMIT:.0f} s: {e}") from None
+            self.index -= 1  # the same line again after the poll
+            return WAIT_FOR_POLL
+        self._wait_for_deadline = None
         return 0
 
     def _do_screenshot(self, name: str):
