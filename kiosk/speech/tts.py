@@ -232,8 +232,14 @@ if chosen is None:
     sys.exit(3)
 eng.setProperty("voice", chosen)
 eng.setProperty("rate", wpm)
-eng.save_to_file(text, out)
-eng.runAndWait()
+import os
+for attempt in range(3):
+    # pyttsx3's espeak driver sometimes ends its loop before the synthesis callback wrote the
+    # file (more often on a loaded machine): the same engine is asked again, up to three times
+    eng.save_to_file(text, out)
+    eng.runAndWait()
+    if os.path.getsize(out) > 44:
+        break
 """
 
 
