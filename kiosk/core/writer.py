@@ -1,0 +1,452 @@
+"""The log writer: one owner of the SQLite connection; the screen only hands it writes, in order.
+
+Why: a locked database (another process holding BEGIN EXCLUSIVE), a full disk, a read-only
+folder, a deleted or damaged file must never freeze a tap nor lose a visitor's session, also when
+the trouble is already there at start. Writes wait in order in memory, and in a spill file (JSON
+lines, fsync; kiosk.core.spill) in a second writable place, and are written as soon as the cause
+clears. A damaged ("junk") database is moved aside with the time in its name and a fresh one made.
+
+Two ways to drive it, one code path: `threaded=True` (the kiosk: a background thread drains the
+queue with backoff, taps never wait for SQLite) and `threaded=False` (unit tests and tools: each
+submit drains at once, `pump()` retries), so tests can read the log right after a tap.
+
+Standard library only (threading, collections.deque, concurrent.futures.Future): a persistent
+queue library (persist-queue, diskcache) would keep its queue in the very folder that is failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections import deque
+from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.core.spill import Spill, spill_for
+from kiosk.core.store import Store, StoreError
+
+log = logging.getLogger("kiosk.writer")
+
+MAX_PENDING = 10_000          # writes kept in memory; beyond that the oldest is dropped (counted)
+BACKOFF_MIN, BACKOFF_MAX = 0.2, 2.0   # seconds between attempts while the log cannot be written
+THREAD_BUSY_MS = 1000         # the writer's own busy timeout: it retries anyway, and a ticket waits
+JUNK_CODES = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+
+# The writes a spill file may hold: name -> how to apply it (see _apply).
+DURABLE = ("start_session", "end_session", "set_session_modes", "log_many", "set_priority")
+ASKS = ("create_ticket", "ticket_call")   # answered to a waiting caller; never spilled or retried
+
+
+class Unavailable(Exception):
+    """An ask (ticket, call check) that the log could not answer in time."""
+
+
+@dataclass
+class Op:
+    name: str
+    kw: dict
+    future: Future | None = None    # an ask: answered once, dropped if it fails or times out
+    spilled: bool = False           # also in the spill file
+    replay: bool = False            # read back from a spill file: skip what the log already has
+
+    def line(self) -> str:
+        return json.dumps({"op": self.name, "kw": self.kw}, ensure_ascii=False)
+
+
+@dataclass
+class CloseReport:
+    written: int = 0
+    spilled: int = 0        # kept in the spill file: written at the next start
+    lost: int = 0
+    spill_path: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+class Writer:
+    def __init__(self, path: Path | None = None, *, store: Store | None = None,
+                 threaded: bool = False, spill: Spill | None | bool = True,
+                 busy_ms: int | None = None):
+        self.path = Path(path) if path is not None else store.path
+        self.store = store
+        self.threaded = threaded
+        self.busy_ms = busy_ms if busy_ms is not None else (THREAD_BUSY_MS if threaded else None)
+        self.spill = spill_for(self.path) if spill is True else (spill or None)
+        self.failing = False
+        self.error = ""             # the last failure, English
+        self.moved_aside: list[Path] = []
+        self.written = 0
+        self.lost = 0
+        self._identity = _identity(self.path) if store is not None else None
+        self._queue: deque[Op] = deque()
+        self._cv = threading.Condition()
+        self._retry_at = 0.0
+        self._backoff = BACKOFF_MIN
+        self._spilled_waiting = 0
+        self._closing = self._abort = False
+        self._thread: threading.Thread | None = None
+        self._load_spill()
+        if threaded:
+            self._thread = threading.Thread(target=self._run, name="log-writer", daemon=True)
+            self._thread.start()
+        elif self._queue:
+            self._drain()
+
+    # --- the screen's side: never waits on SQLite (except ask(), with a timeout) -------------
+
+    def submit(self, name: str, **kw) -> None:
+        """A write that must reach the log, in order (spilled while the log is down)."""
+        assert name in DURABLE, name
+        self._put(Op(name, kw))
+
+    def ask(self, name: str, **kw) -> Future:
+        """A write or read whose answer someone waits for (a queue number, a staff call)."""
+        assert name in ASKS, name
+        op = Op(name, kw, future=Future())
+        self._put(op)
+        return op.future
+
+    def call(self, name: str, timeout: float, **kw):
+        """ask() and wait: the answer, or Unavailable if it was not committed within `timeout`.
+
+        A timed-out ask is cancelled, so it is never written later (no ticket that nobody holds).
+        """
+        fut = self.ask(name, **kw)
+        if not self.threaded and not fut.done():
+            fut.cancel()  # stuck behind writes that failed just now: waiting cannot help
+        try:
+            return fut.result(timeout=timeout)
+        except FutureTimeout:
+            if fut.cancel():
+                raise Unavailable(f"{name}: no answer from the log within {timeout:g} s") from None
+            try:  # the writer is committing it right now: its outcome decides
+                return fut.result(timeout=self.busy_ms / 1000 + 1 if self.busy_ms else 6)
+            except FutureTimeout:
+                raise Unavailable(f"{name}: the log did not answer") from None
+            except CancelledError:
+                raise Unavailable(f"{name}: cancelled") from None
+        except CancelledError:
+            raise Unavailable(f"{name}: cancelled") from None
+        except Exception as e:
+            raise Unavailable(f"{name}: {e}") from e
+
+    def pump(self) -> None:
+        """Retry now (the unthreaded writer; the threaded one retries on its own)."""
+        if not self.threaded and self._queue:
+            self._drain()
+
+    @property
+    def backlog(self) -> int:
+        return len(self._queue)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.failing
+
+    def _put(self, op: Op) -> None:
+        with self._cv:
+            if self._closing:
+                raise RuntimeError("the log writer is closed")
+            if len(self._queue) >= MAX_PENDING:
+                self._drop_oldest()
+            self._queue.append(op)
+            self._cv.notify()
+        if not self.threaded:
+            self._drain()
+
+    def _drop_oldest(self) -> None:
+        old = self._queue.popleft()
+        if old.future is not None:
+            old.future.cancel()
+            return
+        self.lost += 1
+        if old.spilled:
+            self._spilled_waiting -= 1   # it stays in the spill file and is written at the next start
+            self.lost -= 1
+        log.error("log backlog full (%d writes); dropped the oldest (%s)", MAX_PENDING, old.name)
+
+    # --- the writer's side ------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                while True:
+                    if self._abort or (self._closing and not self._queue):
+                        return
+                    now = time.monotonic()
+                    if self._queue and now >= self._retry_at:
+                        break
+                    if self.failing and self._unspilled():
+                        break
+                    wait = None if not self._queue else self._retry_at - now
+                    self._cv.wait(wait)
+            if self.failing:
+                self._spill_waiting()
+            if time.monotonic() >= self._retry_at:
+                self._drain()
+
+    def _unspilled(self) -> bool:
+        return self.spill is not None and any(not op.spilled and op.future is None
+                                              for op in reversed(self._queue))
+
+    def _drain(self) -> None:
+        """Write queued ops in order until the queue is empty or the log fails."""
+        while True:
+            with self._cv:
+                if not self._queue or self._abort:
+                    break
+                op = self._queue.popleft()
+            if op.future is not None and not op.future.set_running_or_notify_cancel():
+                continue  # the caller gave up waiting: never write it
+            try:
+                result = self._apply_checked(op)
+            except StoreError as e:
+                self._failed(e, op)
+                return
+            except Exception as e:  # a bug in one write must not block every later one
+                log.exception("log write %s failed for good", op.name)
+                if op.future is not None:
+                    op.future.set_exception(e)
+                else:
+                    self.lost += 1
+                continue
+            self._done(op, result)
+        self._recovered()
+
+    def _apply_checked(self, op: Op):
+        self._ensure_store()
+        return _apply(self.store, op)
+
+    def _done(self, op: Op, result) -> None:
+        if op.future is not None:
+            op.future.set_result(result)
+            return
+        self.written += 1
+        if op.spilled:
+            with self._cv:
+                self._spilled_waiting -= 1
+
+    def _failed(self, error: StoreError, op: Op) -> None:
+        if op.future is not None:
+            op.future.set_exception(error)   # a ticket is not kept for later: the visitor is told
+        else:
+            with self._cv:
+                self._queue.appendleft(op)
+        if not self.failing:
+            log.error("%s; keeping writes in memory%s and retrying", error,
+                      f" and in {self.spill.path}" if self.spill else "")
+        self.failing, self.error = True, str(error)
+        self._retry_at = time.monotonic() + self._backoff
+        self._backoff = min(BACKOFF_MAX, self._backoff * 2)
+        self._spill_waiting()
+
+    def _recovered(self) -> None:
+        if self.failing and not self._queue:
+            log.warning("log database writable again; backlog written (%d writes so far)", self.written)
+            self.failing, self.error = False, ""
+        if not self.failing:
+            self._backoff = BACKOFF_MIN
+        if self.spill is not None and self._spilled_waiting <= 0 and self.spill.exists():
+            self._spilled_waiting = 0
+            self.spill.remove()
+
+    # --- the spill file ------------------------------------------------------------------------
+
+    def _spill_waiting(self) -> None:
+        if self.spill is None:
+            return
+        with self._cv:
+            todo = [op for op in self._queue if not op.spilled and op.future is None]
+        if todo and self.spill.append([op.line() for op in todo]):
+            with self._cv:
+                for op in todo:
+                    op.spilled = True
+                self._spilled_waiting += len(todo)
+
+    def _load_spill(self) -> None:
+        if self.spill is None:
+            return
+        ops = []
+        for item in self.spill.read():
+            if item.get("op") in DURABLE and isinstance(item.get("kw"), dict):
+                ops.append(Op(item["op"], item["kw"], spilled=True, replay=True))
+            else:
+                log.error("spill file %s: skipped an unknown line", self.spill.path)
+        if ops:
+            log.warning("%d writes from %s (an earlier run) are written to the log first",
+                        len(ops), self.spill.path)
+            self._queue.extend(ops)
+            self._spilled_waiting = len(ops)
+
+    # --- opening, damaged and deleted files ----------------------------------------------------
+
+    def _ensure_store(self) -> None:
+        if self.store is not None:
+            now = _identity(self.path)
+            if now == self._identity:
+                return
+            self._switch_file(now)
+        if self.store is None:
+            self.store = self._open()
+
+    def _open(self) -> Store:
+        try:
+            store = Store(self.path)
+        except StoreError as e:
+            if not _is_junk(e):
+                raise
+            self._move_aside()
+            store = Store(self.path)
+        if self.busy_ms is not None:
+            store.conn.execute(f"PRAGMA busy_timeout={int(self.busy_ms)}")
+        self._identity = _identity(self.path)
+        return store
+
+    def _move_aside(self) -> None:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        kept = self.path.with_name(f"{self.path.name}.junk-{stamp}")
+        try:
+            os.replace(self.path, kept)
+            for tail in ("-wal", "-shm"):
+                side = self.path.with_name(self.path.name + tail)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + tail))
+        except OSError as e:
+            raise StoreError(f"the log database {self.path} is damaged and cannot be moved aside: {e}") from e
+        self.moved_aside.append(kept)
+        log.error("the log database %s was not a usable SQLite database; kept it as %s for the staff "
+                  "and started a fresh log", self.path, kept)
+
+    def _switch_file(self, now) -> None:
+        """The file under the path changed: deleted (copy what this connection still reads into a
+        new file, nothing lost) or replaced (e.g. `kiosk restore`: write to the new one)."""
+        old, self.store = self.store, None
+        if now is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                dst = sqlite3.connect(str(self.path))
+                old.conn.backup(dst)
+                dst.close()
+                log.error("the log database %s was deleted while in use; rewrote it from the open "
+                          "connection", self.path)
+            except (sqlite3.Error, OSError) as e:
+                try:
+                    self.path.unlink(missing_ok=True)
+                except OSError:
+                    pass
+                log.error("the log database %s was deleted and cannot be rewritten (%s); "
+                          "starting a fresh log", self.path, e)
+        else:
+            log.warning("the log database %s was replaced; writing to the new file", self.path)
+        try:
+            old.close()
+        except sqlite3.Error:
+            pass
+
+    # --- shutdown -------------------------------------------------------------------------------
+
+    def close(self, wait: float = 5.0) -> CloseReport:
+        """Write what can be written within `wait` seconds; spill the rest; count what is lost."""
+        with self._cv:
+            self._closing = True
+            self._retry_at = 0.0
+            self._cv.notify()
+        if self._thread is not None:
+            self._thread.join(wait)
+            if self._thread.is_alive():
+                with self._cv:
+                    self._abort = True
+                    self._cv.notify()
+                self._thread.join((self.busy_ms or 5000) / 1000 + 2)
+        else:
+            deadline = time.monotonic() + wait
+            while self._queue and time.monotonic() < deadline:
+                self._drain()
+                if self._queue:
+                    time.sleep(min(self._backoff, max(0.0, deadline - time.monotonic())))
+        return self._final_report()
+
+    def _final_report(self) -> CloseReport:
+        with self._cv:
+            left = [op for op in self._queue if op.future is None]
+            for op in self._queue:
+                if op.future is not None:
+                    op.future.cancel()
+            self._queue.clear()
+        report = CloseReport(written=self.written, lost=self.lost)
+        unspilled = [op for op in left if not op.spilled]
+        if unspilled and self.spill is not None and self.spill.append([op.line() for op in unspilled]):
+            for op in unspilled:
+                op.spilled = True
+        report.spilled = sum(op.spilled for op in left)
+        report.lost += sum(not op.spilled for op in left)
+        report.spill_path = str(self.spill.path) if self.spill and report.spilled else None
+        if report.spilled:
+            log.warning("%d log writes could not reach %s (%s); kept in %s and written at the next start",
+                        report.spilled, self.path, self.error or "closing", report.spill_path)
+        if report.lost:
+            log.error("%d log writes LOST at shutdown: %s, and no spill file could be written",
+                      report.lost, self.error or "the log database could not be written")
+        if self.store is not None:
+            try:
+                self.store.close()
+            except sqlite3.Error:
+                pass
+        return report
+
+
+def _apply(store: Store, op: Op):
+    kw = op.kw
+    if op.name == "log_many":
+        records = kw["records"]
+        if op.replay:
+            records = [r for r in records if not _logged(store, r)]
+        return store.log_many(records) if records else None
+    if op.name == "start_session":
+        if op.replay and store.conn.execute("SELECT 1 FROM sessions WHERE id = ?",
+                                            (kw["session_id"],)).fetchone():
+            return None
+        return store.start_session(**kw)
+    if op.name in ("set_priority", "ticket_call"):
+        from kiosk.core import queue
+        try:
+            return getattr(queue, op.name)(store, **kw)
+        except sqlite3.Error as e:  # the reads of ticket_call are not wrapped by the store
+            raise StoreError(f"cannot read the log database {store.path}: {e}") from e
+    if op.name in ("end_session", "set_session_modes", "create_ticket"):
+        return getattr(store, op.name)(**kw)
+    raise ValueError(f"unknown log write {op.name!r}")
+
+
+def _logged(store: Store, r: dict) -> bool:
+    """Is this event from a spill file already in the log? (A crash after its commit but before
+    the spill file was removed.) Session, time to the microsecond, kind and data tell it apart;
+    no extra column or table is needed."""
+    data = json.dumps(r.get("data") or {}, ensure_ascii=False)
+    return store.conn.execute(
+        "SELECT 1 FROM events WHERE session_id IS ? AND ts = ? AND kind = ? AND data = ? LIMIT 1",
+        (r.get("session_id"), r.get("at"), r["kind"], data)).fetchone() is not None
+
+
+def _is_junk(error: StoreError) -> bool:
+    cause = error.__cause__
+    return isinstance(cause, sqlite3.Error) and getattr(cause, "sqlite_errorcode", None) in JUNK_CODES
+
+
+def _identity(path: Path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def junk_files(db_path: Path) -> list[Path]:
+    """Damaged log files moved aside (newest last), for the staff console's notice."""
+    return sorted(p for p in Path(db_path).parent.glob(Path(db_path).name + ".junk-*")
+                  if not p.name.endswith(("-wal", "-shm")))
