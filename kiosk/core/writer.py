@@ -124,16 +124,14 @@ class Writer:
         except FutureTimeout:
             if fut.cancel():
                 raise Unavailable(f"{name}: no answer from the log within {timeout:g} s") from None
-            try:  # the writer is committing it right now: its outcome decides
-                return fut.result(timeout=self.busy_ms / 1000 + 1 if self.busy_ms else 6)
-            except FutureTimeout:
-                raise Unavailable(f"{name}: the log did not answer") from None
-            except CancelledError:
-                raise Unavailable(f"{name}: cancelled") from None
         except CancelledError:
             raise Unavailable(f"{name}: cancelled") from None
         except Exception as e:
             raise Unavailable(f"{name}: {e}") from e
+        try:  # the writer is committing it right now: its outcome decides
+            return fut.result(timeout=(self.busy_ms or 5000) / 1000 + 1)
+        except Exception as e:
+            raise Unavailable(f"{name}: {e or 'the log did not answer'}") from e
 
     def pump(self) -> None:
         """Retry now (the unthreaded writer; the threaded one retries on its own)."""

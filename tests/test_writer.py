@@ -1,0 +1,184 @@
+"""The log writer (issue #11): in order, never blocking the screen, nothing lost without a count.
+
+Real SQLite files and real locks from a second connection; the full-disk case uses a fault at the
+store's I/O boundary (a Store whose writes fail like a full disk), the subprocess tests in
+test_durable_start.py use a real file-size limit.
+"""
+
+import json
+import sqlite3
+import time
+
+import pytest
+
+from kiosk.core.spill import Spill
+from kiosk.core.store import Store, StoreError
+from kiosk.core.writer import Unavailable, Writer, junk_files
+
+
+def wait_for(cond, timeout=30.0, what="condition"):
+    """Wait for a condition (never a fixed sleep); the timeout only stops a hung test."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+class FullDisk(Store):
+    """A real store whose writes fail as SQLite reports a full disk, while `full` is set."""
+    full = True
+
+    def _write(self, fn):
+        if FullDisk.full:
+            raise StoreError(f"cannot write to the log database {self.path}: database or disk is full")
+        return super()._write(fn)
+
+
+def spill_in(tmp_path):
+    return Spill([tmp_path / "spill"], "spill-test.jsonl")
+
+
+def record(sid, n):
+    return {"session_id": sid, "kind": "step", "data": {"n": n}, "lesson": "thu-wifi", "step": 1,
+            "at": f"2026-01-01T00:00:{n:02d}.000000Z"}
+
+
+def lock(path):
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    return blocker
+
+
+def test_threaded_writer_does_not_wait_for_a_locked_database(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    Store(path).close()
+    blocker = lock(path)
+    w = Writer(path, threaded=True, spill=spill_in(tmp_path))
+    w.submit("start_session", source="test", session_id="s1", at="2026-01-01T00:00:00.000000Z")
+    for n in range(20):
+        w.submit("log_many", records=[record("s1", n)])
+    # every submit returned while the other process still holds the lock
+    wait_for(lambda: w.failing, what="the writer to notice the lock")
+    wait_for(lambda: w.spill.exists(), what="the spill file")
+    assert blocker.in_transaction
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    wait_for(lambda: w.backlog == 0 and not w.failing, what="the backlog to be written")
+    report = w.close()
+    assert (report.lost, report.spilled) == (0, 0)
+    rows = [json.loads(e["data"])["n"] for e in Store(path).events()]
+    assert rows == list(range(20))           # all of them, in order
+    assert not w.spill.exists()               # written: the spill file is gone
+
+
+def test_a_ticket_not_committed_in_time_is_never_written_later(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    Store(path).close()
+    blocker = lock(path)
+    w = Writer(path, threaded=True, spill=None)
+    with pytest.raises(Unavailable):
+        w.call("create_ticket", 0.3, session_id=None, context={})
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    assert w.call("create_ticket", 30, session_id=None, context={}) == "A001"
+    w.close()
+    assert [t["number"] for t in Store(path).tickets()] == ["A001"]
+
+
+def test_full_disk_spills_then_the_next_start_writes_it_once(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    FullDisk.full = True
+    w = Writer(store=FullDisk(path), spill=spill_in(tmp_path))
+    w.submit("start_session", source="test", session_id="s1", at="2026-01-01T00:00:00.000000Z")
+    for n in range(5):
+        w.submit("log_many", records=[record("s1", n)])
+    assert w.failing and w.backlog == 6
+    report = w.close(wait=0)
+    assert (report.spilled, report.lost) == (6, 0)
+    lines = spill_in(tmp_path).read()
+    assert [l["op"] for l in lines] == ["start_session"] + ["log_many"] * 5
+
+    FullDisk.full = False
+    # the first batch reached the log before a crash, the spill file was not yet removed
+    Store(path).start_session(source="test", session_id="s1", at="2026-01-01T00:00:00.000000Z")
+    Store(path).log_many([record("s1", 0)])
+    w2 = Writer(store=Store(path), spill=spill_in(tmp_path))
+    assert w2.backlog == 0 and not w2.spill.exists()
+    w2.close()
+    store = Store(path)
+    assert [json.loads(e["data"])["n"] for e in store.events()] == [0, 1, 2, 3, 4]  # no duplicate
+    assert len(store.sessions()) == 1
+
+
+def test_writes_nobody_can_keep_are_counted_as_lost(tmp_path, caplog):
+    FullDisk.full = True
+    nowhere = Spill([tmp_path / "file" / "spill"], "x.jsonl")
+    (tmp_path / "file").write_text("not a folder")
+    w = Writer(store=FullDisk(tmp_path / "kiosk.sqlite3"), spill=nowhere)
+    for n in range(3):
+        w.submit("log_many", records=[record(None, n)])
+    report = w.close(wait=0)
+    assert (report.lost, report.spilled) == (3, 0)
+    assert "3 log writes LOST at shutdown" in caplog.text
+
+
+def test_junk_database_is_moved_aside_and_a_fresh_one_made(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    path.write_bytes(b"this is not SQLite " * 500)
+    w = Writer(path, spill=None)
+    w.submit("start_session", source="test", session_id="s1", at="2026-01-01T00:00:00.000000Z")
+    assert not w.failing
+    kept = junk_files(path)
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not SQLite")
+    w.close()
+    assert [s["id"] for s in Store(path).sessions()] == ["s1"]
+
+
+def test_a_deleted_database_is_rewritten_from_the_open_connection(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    w = Writer(path, spill=None)
+    w.submit("start_session", source="test", session_id="s1", at="2026-01-01T00:00:00.000000Z")
+    w.submit("log_many", records=[record("s1", 1)])
+    for p in tmp_path.glob("kiosk.sqlite3*"):
+        p.unlink()
+    w.submit("log_many", records=[record("s1", 2)])
+    w.close()
+    assert [json.loads(e["data"])["n"] for e in Store(path).events()] == [1, 2]
+
+
+def test_runtime_shows_the_notice_and_sends_the_visitor_to_the_counter(tmp_path, fixture_catalog,
+                                                                       monkeypatch):
+    from kiosk.core import runtime as rtmod
+    monkeypatch.setattr(rtmod, "TICKET_WAIT", 0.3)
+    path = tmp_path / "kiosk.sqlite3"
+    Store(path).close()
+    w = Writer(path, threaded=True, spill=spill_in(tmp_path))
+    rt = rtmod.Runtime(fixture_catalog, w)
+    blocker = lock(path)
+    rt.tap("start")
+    rt.tap("lesson", "thu-wifi")
+    rt.tap("begin")
+    rt.tap("next")
+
+    def noticed():
+        rt.tick()
+        return "store" in rt.notices
+    wait_for(noticed, what="the notice")
+    rt.tap("call_staff")
+    assert rt.state.ticket is None and rt.view().title == "Mời bạn đến quầy tiếp nhận"
+    blocker.execute("ROLLBACK")
+    blocker.close()
+
+    def cleared():
+        rt.tick()
+        return "store" not in rt.notices and rt.pending == 0
+    wait_for(cleared, what="the backlog to be written")
+    rt.tap("resume")
+    rt.tap("call_staff")
+    assert rt.state.ticket == "A001"
+    report = rt.close_log()
+    assert report.lost == 0
+    kinds = [e["kind"] for e in Store(path).events()]
+    assert kinds.index("lesson_start") < kinds.index("ticket_unavailable") < kinds.index("ticket_shown")
+    assert [t["number"] for t in Store(path).tickets()] == ["A001"]
