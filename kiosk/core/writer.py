@@ -237,7 +237,7 @@ class Writer:
                 self._queue.appendleft(op)
         if not self.failing:
             log.error("%s; keeping writes in memory%s and retrying", error,
-                      f" and in {self.spill.path}" if self.spill else "")
+                      " and in a spill file" if self.spill else "")
         self.failing, self.error = True, str(error)
         self._retry_at = time.monotonic() + self._backoff
         self._backoff = min(BACKOFF_MAX, self._backoff * 2)
@@ -326,6 +326,8 @@ class Writer:
         old, self.store = self.store, None
         if now is None:
             try:
+                for tail in ("-wal", "-shm"):  # the deleted file's: they must not meet a new one
+                    self.path.with_name(self.path.name + tail).unlink(missing_ok=True)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 dst = sqlite3.connect(str(self.path))
                 old.conn.backup(dst)
