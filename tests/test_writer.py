@@ -182,3 +182,24 @@ def test_runtime_shows_the_notice_and_sends_the_visitor_to_the_counter(tmp_path,
     kinds = [e["kind"] for e in Store(path).events()]
     assert kinds.index("lesson_start") < kinds.index("ticket_unavailable") < kinds.index("ticket_shown")
     assert [t["number"] for t in Store(path).tickets()] == ["A001"]
+
+
+def test_staff_console_tells_about_a_junk_log_moved_aside(tmp_path):
+    import warnings
+    with warnings.catch_warnings():  # Starlette prefers "httpx2"; httpx works the same here
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from kiosk.staff import auth
+    from kiosk.staff.app import create_app
+    from staff_helpers import PIN, csrf_of
+    path = tmp_path / "kiosk.sqlite3"
+    path.write_bytes(b"junk " * 1000)
+    w = Writer(path, spill=None)
+    w.submit("start_session", source="test", session_id="s1", at="2026-01-01T00:00:00.000000Z")
+    w.close()
+    auth.add_staff(Store(path), "lan", PIN)
+    client = TestClient(create_app(path, busy_ms=100), client=("127.0.0.1", 50000))
+    page = client.get("/login")
+    client.post("/login", data={"csrf": csrf_of(page.text), "name": "lan", "pin": PIN})
+    text = client.get("/queue").text
+    assert "Nhật ký cũ bị hỏng đã được cất sang tệp kiosk.sqlite3.junk-" in text
