@@ -13,7 +13,8 @@ import pytest
 
 from kiosk.core.spill import Spill
 from kiosk.core.store import Store, StoreError
-from kiosk.core.writer import Unavailable, Writer, junk_files
+from kiosk.core.logfile import junk_files
+from kiosk.core.writer import Unavailable, Writer
 
 
 def wait_for(cond, timeout=30.0, what="condition"):

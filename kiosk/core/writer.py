@@ -4,7 +4,8 @@ Why: a locked database (another process holding BEGIN EXCLUSIVE), a full disk, a
 folder, a deleted or damaged file must never freeze a tap nor lose a visitor's session, also when
 the trouble is already there at start. Writes wait in order in memory, and in a spill file (JSON
 lines, fsync; kiosk.core.spill) in a second writable place, and are written as soon as the cause
-clears. A damaged ("junk") database is moved aside with the time in its name and a fresh one made.
+clears. A damaged ("junk") database is moved aside with the time in its name and a fresh one made,
+a deleted one rewritten from the open connection (kiosk.core.logfile).
 
 Two ways to drive it, one code path: `threaded=True` (the kiosk: a background thread drains the
 queue with backoff, taps never wait for SQLite) and `threaded=False` (unit tests and tools: each
@@ -16,10 +17,8 @@ queue library (persist-queue, diskcache) would keep its queue in the very folder
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -28,6 +27,7 @@ from concurrent.futures import CancelledError, Future, TimeoutError as FutureTim
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.core import logfile
 from kiosk.core.spill import Spill, spill_for
 from kiosk.core.store import Store, StoreError
 
@@ -36,7 +36,6 @@ log = logging.getLogger("kiosk.writer")
 MAX_PENDING = 10_000          # writes kept in memory; beyond that the oldest is dropped (counted)
 BACKOFF_MIN, BACKOFF_MAX = 0.2, 2.0   # seconds between attempts while the log cannot be written
 THREAD_BUSY_MS = 1000         # the writer's own busy timeout: it retries anyway, and a ticket waits
-JUNK_CODES = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 # The writes a spill file may hold: name -> how to apply it (see _apply).
 DURABLE = ("start_session", "end_session", "set_session_modes", "log_many", "set_priority")
@@ -82,12 +81,13 @@ class Writer:
         self.moved_aside: list[Path] = []
         self.written = 0
         self.lost = 0
-        self._identity = _identity(self.path) if store is not None else None
+        self._identity = logfile.identity(self.path) if store is not None else None
         self._queue: deque[Op] = deque()
         self._cv = threading.Condition()
         self._retry_at = 0.0
         self._backoff = BACKOFF_MIN
-        self._spilled_waiting = 0
+        self._in_spill = 0
+        self._spill_ok = True       # the last spill append worked (else wait for the next retry)
         self._closing = self._abort = False
         self._thread: threading.Thread | None = None
         self._load_spill()
@@ -158,15 +158,15 @@ class Writer:
             self._drain()
 
     def _drop_oldest(self) -> None:
+        """Memory is bounded. A dropped write that is in the spill file is not lost: the file is
+        then kept (its count never reaches zero) and written, without duplicates, at the next start."""
         old = self._queue.popleft()
         if old.future is not None:
             old.future.cancel()
-            return
-        self.lost += 1
-        if old.spilled:
-            self._spilled_waiting -= 1   # it stays in the spill file and is written at the next start
-            self.lost -= 1
-        log.error("log backlog full (%d writes); dropped the oldest (%s)", MAX_PENDING, old.name)
+        elif not old.spilled:
+            self.lost += 1
+            log.error("log backlog full (%d writes) and no spill file; dropped the oldest (%s)",
+                      MAX_PENDING, old.name)
 
     # --- the writer's side ------------------------------------------------------------------------
 
@@ -179,8 +179,8 @@ class Writer:
                     now = time.monotonic()
                     if self._queue and now >= self._retry_at:
                         break
-                    if self.failing and self._unspilled():
-                        break
+                    if self.failing and self._spill_ok and self._unspilled():
+                        break  # spill a new write now, not at the next retry
                     wait = None if not self._queue else self._retry_at - now
                     self._cv.wait(wait)
             if self.failing:
@@ -227,7 +227,7 @@ class Writer:
         self.written += 1
         if op.spilled:
             with self._cv:
-                self._spilled_waiting -= 1
+                self._in_spill -= 1
 
     def _failed(self, error: StoreError, op: Op) -> None:
         if op.future is not None:
@@ -249,8 +249,8 @@ class Writer:
             self.failing, self.error = False, ""
         if not self.failing:
             self._backoff = BACKOFF_MIN
-        if self.spill is not None and self._spilled_waiting <= 0 and self.spill.exists():
-            self._spilled_waiting = 0
+        if self.spill is not None and self._in_spill <= 0 and self.spill.exists():
+            self._in_spill = 0
             self.spill.remove()
 
     # --- the spill file ------------------------------------------------------------------------
@@ -260,11 +260,14 @@ class Writer:
             return
         with self._cv:
             todo = [op for op in self._queue if not op.spilled and op.future is None]
-        if todo and self.spill.append([op.line() for op in todo]):
+        if not todo:
+            return
+        self._spill_ok = self.spill.append([op.line() for op in todo])
+        if self._spill_ok:
             with self._cv:
                 for op in todo:
                     op.spilled = True
-                self._spilled_waiting += len(todo)
+                self._in_spill += len(todo)
 
     def _load_spill(self) -> None:
         if self.spill is None:
@@ -279,74 +282,22 @@ class Writer:
             log.warning("%d writes from %s (an earlier run) are written to the log first",
                         len(ops), self.spill.path)
             self._queue.extend(ops)
-            self._spilled_waiting = len(ops)
+            self._in_spill = len(ops)
 
     # --- opening, damaged and deleted files ----------------------------------------------------
 
     def _ensure_store(self) -> None:
         if self.store is not None:
-            now = _identity(self.path)
+            now = logfile.identity(self.path)
             if now == self._identity:
                 return
-            self._switch_file(now)
+            logfile.follow(self.store, self.path, deleted=now is None)
+            self.store = None
         if self.store is None:
-            self.store = self._open()
-
-    def _open(self) -> Store:
-        try:
-            store = Store(self.path)
-        except StoreError as e:
-            if not _is_junk(e):
-                raise
-            self._move_aside()
-            store = Store(self.path)
-        if self.busy_ms is not None:
-            store.conn.execute(f"PRAGMA busy_timeout={int(self.busy_ms)}")
-        self._identity = _identity(self.path)
-        return store
-
-    def _move_aside(self) -> None:
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-        kept = self.path.with_name(f"{self.path.name}.junk-{stamp}")
-        try:
-            os.replace(self.path, kept)
-            for tail in ("-wal", "-shm"):
-                side = self.path.with_name(self.path.name + tail)
-                if side.exists():
-                    os.replace(side, kept.with_name(kept.name + tail))
-        except OSError as e:
-            raise StoreError(f"the log database {self.path} is damaged and cannot be moved aside: {e}") from e
-        self.moved_aside.append(kept)
-        log.error("the log database %s was not a usable SQLite database; kept it as %s for the staff "
-                  "and started a fresh log", self.path, kept)
-
-    def _switch_file(self, now) -> None:
-        """The file under the path changed: deleted (copy what this connection still reads into a
-        new file, nothing lost) or replaced (e.g. `kiosk restore`: write to the new one)."""
-        old, self.store = self.store, None
-        if now is None:
-            try:
-                for tail in ("-wal", "-shm"):  # the deleted file's: they must not meet a new one
-                    self.path.with_name(self.path.name + tail).unlink(missing_ok=True)
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                dst = sqlite3.connect(str(self.path))
-                old.conn.backup(dst)
-                dst.close()
-                log.error("the log database %s was deleted while in use; rewrote it from the open "
-                          "connection", self.path)
-            except (sqlite3.Error, OSError) as e:
-                try:
-                    self.path.unlink(missing_ok=True)
-                except OSError:
-                    pass
-                log.error("the log database %s was deleted and cannot be rewritten (%s); "
-                          "starting a fresh log", self.path, e)
-        else:
-            log.warning("the log database %s was replaced; writing to the new file", self.path)
-        try:
-            old.close()
-        except sqlite3.Error:
-            pass
+            self.store, kept = logfile.open_log(self.path, self.busy_ms)
+            self._identity = logfile.identity(self.path)
+            if kept is not None:
+                self.moved_aside.append(kept)
 
     # --- shutdown -------------------------------------------------------------------------------
 
@@ -431,22 +382,3 @@ def _logged(store: Store, r: dict) -> bool:
     return store.conn.execute(
         "SELECT 1 FROM events WHERE session_id IS ? AND ts = ? AND kind = ? AND data = ? LIMIT 1",
         (r.get("session_id"), r.get("at"), r["kind"], data)).fetchone() is not None
-
-
-def _is_junk(error: StoreError) -> bool:
-    cause = error.__cause__
-    return isinstance(cause, sqlite3.Error) and getattr(cause, "sqlite_errorcode", None) in JUNK_CODES
-
-
-def _identity(path: Path):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def junk_files(db_path: Path) -> list[Path]:
-    """Damaged log files moved aside (newest last), for the staff console's notice."""
-    return sorted(p for p in Path(db_path).parent.glob(Path(db_path).name + ".junk-*")
-                  if not p.name.endswith(("-wal", "-shm")))
