@@ -204,3 +204,14 @@ def test_staff_console_tells_about_a_junk_log_moved_aside(tmp_path):
     client.post("/login", data={"csrf": csrf_of(page.text), "name": "lan", "pin": PIN})
     text = client.get("/queue").text
     assert "Nhật ký cũ bị hỏng đã được cất sang tệp kiosk.sqlite3.junk-" in text
+
+
+def test_the_kiosk_writer_moves_junk_aside_before_any_write(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    path.write_bytes(b"junk " * 1000)
+    w = Writer(path, threaded=True, spill=None)
+    wait_for(lambda: junk_files(path), what="the junk moved aside")   # nobody has tapped yet
+    wait_for(lambda: w.store is not None, what="a fresh log")
+    assert not w.failing
+    w.close()
+    assert Store(path).sessions() == []

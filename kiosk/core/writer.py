@@ -177,12 +177,12 @@ class Writer:
                     if self._abort or (self._closing and not self._queue):
                         return
                     now = time.monotonic()
-                    if self._queue and now >= self._retry_at:
-                        break
+                    due = self._queue or self.failing or self.store is None
+                    if due and now >= self._retry_at:
+                        break  # writes to do, or a log to (re)open: also with nothing queued
                     if self.failing and self._spill_ok and self._unspilled():
                         break  # spill a new write now, not at the next retry
-                    wait = None if not self._queue else self._retry_at - now
-                    self._cv.wait(wait)
+                    self._cv.wait(self._retry_at - now if due else None)
             if self.failing:
                 self._spill_waiting()
             if time.monotonic() >= self._retry_at:
@@ -194,6 +194,13 @@ class Writer:
 
     def _drain(self) -> None:
         """Write queued ops in order until the queue is empty or the log fails."""
+        try:  # open early: a damaged file is moved aside, the notice shown, before any write
+            self._ensure_store()
+            if self.failing and not self._queue:  # only an ask failed: is the lock gone now?
+                self.store._write(lambda c: None)
+        except StoreError as e:
+            self._note_failure(e)
+            return
         while True:
             with self._cv:
                 if not self._queue or self._abort:
@@ -235,6 +242,9 @@ class Writer:
         else:
             with self._cv:
                 self._queue.appendleft(op)
+        self._note_failure(error)
+
+    def _note_failure(self, error: StoreError) -> None:
         if not self.failing:
             log.error("%s; keeping writes in memory%s and retrying", error,
                       " and in a spill file" if self.spill else "")
