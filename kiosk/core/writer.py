@@ -237,12 +237,12 @@ class Writer:
                 self._in_spill -= 1
 
     def _failed(self, error: StoreError, op: Op) -> None:
-        if op.future is not None:
-            op.future.set_exception(error)   # a ticket is not kept for later: the visitor is told
-        else:
+        if op.future is None:
             with self._cv:
                 self._queue.appendleft(op)
-        self._note_failure(error)
+        self._note_failure(error)  # first: whoever waits for the answer then sees the notice too
+        if op.future is not None:
+            op.future.set_exception(error)   # a ticket is not kept for later: the visitor is told
 
     def _note_failure(self, error: StoreError) -> None:
         if not self.failing:
