@@ -147,7 +147,7 @@ class Runtime:
         finally:
             self._depth -= 1
         if self._depth == 0 and self._batch:
-            # One commit per visitor action, before the visitor sees its result.
+            # One commit per visitor action, handed to the writer before the visitor sees its result.
             batch, self._batch = self._batch, []
             self._submit("log_many", records=batch)
         if self.state != before:

@@ -95,10 +95,12 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     app.first_frame.append(_quiet_gc)
     if exit_after:
         Clock.schedule_once(lambda *_: app.stop(), exit_after)
-    app.run()
-    if runtime.session_id:  # the window closed mid-session: close it in the log too
-        runtime._end_session("closed")
-    lost = close_log(runtime)
+    try:
+        app.run()
+    finally:  # also after a crash: what the visitor did is written, spilled or counted as lost
+        if runtime.session_id:  # the window closed mid-session: close it in the log too
+            runtime._end_session("closed")
+        lost = close_log(runtime)
     return app.exit_code or lost
 
 
