@@ -24,7 +24,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.core import logfile
@@ -64,7 +64,6 @@ class CloseReport:
     spilled: int = 0        # kept in the spill file: written at the next start
     lost: int = 0
     spill_path: str | None = None
-    reasons: list[str] = field(default_factory=list)
 
 
 class Writer:
@@ -219,6 +218,7 @@ class Writer:
                     op.future.set_exception(e)
                 else:
                     self.lost += 1
+                    self._in_spill -= op.spilled  # else its spill file would be replayed forever
                 continue
             self._done(op, result)
         self._recovered()
