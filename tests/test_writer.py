@@ -215,3 +215,17 @@ def test_the_kiosk_writer_moves_junk_aside_before_any_write(tmp_path):
     assert not w.failing
     w.close()
     assert Store(path).sessions() == []
+
+
+def test_spill_goes_to_the_first_place_that_takes_it(tmp_path, monkeypatch):
+    from kiosk.core.spill import spill_dirs
+    (tmp_path / "afile").write_text("not a folder")
+    spill = Spill([tmp_path / "afile" / "spill", tmp_path / "second"], "s.jsonl")
+    assert spill.append(['{"op": "log_many", "kw": {"records": []}}'])
+    assert spill.path == tmp_path / "second" / "s.jsonl" and len(spill.read()) == 1
+    spill.remove()
+    assert not spill.exists()
+    monkeypatch.setenv("KIOSK_SPILL_DIR", str(tmp_path / "chosen"))
+    assert spill_dirs(tmp_path / "kiosk.sqlite3") == [tmp_path / "chosen"]
+    monkeypatch.delenv("KIOSK_SPILL_DIR")
+    assert len(spill_dirs(tmp_path / "kiosk.sqlite3")) >= 2   # a second place when the first fails
