@@ -14,7 +14,7 @@ import pytest
 from kiosk.core.spill import Spill
 from kiosk.core.store import Store, StoreError
 from kiosk.core.logfile import junk_files
-from kiosk.core.writer import Unavailable, Writer
+from kiosk.core.writer import Writer
 
 
 def wait_for(cond, timeout=30.0, what="condition"):
@@ -73,18 +73,22 @@ def test_threaded_writer_does_not_wait_for_a_locked_database(tmp_path):
     assert not w.spill.exists()               # written: the spill file is gone
 
 
-def test_a_ticket_not_committed_in_time_is_never_written_later(tmp_path):
+def test_a_ticket_given_up_on_is_never_written_later(tmp_path):
     path = tmp_path / "kiosk.sqlite3"
     Store(path).close()
     blocker = lock(path)
     w = Writer(path, threaded=True, spill=None)
-    with pytest.raises(Unavailable):
-        w.call("create_ticket", 0.3, session_id=None, context={})
+    w.submit("start_session", source="test", session_id="s1", at="2026-01-01T00:00:00.000000Z")
+    ask = w.ask("create_ticket", session_id="s1", context={})
+    wait_for(lambda: w.failing, what="the writer to notice the lock")
+    assert ask.cancel()                   # the visitor was sent to the counter
     blocker.execute("ROLLBACK")
     blocker.close()
-    assert w.call("create_ticket", 30, session_id=None, context={}) == "A001"
+    wait_for(lambda: w.backlog == 0 and not w.failing, what="the backlog to be written")
+    assert w.ask("create_ticket", session_id="s1", context={}).result(timeout=30) == "A001"
     w.close()
     assert [t["number"] for t in Store(path).tickets()] == ["A001"]
+    assert [s["id"] for s in Store(path).sessions()] == ["s1"]
 
 
 def test_full_disk_spills_then_the_next_start_writes_it_once(tmp_path):
@@ -148,10 +152,8 @@ def test_a_deleted_database_is_rewritten_from_the_open_connection(tmp_path):
     assert [json.loads(e["data"])["n"] for e in Store(path).events()] == [1, 2]
 
 
-def test_runtime_shows_the_notice_and_sends_the_visitor_to_the_counter(tmp_path, fixture_catalog,
-                                                                       monkeypatch):
+def test_runtime_shows_the_notice_and_sends_the_visitor_to_the_counter(tmp_path, fixture_catalog):
     from kiosk.core import runtime as rtmod
-    monkeypatch.setattr(rtmod, "TICKET_WAIT", 0.3)
     path = tmp_path / "kiosk.sqlite3"
     Store(path).close()
     w = Writer(path, threaded=True, spill=spill_in(tmp_path))
@@ -177,7 +179,12 @@ def test_runtime_shows_the_notice_and_sends_the_visitor_to_the_counter(tmp_path,
     wait_for(cleared, what="the backlog to be written")
     rt.tap("resume")
     rt.tap("call_staff")
-    assert rt.state.ticket == "A001"
+
+    def numbered():
+        rt.tick()
+        return rt.state.ticket
+    wait_for(numbered, what="the queue number")   # at once, or "Đang lấy số thứ tự…" a moment
+    assert rt.state.ticket == "A001" and rt.view().big == "A001"
     report = rt.close_log()
     assert report.lost == 0
     kinds = [e["kind"] for e in Store(path).events()]

@@ -24,8 +24,10 @@ log = logging.getLogger("kiosk.runtime")
 STORE_NOTICE = "Máy tạm thời không ghi được nhật ký. Bạn vẫn dùng bình thường; nhân viên đã được báo."
 CALL_POLL_SECONDS = 1.0   # how often the kiosk looks for a staff call of its visitor's ticket
 # How long "Gọi nhân viên" waits for the queue number to be committed before sending the
-# visitor to the counter (a healthy log answers in milliseconds).
-TICKET_WAIT = float(os.environ.get("KIOSK_TICKET_WAIT", "2.0") or 2.0)
+# visitor to the counter; meanwhile the screen says "Đang lấy số thứ tự… Vui lòng chờ." and stays
+# responsive. A healthy log answers within TICKET_QUICK: the number then shows at once.
+TICKET_WAIT = float(os.environ.get("KIOSK_TICKET_WAIT", "8") or 8)
+TICKET_QUICK = 0.3
 
 
 class Runtime:
@@ -51,6 +53,7 @@ class Runtime:
         self._call_polled = 0.0
         self._call_seen = None
         self._call_ask = None   # a pending "has staff called this ticket?" read (a Future)
+        self._ticket_ask = None  # (Future, session id, deadline): a queue number being committed
         self._batch: list[dict] = []
         self._depth = 0
 
@@ -106,6 +109,7 @@ class Runtime:
         self.dispatch(f.Tick(self.now()))
         if self.writer is not None:
             self.writer.pump()
+            self._settle_ticket()
             if self._sync_notice():  # the notice appeared or went: redraw the same screen
                 view = self.view()
                 for cb in list(self.on_change):
@@ -236,20 +240,51 @@ class Runtime:
             self._submit("set_session_modes", session_id=self.session_id, modes=sorted(self.modes_used))
 
     def _create_ticket(self, context: dict) -> None:
-        """A number only if it is on disk within TICKET_WAIT; else "go to the counter"."""
-        number = None
-        if self.writer is not None and self.writer.healthy:
-            from kiosk.core.writer import Unavailable
+        """A number only once it is on disk; "go to the counter" if the log is down or silent."""
+        if self.writer is None or not self.writer.healthy:
+            reason = self.writer.error if self.writer is not None else "no log"
+            self._ticket_result(self.session_id, None, f"the log cannot be written ({reason})")
+            return
+        ask = self.writer.ask("create_ticket", session_id=self.session_id, context=context)
+        self._ticket_ask = (ask, self.session_id, time.monotonic() + TICKET_WAIT)
+        if self.writer.threaded:
+            from concurrent.futures import wait
+            wait([ask], timeout=TICKET_QUICK)
+        self._settle_ticket()
+
+    @property
+    def ticket_pending(self) -> bool:
+        """A queue number is being committed (replay waits for it, as for voice input)."""
+        return self._ticket_ask is not None
+
+    def _settle_ticket(self) -> None:
+        if self._ticket_ask is None:
+            return
+        ask, sid, deadline = self._ticket_ask
+        if not ask.done():
+            threaded = self.writer is not None and self.writer.threaded
+            if threaded and time.monotonic() < deadline:
+                return  # still "Đang lấy số thứ tự…"; the next tick looks again
+            if not ask.cancel():
+                return  # being committed right now: its outcome decides, at the next tick
+        self._ticket_ask = None
+        number, reason = None, "no answer from the log in time"
+        if not ask.cancelled():
             try:
-                number = self.writer.call("create_ticket", TICKET_WAIT, session_id=self.session_id,
-                                          context=context)
-            except Unavailable as e:
-                log.error("no queue number (%s); the visitor is sent to the counter", e)
-        elif self.writer is not None:
-            log.error("no queue number: the log cannot be written (%s); the visitor is sent to the "
-                      "counter", self.writer.error)
+                number = ask.result()
+            except Exception as e:
+                reason = str(e)
+        self._ticket_result(sid, number, reason)
+
+    def _ticket_result(self, sid, number: str | None, reason: str) -> None:
+        s = self.state
+        if sid != self.session_id or s.screen != "ticket" or s.ticket is not None or s.ticket_failed:
+            if number:
+                log.warning("queue number %s was recorded after its visitor left the ticket screen", number)
+            return
         self._sync_notice()
         if number is None:
+            log.error("no queue number: %s; the visitor is sent to the counter", reason)
             self.dispatch(f.TicketUnavailable(self.now()))
         else:
             self.dispatch(f.TicketCreated(number, self.now()))

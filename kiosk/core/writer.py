@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,10 +40,6 @@ THREAD_BUSY_MS = 1000         # the writer's own busy timeout: it retries anyway
 # The writes a spill file may hold: name -> how to apply it (see _apply).
 DURABLE = ("start_session", "end_session", "set_session_modes", "log_many", "set_priority")
 ASKS = ("create_ticket", "ticket_call")   # answered to a waiting caller; never spilled or retried
-
-
-class Unavailable(Exception):
-    """An ask (ticket, call check) that the log could not answer in time."""
 
 
 @dataclass
@@ -96,7 +92,7 @@ class Writer:
         elif self._queue:
             self._drain()
 
-    # --- the screen's side: never waits on SQLite (except ask(), with a timeout) -------------
+    # --- the screen's side: never waits on SQLite ---------------------------------------------
 
     def submit(self, name: str, **kw) -> None:
         """A write that must reach the log, in order (spilled while the log is down)."""
@@ -104,33 +100,13 @@ class Writer:
         self._put(Op(name, kw))
 
     def ask(self, name: str, **kw) -> Future:
-        """A write or read whose answer someone waits for (a queue number, a staff call)."""
+        """A write or read whose answer someone waits for (a queue number, a staff call). Tried
+        once when its turn comes; cancel() it while queued and it is never done (no ticket that
+        nobody holds)."""
         assert name in ASKS, name
         op = Op(name, kw, future=Future())
         self._put(op)
         return op.future
-
-    def call(self, name: str, timeout: float, **kw):
-        """ask() and wait: the answer, or Unavailable if it was not committed within `timeout`.
-
-        A timed-out ask is cancelled, so it is never written later (no ticket that nobody holds).
-        """
-        fut = self.ask(name, **kw)
-        if not self.threaded and not fut.done():
-            fut.cancel()  # stuck behind writes that failed just now: waiting cannot help
-        try:
-            return fut.result(timeout=timeout)
-        except FutureTimeout:
-            if fut.cancel():
-                raise Unavailable(f"{name}: no answer from the log within {timeout:g} s") from None
-        except CancelledError:
-            raise Unavailable(f"{name}: cancelled") from None
-        except Exception as e:
-            raise Unavailable(f"{name}: {e}") from e
-        try:  # the writer is committing it right now: its outcome decides
-            return fut.result(timeout=(self.busy_ms or 5000) / 1000 + 1)
-        except Exception as e:
-            raise Unavailable(f"{name}: {e or 'the log did not answer'}") from e
 
     def pump(self) -> None:
         """Retry now (the unthreaded writer; the threaded one retries on its own)."""

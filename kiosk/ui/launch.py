@@ -72,6 +72,7 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     from kiosk.core.access import config_from_env
     runtime = Runtime(Catalog(), None, config=config_from_env(), source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
+    app.busy.append(lambda: runtime.ticket_pending)  # a replay waits for the queue number
 
     def speech():  # voice out (TTS, narration) and in (push-to-talk), once the welcome is drawn
         from kiosk.ui.voice import attach_speech
