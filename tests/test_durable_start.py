@@ -63,13 +63,16 @@ def finish(proc: subprocess.Popen, timeout=180) -> tuple[int, str]:
     return proc.returncode, out + err
 
 
-def wait_for(cond, proc=None, timeout=120.0, what="condition"):
+def wait_for(cond, proc=None, timeout=300.0, what="condition", state=lambda: ""):
     deadline = time.monotonic() + timeout
     while not cond():
         if proc is not None and proc.poll() is not None:
             raise AssertionError(f"the kiosk ended before {what}: {proc.stderr.read()}")
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            if proc is not None:
+                proc.kill()
+                state_now = f"{state()}; kiosk said: {proc.communicate()[1]}"
+            raise AssertionError(f"timed out waiting for {what} ({state_now if proc else state()})")
         time.sleep(0.02)
 
 
@@ -148,7 +151,8 @@ def _replayed_while_down(tmp_path, data, spill, release) -> str:
     script = write_script(tmp_path / "visit.jsonl", visit(COUNTER, end_shot=True))
     proc = start(script, data, spill, shots=shots)
     wait_for(lambda: (shots / "end.png").exists() and spill_files(spill), proc,
-             what="the visit to end with its writes spilled")
+             what="the visit to end with its writes spilled",
+             state=lambda: f"end.png: {(shots / 'end.png').exists()}, spill: {spill_files(spill)}")
     release()
     code, out = finish(proc)
     assert code == 0, out

@@ -17,7 +17,7 @@ from kiosk.core.logfile import junk_files
 from kiosk.core.writer import Writer
 
 
-def wait_for(cond, timeout=30.0, what="condition"):
+def wait_for(cond, timeout=120.0, what="condition"):
     """Wait for a condition (never a fixed sleep); the timeout only stops a hung test."""
     deadline = time.monotonic() + timeout
     while not cond():
