@@ -58,7 +58,7 @@ def start(script: Path, data: Path, spill: Path, *, shots: Path | None = None, c
                             cwd=ROOT, preexec_fn=limit if fsize else None)
 
 
-def finish(proc: subprocess.Popen, timeout=180) -> tuple[int, str]:
+def finish(proc: subprocess.Popen, timeout=300) -> tuple[int, str]:
     out, err = proc.communicate(timeout=timeout)
     return proc.returncode, out + err
 
