@@ -1,9 +1,14 @@
 """Tap -> next screen drawn, on the real app: touch dispatched until the frame after render
-has been rasterized (glFinish: an offscreen window's swap does not wait for software GL)."""
+has been rasterized (glFinish: an offscreen window's swap does not wait for software GL).
+
+The log goes through the kiosk's own background writer. With BENCH_LOCK_SECONDS=N another
+process holds BEGIN EXCLUSIVE on the log for N seconds from the first tap: taps are measured
+until the lock goes, then the events must all be written, in order (issue #11, part 4)."""
 
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,6 +18,13 @@ sys.path.insert(0, str(ROOT))
 from kiosk.ui.env import prepare  # noqa: E402
 
 TAPS = int(os.environ.get("BENCH_TAPS", "200"))
+LOCK_SECONDS = float(os.environ.get("BENCH_LOCK_SECONDS", "0") or 0)
+HOLDER = ("import sqlite3, sys, time\n"
+          "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+          "c.execute('BEGIN EXCLUSIVE')\n"
+          "print('locked', flush=True)\n"
+          "time.sleep(float(sys.argv[2]))\n"
+          "c.execute('ROLLBACK')\n")
 data = Path(os.environ.get("KIOSK_DATA", "/tmp/kiosk-bench"))
 prepare(True, tuple(int(x) for x in os.environ.get("BENCH_SIZE", "1920x1080").split("x")), data)
 
@@ -27,10 +39,27 @@ from kiosk.ui.app import KioskApp, visible_controls  # noqa: E402
 
 catalog = load_catalog(ROOT / "lessons")
 lesson = max(catalog.lessons, key=lambda l: len(l.steps))
-runtime = Runtime(catalog, Store(data / "bench.sqlite3"), source="bench")
+from kiosk.core.spill import Spill  # noqa: E402
+from kiosk.core.writer import Writer  # noqa: E402
+
+db = data / "bench.sqlite3"
+Store(db).close()
+writer = Writer(db, threaded=True, spill=Spill([data / "spill"], "bench.jsonl"))
+runtime = Runtime(catalog, writer, source="bench")
 app = KioskApp(runtime, data)
 times: list[float] = []
-state = {"t0": None, "rendered": False, "forward": True}
+state = {"t0": None, "rendered": False, "forward": True, "holder": None, "notice": False,
+         "records": 0}
+_submit = writer.submit
+
+
+def counted_submit(name, **kw):  # how many events the screen handed to the log
+    if name == "log_many":
+        state["records"] += len(kw["records"])
+    _submit(name, **kw)
+
+
+writer.submit = counted_submit
 
 
 def rendered(view):
@@ -46,7 +75,10 @@ def flipped(*_):
 
 
 def tap_next():
-    if len(times) >= TAPS:
+    holder = state["holder"]
+    if holder is not None:
+        state["notice"] = state["notice"] or "store" in runtime.notices
+    if len(times) >= TAPS or (holder is not None and holder.poll() is not None):
         app.stop()
         return
     s = runtime.state
@@ -69,7 +101,16 @@ def start(*_):
     runtime.tap("start")
     runtime.tap("lesson", lesson.id)
     runtime.tap("begin")
-    Clock.schedule_once(lambda *_: tap_next(), 0.5)
+    Clock.schedule_once(lambda *_: lock_then_tap(), 0.5)
+
+
+def lock_then_tap():
+    if LOCK_SECONDS:
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(LOCK_SECONDS)],
+                                  stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "locked"
+        state["holder"] = holder
+    tap_next()
 
 
 app.after_render.append(rendered)
@@ -78,5 +119,15 @@ app.bind(on_start=start)
 app.run()
 if os.environ.get("BENCH_RAW"): Path(os.environ["BENCH_RAW"]).write_text(" ".join(str(round(t * 1000)) for t in times))
 ms = sorted(t * 1000 for t in times)
-print(json.dumps({"taps": len(ms), "median_ms": round(statistics.median(ms), 1),
-                  "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1), "max_ms": round(ms[-1], 1)}))
+result = {"taps": len(ms), "median_ms": round(statistics.median(ms), 1),
+          "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1), "max_ms": round(ms[-1], 1)}
+if LOCK_SECONDS:
+    state["holder"].wait()
+    report = runtime.close_log(wait=60)
+    import sqlite3
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT ts FROM events ORDER BY id").fetchall()
+    result.update(lock_s=LOCK_SECONDS, notice_shown=state["notice"], events_expected=state["records"],
+                  events_written=len(rows), in_order=[r[0] for r in rows] == sorted(r[0] for r in rows),
+                  lost=report.lost)
+print(json.dumps(result))

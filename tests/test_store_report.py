@@ -96,15 +96,17 @@ def test_locked_database_keeps_kiosk_usable_and_loses_nothing(tmp_path, fixture_
     rt.tap("lesson", "thu-wifi")
     rt.tap("begin")
     rt.tap("call_staff")
-    assert rt.state.screen == "ticket" and rt.state.ticket.startswith("K")  # still got a number
+    # no number the staff could never see: the visitor is sent to the counter (issue #11)
+    assert rt.state.screen == "ticket" and rt.state.ticket is None
+    assert rt.view().title == "Mời bạn đến quầy tiếp nhận"
     assert "store" in rt.notices and rt.pending
     blocker.execute("ROLLBACK")
     blocker.close()
     rt.tick()
     assert not rt.pending and "store" not in rt.notices
     kinds = [e["kind"] for e in store.events()]
-    assert kinds.count("lesson_start") == 1 and "ticket_shown" in kinds
-    assert len(store.tickets()) == 1
+    assert kinds.count("lesson_start") == 1 and "ticket_unavailable" in kinds
+    assert "ticket_shown" not in kinds and store.tickets() == []
 
 
 def test_unwritable_location_gives_clear_error(tmp_path):

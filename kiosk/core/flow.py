@@ -63,6 +63,7 @@ class State:
     activity: object = None       # practice copy / scam drill / quiz in progress (practice_flow)
     called_to: int | None = None  # counter a staff member called this visitor's ticket to
     priority: str | None = None   # self-declared group: elderly, disabled, pregnant (optional)
+    ticket_failed: bool = False   # no number could be recorded: "go to the counter" instead
     # voice (kiosk.core.voice): a command waiting for "Đúng không?", and "not understood" shown
     confirm: Pending | None = None  # noqa: F821  (kiosk.core.voice.Pending; not imported: lazy)
     heard_note: str | None = None
@@ -100,6 +101,13 @@ class Tick:
 @dataclass(frozen=True)
 class TicketCreated:
     number: str
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class TicketUnavailable:
+    """No queue number was committed in time (the log is down): send the visitor to the counter,
+    never show a number that the staff cannot see."""
     now: float = 0.0
 
 
@@ -224,6 +232,9 @@ class Flow(AccessActions):
             s = replace(state, ticket=event.number)
             return s, [Log("ticket_shown", {"number": event.number}), Cue("ticket"),
                        Say(self.spoken(s))]
+        if isinstance(event, TicketUnavailable):
+            s = replace(state, ticket=None, ticket_failed=True)
+            return s, [Log("ticket_unavailable", {}), Cue("ticket"), Say(self.spoken(s))]
         if isinstance(event, Problem):
             return self._note_error(state, event.what), [Log("problem", {"what": event.what})]
         if isinstance(event, TicketCalled):
@@ -410,7 +421,7 @@ class Flow(AccessActions):
         }
         context.update(self.activities.ticket_context(state))
         new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen,
-                      called_to=None)
+                      called_to=None, ticket_failed=False)
         return new, start + [Log("screen", {"screen": "ticket"}), CreateTicket(context)]
 
     def _on_priority(self, state: State, group):

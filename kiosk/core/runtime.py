@@ -1,13 +1,16 @@
 """Carries out the flow's effects: the glue between the pure flow, the log and the outside world.
 
 Still no Kivy here. The Kivy app (or a test) subscribes to changes and to speech, and feeds
-taps, intents and clock ticks in. If the log cannot be written (disk full, database locked) the
-kiosk keeps working: the writes wait in memory and are retried, and a notice tells the staff.
+taps, intents and clock ticks in. Log writes are handed to kiosk.core.writer (in order; in the
+kiosk a background thread owns SQLite, so a locked database never slows a tap). If the log cannot
+be written the kiosk keeps working: writes wait and are retried, and a notice tells the staff. A
+queue number is shown only once it is committed; otherwise the visitor is sent to the counter.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Callable
 
@@ -19,8 +22,12 @@ from kiosk.core.views import View, speakable, view_for
 log = logging.getLogger("kiosk.runtime")
 
 STORE_NOTICE = "Máy tạm thời không ghi được nhật ký. Bạn vẫn dùng bình thường; nhân viên đã được báo."
-MAX_PENDING = 10_000
 CALL_POLL_SECONDS = 1.0   # how often the kiosk looks for a staff call of its visitor's ticket
+# How long "Gọi nhân viên" waits for the queue number to be committed before sending the
+# visitor to the counter; meanwhile the screen says "Đang lấy số thứ tự… Vui lòng chờ." and stays
+# responsive. A healthy log answers within TICKET_QUICK: the number then shows at once.
+TICKET_WAIT = float(os.environ.get("KIOSK_TICKET_WAIT", "8") or 8)
+TICKET_QUICK = 0.3
 
 
 class Runtime:
@@ -28,16 +35,14 @@ class Runtime:
                  source: str = "kiosk", clock: Callable[[], float] = time.monotonic):
         self.catalog = catalog
         self.flow = f.Flow(catalog, config)
-        self.store = store
+        self.writer = _as_writer(store)
         self.source = source
         self.clock = clock
         self.offset = 0.0
         self.state = f.State(last_input=self.now())
         self.session_id: str | None = None
         self.modes_used: set[str] = set()
-        self.pending: list[Callable[[], object]] = []
         self.notices: dict[str, str] = {}
-        self._local_tickets = 0
         self.on_change: list[Callable[[f.State, View], None]] = []
         self.on_say: list[Callable[[str, str, str], None]] = []   # (text, why, rate)
         self.on_stop_speech: list[Callable[[], None]] = []
@@ -47,6 +52,8 @@ class Runtime:
         self.last_spoken = ""
         self._call_polled = 0.0
         self._call_seen = None
+        self._call_ask = None   # a pending "has staff called this ticket?" read (a Future)
+        self._ticket_ask = None  # (Future, session id, deadline): a queue number being committed
         self._batch: list[dict] = []
         self._depth = 0
 
@@ -54,11 +61,11 @@ class Runtime:
         """Lessons and log arrive after the first frame is drawn (fast cold start)."""
         self.catalog = catalog
         self.flow = f.Flow(catalog, self.flow.config)
-        self.store = store
-        if store is None:
+        self.writer = _as_writer(store)
+        if self.writer is None:
             self.notices["store"] = STORE_NOTICE
-        elif self.pending:
-            self._flush()
+        else:
+            self._sync_notice()
 
     # --- inputs ----------------------------------------------------------------------------
 
@@ -100,21 +107,33 @@ class Runtime:
 
     def tick(self) -> None:
         self.dispatch(f.Tick(self.now()))
-        if self.pending:
-            self._flush()
+        if self.writer is not None:
+            self.writer.pump()
+            self._settle_ticket()
+            if self._sync_notice():  # the notice appeared or went: redraw the same screen
+                view = self.view()
+                for cb in list(self.on_change):
+                    cb(self.state, view)
         self._check_call()
 
     def _check_call(self) -> None:
-        """Has a staff member called this visitor's ticket? (The console shares the database.)"""
-        if self.store is None or not self.session_id or self.state.ticket is None or self.pending:
+        """Has a staff member called this visitor's ticket? (The console shares the database.)
+
+        Asked through the writer (it owns the connection), answered on a later tick: a busy
+        database never holds up the screen."""
+        if self.writer is None or not self.session_id or self.state.ticket is None:
             return
-        t = time.monotonic()
-        if t - self._call_polled < CALL_POLL_SECONDS:
+        if self._call_ask is None:
+            t = time.monotonic()
+            if t - self._call_polled < CALL_POLL_SECONDS:
+                return
+            self._call_polled = t
+            self._call_ask = self.writer.ask("ticket_call", session_id=self.session_id)
+        if not self._call_ask.done():
             return
-        self._call_polled = t
-        from kiosk.core.queue import ticket_call
+        ask, self._call_ask = self._call_ask, None
         try:
-            call = ticket_call(self.store, self.session_id)
+            call = ask.result()
         except Exception as e:  # a busy or broken database must never stop the kiosk
             log.warning("cannot check for a staff call: %s", e)
             return
@@ -132,9 +151,9 @@ class Runtime:
         finally:
             self._depth -= 1
         if self._depth == 0 and self._batch:
-            # One commit per visitor action, before the visitor sees its result.
+            # One commit per visitor action, handed to the writer before the visitor sees its result.
             batch, self._batch = self._batch, []
-            self._store(lambda: self.store.log_many(batch))
+            self._submit("log_many", records=batch)
         if self.state != before:
             view = self.view()
             for cb in list(self.on_change):
@@ -188,20 +207,19 @@ class Runtime:
             cb(text, why, self.state.modes.rate)
 
     def _start_session(self) -> None:
-        if self.store is None:
+        if self.writer is None:
             self.session_id = None
             return
         import secrets  # not before the first frame
 
         sid = secrets.token_hex(8)
         self.session_id = sid
-        self._store(lambda: self.store.start_session(self.source, session_id=sid, at=_utc()))
+        self._submit("start_session", source=self.source, session_id=sid, at=_utc())
 
     def _end_session(self, reason: str) -> None:
         sid, modes = self.session_id, sorted(self.modes_used)
-        if sid and self.store is not None:
-            at = _utc()
-            self._store(lambda: self.store.end_session(sid, reason, modes, at=at))
+        if sid and self.writer is not None:
+            self._submit("end_session", session_id=sid, reason=reason, modes=modes, at=_utc())
         self.session_id = None
         self.modes_used = set()
 
@@ -210,7 +228,7 @@ class Runtime:
         data = dict(effect.data)
         if effect.kind == "mode" and data.get("on"):
             self.modes_used.add(data["mode"])
-        if self.store is None:
+        if self.writer is None:
             return
         lesson = data.get("lesson", s.lesson)
         lesson_obj = self.catalog.get(lesson) if lesson else None
@@ -219,75 +237,104 @@ class Runtime:
             lesson=lesson, step=data.get("step"), topic=lesson_obj.topic if lesson_obj else s.topic,
             steps=len(lesson_obj.steps) if lesson_obj else None, at=_utc()))
         if effect.kind == "mode" and data.get("on") and self.session_id:
-            sid, modes = self.session_id, sorted(self.modes_used)
-            self._store(lambda: self.store.set_session_modes(sid, modes))
+            self._submit("set_session_modes", session_id=self.session_id, modes=sorted(self.modes_used))
 
     def _create_ticket(self, context: dict) -> None:
-        sid = self.session_id
-        number = None
-        if self.store is not None and not self.pending:
+        """A number only once it is on disk; "go to the counter" if the log is down or silent."""
+        if self.writer is None or not self.writer.healthy:
+            reason = self.writer.error if self.writer is not None else "no log"
+            self._ticket_result(self.session_id, None, f"the log cannot be written ({reason})")
+            return
+        ask = self.writer.ask("create_ticket", session_id=self.session_id, context=context)
+        self._ticket_ask = (ask, self.session_id, time.monotonic() + TICKET_WAIT)
+        if self.writer.threaded:
+            from concurrent.futures import wait
+            wait([ask], timeout=TICKET_QUICK)
+        self._settle_ticket()
+
+    @property
+    def ticket_pending(self) -> bool:
+        """A queue number is being committed (replay waits for it, as for voice input)."""
+        return self._ticket_ask is not None
+
+    def _settle_ticket(self) -> None:
+        if self._ticket_ask is None:
+            return
+        ask, sid, deadline = self._ticket_ask
+        if not ask.done():
+            threaded = self.writer is not None and self.writer.threaded
+            if threaded and time.monotonic() < deadline:
+                return  # still "Đang lấy số thứ tự…"; the next tick looks again
+            if not ask.cancel():
+                return  # being committed right now: its outcome decides, at the next tick
+        self._ticket_ask = None
+        number, reason = None, "no answer from the log in time"
+        if not ask.cancelled():
             try:
-                number = self.store.create_ticket(sid, context)
-                self._ok()
-            except _store_error() as e:
-                self._failed(e)
+                number = ask.result()
+            except Exception as e:
+                reason = str(e)
+        self._ticket_result(sid, number, reason)
+
+    def _ticket_result(self, sid, number: str | None, reason: str) -> None:
+        s = self.state
+        if sid != self.session_id or s.screen != "ticket" or s.ticket is not None or s.ticket_failed:
+            if number:
+                log.warning("queue number %s was recorded after its visitor left the ticket screen", number)
+            return
+        self._sync_notice()
         if number is None:
-            # The log is down: still give the visitor a number; staff see the notice.
-            self._local_tickets += 1
-            number = f"K{self._local_tickets:03d}"
-            if self.store is not None:
-                ctx = dict(context, local_number=number)
-                self._queue(lambda: self.store.create_ticket(sid, ctx))
-        self.dispatch(f.TicketCreated(number, self.now()))
+            log.error("no queue number: %s; the visitor is sent to the counter", reason)
+            self.dispatch(f.TicketUnavailable(self.now()))
+        else:
+            self.dispatch(f.TicketCreated(number, self.now()))
 
     def _set_group(self, group: str | None) -> None:
-        sid = self.session_id
-        if sid and self.store is not None:
-            from kiosk.core.queue import set_priority
-            self._store(lambda: set_priority(self.store, sid, group))
+        if self.session_id and self.writer is not None:
+            self._submit("set_priority", session_id=self.session_id, group=group)
 
-    # --- resilience of the log ---------------------------------------------------------------
+    # --- the log: every write goes through the writer, in order ------------------------------
 
-    def _store(self, write: Callable[[], object]) -> None:
-        if self.pending:
-            self._queue(write)
-            self._flush()
+    @property
+    def store(self):
+        return self.writer.store if self.writer is not None else None
+
+    @property
+    def pending(self) -> int:
+        """Writes waiting for the log (in memory, and in the spill file while it is down)."""
+        return self.writer.backlog if self.writer is not None else 0
+
+    def _submit(self, name: str, **kw) -> None:
+        if self.writer is None:
             return
-        try:
-            write()
-            self._ok()
-        except _store_error() as e:
-            self._failed(e)
-            self._queue(write)
+        self.writer.submit(name, **kw)
+        self._sync_notice()
 
-    def _queue(self, write) -> None:
-        if len(self.pending) < MAX_PENDING:
-            self.pending.append(write)
-        else:
-            log.error("log backlog full (%d writes); dropping the oldest", MAX_PENDING)
-            self.pending.pop(0)
-            self.pending.append(write)
+    def _sync_notice(self) -> bool:
+        """Show (or clear) the staff notice as the writer's health says; True if it changed."""
+        if self.writer is None:
+            return False
+        if self.writer.failing:
+            if "store" in self.notices:
+                return False
+            self.notices["store"] = STORE_NOTICE
+            return True
+        return self.notices.pop("store", None) is not None
 
-    def _flush(self) -> None:
-        while self.pending:
-            try:
-                self.pending[0]()
-            except _store_error() as e:
-                self._failed(e)
-                return
-            self.pending.pop(0)
-        self._ok()
-
-    def _failed(self, error: Exception) -> None:
-        if "store" not in self.notices:
-            log.error("%s; keeping writes in memory and retrying", error)
-        self.notices["store"] = STORE_NOTICE
-
-    def _ok(self) -> None:
-        if self.notices.pop("store", None):
-            log.warning("log database writable again; backlog written")
+    def close_log(self, wait: float = 5.0):
+        """At shutdown: write what can be written, spill the rest; returns the writer's CloseReport."""
+        if self.writer is None:
+            return None
+        writer, self.writer = self.writer, None
+        return writer.close(wait)
 
 
-def _store_error():
-    from kiosk.core.store import StoreError  # imported late: SQLite is not needed for the first frame
-    return StoreError
+def _as_writer(store):
+    """None (no log), a Writer (the kiosk's, threaded), or a plain Store (tests, tools: an inline
+    writer, so the log can be read right after a tap; no spill file)."""
+    if store is None:
+        return None
+    from kiosk.core.writer import Writer
+    if isinstance(store, Writer):
+        return store
+    return Writer(store=store, spill=None)

@@ -86,6 +86,7 @@ def m002_staff_queue(db: sqlite_utils.Database):
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
+        conn = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=5.0, isolation_level=None,
@@ -107,6 +108,8 @@ class Store:
                     raise
                 self.db.execute("COMMIT")
         except (sqlite3.Error, OSError) as e:
+            if conn is not None:  # the log writer retries: do not leak a handle per attempt
+                conn.close()
             raise StoreError(f"cannot open the log database {self.path}: {e}") from e
 
     @property

@@ -197,6 +197,8 @@ def _finish(state, catalog):
 
 
 def _ticket(state, catalog):
+    if state.ticket is None and getattr(state, "ticket_failed", False):
+        return _to_counter()
     if state.ticket is None:
         return View(screen="ticket", title="Đang lấy số thứ tự…", body=("Vui lòng chờ.",),
                     bar=_bar(BAR_REPEAT, BAR_LARGE), spoken="Đang lấy số thứ tự. Vui lòng chờ.")
@@ -226,6 +228,19 @@ def _ticket(state, catalog):
                 bar=_bar(BAR_REPEAT, BAR_LARGE),
                 spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
                         f"Vui lòng chờ, nhân viên sẽ đến giúp bạn.{said}"))
+
+
+TO_COUNTER_TITLE = "Mời bạn đến quầy tiếp nhận"
+TO_COUNTER_BODY = "Máy chưa lấy được số thứ tự. Nhân viên ở quầy sẽ giúp bạn ngay."
+
+
+def _to_counter():
+    """The log cannot record a ticket: no number (the staff could never see it), go to the counter."""
+    choices = (Choice("Quay lại bài", "resume", icon="back", key="1"),
+               Choice("Về trang đầu", "exit", icon="exit", key="2"))
+    return View(screen="ticket", title=TO_COUNTER_TITLE, body=(TO_COUNTER_BODY,), choices=choices,
+                layout="row", bar=_bar(BAR_REPEAT, BAR_LARGE),
+                spoken=f"{TO_COUNTER_TITLE}. {TO_COUNTER_BODY}")
 
 
 #: the finish screen's QR stays at version 2 or below (25x25 modules): drawn at about 4 mm a

@@ -266,6 +266,9 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                 out.append("Chưa có tài khoản nhân viên.")
         except sqlite3.Error:
             out.append("Không đọc được cơ sở dữ liệu.")
+        from kiosk.core.logfile import junk_files  # a damaged log the kiosk moved aside (issue #11)
+        for kept in junk_files(db_path)[-3:]:
+            out.append(f"Nhật ký cũ bị hỏng đã được cất sang tệp {kept.name}; máy đã tạo nhật ký mới.")
         return out
 
     def back(to: str = "/queue", msg: str | None = None, err: str | None = None) -> RedirectResponse:

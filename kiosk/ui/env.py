@@ -38,8 +38,7 @@ def prepare(headless: bool, size: tuple[int, int], data: Path, fullscreen: bool 
     # Every setting the kiosk needs is set below: no config.ini to read, write or "upgrade"
     # (which warned on the first start with each new data directory).
     os.environ.setdefault("KIVY_NO_CONFIG", "1")
-    kivy_home = data / "kivy"
-    kivy_home.mkdir(parents=True, exist_ok=True)
+    kivy_home = _kivy_home(data)
     os.environ["KIVY_HOME"] = str(kivy_home)
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
@@ -56,6 +55,20 @@ def prepare(headless: bool, size: tuple[int, int], data: Path, fullscreen: bool 
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+
+
+def _kivy_home(data: Path) -> Path:
+    """Kivy's folder in the data directory; a temporary one when that is full or read-only
+    (the kiosk must start anyway: the log waits and retries)."""
+    home = data / "kivy"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        return home
+    except OSError as e:
+        import tempfile
+        tmp = Path(tempfile.mkdtemp(prefix="hcc-kiosk-kivy-"))
+        logging.getLogger("kiosk").error("cannot use %s (%s); Kivy uses %s", home, e, tmp)
+        return tmp
 
 
 def _msaa() -> int:

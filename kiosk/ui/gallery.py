@@ -39,7 +39,8 @@ DEFAULT_MODES = ("normal", "large", "contrast", "large-contrast", "simple", "cap
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
 DEFAULT_SIZES = ("landscape", "portrait", "small")
 FRAMES = 1  # frames drawn before a screen is checked and saved (layout settles within one)
-GLOBAL_SCREENS = ("welcome", "home", "settings", "ticket-wait", "ticket", "warning", "armed")
+GLOBAL_SCREENS = ("welcome", "home", "settings", "ticket-wait", "ticket", "ticket-counter", "warning",
+                  "armed")
 
 
 # --- the jobs ---------------------------------------------------------------------------------
@@ -87,6 +88,8 @@ def state_for(job: dict, catalog):
         return replace(base, screen="ticket", ticket_from="home")
     if kind == "ticket":
         return replace(base, screen="ticket", ticket="A012", ticket_from="home")
+    if kind == "ticket-counter":  # no number could be recorded: go to the counter
+        return replace(base, screen="ticket", ticket_failed=True, ticket_from="home")
     if kind == "warning":
         return replace(base, warning=True)
     if kind == "armed":

@@ -5,6 +5,8 @@ Drawn once per colour into a cache folder; the Kivy layer shows them as images.
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 
@@ -73,21 +75,43 @@ DRAW = {"vneid": _vneid, "dvc": _dvc, "payment": _payment, "health": _health,
 
 
 def icon_path(name: str, color: tuple, cache: Path) -> Path | None:
+    """The icon as a cached PNG; in a temporary folder when the data folder is full or read-only,
+    None (the button keeps its words) when nothing can be written: the kiosk must start anyway."""
     draw = DRAW.get(name)
     if draw is None:
         return None
     rgba = _rgb(color)
-    path = cache / f"{name}-{'%02x%02x%02x' % rgba[:3]}.png"
-    if not path.exists():
-        from PIL import Image, ImageDraw  # only when an icon is not cached yet
+    file = f"{name}-{'%02x%02x%02x' % rgba[:3]}.png"
+    for folder in (cache, _fallback_cache()):
+        path = folder / file
+        if path.exists():
+            return path
+        try:
+            _draw_to(path, draw, rgba)
+            return path
+        except OSError as e:
+            logging.getLogger("kiosk.icons").warning("cannot cache icon %s: %s", path, e)
+    return None
 
-        cache.mkdir(parents=True, exist_ok=True)
-        img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
-        draw(ImageDraw.Draw(img), rgba)
-        tmp = path.with_suffix(".tmp.png")
+
+def _fallback_cache() -> Path:
+    import tempfile
+    return Path(tempfile.gettempdir()) / f"hcc-kiosk-icons-{os.getuid() if hasattr(os, 'getuid') else 0}"
+
+
+def _draw_to(path: Path, draw, rgba) -> None:
+    from PIL import Image, ImageDraw  # only when an icon is not cached yet
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    draw(ImageDraw.Draw(img), rgba)
+    tmp = path.with_suffix(".tmp.png")
+    try:
         img.save(tmp)
         tmp.replace(path)
-    return path
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # --- controls and accessibility modes (simple mode tiles, mode switches) -------------------

@@ -13,13 +13,23 @@ log = logging.getLogger("kiosk")
 
 
 def open_store(data: Path):
-    from kiosk.core.store import Store, StoreError
+    """The log writer: a background thread opens the database (retrying while it is locked,
+    read-only, full or damaged) and writes in order; the screen never waits for it."""
+    from kiosk.core.writer import Writer
     from kiosk.paths import db_path
-    try:
-        return Store(db_path(data))
-    except StoreError as e:
-        log.error("%s; the kiosk runs without a log until it is fixed", e)
-        return None
+    return Writer(db_path(data), threaded=True)
+
+
+def close_log(runtime) -> int:
+    """Write what is left; 3 if some of the log was finally lost (counted and logged)."""
+    import os
+    wait = float(os.environ.get("KIOSK_LOG_CLOSE_WAIT", "5") or 5)
+    report = runtime.close_log(wait)
+    if report is None:
+        return 0
+    log.info("log closed: %d writes, %d kept in the spill file, %d lost",
+             report.written, report.spilled, report.lost)
+    return 3 if report.lost else 0
 
 
 def load_lessons(lessons: Path) -> Catalog:
@@ -48,7 +58,10 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
             size: tuple[int, int] = (1920, 1080), script: list[Action] | None = None,
             demo: bool = False, exit_after: float | None = None, source: str = "kiosk",
             fullscreen: bool = False) -> int:
-    data.mkdir(parents=True, exist_ok=True)
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # the kiosk still starts; the log writer retries and spills meanwhile
+        log.error("cannot create the data directory %s: %s", data, e)
     prepare(headless, size, data, fullscreen=fullscreen)
     from kivy.clock import Clock
 
@@ -59,6 +72,7 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     from kiosk.core.access import config_from_env
     runtime = Runtime(Catalog(), None, config=config_from_env(), source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
+    app.busy.append(lambda: runtime.ticket_pending)  # a replay waits for the queue number
 
     def speech():  # voice out (TTS, narration) and in (push-to-talk), once the welcome is drawn
         from kiosk.ui.voice import attach_speech
@@ -82,10 +96,13 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     app.first_frame.append(_quiet_gc)
     if exit_after:
         Clock.schedule_once(lambda *_: app.stop(), exit_after)
-    app.run()
-    if runtime.session_id:  # the window closed mid-session: close it in the log too
-        runtime._end_session("closed")
-    return app.exit_code
+    try:
+        app.run()
+    finally:  # also after a crash: what the visitor did is written, spilled or counted as lost
+        if runtime.session_id:  # the window closed mid-session: close it in the log too
+            runtime._end_session("closed")
+        lost = close_log(runtime)
+    return app.exit_code or lost
 
 
 def _quiet_gc():
