@@ -205,9 +205,9 @@ def test_narration_barge_in_and_a_sensitive_step(kiosk, tmp_path):
     (lessons / "thu-wifi.yaml").write_text(text, "utf-8")
     r = kiosk("-v", "replay", write_script(tmp_path / "n.jsonl", [
         {"tap": "Bắt đầu"}, {"tap": "Internet"}, {"tap": "Kết nối Wi-Fi"}, {"tap": "Bắt đầu"},
-        {"tap": "Nghe lại"}, {"wait": 0.5},      # the recorded narration, not the synthetic voice
-        {"tap": "Tiếp"}, {"wait": 0.3},          # a touch stops it at once
-        {"tap": "Nghe lại"}, {"wait": 2.0},      # sensitive step: a notice is said instead
+        {"tap": "Nghe lại"}, {"wait_for_voice": "playing"},  # the recorded narration, not the synthetic voice
+        {"tap": "Tiếp"},                         # a touch stops it at once
+        {"tap": "Nghe lại"}, {"wait_for_voice": "playing"},  # sensitive step: a notice is said instead
         {"expect": "Bước 2/3"}]),
         "--lessons", lessons, data=tmp_path / "data")
     assert r.returncode == 0, r.stderr[-3000:]

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ACTIONS = {"tap": str, "expect": str, "screenshot": str, "wait": (int, float),
-           "idle": (int, float), "say": str, "key": str, "wait_for": str}
+           "idle": (int, float), "say": str, "key": str, "wait_for": str,
+           "wait_for_voice": str}
+#: what {"wait_for_voice": …} can wait for: a line being played now
+VOICE_STATES = ("playing",)
 
 
 class ScriptError(Exception):
@@ -47,6 +50,8 @@ def parse_script(path: Path) -> list[Action]:
             raise ScriptError(f"{path}:{n}: '{kind}' needs a {'number' if kind in ('wait', 'idle') else 'text'}")
         if kind in ("wait", "idle") and not 0 <= value <= 3600:
             raise ScriptError(f"{path}:{n}: '{kind}' must be between 0 and 3600 seconds")
+        if kind == "wait_for_voice" and value not in VOICE_STATES:
+            raise ScriptError(f"{path}:{n}: 'wait_for_voice' takes one of: {', '.join(VOICE_STATES)}")
         if kind == "key":
             from kiosk.core.keys import REPLAY_NAMES, normalize
             if normalize(value) is None:

@@ -121,6 +121,23 @@ class ReplayDriver:
         self._wait_for_deadline = None
         return 0
 
+    def _do_wait_for_voice(self, state: str):
+        """Wait in real time until the kiosk is playing a spoken line (the voice layer's own
+        state, not a guess of how long rendering takes on this machine)."""
+        audio = (getattr(self.app, "speech", None) or (None,))[0]
+        if audio is None:
+            raise ReplayFailure("no voice output in this kiosk (speech is not attached)")
+        if self._wait_for_deadline is None:
+            self._wait_for_deadline = time.monotonic() + WAIT_FOR_LIMIT
+        if audio.speaking:
+            self._wait_for_deadline = None
+            return 0
+        if time.monotonic() >= self._wait_for_deadline:
+            self._wait_for_deadline = None
+            raise ReplayFailure(f"waited {WAIT_FOR_LIMIT:.0f} s: the kiosk never started speaking")
+        self.index -= 1  # the same line again after the poll
+        return WAIT_FOR_POLL
+
     def _do_screenshot(self, name: str):
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
         self.app.screenshot_after_draw(self.screenshots / f"{safe}.png")
