@@ -36,7 +36,8 @@ def test_bad_replay_scripts(kiosk, tmp_path):
              "unknown.jsonl": ('{"jump": 3}\n', "unknown action 'jump'"),
              "empty.jsonl": ("\n", "no actions"),
              "badwait.jsonl": ('{"wait": "long"}\n', "needs a number"),
-             "badwaitfor.jsonl": ('{"wait_for": 15}\n', "needs a text")}
+             "badwaitfor.jsonl": ('{"wait_for": 15}\n', "needs a text"),
+             "badvoice.jsonl": ('{"wait_for_voice": "quiet"}\n', "'wait_for_voice' takes one of: playing")}
     for name, (text, words) in cases.items():
         (tmp_path / name).write_text(text)
         r = no_trace(kiosk("replay", tmp_path / name, data=tmp_path))
