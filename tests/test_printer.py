@@ -113,3 +113,46 @@ def test_printer_test_command(tmp_path):
     assert r.returncode == 0, r.stderr
     r = kiosk_cmd("doctor", "--json", data=tmp_path / "data", env={"KIOSK_PRINTER": f"file:{out}"})
     assert '"printer"' in r.stdout and "TM-T20II" in r.stdout
+
+
+def _ask_for_help(tmp_path):
+    from conftest import write_script
+    return write_script(tmp_path / "help.jsonl", [
+        {"tap": "Bắt đầu"}, {"tap": "VNeID"}, {"tap": "Tài khoản VNeID mức 2"}, {"tap": "Bắt đầu"},
+        {"tap": "Tiếp"}, {"tap": "Gọi nhân viên"}, {"expect": "Số thứ tự của bạn"}])
+
+
+def test_a_visitor_who_asks_for_help_gets_a_printed_slip(tmp_path):
+    """Replay of a real visit with the printer pointed at a file: the ESC/POS raster read back is
+    exactly the slip drawn for that ticket (number, place in the queue, lesson and step, time)."""
+    import sqlite3
+
+    from conftest import ROOT
+    from kiosk.core.lessons import load_catalog
+    from kiosk.core.timeutil import centre_zone
+    out, data = tmp_path / "lp0", tmp_path / "data"
+    r = kiosk_cmd("-v", "replay", _ask_for_help(tmp_path), data=data, env={"KIOSK_PRINTER": f"file:{out}"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    with sqlite3.connect(data / "kiosk.sqlite3") as c:
+        number, created = c.execute("SELECT number, created_at FROM tickets").fetchone()
+    lesson = load_catalog(ROOT / "lessons").get("vneid-muc-2")
+    issued = dt.datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(centre_zone())
+    expected = slip.ticket_image(slip.TicketSlip(
+        number, issued, before=0, doing=f"{lesson.title} – Bước 2/{len(lesson.steps)}"), device.paper_width())
+    assert same_picture(decode_raster(out.read_bytes()), expected)
+    assert "queue slip A001 printed" in r.stderr
+
+
+def test_a_failing_printer_is_said_plainly_and_the_kiosk_carries_on(tmp_path):
+    from conftest import write_script
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now: the printer "is off"
+    script = write_script(tmp_path / "off.jsonl", [
+        {"tap": "Bắt đầu"}, {"tap": "VNeID"}, {"tap": "Gọi nhân viên"}, {"expect": "A001"},
+        {"wait_for": "Máy in chưa in được phiếu"}, {"expect": "A001"},
+        {"tap": "Về trang đầu"}, {"expect": "Bắt đầu"}])
+    r = kiosk_cmd("replay", script, data=tmp_path / "data",
+                  env={"KIOSK_PRINTER": f"network:127.0.0.1:{port}"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "queue slip A001 not printed" in r.stderr

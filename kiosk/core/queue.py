@@ -284,6 +284,19 @@ class Queue:
 
 # --- the kiosk's side ------------------------------------------------------------------------
 
+def place_in_queue(conn: sqlite3.Connection, number: str) -> tuple[int, str] | None:
+    """(people called before the newest waiting ticket of this number, its created_at); None
+    when no such ticket waits. Same order as the staff's queue: priority first, then first come.
+    (Numbers restart each day, so an old unserved ticket may share the number: the newest wins.)"""
+    rows = conn.execute("SELECT number, created_at FROM tickets WHERE status = 'waiting' "
+                        "ORDER BY (priority IS NULL), created_at, id").fetchall()
+    mine = [(created, place) for place, (n, created) in enumerate(rows) if n == number]
+    if not mine:
+        return None
+    created, place = max(mine)
+    return place, created
+
+
 def ticket_call(store: Store, session_id: str) -> Call | None:
     """The current call for this visitor session's ticket, if a staff member has called it."""
     row = store.conn.execute(

@@ -49,6 +49,9 @@ class Runtime:
         self.on_cue: list[Callable[[str, bool], None]] = []     # (kind, visual: captions mode)
         self.last_caption = ""  # the last spoken line as written text (Phụ đề)
         self.on_listen: list[Callable[[], None]] = []           # push-to-talk (speech layer)
+        #: a queue number now on disk: {"number", "lesson", "step", "steps", ...} (receipt printer)
+        self.on_ticket: list[Callable[[dict], None]] = []
+        self._ticket_context: dict = {}
         self.last_spoken = ""
         self._call_polled = 0.0
         self._call_seen = None
@@ -245,6 +248,7 @@ class Runtime:
             reason = self.writer.error if self.writer is not None else "no log"
             self._ticket_result(self.session_id, None, f"the log cannot be written ({reason})")
             return
+        self._ticket_context = dict(context)
         ask = self.writer.ask("create_ticket", session_id=self.session_id, context=context)
         self._ticket_ask = (ask, self.session_id, time.monotonic() + TICKET_WAIT)
         if self.writer.threaded:
@@ -288,6 +292,8 @@ class Runtime:
             self.dispatch(f.TicketUnavailable(self.now()))
         else:
             self.dispatch(f.TicketCreated(number, self.now()))
+            for cb in list(self.on_ticket):
+                cb({**self._ticket_context, "number": number})
 
     def _set_group(self, group: str | None) -> None:
         if self.session_id and self.writer is not None:

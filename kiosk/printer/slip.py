@@ -92,17 +92,17 @@ def ticket_image(slip: TicketSlip, width: int = WIDTH_80MM) -> Image.Image:
     s = _Sheet(width)
     s.text(CENTRE, round(24 * scale), bold=True, centre=True)
     s.rule()
-    s.text("Số thứ tự của bác", round(30 * scale), centre=True)
+    s.text("Số thứ tự của bạn", round(30 * scale), centre=True)
     s.text(slip.number, round(170 * scale), bold=True, centre=True, gap=0)
     if slip.priority:
         s.text(f"Ưu tiên: {slip.priority}", round(30 * scale), bold=True, centre=True)
     if slip.before is not None:
-        ahead = "Bác là người tiếp theo." if slip.before == 0 else f"Trước bác còn {slip.before} người."
+        ahead = "Bạn là người tiếp theo." if slip.before == 0 else f"Trước bạn còn {slip.before} người."
         s.text(ahead, round(32 * scale), bold=True, centre=True)
     s.rule()
     if slip.doing:
-        s.text(f"Bác đang học: {slip.doing}", round(26 * scale))
-    s.text(f"Khi nghe gọi số {slip.number}, mời bác đến quầy được gọi.", round(26 * scale))
+        s.text(f"Bạn đang học: {slip.doing}", round(26 * scale))
+    s.text(f"Khi nghe gọi số {slip.number}, mời bạn đến quầy được gọi.", round(26 * scale))
     s.text("Xin giữ phiếu này đến khi được gọi.", round(26 * scale))
     s.space(8)
     s.text(slip.issued.strftime("%H:%M  %d/%m/%Y"), round(24 * scale), centre=True)

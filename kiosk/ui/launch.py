@@ -85,6 +85,9 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
         if not catalog.lessons:
             log.error("no usable lesson in %s; the kiosk shows only the welcome screen", lessons)
         runtime.attach(catalog, open_store(data))
+        from kiosk.paths import db_path
+        from kiosk.ui.printing import attach_printer  # Pillow and escpos after the first frame
+        attach_printer(app, runtime, db_path(data))
         actions = script or (tour(catalog) if demo and catalog.lessons else None)
         if actions:
             from kiosk.ui.a11y import press
