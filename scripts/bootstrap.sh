@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}; shift || true
 
 RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2"
-TEST_DEBS="sox chromium chromium-driver"
+TEST_DEBS="sox chromium chromium-driver systemd cage"  # systemd-analyze verify checks the units and their cage
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
