@@ -233,3 +233,22 @@ def test_a_bad_backup_time_is_refused(tmp_path):
     r = kiosk("install", "--root", tmp_path / "root", "--backup-time", "25:00")
     assert r.returncode == 2 and "--backup-time must be HH:MM" in r.stderr
     assert not (tmp_path / "root").exists()
+
+
+def test_doctor_shows_version_units_last_backup_and_free_disk(tmp_path):
+    import json
+    data = tmp_path / "data"
+    data.mkdir()
+    _kiosk_log(data, 2)
+    backups = tmp_path / "backups"
+    r = kiosk("backup-rotate", backups, "--keep", 3, "--data", data)
+    assert r.returncode == 0, r.stderr
+    r = kiosk("doctor", "--json", "--data", data, KIOSK_BACKUP_DIR=str(backups))
+    a = json.loads(r.stdout)["appliance"]
+    assert a["version"] == "0.1.0" or a["version"].startswith("unknown")
+    assert [u["unit"] for u in a["units"]] == ["hcc-kiosk.service", "hcc-kiosk-console.service",
+                                               "hcc-kiosk-backup.timer", "hcc-kiosk-sync.timer"]
+    assert a["last_backup"]["count"] == 1 and a["last_backup"]["file"].startswith(str(backups))
+    assert a["disk"]["data"]["free_bytes"] > 0
+    text = kiosk("doctor", "--data", data, KIOSK_BACKUP_DIR=str(backups)).stdout
+    assert "Last backup" in text and "1 kept" in text and "GiB free" in text
