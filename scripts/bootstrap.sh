@@ -37,6 +37,7 @@ need_debs() {
 offline_apt_options() {
   local d; d=$(mktemp -d)
   mkdir -p "$d/lists/partial" "$d/parts"
+  chmod -R a+rX "$d"; chown -R _apt "$d/lists/partial" 2>/dev/null || true  # apt fetches as _apt
   echo "deb [trusted=yes] file:$PWD/offline/debs ./" > "$d/sources.list"
   echo "-o Dir::Etc::SourceList=$d/sources.list -o Dir::Etc::SourceParts=$d/parts -o Dir::State::Lists=$d/lists"
 }
