@@ -68,6 +68,9 @@ def install_cmd(root, dry_run, data, backup_dir, backup_usb, keep, backup_time, 
         fail(str(e), 1)
     for p in problems:
         click.echo(f"warning: {p}", err=True)
+    if not (Path(root) / s.cage.lstrip("/")).exists():
+        click.echo(f"warning: {s.cage} is missing, so the kiosk screen cannot start: apt-get install cage "
+                   "(scripts/bootstrap.sh install does it)", err=True)
     _after_install(s, root)
 
 

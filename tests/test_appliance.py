@@ -88,7 +88,9 @@ def test_install_writes_user_folders_units_and_enables_them(tmp_path):
     assert (root / UNIT_DIR / "timers.target.wants/hcc-kiosk-backup.timer").is_symlink()
     assert os.readlink(root / UNIT_DIR / "ctrl-alt-del.target") == "/dev/null"
     session = unit(root, "hcc-kiosk.service")
-    assert "Type=notify" in session and "WatchdogSec=30" in session and "TTYPath=/dev/tty1" in session
+    for line in ("Type=notify", "NotifyAccess=all", "WatchdogSec=30", "TTYPath=/dev/tty1", "Restart=always",
+                 "StartLimitBurst=10", "StartLimitIntervalSec=600", "PAMName=hcc-kiosk", "User=hcc-kiosk"):
+        assert line in session.splitlines(), line  # restarted when frozen or crashed, rate-limited
     argv = exec_start(session)
     assert argv[:3] == ["/usr/bin/cage", "-d", "--"] and "-s" not in argv[:3]  # no console switching
     assert argv[3] == inst.kiosk_command() and argv[4:6] == ["run", "--fullscreen"]
