@@ -138,7 +138,8 @@ def install_plan(s: Settings, root: Path) -> list[Step]:
                                    str(_target(root, "/etc/sysusers.d/hcc-kiosk.conf"))]))
     steps.append(Step("run", argv=["systemd-tmpfiles", *_root_opt(root), "--create",
                                    str(_target(root, "/etc/tmpfiles.d/hcc-kiosk.conf"))]))
-    if not with_sync(s):  # a sync timer of an earlier install, now without a central database
+    if not with_sync(s) and _target(root, f"{UNIT_DIR}/{SYNC_TIMER}").exists():
+        # a sync timer of an earlier install, now without a central database
         steps += [Step("run", argv=_systemctl(root, "disable", SYNC_TIMER), optional=True)]
         steps += [Step("remove", f"{UNIT_DIR}/{u}") for u in UNITS[4:]]
     if live(root):
