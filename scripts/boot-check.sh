@@ -18,7 +18,7 @@ nspawn_pid=""
 cleanup() {
   [ -n "$nspawn_pid" ] && kill "$nspawn_pid" 2>/dev/null && wait "$nspawn_pid" 2>/dev/null
   for m in /dev /sys /proc; do umount -l "$root$m" 2>/dev/null || true; done
-  rm -rf --one-file-system "$root"
+  rm -rf --one-file-system "$root" "$root.console.log"
 }
 trap cleanup EXIT
 
@@ -48,11 +48,18 @@ DROPIN
 say "boot"
 systemd-nspawn -q --register=no --keep-unit --private-network -D "$root" --boot > "$root.console.log" 2>&1 &
 nspawn_pid=$!
-leader=""
-for _ in $(seq 100); do
-  for p in $(pgrep -x systemd); do
-    [ "$(readlink "/proc/$p/root")" = "$root" ] && leader=$p && break 2
+find_init() {  # the container's PID 1: the first `systemd` below systemd-nspawn
+  local p
+  for p in $(pgrep -P "$1"); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = systemd ] && { echo "$p"; return 0; }
+    find_init "$p" && return 0
   done
+  return 1
+}
+leader=""
+for _ in $(seq 150); do
+  leader=$(find_init "$nspawn_pid" || true)
+  [ -n "$leader" ] && break
   sleep 0.2
 done
 [ -n "$leader" ] || { echo "the container did not start"; cat "$root.console.log"; exit 1; }
