@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -140,4 +139,3 @@ def backup_rotate_cmd(folder, keep, mounted, data):
     c = r["counts"]
     click.echo(f"backup: {r['file']} ({r['bytes']} bytes; {c['sessions']} sessions, {c['events']} events, "
                f"{c['tickets']} tickets; integrity ok); {r['kept']} kept, {len(r['removed'])} removed")
-    sys.stdout.flush()
