@@ -98,12 +98,16 @@ def test_a_vanished_systemd_is_not_a_crash(tmp_path):
 
 
 # A kiosk whose main loop can be frozen on demand: SIGUSR1 runs a handler in the main thread
-# that sleeps, as a hung screen would, while the process stays alive (a ping from a thread
-# would go on; the kiosk's must not).
+# that says FROZEN on the notify socket, then sleeps, as a hung screen would, while the process
+# stays alive (a ping from a thread would go on; the kiosk's must not).
 FREEZABLE = (
-    "import signal, sys, time\n"
+    "import os, signal, socket, sys, time\n"
     "freeze = float(sys.argv.pop(1))\n"
-    "signal.signal(signal.SIGUSR1, lambda *a: time.sleep(freeze))\n"
+    "def hang(*_):\n"
+    "    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+    "    s.sendto(b'FROZEN', os.environ['NOTIFY_SOCKET'])\n"
+    "    time.sleep(freeze)\n"
+    "signal.signal(signal.SIGUSR1, hang)\n"
     "from kiosk.cli import main\n"
     "sys.argv[0] = 'kiosk'\n"
     "main()\n"
@@ -122,14 +126,12 @@ def test_the_kiosk_pings_from_its_main_loop_and_stops_when_it_freezes(systemd, t
         assert systemd.wait_for("READY=1", 90), "the kiosk never said it was ready"
         assert systemd.wait_for("WATCHDOG=1", 5) and systemd.wait_for("WATCHDOG=1", 5)
         proc.send_signal(signal.SIGUSR1)
-        # the handler runs at the loop's next Python instruction; pings already queued may land
-        time.sleep(0.5)
-        systemd.drain()
+        assert systemd.wait_for("FROZEN", 10), "the main loop never ran the freezing handler"
         frozen_at = time.monotonic()
-        assert systemd.receive(freeze - 1.0) is None, "pinged while the main loop was frozen"
+        assert systemd.receive(freeze - 0.5) is None, "pinged while the main loop was frozen"
         assert proc.poll() is None
         assert systemd.wait_for("WATCHDOG=1", freeze + 10), "no ping after the loop came back"
-        assert systemd.messages[-1][0] - frozen_at >= freeze - 1.0
+        assert systemd.messages[-1][0] - frozen_at >= freeze - 0.5
     finally:
         proc.kill()
         out = proc.communicate(timeout=30)[0]
