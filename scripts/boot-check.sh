@@ -64,10 +64,14 @@ for _ in $(seq 150); do
 done
 [ -n "$leader" ] || { echo "the container did not start"; cat "$root.console.log"; exit 1; }
 inside() { nsenter -t "$leader" -m -u -i -n -p -- "$@"; }
+for _ in $(seq 300); do  # systemctl talks to init over this socket, made early in the boot
+  inside test -S /run/systemd/private 2>/dev/null && break
+  sleep 0.2
+done
 state=$(inside timeout 180 systemctl is-system-running --wait || true)
 echo "system: $state"
-inside systemctl --no-pager list-units 'hcc-kiosk*' --all
-inside systemctl --no-pager list-timers 'hcc-kiosk*'
+inside systemctl --no-pager list-units 'hcc-kiosk*' --all || true
+inside systemctl --no-pager list-timers 'hcc-kiosk*' || true
 wait_active() {  # unit, restarts wanted, seconds
   local t0=$SECONDS
   while (( SECONDS - t0 < $3 )); do
