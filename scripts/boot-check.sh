@@ -102,14 +102,14 @@ PY
 
 say "kill -9 the kiosk"
 pid=$(inside systemctl show -p MainPID --value hcc-kiosk.service)
-inside kill -9 "$pid"
+inside sh -c "kill -9 $pid"  # the shell's kill: a minimal root has no procps
 echo "killed $pid"
 wait_active hcc-kiosk.service 1 120
 echo "new kiosk: $(inside systemctl show -p MainPID --value hcc-kiosk.service)"
 
 say "freeze the kiosk (SIGSTOP): the watchdog (10 s here) must restart it"
 pid=$(inside systemctl show -p MainPID --value hcc-kiosk.service)
-inside kill -STOP "$pid"
+inside sh -c "kill -STOP $pid"
 echo "stopped $pid"
 wait_active hcc-kiosk.service 2 120
 echo "new kiosk: $(inside systemctl show -p MainPID --value hcc-kiosk.service)"
