@@ -50,6 +50,7 @@ def install_cmd(root, dry_run, data, backup_dir, backup_usb, keep, backup_time, 
     from kiosk.appliance.install import InstallError, Settings, carry_out, install_plan, kiosk_command
     _needs_root(root, dry_run)
     _check_time(backup_time)
+    data, backup_dir = _unit_path("--data", data), _unit_path("--backup-dir", backup_dir)
     try:
         s = Settings(kiosk=kiosk_command(), data=data, backup_dir=backup_dir, backup_usb=backup_usb,
                      keep=keep, backup_time=backup_time, console_host=console_host,
@@ -71,6 +72,13 @@ def install_cmd(root, dry_run, data, backup_dir, backup_usb, keep, backup_time, 
         click.echo(f"warning: {s.cage} is missing, so the kiosk screen cannot start: apt-get install cage "
                    "(scripts/bootstrap.sh install does it)", err=True)
     _after_install(s, root)
+
+
+def _unit_path(option: str, value: str) -> str:
+    """An absolute path without blanks: it goes as is into ExecStart= and tmpfiles lines."""
+    if any(c.isspace() for c in value):
+        fail(f"{option} must not contain spaces or tabs: '{value}'", 2)
+    return os.path.abspath(value)
 
 
 def _check_time(value: str) -> None:

@@ -255,3 +255,10 @@ def test_doctor_shows_version_units_last_backup_and_free_disk(tmp_path):
     assert a["disk"]["data"]["free_bytes"] > 0
     text = kiosk("doctor", "--data", data, KIOSK_BACKUP_DIR=str(backups)).stdout
     assert "Last backup" in text and "1 kept" in text and "GiB free" in text
+
+
+def test_folders_with_blanks_are_refused_and_relative_ones_made_absolute(tmp_path):
+    r = kiosk("install", "--root", tmp_path / "root", "--backup-dir", "/media/usb disk")
+    assert r.returncode == 2 and "--backup-dir must not contain spaces" in r.stderr
+    r = kiosk("install", "--root", tmp_path / "root", "--dry-run", "--data", "kiosk-data")
+    assert r.returncode == 0 and f"--data {ROOT / 'kiosk-data'}" in r.stdout
