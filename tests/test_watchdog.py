@@ -136,3 +136,14 @@ def test_the_kiosk_pings_from_its_main_loop_and_stops_when_it_freezes(systemd, t
         proc.kill()
         out = proc.communicate(timeout=30)[0]
     assert b"Traceback" not in out, out.decode(errors="replace")
+
+
+def test_the_appliance_package_and_its_commands_do_not_import_kivy():
+    """install, backups and doctor run where no window can open (a chroot, an image build)."""
+    modules = sorted(f"kiosk.appliance.{p.stem}" for p in (ROOT / "kiosk" / "appliance").glob("*.py"))
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules + ["kiosk.cli_appliance"]) +
+            "bad = sorted(m for m in sys.modules if m == 'kivy' or m.startswith('kivy.'))\n"
+            "print(','.join(bad))\nsys.exit(1 if bad else 0)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert len(modules) >= 5 and r.returncode == 0, r.stdout + r.stderr
