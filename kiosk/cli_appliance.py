@@ -104,7 +104,7 @@ def _after_install(s, root: Path) -> None:
                f"nightly backup at {s.backup_time} to {s.backup_dir} (last {s.keep} kept)")
     if not live(root):
         click.echo("systemd is not running here: everything starts at the next boot")
-    click.echo(f"next: add a staff account: sudo -u hcc-kiosk {s.kiosk} staff add NAME --data {s.data}; "
+    click.echo(f"next: add a staff account (as root): runuser -u hcc-kiosk -- {s.kiosk} staff add NAME --data {s.data}; "
                "then reboot to start the kiosk screen")
 
 

@@ -68,7 +68,7 @@ def appliance_status(data: Path) -> dict:
 
 def describe_units(units: list[dict]) -> str:
     if not any(u["installed"] for u in units):
-        return "not installed (`sudo kiosk install` makes this machine a kiosk appliance)"
+        return "not installed (`kiosk install`, as root, makes this machine a kiosk appliance)"
     parts = []
     for u in units:
         if u["installed"]:
