@@ -262,3 +262,18 @@ def test_folders_with_blanks_are_refused_and_relative_ones_made_absolute(tmp_pat
     assert r.returncode == 2 and "--backup-dir must not contain spaces" in r.stderr
     r = kiosk("install", "--root", tmp_path / "root", "--dry-run", "--data", "kiosk-data")
     assert r.returncode == 0 and f"--data {ROOT / 'kiosk-data'}" in r.stdout
+
+
+def test_backups_made_in_the_same_second_keep_their_order(tmp_path):
+    import datetime as dt
+
+    from kiosk.appliance.backups import backup_files, rotate
+    data = tmp_path / "data"
+    data.mkdir()
+    _kiosk_log(data, 1)
+    moment = dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    names = [Path(rotate(data / "kiosk.sqlite3", tmp_path / "b", keep=2, now=moment)["file"]).name
+             for _ in range(3)]
+    assert names == ["kiosk-20300102T030405Z.sqlite3", "kiosk-20300102T030405Z-2.sqlite3",
+                     "kiosk-20300102T030405Z-3.sqlite3"]
+    assert [p.name for p in backup_files(tmp_path / "b")] == names[1:]  # the oldest went

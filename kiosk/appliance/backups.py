@@ -19,7 +19,13 @@ def backup_files(folder: Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
+    return sorted((p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file()), key=_order)
+
+
+def _order(path: Path) -> tuple[str, int]:
+    """kiosk-20261129T023000Z.sqlite3 before kiosk-20261129T023000Z-2.sqlite3 (same second)."""
+    stamp, _, n = path.name[len(PREFIX):-len(SUFFIX)].partition("-")
+    return stamp, int(n) if n.isdigit() else 1
 
 
 def _name(now: dt.datetime, folder: Path) -> Path:
