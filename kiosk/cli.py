@@ -50,7 +50,10 @@ class LazyGroup(click.Group):
     lazy = {"say": ("kiosk.cli_speech", "say_cmd"), "intent": ("kiosk.cli_speech", "intent_cmd"),
             "asr": ("kiosk.cli_speech", "asr_cmd"), "models": ("kiosk.cli_speech", "models_group"),
             "doctor": ("kiosk.cli_doctor", "doctor_cmd"), "gallery": ("kiosk.cli_a11y", "gallery"),
-            "printer": ("kiosk.cli_printer", "printer_group")}
+            "printer": ("kiosk.cli_printer", "printer_group"),
+            "install": ("kiosk.cli_appliance", "install_cmd"),
+            "uninstall": ("kiosk.cli_appliance", "uninstall_cmd"),
+            "backup-rotate": ("kiosk.cli_appliance", "backup_rotate_cmd")}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})

@@ -1,7 +1,7 @@
 """`kiosk doctor`: what works on this machine, for the installer and the staff.
 
 Speech engine (and why), voice for speaking, microphone, sound device, speech models, data
-directory, lessons. The main group loads ``doctor_cmd`` on first use. Exit 0 when the kiosk can
+directory, lessons; for the appliance: version, systemd units, last backup, free disk. The main group loads ``doctor_cmd`` on first use. Exit 0 when the kiosk can
 run (data directory writable, at least one usable lesson); voice or sound missing is reported
 but is not a failure, since touch and captions always work.
 """
@@ -72,6 +72,8 @@ def doctor_report(data: Path, lessons: Path, models: Path) -> dict:
         "lessons": lessons_status(lessons),
     }
     report["printer"] = printer_status()
+    from kiosk.appliance.status import appliance_status
+    report["appliance"] = appliance_status(data)
     if os.environ.get("KIOSK_MIC_WAV"):
         report["microphone"] = {"ok": True, "detail": "test WAV files (KIOSK_MIC_WAV)"}
     report["voice_input"] = bool(report["asr"]["engine"]) and bool(report["microphone"]["ok"])
@@ -101,10 +103,17 @@ def _print(r: dict) -> None:
         ("Lessons", f"{r['lessons']['count']} lessons, {r['lessons']['problems']} problem(s) "
                     f"in {r['lessons']['path']} ({r['lessons']['detail']})"),
     ]
+    rows += _appliance_rows(r["appliance"])
     w = max(len(a) for a, _ in rows)
     for a, b in rows:
         click.echo(f"{a:<{w}}  {b}")
     click.echo("ok: the kiosk can run" if r["ok"] else "PROBLEM: the kiosk cannot run as is (see above)")
+
+
+def _appliance_rows(a: dict) -> list[tuple[str, str]]:
+    from kiosk.appliance.status import describe_backup, describe_disk, describe_units
+    return [("Version", a["version"]), ("Appliance units", describe_units(a["units"])),
+            ("Last backup", describe_backup(a)), ("Free disk", describe_disk(a["disk"]))]
 
 
 @click.command("doctor")

@@ -2,13 +2,16 @@
 # Set up the kiosk on a fresh Debian 12 box (root or sudo) and run it or its tests.
 #   bash scripts/bootstrap.sh run [kiosk run options]   e.g. --headless --demo --screenshots shots
 #   bash scripts/bootstrap.sh test [pytest options]
-# Idempotent: a second run installs nothing and starts at once.
+#   bash scripts/bootstrap.sh install [kiosk install options]   the kiosk appliance (README)
+# Idempotent: a second run installs nothing and starts at once. In a folder unpacked from the
+# offline bundle (scripts/bundle.sh) it installs from offline/ and needs no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}; shift || true
 
 RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2 libusb-1.0-0"
-TEST_DEBS="sox chromium chromium-driver"
+APPLIANCE_DEBS="cage xwayland systemd systemd-sysv udev dbus libpam-systemd libgl1-mesa-dri"
+TEST_DEBS="sox chromium chromium-driver systemd cage"  # systemd-analyze verify checks the units and their cage
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
@@ -24,8 +27,19 @@ need_debs() {
     sudo="sudo"
   fi
   say "installing Debian packages: ${missing[*]}"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  local apt=(apt-get)
+  [ -f offline/debs/Packages ] && apt=(apt-get $(offline_apt_options))
+  $sudo env DEBIAN_FRONTEND=noninteractive "${apt[@]}" update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The bundle's packages as the only apt source, its lists kept apart from the system's.
+offline_apt_options() {
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/lists/partial" "$d/parts"
+  chmod -R a+rX "$d"; chown -R _apt "$d/lists/partial" 2>/dev/null || true  # apt fetches as _apt
+  echo "deb [trusted=yes] file:$PWD/offline/debs ./" > "$d/sources.list"
+  echo "-o Dir::Etc::SourceList=$d/sources.list -o Dir::Etc::SourceParts=$d/parts -o Dir::State::Lists=$d/lists"
 }
 
 setup_venv() {  # $1: pip extra ("" or "test")
@@ -33,6 +47,9 @@ setup_venv() {  # $1: pip extra ("" or "test")
   [ -n "$extra" ] && spec=".[$extra]"
   [ -x .venv/bin/python ] || { say "creating .venv"; python3 -m venv .venv; }
   stamp=".venv/.setup-stamp-${extra:-run}"
+  if [ -d offline/wheels ]; then  # the offline bundle: its wheels only, no index
+    export PIP_NO_INDEX=1 PIP_FIND_LINKS="$PWD/offline/wheels"
+  fi
   local want; want=$(cat pyproject.toml scripts/bootstrap.sh | sha256sum | cut -c1-16)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing Python packages into .venv (${spec})"
@@ -65,6 +82,12 @@ case "$mode" in
     need_debs $RUN_DEBS $TEST_DEBS
     setup_venv test
     ;;
+  install)  # the kiosk appliance: Debian packages, .venv, then `kiosk install` (units, user)
+    need_debs $RUN_DEBS $APPLIANCE_DEBS
+    setup_venv ""
+    .venv/bin/python -m compileall -q kiosk >/dev/null || true
+    exec .venv/bin/kiosk install "$@"
+    ;;
   *)
-    say "usage: bash scripts/bootstrap.sh run|test|setup [options]"; exit 2 ;;
+    say "usage: bash scripts/bootstrap.sh run|test|setup|install [options]"; exit 2 ;;
 esac

@@ -166,8 +166,21 @@ class KioskApp(App):
         self.keys = a11y.KeyForwarder(self.runtime)
         Clock.schedule_interval(lambda dt: self.runtime.tick(), 0.5)
         Window.bind(on_flip=self._flipped)
+        self.first_frame.append(self._tell_systemd)
         self.render()
         return self.root_box
+
+    def _tell_systemd(self) -> None:
+        """Under systemd (the appliance): ready once the welcome is drawn, then a watchdog ping
+        from this main loop, so that a frozen kiosk is restarted (kiosk/appliance/watchdog.py)."""
+        from kiosk.appliance.watchdog import Notifier
+        self.notifier = Notifier.from_env()
+        if not self.notifier.active:
+            return
+        self.notifier.ready("welcome screen shown")
+        interval = self.notifier.ping_interval()
+        if interval:
+            Clock.schedule_interval(lambda dt: self.notifier.ping(), interval)
 
     def _flipped(self, *_):
         if self._finish_frames:
