@@ -10,9 +10,10 @@ import os
 
 _shift = os.environ.get("KIOSK_TIME_SHIFT_SECONDS")
 if _shift:
-    import datetime as _dt
+    import time as _time
 
     import time_machine as _tm
 
-    _now = _dt.datetime.now(_dt.timezone.utc)
-    _tm.travel(_now + _dt.timedelta(seconds=float(_shift)), tick=True).start()
+    # a POSIX timestamp, not an aware datetime: time-machine sets TZ from an aware destination
+    # (to UTC here), which would undo the --tz of the run
+    _tm.travel(_time.time() + float(_shift), tick=True).start()
