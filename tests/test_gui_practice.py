@@ -16,7 +16,8 @@ from kiosk.core.lessons import load_catalog
 pytestmark = pytest.mark.gui
 SEED = "test-seed"
 CATALOG = load_catalog(ROOT / "lessons")
-ENTRY = {"vneid": "bhyt-tren-vneid", "dich-vu-cong": "dvc-ly-lich-tu-phap", "thanh-toan-qr": "thanh-toan-vietqr"}
+ENTRY = {"vneid": "bhyt-tren-vneid", "dich-vu-cong": "dvc-ly-lich-tu-phap", "thanh-toan-qr": "thanh-toan-vietqr",
+         "cu-tru": "vneid-dang-ky-tam-tru"}
 
 
 def replay(kiosk, tmp_path, lines, *args):

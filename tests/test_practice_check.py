@@ -27,9 +27,9 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
 def test_project_practices_and_drills_are_clean(kiosk):
     r = check(kiosk, ROOT / "lessons")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert re.search(r"ok: \d+ lesson\(s\) checked, 3 practice\(s\), [6-9] drill\(s\)", r.stdout), r.stdout
+    assert re.search(r"ok: \d+ lesson\(s\) checked, 4 practice\(s\), [6-9] drill\(s\)", r.stdout), r.stdout
     book = load_catalog(ROOT / "lessons").practice
-    assert {p.id for p in book.practices} == {"vneid", "dich-vu-cong", "thanh-toan-qr"}
+    assert {p.id for p in book.practices} == {"vneid", "dich-vu-cong", "thanh-toan-qr", "cu-tru"}
     assert len(book.drills) >= 6
     for d in book.drills:
         assert d.sources and d.reviewed and 2 <= len(d.choices) <= 3

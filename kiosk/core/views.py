@@ -13,6 +13,7 @@ from pathlib import Path
 from kiosk.core.lessons import TOPICS, Catalog
 
 TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
+TOPIC_SUMMARIES_UP_TO = 4  # choices a topic screen shows with their summaries (small screen, captions)
 
 # How the synthetic voice should pronounce words it reads badly (screen text stays as is).
 PRONOUNCE = {
@@ -138,14 +139,20 @@ def _home(state, catalog):
 
 
 def _topic(state, catalog):
-    lessons = catalog.by_topic(state.topic)
-    choices = tuple(Choice(l.title, "lesson", l.id, icon=l.topic, key=str(i + 1), detail=l.summary)
-                    for i, l in enumerate(lessons[:9]))
+    lessons = catalog.by_topic(state.topic)[:9]
     from kiosk.core.practice_views import topic_extras  # e.g. "Nhận biết lừa đảo" under safety
-    choices += topic_extras(state, catalog, first_key=len(choices) + 1)
+    extras = topic_extras(state, catalog, first_key=len(lessons) + 1)
+    # The list does not scroll: past a few choices, titles only (and past a few more, no
+    # "Chọn một bài."), so that every lesson of a busy topic stays on the screen in every size and mode.
+    n = len(lessons) + len(extras)
+    crowded = n > TOPIC_SUMMARIES_UP_TO
+    choices = tuple(Choice(l.title, "lesson", l.id, icon=l.topic, key=str(i + 1),
+                           detail=None if crowded else l.summary)
+                    for i, l in enumerate(lessons)) + extras
     names = ". ".join(f"Số {i + 1}: {c.label}" for i, c in enumerate(choices))
     label = TOPICS.get(state.topic, state.topic or "")
-    return View(screen="topic", title=label, body=("Chọn một bài.",), choices=choices,
+    body = () if n > TOPIC_SUMMARIES_UP_TO + 1 else ("Chọn một bài.",)
+    return View(screen="topic", title=label, body=body, choices=choices,
                 bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=f"Mục {label}. Có {len(choices)} bài. {names}.")
 
