@@ -39,6 +39,12 @@ def test_a_lesson_named_in_the_list_but_not_loaded_is_ignored():
     assert parse("đăng ký khai tử", "home", other + [khai_tu]).args == {"topic": "dvc", "lesson": "dvc-khai-tu"}
 
 
+def test_a_lesson_named_in_the_list_opens_under_its_own_files_topic():
+    # the list files "dvc-khai-tu" under dvc; an editor put the lesson under safety instead
+    moved = _lesson("dvc-khai-tu", "safety", "Đăng ký khai tử trực tuyến")
+    assert parse("đăng ký khai tử", "home", [moved]).args == {"topic": "safety", "lesson": "dvc-khai-tu"}
+
+
 def test_a_new_lesson_is_found_by_its_own_words():
     lessons = [
         _lesson("wifi", "internet", "Kết nối Wi-Fi", "Nối điện thoại vào mạng không dây."),

@@ -174,6 +174,10 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
         lesson = lesson or refine_lesson(toks, rest, topic, lessons)
         if lesson:
             args["lesson"] = lesson
+            # the lesson file says which topic it is under (a commune editor may move it):
+            # the procedures list's topic only stands where no such lesson is installed
+            args["topic"] = next((getattr(l, "topic", None) for l in lessons or ()
+                                  if getattr(l, "id", None) == lesson), None) or topic
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
 
 
