@@ -139,15 +139,25 @@ def _expect_on_screen(c: _Refs, e, raw, where: str, screen: Screen) -> None:
             c.add(raw.line_of("submit"), f"{where}: screen '{screen.name}' has no button '{e.submit}'")
 
 
-def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Practice | None:
+def _validated(model_cls, what: str, doc, path: Path, problems: list[Problem], today):
+    """(model, reference checker, problem count before the references) or None: the schema's
+    problems are added; the file's id is checked against its name."""
     from kiosk.core.lesson_schema import validate
-    from kiosk.core.practice_schema import PracticeModel
-    model, found = validate(PracticeModel, doc, path, "the practice", today)
+    model, found = validate(model_cls, doc, path, what, today)
     problems.extend(found)
     if model is None:
         return None
     before, c = len(problems), _Refs(path, problems)
     _file_id(c, doc, model.id, path)
+    return model, c, before
+
+
+def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Practice | None:
+    from kiosk.core.practice_schema import PracticeModel
+    got = _validated(PracticeModel, "the practice", doc, path, problems, today)
+    if got is None:
+        return None
+    model, c, before = got
     for j, lid in enumerate(model.lessons):
         if not lesson_exists(lid):
             c.add(doc["lessons"].line_of(j), f"no lesson with id '{lid}' (a practice is offered on the lessons it names)")
@@ -161,14 +171,11 @@ def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, toda
 
 
 def check_drill(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Drill | None:
-    from kiosk.core.lesson_schema import validate
     from kiosk.core.practice_schema import DrillModel
-    model, found = validate(DrillModel, doc, path, "the drill", today)
-    problems.extend(found)
-    if model is None:
+    got = _validated(DrillModel, "the drill", doc, path, problems, today)
+    if got is None:
         return None
-    before, c = len(problems), _Refs(path, problems)
-    _file_id(c, doc, model.id, path)
+    model, c, before = got
     if model.lesson and not lesson_exists(model.lesson):
         c.add(doc.line_of("lesson"), f"no lesson with id '{model.lesson}'")
     if len(problems) > before:
