@@ -135,6 +135,11 @@ def test_every_take_home_qr_is_small_and_read_by_a_phone_camera():
         assert qr_modules(text) <= QR_MAX_MODULES, (lesson.id, text)
         assert camera_reads(text), (lesson.id, text)
     assert not camera_reads(take_home_text(CATALOG.get("vneid-muc-2")))  # what the QR used to hold
+    # a long link gives way to its site; a long site to its address in capitals (alphanumeric mode)
+    from types import SimpleNamespace
+    long_site = SimpleNamespace(link="https://dichvucong.bocongan.gov.vn/bocongan/bothutuc/tthc?matt=26346")
+    assert take_home_qr(long_site) == "HTTPS://DICHVUCONG.BOCONGAN.GOV.VN"
+    assert camera_reads(take_home_qr(long_site))
 
 
 @pytest.mark.parametrize("args,code,words", [

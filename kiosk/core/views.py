@@ -273,7 +273,9 @@ def take_home_qr(lesson) -> str | None:
         return None
     scheme, _, rest = link.partition("://")
     site = f"{scheme}://{rest.split('/', 1)[0]}"
-    return next((c for c in (link, site) if qr_modules(c) <= QR_MAX_MODULES), None)
+    # a site's address in capitals is the same address (scheme and host ignore case) and fits
+    # QR's denser alphanumeric mode: "HTTPS://DICHVUCONG.BOCONGAN.GOV.VN" is 25x25, not 29x29
+    return next((c for c in (link, site, site.upper()) if qr_modules(c) <= QR_MAX_MODULES), None)
 
 
 def take_home_text(lesson) -> str:
