@@ -119,7 +119,11 @@ def test_every_take_home_qr_is_small_and_read_by_a_phone_camera():
     from PIL import Image, ImageFilter
 
     from kiosk.core.take_home import qr_image
-    from kiosk.core.views import QR_MAX_MODULES, qr_modules, take_home_qr, take_home_text
+    from kiosk.core.views import QR_MAX_MODULES, qr_modules, take_home_qr
+
+    def take_home_text(lesson) -> str:  # what the finish QR held before: the whole checklist
+        lines = [lesson.title] + [f"- {line}" for line in lesson.take_home_lines]
+        return "\n".join(lines + ([lesson.link] if lesson.link else []))
 
     def camera_reads(text: str, on_screen: int = 594, camera: float = 3 / 16) -> bool:
         drawn = qr_image(text, box_size=1).convert("L").resize((on_screen, on_screen), Image.NEAREST)

@@ -81,7 +81,7 @@ class Lesson:
 
     @property
     def take_home_lines(self) -> tuple[str, ...]:
-        """What the finish screen's QR code carries, readable without internet."""
+        """The take-home checklist: printed on paper (`kiosk printer test --checklist`), readable offline."""
         if self.checklist:
             return self.checklist
         return tuple(f"Mang theo: {b}" for b in self.bring) + tuple(s.title for s in self.steps)

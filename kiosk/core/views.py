@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kiosk.core.lessons import TOPICS, Catalog
@@ -269,21 +270,17 @@ def take_home_qr(lesson) -> str | None:
     a link too long for it gives way to its site's address. None without a link. The checklist
     itself goes on paper ("In ra giấy") or stays on the screen, not into the code."""
     link = getattr(lesson, "link", None)
-    if not link:
-        return None
+    return _qr_payload(link) if link else None
+
+
+@lru_cache(maxsize=64)
+def _qr_payload(link: str) -> str | None:
+    """Once per link: the finish view is built again at every redraw (notice, large text)."""
     scheme, _, rest = link.partition("://")
     site = f"{scheme}://{rest.split('/', 1)[0]}"
     # a site's address in capitals is the same address (scheme and host ignore case) and fits
     # QR's denser alphanumeric mode: "HTTPS://DICHVUCONG.BOCONGAN.GOV.VN" is 25x25, not 29x29
     return next((c for c in (link, site, site.upper()) if qr_modules(c) <= QR_MAX_MODULES), None)
-
-
-def take_home_text(lesson) -> str:
-    """The QR code's content: a checklist readable offline, then the official link."""
-    lines = [lesson.title] + [f"- {line}" for line in lesson.take_home_lines]
-    if lesson.link:
-        lines.append(lesson.link)
-    return "\n".join(lines)
 
 
 _BUILDERS = {"welcome": _welcome, "home": _home, "topic": _topic, "intro": _intro,

@@ -109,8 +109,6 @@ def print_image(spec: PrinterSpec, image: Image.Image) -> None:
                 dev.flush()
         finally:
             dev.close()
-    except PrinterError:
-        raise
     except Exception as e:  # python-escpos, pyusb and sockets each raise their own kinds
         log.warning("printer %s failed: %s: %s", spec, type(e).__name__, e)
         raise PrinterError(f"printer {spec}: {type(e).__name__}: {e}") from e
