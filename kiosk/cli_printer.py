@@ -6,7 +6,6 @@ did not (the reason in English), 2 for a malformed ``KIOSK_PRINTER``.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -27,6 +26,7 @@ def printer_test(to, png, lesson_id, lessons):
     """Print a sample slip, to check paper, width and Vietnamese text."""
     import sys
 
+    from kiosk.core.timeutil import centre_zone, now_utc
     from kiosk.printer import device, slip
 
     try:
@@ -36,7 +36,7 @@ def printer_test(to, png, lesson_id, lessons):
         click.echo(f"printer: {e}", err=True)
         sys.exit(2)
     image = (_checklist(lesson_id, lessons, width) if lesson_id else
-             slip.ticket_image(slip.TicketSlip("A001", dt.datetime.now().astimezone(), before=2,
+             slip.ticket_image(slip.TicketSlip("A001", now_utc().astimezone(centre_zone()), before=2,
                                                doing="Bản in thử của máy kiosk"), width))
     if png:
         image.save(png)
