@@ -161,7 +161,7 @@ def lessons_list(as_json, lessons):
 @click.argument("paths_", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 def lessons_check(paths_):
     """Validate lesson files; prints path:line: message per problem, exit 1 if any."""
-    from kiosk.core.content.lessons import check_paths
+    from kiosk.core.screens.fit import check_paths
     targets = list(paths_) or [paths.lessons_dir()]
     catalog = check_paths(targets)
     for problem in catalog.problems:

@@ -8,9 +8,9 @@ import pytest
 
 from flowkit import logs, run, said
 from kiosk.core.visit import flow as f
-from kiosk.core.visit import keys as K
+from kiosk.core.screens import keys as K
 from kiosk.core.screens import layout as L
-from kiosk.core.visit.access import MODE_LABELS, adapt, compose
+from kiosk.core.screens.modes import MODE_LABELS, adapt, compose
 from kiosk.core.screens.views import view_for
 
 

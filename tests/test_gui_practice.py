@@ -99,7 +99,7 @@ def test_lessons_qr_prints_the_take_home_link(kiosk, tmp_path):
     import zxingcpp  # test extra (pyproject): reads the QR back
     from PIL import Image
 
-    from kiosk.core.screens.views import QR_MAX_MODULES, qr_modules, take_home_qr
+    from kiosk.core.content.take_home import QR_MAX_MODULES, qr_modules, take_home_qr
     out = tmp_path / "poster" / "vneid.png"
     r = kiosk("lessons", "qr", "vneid-muc-2", "-o", out)
     assert r.returncode == 0, r.stderr
@@ -119,7 +119,7 @@ def test_every_take_home_qr_is_small_and_read_by_a_phone_camera():
     from PIL import Image, ImageFilter
 
     from kiosk.core.content.take_home import qr_image
-    from kiosk.core.screens.views import QR_MAX_MODULES, qr_modules, take_home_qr
+    from kiosk.core.content.take_home import QR_MAX_MODULES, qr_modules, take_home_qr
 
     def take_home_text(lesson) -> str:  # what the finish QR held before: the whole checklist
         lines = [lesson.title] + [f"- {line}" for line in lesson.take_home_lines]

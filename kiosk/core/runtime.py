@@ -15,7 +15,7 @@ import time
 from typing import Callable
 
 from kiosk.core.visit import flow as f
-from kiosk.core.content.lessons import Catalog
+from kiosk.core.content.catalog import Catalog
 from kiosk.core.data.timeutil import utcnow as _utc
 from kiosk.core.screens.views import View, speakable, view_for
 
@@ -97,7 +97,7 @@ class Runtime:
         """The microphone button or the keypad's talk key."""
         self.tap("push_to_talk")
     def key(self, name: str) -> None:
-        """A key on the keypad/keyboard (kiosk.core.visit.keys names: 'enter', '5', 'plus'...)."""
+        """A key on the keypad/keyboard (kiosk.core.screens.keys names: 'enter', '5', 'plus'...)."""
         self.dispatch(f.Key(name, self.now()))
 
     @property

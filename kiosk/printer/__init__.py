@@ -1,6 +1,6 @@
 """Paper for the visitor: the queue slip and a lesson's checklist on an ESC/POS receipt printer.
 
-Layer: above ``kiosk.core`` (it reads the kiosk's font from ``core.layout``), beside ``speech``;
+Layer: above ``kiosk.core`` (it reads the kiosk's font from ``core.screens.layout``), beside ``speech``;
 nothing in ``core`` imports it. No Kivy.
 
 - ``slip``: draws a slip as a 1-bit image with Pillow and the kiosk's own font. Most receipt

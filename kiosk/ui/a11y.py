@@ -21,7 +21,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
-from kiosk.core.visit import keys as K
+from kiosk.core.screens import keys as K
 from kiosk.core.screens import layout as L
 
 log = logging.getLogger("kiosk.ui")

@@ -141,7 +141,7 @@ def inspect_screen(app, job: dict) -> dict:
     from kivy.uix.image import Image
     from kivy.uix.label import Label
 
-    from kiosk.core.visit import keys as K
+    from kiosk.core.screens import keys as K
     from kiosk.core.screens import layout as L
     from kiosk.ui.app import visible_controls
     from kiosk.ui.theme import contrast, min_contrast

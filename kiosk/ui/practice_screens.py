@@ -26,7 +26,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.content.practice import KEY_DELETE
 from kiosk.core.screens.views import Choice, View
-from kiosk.ui.app import KioskButton, Text, qr_texture
+from kiosk.ui.widgets import KioskButton, Text, qr_texture
 from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes, hex_rgba
 
 

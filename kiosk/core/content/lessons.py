@@ -8,96 +8,16 @@ problems and the kiosk goes on with the other lessons.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 # pydantic (lesson_schema) and PyYAML are imported when the first file is read, not here:
 # the kiosk draws its first frame before it loads the lessons.
+from kiosk.core.content.catalog import (  # noqa: F401  (the model: callers import it from here too)
+    EXTRA_DIRS, ID_PATTERN, MAX_STEP_WORDS, SECRET_DIGITS, TOPICS, Catalog, Lesson, Question, Source,
+    Step, is_dir, sources_of, unexpected,
+)
 from kiosk.core.content.lesson_yaml import MAX_FILE_BYTES, Problem, read_yaml  # noqa: F401
-
-log = logging.getLogger("kiosk.lessons")
-
-TOPICS = {
-    "vneid": "VNeID",
-    "dvc": "Dịch vụ công",
-    "payment": "Thanh toán",
-    "health": "Sức khỏe",
-    "safety": "An toàn",
-    "internet": "Internet",
-}
-MAX_STEP_WORDS = 40
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SECRET_DIGITS = re.compile(r"\d{6,}")
-EXTRA_DIRS = ("practice", "drills")  # folders beside the lessons, read by kiosk.core.content.practice
-
-
-@dataclass(frozen=True)
-class Step:
-    title: str
-    text: str
-    say: str | None = None
-    image: Path | None = None
-    audio: Path | None = None
-    sensitive: bool = False
-
-    @property
-    def spoken(self) -> str:
-        return self.say or self.text
-
-
-@dataclass(frozen=True)
-class Question:
-    question: str
-    choices: tuple[str, ...]
-    answer: int  # 1-based, as editors write it
-    why: str
-
-
-@dataclass(frozen=True)
-class Source:
-    url: str
-    title: str
-    checked: str
-
-
-@dataclass(frozen=True)
-class Lesson:
-    id: str
-    title: str
-    topic: str
-    summary: str
-    bring: tuple[str, ...]
-    time_needed: str
-    steps: tuple[Step, ...]
-    sources: tuple[Source, ...]
-    reviewed: str
-    link: str | None = None
-    checklist: tuple[str, ...] = ()
-    quiz: tuple[Question, ...] = ()
-    path: Path | None = None
-
-    @property
-    def take_home_lines(self) -> tuple[str, ...]:
-        """The take-home checklist: printed on paper (`kiosk printer test --checklist`), readable offline."""
-        if self.checklist:
-            return self.checklist
-        return tuple(f"Mang theo: {b}" for b in self.bring) + tuple(s.title for s in self.steps)
-
-
-@dataclass
-class Catalog:
-    lessons: list[Lesson] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    practice: object = None  # kiosk.core.content.practice.Book: practice copies and scam drills
-
-    def get(self, lesson_id: str) -> Lesson | None:
-        return next((l for l in self.lessons if l.id == lesson_id), None)
-
-    def by_topic(self, topic: str) -> list[Lesson]:
-        return [l for l in self.lessons if l.topic == topic]
+from kiosk.core.content.practice_load import attach_practice
 
 
 # --- checking: the shape by the schema (lesson_schema.py), then what refers to files ---------
@@ -134,7 +54,8 @@ def _step(n: int, model, raw, path: Path, lessons_dir: Path, problems: list[Prob
 
 def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
                   today: dt.date | None = None) -> Lesson | None:
-    from kiosk.core.content.lesson_schema import LessonModel, validate
+    from kiosk.core.content.lesson_schema import LessonModel  # pydantic: loaded with the first file, after the first frame
+    from kiosk.core.content.schema import validate
     model, found = validate(LessonModel, doc, path, "the lesson", today)
     problems.extend(found)
     if model is None:
@@ -153,10 +74,6 @@ def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
         checklist=tuple(model.checklist), path=path,
         quiz=tuple(Question(question=q.question, choices=tuple(q.choices), answer=q.answer, why=q.why)
                    for q in model.quiz))
-
-
-def sources_of(models) -> tuple[Source, ...]:
-    return tuple(Source(url=s.url, title=s.title, checked=s.checked) for s in models)
 
 
 def lesson_files(paths: list[Path]) -> list[Path]:
@@ -185,26 +102,10 @@ def load_lesson(path: Path, lessons_dir: Path | None = None,
     return lesson, problems
 
 
-def unexpected(path: Path, error: Exception) -> Problem:
-    """A file the checks did not foresee: skipped like any broken file, never a crash of the
-    kiosk. The traceback goes to the log for the developers; the fuzz test counts these."""
-    log.error("unexpected error while checking %s", path, exc_info=error)
-    return Problem(str(path), 1, f"internal error while checking this file ({type(error).__name__}); "
-                                 "please report it")
-
-
 def _exists(path: Path) -> bool:
     try:
         return path.exists()
     except (OSError, ValueError):  # a name too long, a NUL byte
-        return False
-
-
-def is_dir(path: Path) -> bool:
-    """Path.is_dir, but False for a name the system refuses (too long, NUL byte)."""
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):
         return False
 
 
@@ -228,16 +129,8 @@ def load_catalog(*paths: Path, today: dt.date | None = None) -> Catalog:
             continue
         seen[lesson.id] = lesson
         catalog.lessons.append(lesson)
-    from kiosk.core.content.practice import attach_practice  # practice/ and drills/ beside the lessons
     attach_practice(catalog, [Path(p) for p in paths], today)
     return catalog
 
 
-def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today) -> Catalog:
-    """What `kiosk lessons check` runs: every file under `paths` checked, with the editor's
-    rules (sources are pages, not checked in the future: `today` is the injectable clock) and
-    the large-text fit of every screen. The problems are in `catalog.problems`."""
-    catalog = load_catalog(*paths, today=today())
-    from kiosk.core.screens.fit import check_fit  # large-text mode: does every screen fit?
-    catalog.problems.extend(check_fit(catalog))
-    return catalog
+#END

@@ -7,7 +7,7 @@ incoming SMS...) and the steps: what to do, which element the visitor must tap o
 to type, and the words of praise and of correction. A drill describes one scam message (a call,
 an SMS or a Zalo chat) and two or three answers, each with the reason.
 
-Loading reuses the safe YAML reader (lesson_yaml.py); the format is a pydantic schema
+Loading (practice_load.py) reuses the safe YAML reader (lesson_yaml.py); the format is a pydantic schema
 (practice_schema.py) and the cross-references are checked in practice_check.py, so every
 problem is `path:line: message`, and a broken file never stops the others.
 Plain Python: no Kivy here.
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.core.content.lessons import Catalog, Problem, Source, is_dir, read_yaml, unexpected
+from kiosk.core.content.catalog import Catalog, Source
 
 PRACTICE_DIR = "practice"
 DRILL_DIR = "drills"
@@ -224,81 +224,3 @@ def fill_spoken(text: str | None, codes: dict[str, str]) -> str | None:
             return "mã hiện trên màn hình"
         return codes.get(name, m.group(0))
     return PLACEHOLDER.sub(one, text)
-
-
-# --- loading -----------------------------------------------------------------------------
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(list(folder.glob("*.yaml")) + list(folder.glob("*.yml")))
-
-
-def practice_files(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(kind, file) for every practice/drill file under the given paths.
-
-    A lessons folder brings its `practice/` and `drills/` subfolders; those folders, or files
-    in them, can also be named directly (`kiosk lessons check lessons/drills`).
-    """
-    out: list[tuple[str, Path]] = []
-    for p in paths:
-        if is_dir(p) and p.name in EXTRA_DIRS:
-            out += [(p.name, f) for f in _yaml_files(p)]
-        elif is_dir(p):
-            for sub in EXTRA_DIRS:
-                if is_dir(p / sub):
-                    out += [(sub, f) for f in _yaml_files(p / sub)]
-        elif p.parent.name in EXTRA_DIRS:
-            out.append((p.parent.name, p))
-    seen, unique = set(), []
-    for kind, f in out:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
-            unique.append((kind, f))
-    return unique
-
-
-def _load_one(kind: str, path: Path, lesson_exists, today=None):
-    from kiosk.core.content.practice_check import check_drill, check_practice
-    problems: list[Problem] = []
-    doc = read_yaml(path, problems)
-    if problems:
-        return None, problems
-    check = check_practice if kind == PRACTICE_DIR else check_drill
-    try:
-        return check(doc, path, problems, lesson_exists, today), problems
-    except Exception as e:
-        return None, [unexpected(path, e)]
-
-
-def load_book(paths: list[Path], catalog: Catalog, today=None) -> tuple[Book, list[Problem]]:
-    book, problems = Book(), []
-
-    def lesson_exists_for(folder: Path):
-        lessons_dir = folder.parent
-        return lambda lid: bool(catalog.get(lid)) or _is_file(lessons_dir / f"{lid}.yaml")
-
-    seen: dict[tuple[str, str], Path] = {}
-    for kind, path in practice_files(paths):
-        obj, file_problems = _load_one(kind, path, lesson_exists_for(path.parent), today)
-        problems += file_problems
-        if obj is None:
-            continue
-        if (kind, obj.id) in seen:
-            problems.append(Problem(str(path), 1, f"duplicate id '{obj.id}' (also in {seen[(kind, obj.id)]})"))
-            continue
-        seen[(kind, obj.id)] = path
-        (book.practices if kind == PRACTICE_DIR else book.drills).append(obj)
-    return book, problems
-
-
-def attach_practice(catalog: Catalog, paths: list[Path], today=None) -> None:
-    """Load practices and drills found under `paths` into `catalog.practice`."""
-    book, problems = load_book(paths, catalog, today)
-    catalog.practice = book
-    catalog.problems.extend(problems)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from kiosk.core.content.lesson_yaml import Problem
-from kiosk.core.content.lessons import sources_of
+from kiosk.core.content.catalog import sources_of
 from kiosk.core.content.practice import (
     KEY_DELETE, KEYPAD_KEYS, RESERVED_LABELS, TAPPABLE, Drill, DrillChoice, Expect, Item, Practice,
     PracticeStep, Row, Screen,
@@ -142,7 +142,7 @@ def _expect_on_screen(c: _Refs, e, raw, where: str, screen: Screen) -> None:
 def _validated(model_cls, what: str, doc, path: Path, problems: list[Problem], today):
     """(model, reference checker, problem count before the references) or None: the schema's
     problems are added; the file's id is checked against its name."""
-    from kiosk.core.content.lesson_schema import validate
+    from kiosk.core.content.schema import validate
     model, found = validate(model_cls, doc, path, what, today)
     problems.extend(found)
     if model is None:

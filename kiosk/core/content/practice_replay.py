@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from kiosk.core.content.lessons import TOPICS, Catalog
+from kiosk.core.content.catalog import TOPICS, Catalog
 from kiosk.core.content.practice import book_of, fill, made_up_codes
 
 

@@ -11,8 +11,8 @@ import datetime as dt
 import io
 import statistics
 
-from kiosk.core.content.lessons import Catalog
-from kiosk.core.visit.flow import MODE_NAMES
+from kiosk.core.content.catalog import Catalog
+from kiosk.core.state import MODE_NAMES
 from kiosk.core.data.store import Store, utcnow
 from kiosk.core.data.timeutil import day_start, local_day
 

@@ -9,10 +9,14 @@ checked at, and reports what does not fit as `path:line: message`.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
+from kiosk.core.content.catalog import Catalog, Lesson
+from kiosk.core.content.lesson_yaml import Problem, read_yaml
+from kiosk.core.content.lessons import load_catalog
 from kiosk.core.screens import layout as L
-from kiosk.core.content.lessons import Catalog, Lesson, Problem, read_yaml
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
 BAR = ["Quay lại", "Nghe lại", "Chữ to", "Cách dùng", "Gọi nhân viên"]
@@ -91,3 +95,12 @@ def _message(what: str, fit: L.Fit, name: str, w: int, h: int, lesson_body=False
     return (f"{what} does not fit the screen in large-text mode at {where}: needs "
             f"{fit.need:.0f} px of height, has {fit.have:.0f} px; shorten it by about "
             f"{max(1, round(over / max(fit.need, 1) * 100))}%")
+
+
+def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today) -> Catalog:
+    """What `kiosk lessons check` runs: every file under `paths` checked, with the editor's
+    rules (sources are pages, not checked in the future: `today` is the injectable clock) and
+    the large-text fit of every screen. The problems are in `catalog.problems`."""
+    catalog = load_catalog(*paths, today=today())
+    catalog.problems.extend(check_fit(catalog))
+    return catalog

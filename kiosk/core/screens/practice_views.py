@@ -13,8 +13,8 @@ from kiosk.core.content.practice import (
     CHANNELS, DRILL_MARKER, MARKER, PLACEHOLDER, SECRET_PLACEHOLDERS, Item, book_of, fill,
     fill_spoken,
 )
-from kiosk.core.visit.practice_flow import HINT_AFTER, DrillRun, PracticeRun, QuizRun
-from kiosk.core.screens.views import BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, _bar
+from kiosk.core.screens.view import BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, bar
+from kiosk.core.state import HINT_AFTER, DrillRun, PracticeRun, QuizRun
 
 HINT_TEXT = "Chỗ cần chạm có viền vàng."
 CHANNEL_STYLE = {"call": "call", "video_call": "call", "sms": "phone", "zalo": "zalo"}
@@ -118,7 +118,7 @@ def _practice(state, catalog) -> View:
     return View(screen="practice", title=p.title, progress=f"Bước {n}/{total}",
                 body=(fill(step.do, codes),), phone=phone, feedback=feedback,
                 choices=(Choice("Làm lại", "p_restart", icon="repeat", key="1"),),
-                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=f"{heard}Bước {n} trên {total}. {said}")
 
 
@@ -138,7 +138,7 @@ def _practice_done(state, catalog) -> View:
                 feedback=run.feedback,
                 choices=(Choice("Làm lại", "p_restart", icon="repeat", key="1"), back,
                          Choice("Về trang đầu", "exit", icon="exit", key="3", primary=True)),
-                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=(f"{praise}Bạn đã làm xong bản tập. {how} Chạm Làm lại để tập lần nữa, "
                         f"hoặc {back.label}."))
 
@@ -154,7 +154,7 @@ def _drills(state, catalog) -> View:
     return View(screen="drills", title="Nhận biết lừa đảo", layout="grid",
                 body=("Xem một cuộc gọi hay tin nhắn lừa đảo giả, rồi chọn cách làm đúng. "
                       "Chạm vào một tình huống.",),
-                choices=choices, bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                choices=choices, bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=f"Nhận biết lừa đảo. Có {len(drills)} tình huống. {names}.")
 
 
@@ -182,7 +182,7 @@ def _drill(state, catalog) -> View:
         spoken = f"{run.feedback[1]} Chạm {choices[0].label}."
     return View(screen="drill", title=d.title, progress=f"Tình huống {i + 1}/{len(drills)}",
                 body=(d.question,), phone=phone, feedback=run.feedback, choices=choices,
-                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF), spoken=spoken)
+                bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF), spoken=spoken)
 
 
 def _quiz(state, catalog) -> View:
@@ -196,13 +196,13 @@ def _quiz(state, catalog) -> View:
         listed = " ".join(f"Số {j + 1}: {c}." for j, c in enumerate(q.choices))
         return View(screen="quiz", title="Kiểm tra nhanh", progress=f"Câu {n}/{total}",
                     body=(q.question,), choices=choices, feedback=None, layout="panel",
-                    bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                    bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                     spoken=f"Kiểm tra nhanh, câu {n} trên {total}. {q.question} {listed}")
     forward = ("Xong", "done") if last else ("Tiếp", "next")
     return View(screen="quiz", title="Kiểm tra nhanh", progress=f"Câu {n}/{total}",
                 body=(q.question, f"Bạn chọn: {q.choices[run.chosen]}"), feedback=run.feedback,
                 layout="panel",
-                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF, forward=forward),
+                bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF, forward=forward),
                 spoken=f"{run.feedback[1]} Chạm {forward[0]}.")
 
 

@@ -1,8 +1,10 @@
 """Practice copies, scam drills and the end-of-lesson quiz as branches of the pure flow.
 
-`Flow` (kiosk.core.visit.flow) hands these actions and screens over to `ActivityFlow`; the state of
-whichever activity is running travels in `State.activity` (a frozen `PracticeRun`, `DrillRun`
-or `QuizRun`). Same rules as the flow: events in, effects out, no Kivy, no audio, no database.
+`Flow` (kiosk.core.visit.flow) hands these actions and screens over to `ActivityFlow` through
+the `Activity` interface (kiosk.core.visit.activity), lending itself as the `Host`; this module
+never imports the flow. The state of whichever activity is running travels in `State.activity`
+(a frozen `PracticeRun`, `DrillRun` or `QuizRun`, kiosk.core.state). Same rules as the flow:
+events in, effects out, no Kivy, no audio, no database.
 
 Screens: "practice" (one step of a practice copy), "practice_done", "drills" (the list of scam
 drills), "drill" (one scenario), "quiz" (one question at the end of a lesson).
@@ -14,61 +16,22 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from kiosk.core.visit.flow import PRACTICE_SCREENS, Log, Say, StartSession, State
 from kiosk.core.content.practice import KEYPAD_KEYS, book_of, fill, made_up_codes
+from kiosk.core.state import (  # noqa: F401  (HINT_AFTER: callers read it here too)
+    HINT_AFTER, PRACTICE_SCREENS, DrillRun, Log, PracticeRun, QuizRun, Say, StartSession, State,
+)
+from kiosk.core.visit.activity import Host
 
 SCREENS = PRACTICE_SCREENS
 SEED_ENV = "KIOSK_PRACTICE_SEED"  # tests and demos: the same made-up codes every time
-HINT_AFTER = 2  # wrong tries on one step before the right element is outlined
-
-
-@dataclass(frozen=True)
-class PracticeRun:
-    practice: str
-    step: int = 0                       # 0-based
-    codes: tuple = ()                   # (name, made-up value)
-    typed: str = ""                     # digits in the field being typed now
-    values: tuple = ()                  # (step, field, value) kept once a typing step succeeded
-    filled: tuple = ()                  # (step, element) done by a right tap (search typed, picture attached)
-    mistakes: int = 0                   # in this run
-    step_mistakes: int = 0
-    restarts: int = 0
-    feedback: tuple | None = None       # ("ok" | "bad" | "info", text)
-    origin: str = "home"                # screen to go back to
-    lesson: str | None = None           # lesson it was opened from
-
-    @property
-    def code_map(self) -> dict:
-        return dict(self.codes)
-
-
-@dataclass(frozen=True)
-class DrillRun:
-    drill: str | None = None            # None on the list screen
-    chosen: int | None = None           # last answer, 0-based
-    solved: bool = False
-    wrong: int = 0
-    feedback: tuple | None = None
-    solved_ids: tuple = ()              # drills answered right in this session
-
-
-@dataclass(frozen=True)
-class QuizRun:
-    lesson: str
-    index: int = 0
-    chosen: int | None = None
-    results: tuple = ()                 # (question index, right)
-    feedback: tuple | None = None
-
-    @property
-    def right(self) -> int:
-        return sum(1 for _, ok in self.results if ok)
 
 
 class ActivityFlow:
-    def __init__(self, flow, rng=None):
+    """The practice copies, scam drills and quiz: an `Activity` (kiosk.core.visit.activity)."""
+
+    def __init__(self, flow: Host, rng=None):
         self.flow = flow
         if rng is None:
             seed = os.environ.get(SEED_ENV)
@@ -98,10 +61,10 @@ class ActivityFlow:
 
     def after_steps(self, state: State):
         """Last step of a lesson done: its quiz first, if it has one (else None: finish)."""
-        lesson = self.flow._lesson(state)
+        lesson = self.flow.lesson_of(state)
         if lesson is None or not lesson.quiz:
             return None
-        return self.flow._go(state, screen="quiz", activity=QuizRun(lesson.id))
+        return self.flow.go(state, screen="quiz", activity=QuizRun(lesson.id))
 
     def ticket_context(self, state: State) -> dict:
         a = state.activity
@@ -120,8 +83,8 @@ class ActivityFlow:
         return [Say(self.flow.spoken(state), "feedback")]
 
     def _arrive(self, state: State, **changes):
-        """Like Flow._go, but the line is spoken whatever the mode (feedback comes with it)."""
-        new, effects = self.flow._go(state, **changes)
+        """Like Flow.go, but the line is spoken whatever the mode (feedback comes with it)."""
+        new, effects = self.flow.go(state, **changes)
         return new, [e for e in effects if not isinstance(e, Say)] + self._speak(new)
 
     @staticmethod
@@ -153,7 +116,7 @@ class ActivityFlow:
         state, start = self._start(state)
         origin = state.screen if state.screen not in SCREENS + ("ticket", "welcome") else "home"
         run = self._new_run(p, origin, state.lesson)
-        new, effects = self.flow._go(state, screen="practice", activity=run)
+        new, effects = self.flow.go(state, screen="practice", activity=run)
         return new, start + [Log("practice_start", {"practice": p.id, "from_lesson": state.lesson})] + effects
 
     def _p_tap(self, state: State, element):
@@ -208,7 +171,7 @@ class ActivityFlow:
     def _mistake(self, state: State, run: PracticeRun, p, text: str, element):
         new_run = replace(run, mistakes=run.mistakes + 1, step_mistakes=run.step_mistakes + 1,
                           feedback=("bad", fill(text, run.code_map)))
-        new = self.flow._note_error(replace(state, activity=new_run),
+        new = self.flow.note_error(replace(state, activity=new_run),
                                     f"practice {p.id} step {run.step + 1}: tapped {element}")
         log = Log("practice_mistake", {"practice": p.id, "step": run.step + 1, "tapped": element})
         return new, [log] + self._speak(new)
@@ -228,7 +191,7 @@ class ActivityFlow:
         origin = run.origin if run else "home"
         if origin in ("intro", "finish", "step") and not state.lesson:
             origin = "home"
-        return self.flow._go(state, screen=origin, activity=None)
+        return self.flow.go(state, screen=origin, activity=None)
 
     def _back_on_practice(self, state: State, _arg):
         run = state.activity
@@ -238,7 +201,7 @@ class ActivityFlow:
         back = replace(run, step=n, typed="", step_mistakes=0, feedback=None,
                        filled=tuple(f for f in run.filled if f[0] < n),
                        values=tuple(v for v in run.values if v[0] < n))
-        new, effects = self.flow._go(state, activity=back)
+        new, effects = self.flow.go(state, activity=back)
         return new, [Log("back", {"from": "practice", "step": run.step + 1})] + effects
 
     def _next_on_practice(self, state: State, _arg):
@@ -256,7 +219,7 @@ class ActivityFlow:
         if not self.book.drills:
             return self._ignored(state, "drills")
         state, start = self._start(state)
-        new, effects = self.flow._go(state, screen="drills", topic="safety", lesson=None, step=0,
+        new, effects = self.flow.go(state, screen="drills", topic="safety", lesson=None, step=0,
                                      activity=DrillRun(solved_ids=self._solved_so_far(state)))
         return new, start + effects
 
@@ -311,7 +274,7 @@ class ActivityFlow:
         return state, [Say("Hãy chạm vào một cách làm ở bên trái.", "feedback")]
 
     def _back_on_drills(self, state: State, _arg):
-        return self.flow._go(state, screen="topic", topic="safety", activity=None)
+        return self.flow.go(state, screen="topic", topic="safety", activity=None)
 
     def _next_on_drills(self, state: State, _arg):
         return self._ignored(state, "next")
@@ -352,14 +315,14 @@ class ActivityFlow:
         if run.chosen is None:
             return state, [Say("Hãy chạm vào một câu trả lời.", "feedback")]
         if run.index + 1 < len(lesson.quiz):
-            return self.flow._go(state, activity=replace(run, index=run.index + 1, chosen=None,
+            return self.flow.go(state, activity=replace(run, index=run.index + 1, chosen=None,
                                                          feedback=None))
-        return self.flow._go(state, screen="finish", activity=replace(run, chosen=None, feedback=None))
+        return self.flow.go(state, screen="finish", activity=replace(run, chosen=None, feedback=None))
 
     def _back_on_quiz(self, state: State, _arg):
         run, lesson = self._quiz(state)
         if run is not None and run.index > 0:
             prev = replace(run, index=run.index - 1, chosen=None, feedback=None,
                            results=tuple(r for r in run.results if r[0] < run.index - 1))
-            return self.flow._go(state, activity=prev)
-        return self.flow._go(state, screen="step", activity=None)
+            return self.flow.go(state, activity=prev)
+        return self.flow.go(state, screen="step", activity=None)

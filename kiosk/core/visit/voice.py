@@ -21,29 +21,23 @@ kiosk.core.screens.views). No heard text is stored beyond the intent it gave, di
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+
+from kiosk.core import state as f
+from kiosk.core.screens.confirm import CONFIRM_HINT
+from kiosk.core.screens.views import TOPIC_ORDER, spoken_line, view_for
+from kiosk.core.state import Pending  # noqa: F401  (a pending question: State.confirm)
 
 
 NOT_UNDERSTOOD = "Xin lỗi, tôi chưa nghe rõ."
 TOUCH_HINT = "Bạn nói lại, hoặc chạm vào nút trên màn hình."
 VOICE_OFF = "Giọng nói đang tắt, vui lòng chạm vào màn hình."
 CANCELLED = "Vâng, tôi không làm việc đó. Bạn nói lại, hoặc chạm vào nút trên màn hình."
-CONFIRM_HINT = "Chạm Đúng hoặc Không, hoặc nói: đúng, không."
 
 #: actions that leave a pending "Đúng không?" question in place
 KEEPS_CONFIRM = frozenset({"yes", "no", "heard", "repeat", "large_text", "stop", "slower",
                            "faster", "push_to_talk", "still_here"})
-
-
-@dataclass(frozen=True)
-class Pending:
-    """An understood command waiting for "Đúng không?" to be answered."""
-    intent: str
-    args: tuple          # sorted (key, value) pairs: hashable, like the rest of the state
-    question: str
-    heard: str
-    back_to: str         # the screen the question was asked on
 
 
 def _intents():
@@ -76,8 +70,6 @@ def settle(state, action: str) -> tuple[object, str]:
 
 def on_heard(flow, state, text: str):
     """A recognised (or replayed) text on the current screen -> (state, effects)."""
-    from kiosk.core.visit import flow as f
-
     lessons = flow.catalog.lessons
     screen = voice_screen(state)
     intents = _intents()
@@ -85,7 +77,7 @@ def on_heard(flow, state, text: str):
     heard = scrub(text)
     if not it:
         note = not_understood(flow, state, text)
-        new = flow._note_error(replace(state, heard_note=note), "voice_not_understood")
+        new = flow.note_error(replace(state, heard_note=note), "voice_not_understood")
         return new, [f.Log("voice", {"intent": None, "words": len(text.split())}),
                      f.Log("problem", {"what": "voice_not_understood"}), f.Say(note, "feedback")]
     if intents.needs_confirm(it):
@@ -97,13 +89,11 @@ def on_heard(flow, state, text: str):
                                              "asked": True}),
                      f.Log("screen", {"screen": "confirm"}),
                      f.Say(f"{question} {CONFIRM_HINT}", "feedback")]
-    return flow._act(state, f.Intent(it.name, dict(it.args), state.last_input, heard))
+    return flow.act(state, f.Intent(it.name, dict(it.args), state.last_input, heard))
 
 
 def answer(flow, state, yes: bool):
     """Đúng / Không (touch, key or voice) on the confirm screen."""
-    from kiosk.core.visit import flow as f
-
     pending = getattr(state, "confirm", None)
     if pending is None:
         return state, [f.Log("ignored", {"action": "yes" if yes else "no"})]
@@ -111,7 +101,7 @@ def answer(flow, state, yes: bool):
     log = f.Log("voice_confirm", {"intent": pending.intent, "answer": "yes" if yes else "no"})
     if not yes:
         return back, [log, f.Log("screen", {"screen": back.screen}), f.Say(CANCELLED, "feedback")]
-    new, effects = flow._act(back, f.Intent(pending.intent, dict(pending.args), back.last_input,
+    new, effects = flow.act(back, f.Intent(pending.intent, dict(pending.args), back.last_input,
                                             pending.heard))
     return new, [log] + effects
 
@@ -124,8 +114,6 @@ def ask(intent, lessons=()) -> str:
 
 def not_understood(flow, state, text: str) -> str:
     """"Xin lỗi, tôi chưa nghe rõ…", naming the buttons of this screen that match the words."""
-    from kiosk.core.screens.views import view_for
-
     try:
         view = view_for(state, flow.catalog)
         labels = [c.label for c in tuple(view.choices) + tuple(view.bar)]
@@ -168,30 +156,6 @@ def scrub(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.split()))[:120]
 
 
-# --- what the screen shows -----------------------------------------------------------------
-
-def confirm_view(state, catalog):
-    from kiosk.core.screens.views import BAR_LARGE, BAR_REPEAT, Choice, View, _bar
-
-    p = state.confirm
-    body = (f"Máy nghe được: “{p.heard}”." if p.heard else "", CONFIRM_HINT)
-    return View(screen="confirm", title=p.question, body=tuple(b for b in body if b),
-                choices=(Choice("Đúng", "yes", icon="done", key="1", primary=True),
-                         Choice("Không", "no", icon="back", key="2")),
-                bar=_bar(BAR_REPEAT, BAR_LARGE),
-                spoken=f"{p.question} {CONFIRM_HINT}")
-
-
-def noted(builder):
-    """Wrap a screen builder: the "not understood" note comes first in the body."""
-    def build(state, catalog):
-        view = builder(state, catalog)
-        note = getattr(state, "heard_note", None)
-        return replace(view, body=(note,) + tuple(view.body)) if note else view
-    build.__name__ = getattr(builder, "__name__", "build")
-    return build
-
-
 # --- speech out helpers (no audio here) -----------------------------------------------------
 
 def narration_for(state, catalog) -> Path | None:
@@ -211,9 +175,6 @@ def narration_for(state, catalog) -> Path | None:
 def screen_lines(catalog) -> list[str]:
     """Every line the kiosk speaks on arrival at a screen, exactly as spoken (for the TTS cache:
     `kiosk say --warm`), so that no visitor waits for synthesis."""
-    from kiosk.core.visit import flow as f
-    from kiosk.core.screens.views import spoken_line
-    from kiosk.core.screens.views import TOPIC_ORDER
 
     states = [f.State(), f.State(screen="home", active=True)]
     for topic in TOPIC_ORDER:
