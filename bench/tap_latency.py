@@ -96,8 +96,8 @@ def tap_next():
 
 
 def start(*_):
-    from kiosk.ui.launch import _quiet_gc
-    _quiet_gc()
+    from kiosk.ui.launch import quiet_gc
+    quiet_gc()
     runtime.tap("start")
     runtime.tap("lesson", lesson.id)
     runtime.tap("begin")

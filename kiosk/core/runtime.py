@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from concurrent import futures
 from typing import Callable
 
 from kiosk.core.visit import flow as f
@@ -172,7 +173,7 @@ class Runtime:
             self.modes_used = set()
             self._start_session()
         elif isinstance(effect, f.EndSession):
-            self._end_session(effect.reason)
+            self.end_visit(effect.reason)
         elif isinstance(effect, f.Log):
             self._log(effect)
         elif isinstance(effect, f.Say):
@@ -195,7 +196,7 @@ class Runtime:
             for cb in list(self.on_listen):
                 cb()
             return
-        from kiosk.core.visit.voice import VOICE_OFF
+        from kiosk.core.visit.voice import VOICE_OFF  # voice loads on first use (first frame)
         log.info("push-to-talk pressed but no speech layer is running")
         self.notices["voice_off"] = VOICE_OFF
         self.say(VOICE_OFF, "feedback")
@@ -219,7 +220,7 @@ class Runtime:
         self.session_id = sid
         self._submit("start_session", source=self.source, session_id=sid, at=_utc())
 
-    def _end_session(self, reason: str) -> None:
+    def end_visit(self, reason: str) -> None:
         sid, modes = self.session_id, sorted(self.modes_used)
         if sid and self.writer is not None:
             self._submit("end_session", session_id=sid, reason=reason, modes=modes, at=_utc())
@@ -252,8 +253,7 @@ class Runtime:
         ask = self.writer.ask("create_ticket", session_id=self.session_id, context=context)
         self._ticket_ask = (ask, self.session_id, time.monotonic() + TICKET_WAIT)
         if self.writer.threaded:
-            from concurrent.futures import wait
-            wait([ask], timeout=TICKET_QUICK)
+            futures.wait([ask], timeout=TICKET_QUICK)
         self._settle_ticket()
 
     @property
@@ -340,7 +340,7 @@ def _as_writer(store):
     writer, so the log can be read right after a tap; no spill file)."""
     if store is None:
         return None
-    from kiosk.core.data.writer import Writer
+    from kiosk.core.data.writer import Writer  # SQLite and sqlite-utils: after the first frame
     if isinstance(store, Writer):
         return store
     return Writer(store=store, spill=None)

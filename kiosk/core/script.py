@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.core.screens.keys import REPLAY_NAMES, normalize
+
 ACTIONS = {"tap": str, "expect": str, "screenshot": str, "wait": (int, float),
            "idle": (int, float), "say": str, "key": str, "wait_for": str,
            "wait_for_voice": str}
@@ -53,7 +55,6 @@ def parse_script(path: Path) -> list[Action]:
         if kind == "wait_for_voice" and value not in VOICE_STATES:
             raise ScriptError(f"{path}:{n}: 'wait_for_voice' takes one of: {', '.join(VOICE_STATES)}")
         if kind == "key":
-            from kiosk.core.screens.keys import REPLAY_NAMES, normalize
             if normalize(value) is None:
                 raise ScriptError(f"{path}:{n}: unknown key '{value}' (known: {', '.join(REPLAY_NAMES)})")
         if isinstance(value, str):

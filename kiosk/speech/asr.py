@@ -184,10 +184,10 @@ def normalize_for_wer(text: str) -> str:
 def wer(reference: str, hypothesis: str) -> tuple[int, int]:
     """(word edits, reference words) between two texts already put through
     :func:`normalize_for_wer`; tone-mark placement (hoà/hòa) is not an error."""
-    from kiosk.core.understand.intents import _canon_syllable
+    from kiosk.core.understand.intents import canon_syllable
 
-    r = [_canon_syllable(w) for w in reference.split()]
-    h = [_canon_syllable(w) for w in hypothesis.split()]
+    r = [canon_syllable(w) for w in reference.split()]
+    h = [canon_syllable(w) for w in hypothesis.split()]
     d = list(range(len(h) + 1))
     for i, rw in enumerate(r, 1):
         prev, d[0] = d[0], i

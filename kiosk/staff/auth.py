@@ -121,7 +121,7 @@ def add_staff(store: Store, name: str, pin: str) -> None:
         c.execute("INSERT INTO staff (name, pin_hash, disabled, created_at) VALUES (?, ?, 0, ?)",
                   (name, digest, utcnow()))
         _event(c, "staff_account", {"staff": name, "action": "add"})
-    store._write(write)
+    store.transact(write)
 
 
 def set_disabled(store: Store, name: str, disabled: bool = True) -> None:
@@ -132,7 +132,7 @@ def set_disabled(store: Store, name: str, disabled: bool = True) -> None:
         if disabled:
             c.execute("DELETE FROM staff_sessions WHERE staff = ?", (name,))
         _event(c, "staff_account", {"staff": name, "action": "disable" if disabled else "enable"})
-    store._write(write)
+    store.transact(write)
 
 
 def list_staff(store: Store) -> list[dict]:
@@ -218,7 +218,7 @@ def _begin_try(store: Store, name: str, addr: str) -> tuple[str | None, int]:
             return until, n
         return None, n
     # Retried like the queue's writes: a burst of logins queues up for SQLite's write lock.
-    return with_retries(lambda: store._write(write))
+    return with_retries(lambda: store.transact(write))
 
 
 def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> LoginResult:
@@ -242,7 +242,7 @@ def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> Log
                       "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
                       (token_hash(token), name, counter, secrets.token_urlsafe(32), addr, now, now))
             _event(c, "staff_login", {"staff": name, "addr": addr})
-        with_retries(lambda: store._write(ok))
+        with_retries(lambda: store.transact(ok))
         return LoginResult(True, staff=name, token=token)
 
     def failed(c):
@@ -251,7 +251,7 @@ def login(store: Store, name: str, pin: str, addr: str, counter: int = 1) -> Log
             return _lock(c, keys, name, addr, _now(), n)
         return None
 
-    until = with_retries(lambda: store._write(failed))
+    until = with_retries(lambda: store.transact(failed))
     if until:
         return LoginResult(False, reason="locked", locked_until=until, tries_left=0)
     return LoginResult(False, reason="bad", tries_left=MAX_FAILURES - n)
@@ -273,13 +273,13 @@ def session_for(store: Store, token: str | None) -> dict | None:
     idle = dt.timedelta(minutes=max(1, get_int_setting(store, "session_minutes")))
     if _parse(row[4]) + idle < now or _parse(row[3]) + dt.timedelta(hours=SESSION_MAX_HOURS) < now:
         try:
-            store._write(lambda c: c.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (h,)))
+            store.transact(lambda c: c.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (h,)))
         except StoreError:
             pass
         return None
     if (now - _parse(row[4])).total_seconds() > TOUCH_EVERY_SECONDS:
         try:
-            store._write(lambda c: c.execute("UPDATE staff_sessions SET last_seen = ? WHERE token_hash = ?",
+            store.transact(lambda c: c.execute("UPDATE staff_sessions SET last_seen = ? WHERE token_hash = ?",
                                               (_ts(now), h)))
         except StoreError:
             pass  # a busy database must not log the staff member out
@@ -293,11 +293,11 @@ def logout(store: Store, token: str | None, staff: str | None = None) -> None:
     def write(c):
         c.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (token_hash(token),))
         _event(c, "staff_logout", {"staff": staff})
-    store._write(write)
+    store.transact(write)
 
 
 def set_counter(store: Store, token_h: str, counter: int, staff: str | None = None) -> None:
     def write(c):
         c.execute("UPDATE staff_sessions SET counter = ? WHERE token_hash = ?", (counter, token_h))
         _event(c, "staff_counter", {"staff": staff, "counter": counter})
-    store._write(write)
+    store.transact(write)

@@ -48,7 +48,7 @@ class KioskApp(App):
         self.exit_code = 0
         self.caption = ""
         self.cue_text = ""
-        self._said: list[str] = []
+        self.said_lines: list[str] = []
         self._last_key = None
         self._drawn_frames = 0
         self._collect_after_draw = False
@@ -98,7 +98,7 @@ class KioskApp(App):
         if self._finish_frames:
             glFinish()
         self._drawn_frames += 1
-        if self._collect_after_draw and self._drawn_frames > 1:  # the first: _quiet_gc's job
+        if self._collect_after_draw and self._drawn_frames > 1:  # the first: quiet_gc's job
             self._collect_after_draw = False
             self._collect_garbage()
         if self._drawn_frames == 1:
@@ -115,7 +115,7 @@ class KioskApp(App):
         (~6,000 objects and its GL textures). A screen lives long enough for its widgets to reach
         the oldest generation, which Python collects rarely: left to itself the kiosk grew by
         ~3.5 MB per tap (1.5 GB after 400 taps) and then stopped for ~0.45 s in the middle of a
-        tap to collect. Start-up objects are frozen (launch._quiet_gc), so a full collection
+        tap to collect. Start-up objects are frozen (launch.quiet_gc), so a full collection
         here takes ~5 ms, after the frame is on screen, while the visitor reads.
         """
         gc.collect()
@@ -170,7 +170,7 @@ class KioskApp(App):
             bar = self._bar(view, palette, sizes, landscape)
             (root if sidebar else content).add_widget(bar)
         self._show_focus(view, palette, sizes)
-        self._said = []  # lines said before this screen was drawn are not carried further
+        self.said_lines = []  # lines said before this screen was drawn are not carried further
         self._collect_after_draw = True
         self._after_render(view)
 
@@ -200,7 +200,7 @@ class KioskApp(App):
         text_box.bind(minimum_height=text_box.setter("height"))
         for para in view.body:
             text_box.add_widget(Text(para, sizes.body, palette.text))
-        choices = self._choices(view, palette, sizes, landscape) if view.choices else None
+        choices = self.choice_buttons(view, palette, sizes, landscape) if view.choices else None
         options = self._row(view.options, palette, sizes) if view.options else None
         picture = self._picture(view) if (view.qr_text or view.image) else None
         flexible = choices is not None and getattr(choices, "flexible", False)
@@ -271,12 +271,12 @@ class KioskApp(App):
         def fit(*_):  # as tall as the tallest label needs now (not the most it ever needed)
             row.height = max([sizes.target] + [b.texture_size[1] for b in row.children])
         for c in choices:
-            btn = KioskButton(c, palette, sizes, on_release=self._tapped)
+            btn = KioskButton(c, palette, sizes, on_release=self.tap_choice)
             btn.bind(texture_size=fit)
             row.add_widget(btn)
         return row
 
-    def _choices(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
+    def choice_buttons(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
         n = len(view.choices)
         if view.layout == "row":
             return self._row(view.choices, palette, sizes)
@@ -300,7 +300,7 @@ class KioskApp(App):
                 if c.checked is not None:
                     check = self._icon("check_on" if c.checked else "check_off", fg)
                 icon = self._icon(c.icon, fg) if pictures else None
-                tile = a11y.IconTile(c, palette, sizes, icon, check=check, on_release=self._tapped)
+                tile = a11y.IconTile(c, palette, sizes, icon, check=check, on_release=self.tap_choice)
                 grid.add_widget(tile)
             need = self._switch_rows(grid, cols, sizes)
             grid.rows_minimum = dict(enumerate(need))
@@ -318,7 +318,7 @@ class KioskApp(App):
             for c in view.choices:
                 fg = palette.primary_text if c.primary else palette.button_text
                 tile = a11y.IconTile(c, palette, sizes, self._icon(c.icon, fg), vertical=True,
-                                     label_size=sizes.button, on_release=self._tapped)
+                                     label_size=sizes.button, on_release=self.tap_choice)
                 grid.add_widget(tile)
             return grid
         cols = 2 if landscape and n >= 4 and not (view.qr_text or view.image) else 1
@@ -327,7 +327,7 @@ class KioskApp(App):
         buttons = []
         for c in view.choices:
             btn = KioskButton(c, palette, sizes, height=sizes.target, numbered=True,
-                              on_release=self._tapped)
+                              on_release=self.tap_choice)
             buttons.append(btn)
             grid.add_widget(btn)
         if cols > 1:  # the buttons of a row as tall as the tallest
@@ -367,10 +367,10 @@ class KioskApp(App):
                 check = self._icon("check_on" if c.checked else "check_off", fg)
             if view.simple:
                 btn = a11y.IconTile(c, palette, sizes, self._icon(c.icon, fg), check=check,
-                                    numbered=False, on_release=self._tapped)
+                                    numbered=False, on_release=self.tap_choice)
                 btn.children[-1].width = self._bar_icon_w(sizes)
             else:
-                btn = KioskButton(c, palette, sizes, check=check, on_release=self._tapped)
+                btn = KioskButton(c, palette, sizes, check=check, on_release=self.tap_choice)
             if not fr.sidebar_w:
                 btn.size_hint_y, btn.height = None, fr.bar_button_h
             bar.add_widget(btn)
@@ -381,13 +381,13 @@ class KioskApp(App):
         # a new visitor (session) or a new screen starts from that screen's own line
         key = (self.runtime.session_id, state.screen, state.lesson, state.step, state.ticket,
                state.warning)
-        if self._said:
-            self.caption = self._said[-1]
-        elif key != getattr(self, "_caption_key", None) or not self.caption:
+        if self.said_lines:
+            self.caption = self.said_lines[-1]
+        elif key != getattr(self, "caption_key", None) or not self.caption:
             self.caption = f"{self.cue_text} {view.caption or view.spoken}".strip()
             self.cue_text = ""
-        self._caption_key = key
-        self._said = []
+        self.caption_key = key
+        self.said_lines = []
         strip = a11y.CaptionStrip(palette, sizes, rate=state.modes.rate)
         # a redraw of the same screen (e.g. a notice appearing) keeps the caption and its cue
         strip.show(self.caption)
@@ -413,7 +413,7 @@ class KioskApp(App):
                         if hasattr(w, "_fg"):
                             (w.label if hasattr(w, "label") else w).color = palette.pressed_text
 
-    def _tapped(self, widget) -> None:
+    def tap_choice(self, widget) -> None:
         choice: Choice = widget.choice
         self.runtime.tap(choice.action, choice.arg)
 
@@ -421,7 +421,7 @@ class KioskApp(App):
         said = f"{self.cue_text} {self.runtime.last_caption or text}".strip()
         self.cue_text = ""
         self.caption = said
-        self._said.append(said)
+        self.said_lines.append(said)
         if self.caption_strip is not None:
             self.caption_strip.show(said)
 

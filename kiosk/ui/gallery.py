@@ -324,7 +324,7 @@ def run_worker(job_file: Path) -> int:
             Window.size = size
         now = runtime.now()
         runtime.state = replace(state_for(job, catalog), last_input=now, warned_at=now)
-        app.caption, app._caption_key, app._said = "", None, []
+        app.caption, app.caption_key, app.said_lines = "", None, []
         app.render()
         frames(FRAMES, lambda: shoot(job))
 

@@ -96,19 +96,19 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
                          voice=_voice(runtime), keys=press).start()
 
     app.first_frame.append(load_rest)
-    app.first_frame.append(_quiet_gc)
+    app.first_frame.append(quiet_gc)
     if exit_after:
         Clock.schedule_once(lambda *_: app.stop(), exit_after)
     try:
         app.run()
     finally:  # also after a crash: what the visitor did is written, spilled or counted as lost
         if runtime.session_id:  # the window closed mid-session: close it in the log too
-            runtime._end_session("closed")
+            runtime.end_visit("closed")
         lost = close_log(runtime)
     return app.exit_code or lost
 
 
-def _quiet_gc():
+def quiet_gc():
     """Move start-up objects out of the collector's way: fewer long pauses between taps."""
     import gc
     gc.collect()

@@ -175,7 +175,7 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
         if view.layout == "grid":
             panel.add_widget(_grid(app, view, palette, sizes, landscape))
         else:
-            panel.add_widget(app._choices(view, palette, sizes, landscape))
+            panel.add_widget(app.choice_buttons(view, palette, sizes, landscape))
     panel.add_widget(Widget())
     return panel
 
@@ -185,7 +185,7 @@ def _grid(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> W
     grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_y=None)
     grid.bind(minimum_height=grid.setter("height"))
     for c in view.choices:
-        btn = KioskButton(c, palette, sizes, height=sizes.button * 3 + 24, on_release=app._tapped)
+        btn = KioskButton(c, palette, sizes, height=sizes.button * 3 + 24, on_release=app.tap_choice)
         grid.add_widget(btn)
     return grid
 
@@ -325,7 +325,7 @@ class PhoneCopy(FloatLayout):
     def _tap(self, label: str, tap_id: str, **kw) -> PhoneButton:
         hint = self.phone.hint == tap_id
         btn = PhoneButton(Choice(label, "p_tap", tap_id), hint=hint, **kw)
-        btn.bind(on_release=self.app._tapped)
+        btn.bind(on_release=self.app.tap_choice)
         return btn
 
     # --- practice elements -----------------------------------------------------------------
@@ -416,7 +416,7 @@ class PhoneCopy(FloatLayout):
                               border=(WHITE if self.hc else hex_rgba("#B0BEC5")))
             btn.add_widget(_label(k, self.f * (1.3 if k != KEY_DELETE else 0.95), self.ink,
                                   bold=True, halign="center"))
-            btn.bind(on_release=self.app._tapped)
+            btn.bind(on_release=self.app.tap_choice)
             grid.add_widget(btn)
         return grid
 

@@ -59,7 +59,7 @@ class LinedList(list):
 @functools.lru_cache(maxsize=None)
 def _loader_class():
     """Built on first use: PyYAML is not needed to draw the kiosk's first frame."""
-    import yaml
+    import yaml  # PyYAML: not needed for the first frame (see the docstring)
     import yaml.composer
     import yaml.constructor
     import yaml.resolver
@@ -116,7 +116,7 @@ def _parser_classes():
     editor should wait) under PyYAML's Python composer, which is where aliases are refused and
     depth is counted. Without libyaml, PyYAML's pure-Python reader, scanner and parser."""
     try:
-        from yaml._yaml import CParser
+        from yaml._yaml import CParser  # PyYAML: not needed for the first frame (all imports here)
     except ImportError:
         from yaml.parser import Parser
         from yaml.reader import Reader
@@ -131,7 +131,7 @@ def _parser_classes():
 
 
 def _construct_map(loader, node) -> Lined:
-    from yaml.constructor import ConstructorError
+    from yaml.constructor import ConstructorError  # PyYAML: not needed for the first frame
     from yaml.nodes import ScalarNode
     loader.flatten_mapping(node)
     out = Lined()
@@ -192,7 +192,7 @@ def read_yaml(path: Path, problems: list[Problem]):
     text = _read_text(path, problems)
     if text is None:
         return None
-    import yaml
+    import yaml  # not needed for the first frame: the lessons load after it
     loader = None
     try:
         loader = _loader_class()(text)  # checks for control characters already

@@ -55,7 +55,7 @@ def _step(n: int, model, raw, path: Path, lessons_dir: Path, problems: list[Prob
 def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
                   today: dt.date | None = None) -> Lesson | None:
     from kiosk.core.content.lesson_schema import LessonModel  # pydantic: loaded with the first file, after the first frame
-    from kiosk.core.content.schema import validate
+    from kiosk.core.content.schema import validate  # pydantic, as above
     model, found = validate(LessonModel, doc, path, "the lesson", today)
     problems.extend(found)
     if model is None:

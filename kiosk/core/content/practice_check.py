@@ -142,7 +142,7 @@ def _expect_on_screen(c: _Refs, e, raw, where: str, screen: Screen) -> None:
 def _validated(model_cls, what: str, doc, path: Path, problems: list[Problem], today):
     """(model, reference checker, problem count before the references) or None: the schema's
     problems are added; the file's id is checked against its name."""
-    from kiosk.core.content.schema import validate
+    from kiosk.core.content.schema import validate  # pydantic: with the first file, after the first frame
     model, found = validate(model_cls, doc, path, what, today)
     problems.extend(found)
     if model is None:
@@ -153,7 +153,7 @@ def _validated(model_cls, what: str, doc, path: Path, problems: list[Problem], t
 
 
 def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Practice | None:
-    from kiosk.core.content.practice_schema import PracticeModel
+    from kiosk.core.content.practice_schema import PracticeModel  # pydantic: after the first frame
     got = _validated(PracticeModel, "the practice", doc, path, problems, today)
     if got is None:
         return None
@@ -171,7 +171,7 @@ def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, toda
 
 
 def check_drill(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Drill | None:
-    from kiosk.core.content.practice_schema import DrillModel
+    from kiosk.core.content.practice_schema import DrillModel  # pydantic: after the first frame
     got = _validated(DrillModel, "the drill", doc, path, problems, today)
     if got is None:
         return None

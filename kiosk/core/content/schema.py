@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import json
+import sys
 
 from pydantic import ValidationError
 from pydantic.json_schema import models_json_schema
@@ -156,5 +157,4 @@ def json_schema_text() -> str:
 
 
 if __name__ == "__main__":  # python -m kiosk.core.content.schema > lessons/schema.json
-    import sys
     sys.stdout.write(json_schema_text())

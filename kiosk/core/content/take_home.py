@@ -49,7 +49,7 @@ class QrError(Exception):
 
 
 def qr_image(text: str, box_size: int = 12):
-    import qrcode
+    import qrcode  # only for a poster; never at start-up
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, box_size=box_size, border=4)
     qr.add_data(text.encode("utf-8"))
     qr.make(fit=True)

@@ -48,7 +48,7 @@ def set_settings(store: Store, values: dict[str, str], staff: str | None = None)
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
         c.execute("INSERT INTO events (ts, kind, data) VALUES (?, 'staff_settings', ?)",
                   (now, json.dumps({"staff": staff, "values": values}, ensure_ascii=False)))
-    store._write(write)
+    store.transact(write)
 
 
 def set_counters(store: Store, count: int, staff: str | None = None) -> None:
@@ -63,7 +63,7 @@ def set_counters(store: Store, count: int, staff: str | None = None) -> None:
         c.execute("UPDATE counters SET active = 0 WHERE id > ?", (count,))
         c.execute("INSERT INTO events (ts, kind, data) VALUES (?, 'staff_settings', ?)",
                   (utcnow(), json.dumps({"staff": staff, "values": {"counters": count}})))
-    store._write(write)
+    store.transact(write)
 
 
 # --- purge ----------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def purge(store: Store, older_than_days: int, *, reason: str = "manual",
                                          "reason": reason, "deleted": counts})))
         return counts
 
-    return store._write(write)
+    return store.transact(write)
 
 
 def apply_retention(store: Store, now: dt.datetime | None = None) -> dict | None:

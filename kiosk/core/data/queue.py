@@ -246,7 +246,7 @@ class Queue:
     # --- internals ---------------------------------------------------------------------------
 
     def _tx(self, fn):
-        return with_retries(lambda: self.store._write(fn), attempts=self.retries)
+        return with_retries(lambda: self.store.transact(fn), attempts=self.retries)
 
     @staticmethod
     def _check_counter(c, counter) -> None:
@@ -318,4 +318,4 @@ def set_priority(store: Store, session_id: str, group: str | None) -> None:
         c.execute("UPDATE sessions SET visitor_group = ? WHERE id = ?", (group, session_id))
         c.execute("UPDATE tickets SET priority = ?, updated_at = ? "
                   "WHERE session_id = ? AND status = 'waiting'", (group, now, session_id))
-    store._write(write)
+    store.transact(write)

@@ -12,6 +12,7 @@ import io
 import statistics
 
 from kiosk.core.content.catalog import Catalog
+from kiosk.core.content.practice import book_of
 from kiosk.core.state import MODE_NAMES
 from kiosk.core.data.store import Store, utcnow
 from kiosk.core.data.timeutil import day_start, local_day
@@ -116,7 +117,6 @@ def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None 
     wrong, by_drill) and "quiz" (answers, right, wrong, by_lesson). No identity involved: the
     events carry only the practice/drill/lesson id and right/wrong.
     """
-    from kiosk.core.content.practice import book_of
     book = book_of(catalog) if catalog else None
     cond, args = ("AND s.started_at >= ?", [since_ts]) if since_ts else ("", [])
 

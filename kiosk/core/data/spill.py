@@ -16,6 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from platformdirs import user_cache_dir
+
 log = logging.getLogger("kiosk.spill")
 
 
@@ -85,7 +87,6 @@ def spill_dirs(db_path: Path) -> list[Path]:
     """Where a spill file may go, best first."""
     if os.environ.get("KIOSK_SPILL_DIR"):
         return [Path(os.environ["KIOSK_SPILL_DIR"])]
-    from platformdirs import user_cache_dir
     uid = os.getuid() if hasattr(os, "getuid") else 0
     # survives a power cut first; RAM-backed places last (they still survive a crash)
     dirs = [Path(user_cache_dir("hcc-kiosk", appauthor=False)) / "spill",

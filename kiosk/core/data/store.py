@@ -119,7 +119,12 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def _write(self, fn):
+    def transact(self, fn):
+        """Run `fn(connection)` in one write transaction (BEGIN IMMEDIATE ... COMMIT) and return
+        its result; any SQLite error becomes a StoreError. What other modules call."""
+        return self._write(fn)
+
+    def _write(self, fn):  # the one place a write happens (tests wrap it to simulate a locked log)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:

@@ -27,7 +27,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core.data import logfile
+from kiosk.core.data import logfile, queue
 from kiosk.core.data.spill import Spill, spill_for
 from kiosk.core.data.store import Store, StoreError
 
@@ -172,7 +172,7 @@ class Writer:
         try:  # open early: a damaged file is moved aside, the notice shown, before any write
             self._ensure_store()
             if self.failing and not self._queue:  # only an ask failed: is the lock gone now?
-                self.store._write(lambda c: None)
+                self.store.transact(lambda c: None)
         except StoreError as e:
             self._note_failure(e)
             return
@@ -350,7 +350,6 @@ def _apply(store: Store, op: Op):
             return None
         return store.start_session(**kw)
     if op.name in ("set_priority", "ticket_call"):
-        from kiosk.core.data import queue
         try:
             return getattr(queue, op.name)(store, **kw)
         except sqlite3.Error as e:  # the reads of ticket_call are not wrapped by the store

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,14 +120,14 @@ def sizes_for(width: float, height: float, large_text: bool = False,
 
 def font_files() -> dict[str, Path]:
     """Be Vietnam Pro (OFL, designed for Vietnamese), installed from PyPI with the kiosk."""
-    import fontpkg_be_vietnam_pro as font
+    import fontpkg_be_vietnam_pro as font  # a path lookup; only when text is measured or drawn
     files = Path(font.ROOT) / "files"
     return {"regular": files / "BeVietnamPro-Regular.ttf", "bold": files / "BeVietnamPro-Bold.ttf"}
 
 
 @lru_cache(maxsize=64)
 def _font(size: int, bold: bool):
-    from PIL import ImageFont
+    from PIL import ImageFont  # Pillow: only when text is measured, not to draw the first frame
     return ImageFont.truetype(str(font_files()["bold" if bold else "regular"]), size)
 
 
@@ -169,7 +170,6 @@ def text_block(text: str, size: float, width: float, bold: bool = False) -> tupl
 
 def chunks(text: str, size: float, width: float, max_lines: int = CAPTION_LINES) -> list[str]:
     """Split a spoken line into caption pieces that each fit in `max_lines` lines."""
-    import re
     sentences = [s for s in re.split(r"(?<=[.!?:;])\s+", text.strip()) if s]
     words: list[str] = []
     out: list[str] = []

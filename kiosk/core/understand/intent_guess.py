@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from kiosk.core.understand.intent_match import _free
-from kiosk.core.understand.intent_phrases import _TOPIC_PHRASES, _split
+from kiosk.core.understand.intent_match import is_free
+from kiosk.core.understand.intent_phrases import TOPIC_PHRASES, split_block
 from kiosk.core.understand.intent_rank import Ranker
-from kiosk.core.understand.intent_text import _Tok, normalize
+from kiosk.core.understand.intent_text import Tok, normalize
 from kiosk.core.understand.intent_vocab import lesson_documents
 
 # thresholds set on the development half of the eval set (bench/intent_eval.py):
@@ -39,18 +39,18 @@ def ranker(lessons: Sequence) -> Ranker:
     index = _CACHE.get(key)
     if index is None:
         docs = lesson_documents(lessons)
-        for topic, block in _TOPIC_PHRASES.items():
-            docs.append((topic, None, [(p, 2.0) for p in _split(block)]))
+        for topic, block in TOPIC_PHRASES.items():
+            docs.append((topic, None, [(p, 2.0) for p in split_block(block)]))
         if len(_CACHE) >= 4:
             _CACHE.clear()
         index = _CACHE[key] = Ranker(docs)
     return index
 
 
-def content_words(toks: list[_Tok]) -> list[str]:
+def content_words(toks: list[Tok]) -> list[str]:
     """The words that can say what the visitor wants: no politeness or particles.
     Verbs like "cài", "đăng ký" stay: the ranker's idf weighs how telling they are."""
-    return [t.raw for t in toks if not _free(t, "command")]
+    return [t.raw for t in toks if not is_free(t, "command")]
 
 
 def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
@@ -63,7 +63,7 @@ def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
     return lessons[0]
 
 
-def guess(toks: list[_Tok], lessons: Sequence, agree: str | None = None):
+def guess(toks: list[Tok], lessons: Sequence, agree: str | None = None):
     """(confidence, topic, lesson or None) for free text, or None when nothing fits.
 
     ``agree``: the topic a weak rule found ("zalo" in a long story); then a
@@ -71,7 +71,7 @@ def guess(toks: list[_Tok], lessons: Sequence, agree: str | None = None):
     words = content_words(toks)
     hits = ranker(lessons).rank(words)
     # at least one word that names something ("ngân hàng"), not only verbs ("học", "làm")
-    if not hits or not any(hits[0].has(t.raw) for t in toks if not _free(t, "open")):
+    if not hits or not any(hits[0].has(t.raw) for t in toks if not is_free(t, "open")):
         return None
     need = AGREE_MIN if agree is not None and hits[0].topic == agree else GUESS_MIN
     if hits[0].score < need:
@@ -83,7 +83,7 @@ def guess(toks: list[_Tok], lessons: Sequence, agree: str | None = None):
     return conf, top.topic, lesson
 
 
-def refine_lesson(toks: list[_Tok], rest: list[_Tok], topic: str | None, lessons: Sequence) -> str | None:
+def refine_lesson(toks: list[Tok], rest: list[Tok], topic: str | None, lessons: Sequence) -> str | None:
     """The lesson of ``topic`` the visitor's words point to, or None.
 
     Only when the visitor said more than the topic's phrase (``rest`` has a

@@ -5,23 +5,23 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from kiosk.core.understand.intent_match import _free
-from kiosk.core.understand.intent_text import _FILLERS, _Tok, _canon_syllable, _plain, normalize, strip_marks
+from kiosk.core.understand.intent_match import is_free
+from kiosk.core.understand.intent_text import FILLERS, Tok, canon_syllable, plain_syllable, normalize, strip_marks
 
 # title words that say nothing about which lesson it is
 _TITLE_STOP = frozenset(normalize("""
 trên và bằng cho có đã dưới làm ở đâu mang gì dùng ứng dụng của với một các những
 nhận biết xử lý tuổi trẻ nền tảng mạng
-""").split()) | _FILLERS
+""").split()) | FILLERS
 _PLAIN_TITLE_STOP = frozenset(strip_marks(w) for w in _TITLE_STOP)
 _LESSON_MIN = 0.7        # confidence a named lesson needs
 _LESSON_MARGIN = 0.1     # ... and its lead over the next lesson
 
 
-_TITLE_CACHE: dict[tuple, list[_Tok]] = {}
+_TITLE_CACHE: dict[tuple, list[Tok]] = {}
 
 
-def _title_words(lesson) -> list[_Tok]:
+def _title_words(lesson) -> list[Tok]:
     key = (getattr(lesson, "id", None), getattr(lesson, "title", None))
     words = _TITLE_CACHE.get(key)
     if words is None:
@@ -31,21 +31,21 @@ def _title_words(lesson) -> list[_Tok]:
     return words
 
 
-def _title_words_of(lesson) -> list[_Tok]:
+def _title_words_of(lesson) -> list[Tok]:
     """Distinctive words of a lesson's title, then those of its id (unmarked,
     e.g. "thanh-toan-le-phi"), without repeats."""
     text = normalize(getattr(lesson, "title", "") or "")
-    seen: dict[str, _Tok] = {}
+    seen: dict[str, Tok] = {}
     for w in text.split():
         if w not in _TITLE_STOP:
-            seen.setdefault(_plain(w), _Tok(w, _canon_syllable(w), _plain(w)))
+            seen.setdefault(plain_syllable(w), Tok(w, canon_syllable(w), plain_syllable(w)))
     for w in normalize(str(getattr(lesson, "id", "") or "").replace("-", " ")).split():
         if len(w) > 1 and w not in _PLAIN_TITLE_STOP and w not in seen:
-            seen[w] = _Tok(w, "", w)   # no canonical form: matched unmarked only
+            seen[w] = Tok(w, "", w)   # no canonical form: matched unmarked only
     return list(seen.values())
 
 
-def _best_lesson(toks: list[_Tok], has_marks: bool, lessons: Sequence):
+def best_lesson(toks: list[Tok], has_marks: bool, lessons: Sequence):
     """(confidence, lesson) for the lesson the text names, or None.
 
     Each distinctive title word the visitor says counts by its rarity among
@@ -93,7 +93,7 @@ def _best_lesson(toks: list[_Tok], has_marks: bool, lessons: Sequence):
         for t in toks:
             if t.canon in explained_canon or t.plain in explained_plain:
                 continue
-            if _free(t, "open") or t.raw in _TITLE_STOP:
+            if is_free(t, "open") or t.raw in _TITLE_STOP:
                 continue
             leftovers += 1
         score = got / total

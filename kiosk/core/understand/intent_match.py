@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from kiosk.core.understand.intent_phrases import _Phrase
-from kiosk.core.understand.intent_text import _canon_syllable, _plain
-from kiosk.core.understand.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, other_time, strip_marks, third_person
+from kiosk.core.understand.intent_phrases import Phrase
+from kiosk.core.understand.intent_text import canon_syllable, plain_syllable
+from kiosk.core.understand.intent_text import CLAUSE, FILLERS, OPEN_WORDS, Tok, other_time, strip_marks, third_person
 
 _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
@@ -28,8 +28,8 @@ _LEFTOVER_COST_1 = 0.25  # the same for one-word commands ("qua", "thôi"), whic
 
 
 @dataclass
-class _Match:
-    phrase: _Phrase
+class Match:
+    phrase: Phrase
     quality: float
     start: int
     end: int
@@ -55,10 +55,10 @@ class PhraseIndex:
     """
 
     def __init__(self, phrases):
-        self.canon: dict[tuple, list[_Phrase]] = {}
-        self.plain: dict[tuple, list[_Phrase]] = {}
-        self.by_syllable: dict[str, list[_Phrase]] = {}
-        self.singles_by_first: dict[str, list[_Phrase]] = {}
+        self.canon: dict[tuple, list[Phrase]] = {}
+        self.plain: dict[tuple, list[Phrase]] = {}
+        self.by_syllable: dict[str, list[Phrase]] = {}
+        self.singles_by_first: dict[str, list[Phrase]] = {}
         self.fuzzy_ok = {ph for ph in phrases if _fuzzy_allowed(ph)}
         self.lengths = sorted({len(ph.canon) for ph in phrases})
         #: every syllable of every phrase (toned and unmarked), for unglue
@@ -73,24 +73,24 @@ class PhraseIndex:
             for syl in set(ph.plain):
                 self.by_syllable.setdefault(syl, []).append(ph)
 
-    def unglue(self, toks: list[_Tok], join: bool = True) -> list[_Tok]:
+    def unglue(self, toks: list[Tok], join: bool = True) -> list[Tok]:
         """Words run together by typing or an ASR ("quaylại", "gọinhân",
         "dichvucong") split into known syllables; a name spelled out or cut in
         pieces ("vê en e ai đi", "za lo") joined; other words stay as they are."""
-        out: list[_Tok] = []
+        out: list[Tok] = []
         for t in toks:
             parts = None if t.canon in self.known or t.plain in self.known else self._split(t.raw)
-            out.extend(_Tok(p, _canon_syllable(p), _plain(p)) for p in parts) if parts else out.append(t)
+            out.extend(Tok(p, canon_syllable(p), plain_syllable(p)) for p in parts) if parts else out.append(t)
         return self.join_spelled(out) if join else out
 
-    def join_spelled(self, toks: list[_Tok]) -> list[_Tok]:
-        out: list[_Tok] = []
+    def join_spelled(self, toks: list[Tok]) -> list[Tok]:
+        out: list[Tok] = []
         i = 0
         while i < len(toks):
             for width in range(min(6, len(toks) - i), 1, -1):
                 word = self._spelled(toks[i:i + width])
                 if word:
-                    out.append(_Tok(word, word, word))
+                    out.append(Tok(word, word, word))
                     i += width
                     break
             else:
@@ -98,7 +98,7 @@ class PhraseIndex:
                 i += 1
         return out
 
-    def _spelled(self, window: list[_Tok]) -> str | None:
+    def _spelled(self, window: list[Tok]) -> str | None:
         """The known name (vneid, zalo, vssid...) these short words spell, or None."""
         if any(len(t.plain) > 4 or t.raw == CLAUSE for t in window):
             return None
@@ -118,21 +118,21 @@ class PhraseIndex:
                 continue
             for j in range(i + 2, min(len(word), i + 8) + 1):
                 part = word[i:j]
-                if (_canon_syllable(part) in self.known or _plain(part) in self.known) and j not in best:
+                if (canon_syllable(part) in self.known or plain_syllable(part) in self.known) and j not in best:
                     best[j] = best[i] + [part]
         parts = best.get(len(word))
         return parts if parts and len(parts) >= 2 else None
 
-    def spans(self, toks: list[_Tok], has_marks: bool) -> dict[_Phrase, list[_Match]]:
+    def spans(self, toks: list[Tok], has_marks: bool) -> dict[Phrase, list[Match]]:
         """Every phrase found in ``toks`` with its matches (exact, else its best near miss)."""
-        found: dict[_Phrase, list[_Match]] = {}
+        found: dict[Phrase, list[Match]] = {}
         canon = [t.canon for t in toks]
         plain = [t.plain for t in toks]
         for n in self.lengths:
             for i in range(0, len(toks) - n + 1):
                 exact = self.canon.get(tuple(canon[i:i + n]), ())
                 for ph in exact:
-                    found.setdefault(ph, []).append(_Match(ph, 1.0, i, i + n))
+                    found.setdefault(ph, []).append(Match(ph, 1.0, i, i + n))
                 if not has_marks:
                     q = 0.93
                 elif n > 1:
@@ -143,7 +143,7 @@ class PhraseIndex:
                     continue
                 for ph in self.plain.get(tuple(plain[i:i + n]), ()):
                     if ph not in exact:
-                        found.setdefault(ph, []).append(_Match(ph, q, i, i + n))
+                        found.setdefault(ph, []).append(Match(ph, q, i, i + n))
         self._skipping_fillers(toks, has_marks, found)
         seen = set(found)
         windows = _Windows(toks, has_marks)
@@ -156,11 +156,11 @@ class PhraseIndex:
                 found[ph] = [m]
         return found
 
-    def _skipping_fillers(self, toks: list[_Tok], has_marks: bool, found: dict) -> None:
+    def _skipping_fillers(self, toks: list[Tok], has_marks: bool, found: dict) -> None:
         """Phrases said with one filler word inside ("gọi cô cán bộ" is "gọi cán bộ"):
         matched on the words without the fillers,
         never across a clause boundary, at a slightly lower quality."""
-        keep = [j for j, t in enumerate(toks) if t.raw == CLAUSE or t.raw not in _FILLERS]
+        keep = [j for j, t in enumerate(toks) if t.raw == CLAUSE or t.raw not in FILLERS]
         if len(keep) == len(toks):
             return
         canon = [toks[j].canon for j in keep]
@@ -177,13 +177,13 @@ class PhraseIndex:
                 if not hits and not has_marks:
                     hits = self.plain.get(tuple(plain[i:i + n]), ())
                 for ph in hits:
-                    found.setdefault(ph, []).append(_Match(ph, 0.95, start, end))
+                    found.setdefault(ph, []).append(Match(ph, 0.95, start, end))
 
     def _fuzzy_candidates(self, plain: list[str]):
         """Phrases of several syllables with at least half of them in the text
         (a near miss of the whole phrase keeps most syllables), and the
         one-syllable phrases."""
-        shared: dict[_Phrase, int] = {}
+        shared: dict[Phrase, int] = {}
         for syl in set(plain):
             for ph in self.by_syllable.get(syl, ()):
                 shared[ph] = shared.get(ph, 0) + 1
@@ -196,7 +196,7 @@ class PhraseIndex:
             yield from self.singles_by_first.get(first, ())
 
 
-def _syllables_close(ph: _Phrase, window: list[_Tok], ratio: float) -> bool:
+def _syllables_close(ph: Phrase, window: list[Tok], ratio: float) -> bool:
     """A slip changes a letter per syllable ("tiếp thep", "nhân viêng", "mứt hai"),
     not a whole word ("có wifi không" is not "có ai không", "nhà" is not "nhanh").
     Windows of another length (words run together or split) need a closer ratio."""
@@ -212,22 +212,22 @@ def _syllable_slip(heard: str, meant: str) -> bool:
     return d <= 1 or (d == 2 and len(heard) == len(meant) >= 4)
 
 
-def _fuzzy_allowed(ph: _Phrase) -> bool:
+def _fuzzy_allowed(ph: Phrase) -> bool:
     """Whether a phrase is long enough to be matched by a near miss at all."""
     min_chars = _FUZZY_MIN_CHARS_OPEN if ph.intent == "open" else _FUZZY_MIN_CHARS
     if len(" ".join(ph.plain)) < min_chars:
         return False
     # and the words that carry the command must not be tiny ("cho tôi học" is "học")
-    content = [p for w, p in zip(ph.text.split(), ph.plain) if w not in _FILLERS]
+    content = [p for w, p in zip(ph.text.split(), ph.plain) if w not in FILLERS]
     return len(" ".join(content)) >= _FUZZY_MIN_CONTENT
 
 
-def _near_miss(ph: _Phrase, toks: list[_Tok], has_marks: bool, windows: "_Windows") -> _Match | None:
+def _near_miss(ph: Phrase, toks: list[Tok], has_marks: bool, windows: "_Windows") -> Match | None:
     """The best near miss of ``ph`` in ``toks``: on toned syllables when the text
     has marks (stricter: "cảm ơn" is not "chậm hơn"), on unmarked ones otherwise."""
     n = len(ph.canon)
     target = " ".join(ph.canon if has_marks else ph.plain)
-    best: _Match | None = None
+    best: Match | None = None
     for width in sorted({max(1, n - 1), n, n + 1}):
         cands = windows.of(width)
         # rapidfuzz compares against every window of this width in one C call
@@ -238,14 +238,14 @@ def _near_miss(ph: _Phrase, toks: list[_Tok], has_marks: bool, windows: "_Window
             if _syllables_close(ph, toks[i:i + width], r):
                 q = 0.82 * r / 100.0
                 if best is None or q > best.quality:
-                    best = _Match(ph, q, i, i + width)
+                    best = Match(ph, q, i, i + width)
     return best
 
 
 class _Windows:
     """The text's runs of 1, 2, 3... words as strings, made once per parse."""
 
-    def __init__(self, toks: list[_Tok], has_marks: bool):
+    def __init__(self, toks: list[Tok], has_marks: bool):
         self.words = [t.canon if has_marks else t.plain for t in toks]
         self._by_width: dict[int, list[str]] = {}
 
@@ -264,7 +264,7 @@ _NEG_GAP = frozenset({"cần", "muốn", "phải", "có", "được", "tôi", "e
 _PLAIN_NEG_GAP = frozenset(strip_marks(w) for w in _NEG_GAP)
 
 
-def _negated(m: _Match, toks: list[_Tok], has_marks: bool) -> bool:
+def negated(m: Match, toks: list[Tok], has_marks: bool) -> bool:
     """True when a negation word stands just before the matched phrase
     ("tôi không muốn gọi nhân viên"); one other word may stand between."""
     if m.phrase.intent in ("no", "_none"):
@@ -285,25 +285,25 @@ def _negated(m: _Match, toks: list[_Tok], has_marks: bool) -> bool:
     return False
 
 
-_PLAIN_FILLERS = frozenset(strip_marks(w) for w in _FILLERS) - {
+_PLAIN_FILLERS = frozenset(strip_marks(w) for w in FILLERS) - {
     # unmarked forms of fillers that are also command words
     "to", "lai", "nhanh", "chu", "dung", "tien", "thoi",
 }
-_PLAIN_OPEN = frozenset(strip_marks(w) for w in _OPEN_WORDS)
+_PLAIN_OPEN = frozenset(strip_marks(w) for w in OPEN_WORDS)
 
 
-def _free(t: _Tok, intent: str) -> bool:
+def is_free(t: Tok, intent: str) -> bool:
     """A word that costs nothing when no phrase explains it.
 
     A word written with marks is judged as written ("chờ" and "tới" are not
     the fillers "cho" and "tôi"); only an unmarked word is compared unmarked."""
     marked = t.raw != t.plain
-    if t.raw in _FILLERS or (not marked and t.plain in _PLAIN_FILLERS):
+    if t.raw in FILLERS or (not marked and t.plain in _PLAIN_FILLERS):
         return True
-    return intent == "open" and (t.raw in _OPEN_WORDS or (not marked and t.plain in _PLAIN_OPEN))
+    return intent == "open" and (t.raw in OPEN_WORDS or (not marked and t.plain in _PLAIN_OPEN))
 
 
-def _clauses(toks: list[_Tok]) -> list[int]:
+def _clauses(toks: list[Tok]) -> list[int]:
     out, k = [], 0
     for t in toks:
         k += t.raw == CLAUSE
@@ -311,16 +311,16 @@ def _clauses(toks: list[_Tok]) -> list[int]:
     return out
 
 
-def _leftovers(toks: list[_Tok], covered: set[int], intent: str) -> float:
+def _leftovers(toks: list[Tok], covered: set[int], intent: str) -> float:
     """Words no match explains; those in another clause than the command count
     half ("tui học xong mà chưa biết làm, gọi người")."""
     clause = _clauses(toks)
     matched = {clause[j] for j in covered}
     return sum(1.0 if clause[j] in matched else 0.5
-               for j, t in enumerate(toks) if j not in covered and not _free(t, intent))
+               for j, t in enumerate(toks) if j not in covered and not is_free(t, intent))
 
 
-def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
+def score_matches(group: list[Match], toks: list[Tok]) -> tuple[float, Match]:
     """Confidence for one candidate (intent + args) from all its matches.
 
     Each match is tried as the deciding one (a near miss "đún rồi" may explain
@@ -336,16 +336,16 @@ def _score(group: list[_Match], toks: list[_Tok]) -> tuple[float, _Match]:
     return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
 
 
-def _closing_request(m: _Match, toks: list[_Tok]) -> bool:
+def _closing_request(m: Match, toks: list[Tok]) -> bool:
     """A command of two or more words that ends the utterance (fillers aside)."""
     if m.phrase.intent in ("open", "_none", "yes", "no") or m.end - m.start < 2 or m.quality < 0.9:
         return False
-    if sum(1 for t in toks[m.start:m.end] if t.raw not in _FILLERS) < 2:
+    if sum(1 for t in toks[m.start:m.end] if t.raw not in FILLERS) < 2:
         return False
-    return all(t.raw in _FILLERS for t in toks[m.end:])
+    return all(t.raw in FILLERS for t in toks[m.end:])
 
 
-def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> tuple[float, _Match]:
+def _score_one(best: Match, strong: set[int], toks: list[Tok], third: int) -> tuple[float, Match]:
     covered = strong | set(range(best.start, best.end))
     leftovers = _leftovers(toks, covered, best.phrase.intent)
     if _closing_request(best, toks):
@@ -356,7 +356,7 @@ def _score_one(best: _Match, strong: set[int], toks: list[_Tok], third: int) -> 
         # talk about someone else ("ông ấy nói chậm lắm") or another time ("hôm qua
         # tui gọi nhân viên rồi") commands nothing
         return 0.0, best
-    if leftovers and all(w in _FILLERS for w in best.phrase.text.split()):
+    if leftovers and all(w in FILLERS for w in best.phrase.text.split()):
         # "rồi", "có", "được" alone are answers; inside a longer sentence they are not
         return 0.0, best
     if best.quality < 0.85 and leftovers >= 2:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from kiosk.core.understand.intent_vocab import procedures
-from kiosk.core.understand.intent_text import _FILLERS, _OPEN_WORDS, _canon_syllable, _plain, normalize
+from kiosk.core.understand.intent_text import FILLERS, OPEN_WORDS, canon_syllable, plain_syllable, normalize
 
 _PHRASES: dict[str, str] = {
     "next": """
@@ -131,7 +131,7 @@ _NONE_PHRASES = """
     nói gì đó | cái gì đó | to ghê | dễ đọc | dễ nhìn | dễ nghe
 """
 
-_TOPIC_PHRASES: dict[str, str] = {
+TOPIC_PHRASES: dict[str, str] = {
     "vneid": """
         vneid | vn eid | v neid | vê en ai đi | vi en ai đi | vê nê i đê | vi nê ít |
         định danh | định danh điện tử | tài khoản định danh | định danh mức hai |
@@ -178,7 +178,7 @@ _TOPIC_PHRASES: dict[str, str] = {
 
 
 @dataclass(frozen=True, eq=False)   # identity: phrases are made once, hashed often
-class _Phrase:
+class Phrase:
     intent: str
     text: str
     canon: tuple[str, ...]
@@ -187,35 +187,35 @@ class _Phrase:
     lesson: str | None = None
 
 
-def _split(block: str) -> list[str]:
+def split_block(block: str) -> list[str]:
     return [normalize(p) for p in block.split("|") if normalize(p)]
 
 
-def _mk(intent: str, text: str, topic=None, lesson=None) -> _Phrase:
+def _mk(intent: str, text: str, topic=None, lesson=None) -> Phrase:
     words = text.split()
-    return _Phrase(
+    return Phrase(
         intent, text,
-        tuple(_canon_syllable(w) for w in words),
-        tuple(_plain(w) for w in words),
+        tuple(canon_syllable(w) for w in words),
+        tuple(plain_syllable(w) for w in words),
         topic, lesson,
     )
 
 
 @lru_cache(maxsize=1)
-def _static_phrases() -> tuple[_Phrase, ...]:
+def static_phrases() -> tuple[Phrase, ...]:
     out = []
     for intent, block in _PHRASES.items():
-        out.extend(_mk(intent, p) for p in _split(block))
-    for topic, block in _TOPIC_PHRASES.items():
-        out.extend(_mk("open", p, topic=topic) for p in _split(block))
-    out.extend(_mk("_none", p) for p in _split(_NONE_PHRASES))
+        out.extend(_mk(intent, p) for p in split_block(block))
+    for topic, block in TOPIC_PHRASES.items():
+        out.extend(_mk("open", p, topic=topic) for p in split_block(block))
+    out.extend(_mk("_none", p) for p in split_block(_NONE_PHRASES))
     # everyday names of the commune's procedures and papers (kiosk/data/procedures.yaml)
     for proc in procedures():
         out.extend(_mk("open", name, topic=proc["topic"], lesson=proc["lesson"]) for name in proc["names"])
     return tuple(out)
 
 
-def _lesson_phrases(lessons: Iterable) -> list[_Phrase]:
+def lesson_phrases(lessons: Iterable) -> list[Phrase]:
     out = []
     for lesson in lessons or ():
         lid = getattr(lesson, "id", None)
@@ -226,7 +226,7 @@ def _lesson_phrases(lessons: Iterable) -> list[_Phrase]:
         out.append(_mk("open", title, topic=topic, lesson=lid))
         # the title without a leading verb a visitor may not repeat
         words = title.split()
-        core = [w for w in words if w not in _OPEN_WORDS and w not in _FILLERS]
+        core = [w for w in words if w not in OPEN_WORDS and w not in FILLERS]
         if 2 <= len(core) < len(words):
             out.append(_mk("open", " ".join(core), topic=topic, lesson=lid))
         idwords = normalize(lid.replace("-", " "))

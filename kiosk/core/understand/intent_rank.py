@@ -29,7 +29,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from kiosk.core.understand.intent_text import _canon_syllable, _plain
+from kiosk.core.understand.intent_text import canon_syllable, plain_syllable
 
 NGRAMS = (3, 4)
 
@@ -37,10 +37,10 @@ NGRAMS = (3, 4)
 def features(words: list[str]) -> Counter:
     """Sparse features of normalised words (see the module doc)."""
     f: Counter = Counter()
-    canon = [_canon_syllable(w) for w in words]
+    canon = [canon_syllable(w) for w in words]
     for w, c in zip(words, canon):
         f["w:" + c] += 1.0
-        padded = f" {_plain(w)} "
+        padded = f" {plain_syllable(w)} "
         for n in NGRAMS:
             for i in range(len(padded) - n + 1):
                 f["g:" + padded[i:i + n]] += 0.5
@@ -63,7 +63,7 @@ class Hit:
     vocab: frozenset = frozenset()   # the document's words (toned and unmarked)
 
     def has(self, word: str) -> bool:
-        return _canon_syllable(word) in self.vocab or _plain(word) in self.vocab
+        return canon_syllable(word) in self.vocab or plain_syllable(word) in self.vocab
 
 
 class Ranker:
@@ -76,8 +76,8 @@ class Ranker:
             vocab: set[str] = set()
             for text, weight in texts:
                 words = text.split()
-                vocab.update(_canon_syllable(w) for w in words)
-                vocab.update(_plain(w) for w in words)
+                vocab.update(canon_syllable(w) for w in words)
+                vocab.update(plain_syllable(w) for w in words)
                 for k, v in features(words).items():
                     tf[k] += v * weight
             raw.append((topic, lesson, tf, frozenset(vocab)))
@@ -109,7 +109,7 @@ class Ranker:
         hits = []
         for i, s in scores.items():
             topic, lesson, vocab = self.docs[i]
-            whole = sum(1 for w in words if _canon_syllable(w) in vocab or _plain(w) in vocab)
+            whole = sum(1 for w in words if canon_syllable(w) in vocab or plain_syllable(w) in vocab)
             hits.append(Hit(s, topic, lesson, whole, vocab))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits

@@ -32,7 +32,7 @@ def strip_marks(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _canon_syllable(tok: str) -> str:
+def canon_syllable(tok: str) -> str:
     """One syllable with its tone mark moved to the end as a digit: hoà/hòa -> hoa2."""
     tone = ""
     base = []
@@ -45,7 +45,7 @@ def _canon_syllable(tok: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _plain(tok: str) -> str:
+def plain_syllable(tok: str) -> str:
     return strip_marks(tok)
 
 
@@ -89,9 +89,9 @@ coi xem muốn tôi giùm cho với lại ra đây đấy kìa ấy giờ nay g�
 chút một hoài mãi quá trời ơi nhé hen
 bấm nhấn chạm ấn nút
 """
-_FILLERS = frozenset(normalize(_FILLER_TEXT).split()) | {"|"}
+FILLERS = frozenset(normalize(_FILLER_TEXT).split()) | {"|"}
 # words that may come with "open" ("tôi muốn làm căn cước", "hướng dẫn dùng zalo")
-_OPEN_WORDS = frozenset(normalize("""
+OPEN_WORDS = frozenset(normalize("""
 mở vào chọn học làm xem coi hướng dẫn cách biết tìm hiểu về cho dùng sử dụng
 như thế nào sao bài việc mục phần chủ đề thủ tục cài đặt tạo lập đăng ký
 điện thoại trên qua bằng ứng dụng app sợ lo
@@ -99,7 +99,7 @@ như thế nào sao bài việc mục phần chủ đề thủ tục cài đặt
 
 
 @dataclass(frozen=True)
-class _Tok:
+class Tok:
     raw: str      # NFC lower-case word as written (after dialect mapping)
     canon: str    # tone moved to the end (hoa2)
     plain: str    # no marks (hoa)
@@ -143,7 +143,7 @@ def third_person(toks) -> int:
 _CLAUSE_SPLIT = re.compile(r"[,;.!?…:]+")
 
 
-def _tokens(text: str) -> tuple[list[_Tok], bool]:
+def tokenize(text: str) -> tuple[list[Tok], bool]:
     """Words of ``text`` (clauses separated by CLAUSE tokens) and whether the
     text carries any Vietnamese marks."""
     norm = normalize(text)
@@ -153,7 +153,7 @@ def _tokens(text: str) -> tuple[list[_Tok], bool]:
         words = _clause_words(normalize(clause).split(), has_marks)
         if words:
             out.extend(([CLAUSE] if out else []) + words)
-    return [_Tok(w, _canon_syllable(w), _plain(w)) for w in out], has_marks
+    return [Tok(w, canon_syllable(w), plain_syllable(w)) for w in out], has_marks
 
 
 def _clause_words(words: list[str], has_marks: bool) -> list[str]:
@@ -170,7 +170,7 @@ def _clause_words(words: list[str], has_marks: bool) -> list[str]:
         w = words[i]
         if has_marks:
             # compare dialect words tone-placement-insensitively
-            mapped = _DIALECT_CANON.get(_canon_syllable(w))
+            mapped = _DIALECT_CANON.get(canon_syllable(w))
         else:
             mapped = table.get(w)
         out.extend(mapped.split() if mapped else [w])
@@ -183,6 +183,6 @@ _CLASSIFIERS = frozenset({"cái", "chiếc", "cai", "chiec"})
 
 
 _DIALECT_CANON = {
-    _canon_syllable(k): v for k, v in _DIALECT_WORDS.items() if " " not in k
+    canon_syllable(k): v for k, v in _DIALECT_WORDS.items() if " " not in k
 }
 

@@ -20,6 +20,8 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from kiosk.core.understand.intent_text import normalize
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,6 @@ def procedures(path: Path = PROCEDURES) -> tuple[dict, ...]:
     A missing or broken file leaves the parser working on its own phrases;
     the problem is logged (in English), never shown to a visitor.
     """
-    import yaml
-
     try:
         data = yaml.safe_load(path.read_text("utf-8")) or []
     except (OSError, yaml.YAMLError) as e:

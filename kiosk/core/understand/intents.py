@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from kiosk.core.understand.intent_lessons import _best_lesson
-from kiosk.core.understand.intent_match import PhraseIndex, _Match, _negated, _score
+from kiosk.core.understand.intent_lessons import best_lesson
+from kiosk.core.understand.intent_match import PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, refine_lesson
-from kiosk.core.understand.intent_phrases import _lesson_phrases, _static_phrases
-from kiosk.core.understand.intent_text import CLAUSE, _canon_syllable, _tokens, normalize, strip_marks
+from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
+from kiosk.core.understand.intent_text import CLAUSE, canon_syllable, tokenize, normalize, strip_marks
 
-# _canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
-_ = _canon_syllable
+# canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
+_ = canon_syllable
 
 __all__ = [
     "Intent",
@@ -132,7 +132,7 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     matches well enough (unrelated speech).
     """
     allowed = allowed_intents(screen)
-    toks, has_marks = _tokens(text)
+    toks, has_marks = tokenize(text)
     # lesson titles are matched word by word ("wi fi"), the phrases on joined names ("wifi")
     split = _phrase_index().unglue(toks, join=False)
     toks = _phrase_index().join_spelled(split)
@@ -141,7 +141,7 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     best = _best_rule(toks, has_marks, allowed, screen, ids)
     if "open" in allowed and lessons:
-        named = _best_lesson(split, has_marks, lessons)
+        named = best_lesson(split, has_marks, lessons)
         if named is not None:
             lconf, lesson = named
             # a named lesson beats a bare topic of its own (or a weaker one),
@@ -201,7 +201,7 @@ def _first_clause_answer(groups, toks):
 
 @lru_cache(maxsize=1)
 def _phrase_index() -> PhraseIndex:
-    return PhraseIndex(_static_phrases())
+    return PhraseIndex(static_phrases())
 
 
 def _best_rule(toks, has_marks: bool, allowed, screen, ids):
@@ -210,12 +210,12 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
 
     A phrase's lesson counts only when that lesson is loaded (``ids``): the
     procedures list may name lessons that do not exist (yet)."""
-    groups: dict[tuple, list[_Match]] = {}
+    groups: dict[tuple, list[Match]] = {}
     for ph, spans in _phrase_index().spans(toks, has_marks).items():
         if ph.intent not in allowed and ph.intent != "_none":
             continue
         for m in spans:
-            if _negated(m, toks, has_marks):
+            if negated(m, toks, has_marks):
                 continue
             key = (ph.intent, ph.topic, ph.lesson if ph.lesson in ids else None)
             groups.setdefault(key, []).append(m)
@@ -226,7 +226,7 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
     best = None
     last = _last_clause_start(toks)
     for key, group in groups.items():
-        conf, m = _score(group, toks)
+        conf, m = score_matches(group, toks)
         # lessons beat bare topics, longer beats shorter, answers beat globals on confirm
         rank = (
             # of two commands in separate clauses the last one is the request
@@ -259,11 +259,11 @@ def phrases_for(screen: str | None, lessons: Sequence = ()) -> list[str]:
     """
     allowed = allowed_intents(screen)
     seen: dict[str, None] = {}
-    for ph in _static_phrases():
+    for ph in static_phrases():
         if ph.intent in allowed:
             seen.setdefault(ph.text, None)
     if "open" in allowed:
-        for ph in _lesson_phrases(lessons):
+        for ph in lesson_phrases(lessons):
             seen.setdefault(ph.text, None)
     for w in ("cho tôi", "làm ơn", "ơi", "giúp", "với", "nha", "nhé", "ạ", "tôi muốn", "dạ"):
         seen.setdefault(w, None)

@@ -38,7 +38,7 @@ class Flow(AccessActions):
     def activities(self) -> Activity:
         """Practice copies, drills and quiz, through the one Activity interface (the flow is
         their Host). Imported on first use: the first frame does not wait for them."""
-        from kiosk.core.visit.practice_flow import ActivityFlow
+        from kiosk.core.visit.practice_flow import ActivityFlow  # first frame: see above
         return ActivityFlow(self)
 
     # public entry point
