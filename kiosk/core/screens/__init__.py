@@ -1,5 +1,6 @@
-"""What each screen shows: state in, plain View out; layout sizes and the large-text fit check.
+"""What each screen shows and says: a state in, a plain `View` out (plain Python, no Kivy).
 
-Layer: the top of kiosk.core's concerns (below only kiosk.core.runtime): may import visit,
-understand, data and content; nothing below imports it. Plain Python, no Kivy.
+Layer: below kiosk.core.visit (the flow asks a screen what it says and which controls it has);
+imports only kiosk.core.state and kiosk.core.content. Also here: keys (what a key does on a
+screen), layout (sizes, text measurement) and fit (does every lesson fit in large text).
 """

@@ -1,5 +1,5 @@
-"""What a visitor's words mean: free text to an intent (rapidfuzz, tone-insensitive).
+"""What a visitor's words mean: free text to an intent (tone-insensitive, fuzzy: rapidfuzz).
 
-Layer: above content and data, below visit. Imports kiosk.core.content (the lessons' words).
-Plain Python, no Kivy.
+Layer: beside kiosk.core.data, below kiosk.core.visit (voice), which loads it on first use.
+Imports nothing of kiosk.core outside this package. Plain Python, no Kivy.
 """

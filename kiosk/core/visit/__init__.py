@@ -1,6 +1,7 @@
-"""The visitor's flow: one pure `next(state, event) -> (state, effects)`, keys, voice, access.
+"""The visitor's flow: one pure `Flow.next(state, event) -> (state, effects)`, and its helpers.
 
-Layer: above understand, data and content, below screens. Activities (practice, drills, quiz)
-plug in through kiosk.core.visit.activity, registered rather than imported back.
-Plain Python, no Kivy.
+Layer: below kiosk.core.runtime; imports screens (what a screen says and which controls it has),
+understand, state and content. access (keys, modes, volume) is mixed into the flow; voice and
+the activities (practice copies, drills, quiz) are called by it, the activities through the one
+interface in activity.py. Plain Python, no Kivy.
 """
