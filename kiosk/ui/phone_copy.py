@@ -24,8 +24,8 @@ from kivy.uix.widget import Widget
 from kiosk.core.content.practice import KEY_DELETE
 from kiosk.core.screens.view import Choice
 from kiosk.ui.phone_draw import (BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON,
-                                 MARK_BG, MARK_TEXT, SCREEN_BG, STYLE_COLORS, WHITE, box, icon, label,
-                                 paper, rect)
+                                 MARK_BG, MARK_TEXT, SCREEN_BG, STYLE_COLORS, WHITE, draw_box, draw_icon,
+                                 draw_paper, draw_rect, phone_label)
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
 
@@ -42,7 +42,7 @@ class PhoneButton(ButtonBehavior, BoxLayout):
         self.choice = choice
         self.tap_label = choice.label
         self._bg, self._pressed = bg, pressed
-        self._color = box(self, bg, radius=radius, border=border)
+        self._color = draw_box(self, bg, radius=radius, border=border)
         if hint:
             with self.canvas.after:
                 Color(*HINT)
@@ -113,10 +113,10 @@ class PhoneCopy(FloatLayout):
     def _build(self) -> None:
         p, f = self.phone, self.f
         status = BoxLayout(size_hint_y=None, height=f * 1.3, padding=(18, 0))
-        status.add_widget(label("9:41", f * 0.7, self.ink, bold=True))
-        status.add_widget(label("BẢN TẬP", f * 0.7, self.ink, bold=True, halign="right"))
+        status.add_widget(phone_label("9:41", f * 0.7, self.ink, bold=True))
+        status.add_widget(phone_label("BẢN TẬP", f * 0.7, self.ink, bold=True, halign="right"))
         self.stack.add_widget(status)
-        mark = label(p.marker.upper(), f * 0.72, BLACK if self.hc else MARK_TEXT, bold=True,
+        mark = phone_label(p.marker.upper(), f * 0.72, BLACK if self.hc else MARK_TEXT, bold=True,
                       halign="center", size_hint_y=None, height=f * 1.6)
         mark.name = "phone_marker"
         # On a narrow phone the marker wraps to two lines: grow with it, or the second line's
@@ -132,7 +132,7 @@ class PhoneCopy(FloatLayout):
             self._build_drill()
             return
         bar = BoxLayout(size_hint_y=None, height=f * 2.4, padding=(20, 8))
-        rect(bar, self.accent)
+        draw_rect(bar, self.accent)
         title = Text(p.title, f * (1.05 if len(p.title) <= 22 else 0.9), self.on_accent, bold=True)
         title.name = "app_title"
         title.bind(height=lambda *_: setattr(bar, "height", max(f * 2.4, title.height + 16)))
@@ -186,7 +186,7 @@ class PhoneCopy(FloatLayout):
             bg, fg = (BLACK if self.hc else LIGHT_BUTTON), self.ink
         btn = self._tap(it.label, it.id, bg=bg, pressed=hex_rgba("#9FB8D6"), size_hint_y=None,
                         height=self.f * 3.1, radius=14, border=(self.accent if self.hc else None))
-        btn.add_widget(label(it.label, self.f * 1.05, fg, bold=True, halign="center"))
+        btn.add_widget(phone_label(it.label, self.f * 1.05, fg, bold=True, halign="center"))
         return btn
 
     def _apps(self, group):
@@ -201,16 +201,16 @@ class PhoneCopy(FloatLayout):
             icon = Widget(size_hint_y=0.62)
             letters = it.label[:1].upper()
             color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
-            icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
+            draw_icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
             tile.add_widget(icon)
-            tile.add_widget(label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
+            tile.add_widget(phone_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
                                    size_hint_y=0.38))
             grid.add_widget(tile)
         return grid
 
     def _item_field(self, it):
         box = BoxLayout(orientation="vertical", size_hint_y=None, height=self.f * 3.1, spacing=4)
-        box.add_widget(label(it.label, self.f * 0.8, self.muted, size_hint_y=0.35))
+        box.add_widget(phone_label(it.label, self.f * 0.8, self.muted, size_hint_y=0.35))
         value = self.phone.value_of(it.id) or ""
         typing = self.phone.typing == it.id
         if it.secret and value and (typing or it.value is None or value != it.value):
@@ -220,12 +220,12 @@ class PhoneCopy(FloatLayout):
         if typing:
             shown = (" ".join(value) if not it.secret else shown) + "|"
             shown = shown if value else "Gõ bằng bàn phím số bên dưới"
-        field = label(shown, self.f * (1.15 if typing and value else 0.9),
+        field = phone_label(shown, self.f * (1.15 if typing and value else 0.9),
                        self.ink if value else self.muted, bold=bool(typing and value),
                        size_hint_y=0.65, padding=(14, 0))
         field.name = f"field_{it.id}"
         field.typed = value if typing else None
-        box(field, BLACK if self.hc else WHITE, radius=10,
+        draw_box(field, BLACK if self.hc else WHITE, radius=10,
              border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
              border_width=3 if typing else 1.5)
         box.add_widget(field)
@@ -236,7 +236,7 @@ class PhoneCopy(FloatLayout):
         btn = self._tap(it.label, it.id, bg=(BLACK if self.hc else WHITE), pressed=hex_rgba("#DCE6F2"),
                         size_hint_y=None, height=self.f * 2.8, radius=28, padding=(20, 0),
                         border=self.accent)
-        btn.add_widget(label(it.text if filled else it.label, self.f,
+        btn.add_widget(phone_label(it.text if filled else it.label, self.f,
                               self.ink if filled else self.muted, bold=filled))
         return btn
 
@@ -256,7 +256,7 @@ class PhoneCopy(FloatLayout):
             btn = PhoneButton(Choice(k, "p_key", arg), bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
                               pressed=hex_rgba("#9FB8D6"), radius=12,
                               border=(WHITE if self.hc else hex_rgba("#B0BEC5")))
-            btn.add_widget(label(k, self.f * (1.3 if k != KEY_DELETE else 0.95), self.ink,
+            btn.add_widget(phone_label(k, self.f * (1.3 if k != KEY_DELETE else 0.95), self.ink,
                                   bold=True, halign="center"))
             btn.bind(on_release=self.app.tap_choice)
             grid.add_widget(btn)
@@ -270,16 +270,16 @@ class PhoneCopy(FloatLayout):
                             orientation="vertical", padding=(18, 8), size_hint_y=None,
                             height=self.f * (3.4 if r.detail else 2.5), radius=10,
                             border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
-            row.add_widget(label(r.label, self.f, self.ink, bold=True))
+            row.add_widget(phone_label(r.label, self.f, self.ink, bold=True))
             if r.detail:
-                row.add_widget(label(r.detail, self.f * 0.78, self.muted))
+                row.add_widget(phone_label(r.detail, self.f * 0.78, self.muted))
             box.add_widget(row)
         return box
 
     def _card_body(self, holder, it, fg):
-        holder.add_widget(label(it.title, self.f * 0.95, fg, bold=True))
+        holder.add_widget(phone_label(it.title, self.f * 0.95, fg, bold=True))
         for line in it.lines:
-            holder.add_widget(label(line, self.f * 0.8, fg))
+            holder.add_widget(phone_label(line, self.f * 0.8, fg))
 
     def _item_card(self, it):
         h = self.f * (2.2 + 1.5 * len(it.lines)) + 20
@@ -291,7 +291,7 @@ class PhoneCopy(FloatLayout):
                              border=(WHITE if self.hc else None))
         else:
             card = BoxLayout(orientation="vertical", padding=(18, 10), size_hint_y=None, height=h)
-            box(card, bg, radius=14)
+            draw_box(card, bg, radius=14)
         self._card_body(card, it, fg)
         return card
 
@@ -322,12 +322,12 @@ class PhoneCopy(FloatLayout):
                         height=self.f * 4.2, radius=12,
                         border=(self.accent if (filled or self.hc) else hex_rgba("#78909C")))
         pic = Widget(size_hint_x=0.32)
-        paper(pic, filled, self.accent)
+        draw_paper(pic, filled, self.accent)
         btn.add_widget(pic)
         words = BoxLayout(orientation="vertical")
-        words.add_widget(label(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
+        words.add_widget(phone_label(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
                                 self.ink, bold=True))
-        words.add_widget(label("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
+        words.add_widget(phone_label("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
                                 (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
                                 bold=filled))
         btn.add_widget(words)
@@ -341,10 +341,10 @@ class PhoneCopy(FloatLayout):
             rows.append(("Nội dung", it.note, False))
         box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
                         height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
-        box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
+        draw_box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
         for name, value, big in rows:
-            box.add_widget(label(name, self.f * 0.72, self.muted))
-            lbl = label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
+            box.add_widget(phone_label(name, self.f * 0.72, self.muted))
+            lbl = phone_label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
             lbl.name = f"payment_{name}"
             box.add_widget(lbl)
         return box
@@ -353,7 +353,7 @@ class PhoneCopy(FloatLayout):
         """An incoming SMS notification at the top of the screen, as on a real phone."""
         banner = BoxLayout(orientation="vertical", padding=(16, 10), spacing=4, size_hint_y=None)
         banner.bind(minimum_height=banner.setter("height"))
-        box(banner, hex_rgba("#263238") if not self.hc else BLACK, radius=16,
+        draw_box(banner, hex_rgba("#263238") if not self.hc else BLACK, radius=16,
              border=(HINT if self.hc else None))
         banner.add_widget(Text(f"Tin nhắn · {it.sender}", self.f * 0.72, hex_rgba("#B0BEC5"), bold=True))
         big = int(self.f * 1.1)
@@ -372,24 +372,24 @@ class PhoneCopy(FloatLayout):
         call = p.channel in ("call", "video_call")
         bg = BLACK if self.hc else (STYLE_COLORS["call"] if call else SCREEN_BG)
         area = BoxLayout(orientation="vertical", padding=(18, 14), spacing=14)
-        rect(area, bg)
+        draw_rect(area, bg)
         if call:
             head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
             avatar = Widget(size_hint_y=0.5)
-            icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
+            draw_icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
             head.add_widget(avatar)
-            head.add_widget(label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
-            head.add_widget(label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
+            head.add_widget(phone_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
+            head.add_widget(phone_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
                                    halign="center", size_hint_y=0.25))
             area.add_widget(head)
         else:
             bar = BoxLayout(size_hint_y=None, height=f * 2.6, padding=(14, 0), spacing=12)
-            rect(bar, self.accent)
+            draw_rect(bar, self.accent)
             av = Widget(size_hint_x=None, width=f * 1.9)
-            icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
+            draw_icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
                   self.accent if not self.hc else HINT, round_=True)
             bar.add_widget(av)
-            bar.add_widget(label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
+            bar.add_widget(phone_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
                                   self.on_accent, bold=True, markup=True))
             self.stack.add_widget(bar)
         for text in bubbles:
@@ -404,5 +404,5 @@ class PhoneCopy(FloatLayout):
         lbl = Text(prefix + shown, self.f * 0.9, fg, markup=True, padding=(16, 12))
         lbl.name = "drill_message"
         bg = hex_rgba("#2E4053") if call else (hex_rgba("#FFFFFF") if not self.hc else BLACK)
-        box(lbl, bg, radius=16, border=(WHITE if self.hc else (None if call else hex_rgba("#CFD8DC"))))
+        draw_box(lbl, bg, radius=16, border=(WHITE if self.hc else (None if call else hex_rgba("#CFD8DC"))))
         return lbl

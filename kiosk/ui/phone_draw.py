@@ -29,7 +29,7 @@ CARD_BG = hex_rgba("#00695C")
 FEEDBACK_HC = {"ok": hex_rgba("#00FF66"), "bad": hex_rgba("#FFFF00"), "info": hex_rgba("#00FFFF")}
 
 
-def box(widget: Widget, color, radius=12, border=None, border_width=2):
+def draw_box(widget: Widget, color, radius=12, border=None, border_width=2):
     """Paint a rounded background (and border) that follows the widget."""
     with widget.canvas.before:
         c = Color(*color)
@@ -45,7 +45,7 @@ def box(widget: Widget, color, radius=12, border=None, border_width=2):
     return c
 
 
-def label(text, size, color, bold=False, halign="left", markup=False, **kw) -> Label:
+def phone_label(text, size, color, bold=False, halign="left", markup=False, **kw) -> Label:
     lbl = Label(text=text, font_size=size, color=color, bold=bold, halign=halign, valign="middle",
                 markup=markup, **kw)
     lbl.bind(size=lambda *_: setattr(lbl, "text_size", (lbl.width, None)))
@@ -55,14 +55,14 @@ def label(text, size, color, bold=False, halign="left", markup=False, **kw) -> L
 # --- the whole screen ---------------------------------------------------------------------
 
 
-def rect(widget, color):
+def draw_rect(widget, color):
     with widget.canvas.before:
         Color(*color)
         r = Rectangle(pos=widget.pos, size=widget.size)
     widget.bind(pos=lambda *_: setattr(r, "pos", widget.pos), size=lambda *_: setattr(r, "size", widget.size))
 
 
-def icon(widget, color, letters, f, fg, round_=False):
+def draw_icon(widget, color, letters, f, fg, round_=False):
     """A square (or round) icon with one or two letters: drawn, not any app's logo."""
     lbl = Label(text=letters, font_size=f * 1.1, bold=True, color=fg)
     with widget.canvas:
@@ -78,7 +78,7 @@ def icon(widget, color, letters, f, fg, round_=False):
     widget.bind(pos=sync, size=sync)
 
 
-def paper(widget, filled: bool, accent):
+def draw_paper(widget, filled: bool, accent):
     """A sheet of paper with lines (the attached 'photo'), or a dashed empty frame."""
     with widget.canvas:
         if filled:

@@ -19,7 +19,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.screens.view import View
 from kiosk.ui.phone_copy import PhoneCopy
-from kiosk.ui.phone_draw import BLACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, box
+from kiosk.ui.phone_draw import BLACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, draw_box
 from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import KioskButton, Text
 
@@ -112,7 +112,7 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
         strip = Text(view.phone.marker.upper(), sizes.body * 0.75,
                      BLACK if hc else MARK_TEXT, bold=True, halign="center", padding=(12, 10))
         strip.name = "practice_marker"
-        box(strip, palette.primary if hc else MARK_BG, radius=8)
+        draw_box(strip, palette.primary if hc else MARK_BG, radius=8)
         panel.add_widget(strip)
     if view.layout == "panel":  # quiz: the question and the answer first, then the verdict
         for para in view.body:
@@ -125,7 +125,7 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
             bg, fg, border = FEEDBACK.get(kind, FEEDBACK["info"])
         fb = Text(text, sizes.body * 0.95, fg, bold=True, padding=(20, 12))
         fb.name = f"feedback_{kind}"
-        box(fb, bg, radius=10, border=border, border_width=3)
+        draw_box(fb, bg, radius=10, border=border, border_width=3)
         panel.add_widget(fb)
     for para in (view.body if view.layout != "panel" else ()):
         panel.add_widget(Text(para, sizes.body * (1.05 if view.phone is not None else 1.1), palette.text))
