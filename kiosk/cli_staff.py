@@ -150,6 +150,33 @@ def staff_enable(name, data):
     click.echo(f"staff account '{name}' enabled")
 
 
+@staff_group.command("display-link")
+@click.option("--revoke", is_flag=True, help="End the display link: the waiting-room screen stops at once.")
+@click.option("--base-url", default="http://127.0.0.1:8080", show_default=True,
+              help="The console's address as the waiting-room screen reaches it.")
+@data_option
+def staff_display_link(revoke, base_url, data):
+    """Make the waiting-room display link (a new one ends the old one), or --revoke it.
+
+    The link is printed once: only its hash is kept, so it cannot be listed again. Lost it?
+    Make a new one (the old one stops working)."""
+    from kiosk.core.store import StoreError
+    from kiosk.staff import display
+    store = _store(data, must_exist=False)
+    try:
+        if revoke:
+            had = display.revoke_link(store)
+            click.echo("display link revoked" if had else "there was no display link; nothing to revoke")
+            return
+        made_before = display.link_made_at(store)
+        token = display.make_link(store)
+    except StoreError as e:
+        fail(str(e), 2)
+    if made_before:
+        click.echo(f"the previous display link (made {made_before}) no longer works", err=True)
+    click.echo(f"{base_url.rstrip('/')}/display/{token}")
+
+
 # --- data care ------------------------------------------------------------------------------
 
 @click.command("purge")

@@ -36,7 +36,7 @@ from kiosk.core.queue import CATEGORIES, OUTCOMES, Queue, QueueError
 from kiosk.core.report import build_report, parse_since, report_csv
 from kiosk.core.store import Store, StoreError, utcnow
 from kiosk.core.timeutil import local_today
-from kiosk.staff import auth, charts, labels
+from kiosk.staff import auth, charts, display_routes, labels
 
 log = logging.getLogger("kiosk.staff")
 
@@ -108,7 +108,7 @@ class SecurityHeaders:
                 h = MutableHeaders(scope=message)
                 h["Content-Security-Policy"] = (
                     f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-                    "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                    "img-src 'self' data:; media-src 'self'; connect-src 'self'; form-action 'self'; "
                     "frame-ancestors 'none'; base-uri 'none'")
                 h["X-Frame-Options"] = "DENY"
                 h["X-Content-Type-Options"] = "nosniff"
@@ -187,6 +187,15 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     async def guard(request: Request):
         """Every route: a live session (except the login page) and, for forms, its CSRF token."""
         request.state.form = {}
+        token = display_routes.token_in(request.url.path)
+        if token is not None or request.url.path.startswith(display_routes.PREFIX):
+            # the waiting-room display: its own link, never a staff session (display_routes)
+            from kiosk.staff.display import link_ok
+            if request.method not in ("GET", "HEAD") or not await run_in_threadpool(
+                    link_ok, stores.get(), token):
+                raise display_routes.DisplayRefused()
+            request.state.staff = None
+            return
         if (request.method, request.url.path) in PUBLIC:
             if request.method == "POST":
                 request.state.form = await request.form()
@@ -224,6 +233,10 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         log.warning("form refused: bad or missing CSRF token (%s %s)", request.method, request.url.path)
         return HTMLResponse(_plain_page("Biểu mẫu đã cũ hoặc không hợp lệ. Hãy tải lại trang rồi thử lại."),
                             status_code=403)
+
+    @app.exception_handler(display_routes.DisplayRefused)
+    async def _display_refused(request: Request, exc):
+        return display_routes.refused_response(request)
 
     async def _store_failed(request: Request, exc):
         log.error("console: %s %s not saved: %s", request.method, request.url.path, exc)
@@ -532,6 +545,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             datacare.set_counters(store, count, staff)
         return back("/settings", msg="saved")
 
+    display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache")
     return app
 
 
