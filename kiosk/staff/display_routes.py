@@ -28,6 +28,8 @@ PREFIX = "/display/"
 POLL_MS = 1000
 INT64_MAX = 2**63 - 1
 CallId = Annotated[int, PathParam(ge=1, le=INT64_MAX)]
+# typed with limits so that the schema (and the API fuzzer) knows what a token looks like
+Token = Annotated[str, PathParam(min_length=20, max_length=display.MAX_TOKEN, pattern=r"^[A-Za-z0-9_-]+$")]
 NO_SOUND = "Chưa phát được tiếng gọi số; số vẫn hiện trên màn hình."
 
 
@@ -57,20 +59,20 @@ def add_routes(app: FastAPI, stores, templates, cache_dir: Path) -> None:
         return display.board(stores.get().conn, local_today(), after)
 
     @app.get("/display/{token}", response_class=HTMLResponse)
-    def display_page(request: Request, token: str):
+    def display_page(request: Request, token: Token):
         return templates.TemplateResponse(request, "display.html", {
             "nonce": request.state.nonce, "b": board(), "base": f"{PREFIX}{token}",
             "POLL_MS": POLL_MS, "NO_SOUND": NO_SOUND})
 
     @app.get("/display/{token}/live")
-    def display_live(request: Request, token: str,
+    def display_live(request: Request, token: Token,
                      after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0):
         data = board(after)
         data["now"] = labels.local(utcnow(), "%H:%M:%S")
         return JSONResponse(data)
 
     @app.get("/display/{token}/calls/{call_id}.wav")
-    def call_sound(request: Request, token: str, call_id: CallId):
+    def call_sound(request: Request, token: Token, call_id: CallId):
         from kiosk.speech.tts import TTSError
         call = display.call_of(stores.get().conn, call_id)
         if call is None:
