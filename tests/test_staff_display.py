@@ -158,3 +158,27 @@ def test_display_link_command(kiosk, tmp_path):
     assert not display.link_ok(s, r2.stdout.strip().rsplit("/", 1)[1])
     r4 = kiosk("staff", "display-link", "--revoke", data=tmp_path)
     assert r4.returncode == 0 and "no display link" in r4.stdout
+
+
+def test_no_sound_answers_503_with_a_plain_message_and_the_call_still_shows(db, monkeypatch):
+    need_tool("espeak-ng")
+    monkeypatch.setenv("KIOSK_VOICE", "zz-no-such-voice")   # real espeak-ng, refusing the voice
+    s = store(db)
+    token = display.make_link(s)
+    q = Queue(s)
+    q.call(q.waiting()[0]["id"], 1, "lan")
+    call_id = s.conn.execute("SELECT MAX(id) FROM ticket_history").fetchone()[0]
+    c = TestClient(create_app(db))
+    r = c.get(f"/display/{token}/calls/{call_id}.wav")
+    assert r.status_code == 503 and "Chưa phát được tiếng" in r.json()["message"]
+    assert c.get(f"/display/{token}/live").json()["latest"]["number"] == "A001"
+
+
+def test_settings_page_says_whether_a_display_link_exists(db):
+    c = TestClient(create_app(db))
+    page = c.get("/login")
+    c.post("/login", data={"csrf": csrf_of(page.text), "name": "lan", "pin": PIN})
+    assert "Chưa có liên kết màn hình chờ" in c.get("/settings").text
+    token = display.make_link(store(db))
+    html = c.get("/settings").text
+    assert "Màn hình chờ đang có liên kết" in html and token not in html

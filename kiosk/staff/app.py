@@ -36,7 +36,7 @@ from kiosk.core.queue import CATEGORIES, OUTCOMES, Queue, QueueError
 from kiosk.core.report import build_report, parse_since, report_csv
 from kiosk.core.store import Store, StoreError, utcnow
 from kiosk.core.timeutil import local_today
-from kiosk.staff import auth, charts, display_routes, labels
+from kiosk.staff import auth, charts, display, display_routes, labels
 
 log = logging.getLogger("kiosk.staff")
 
@@ -187,12 +187,11 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     async def guard(request: Request):
         """Every route: a live session (except the login page) and, for forms, its CSRF token."""
         request.state.form = {}
-        token = display_routes.token_in(request.url.path)
-        if token is not None or request.url.path.startswith(display_routes.PREFIX):
+        if request.url.path.startswith(display_routes.PREFIX):
             # the waiting-room display: its own link, never a staff session (display_routes)
-            from kiosk.staff.display import link_ok
+            token = display_routes.token_in(request.url.path)
             if request.method not in ("GET", "HEAD") or not await run_in_threadpool(
-                    link_ok, stores.get(), token):
+                    display.link_ok, stores.get(), token):
                 raise display_routes.DisplayRefused()
             request.state.staff = None
             return
@@ -512,6 +511,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             "counter_count": len(queue().counters()),
             "last_purge_at": datacare.get_setting(store, "last_purge_at", ""),
             "accounts": auth.list_staff(store),
+            "display_since": display.link_made_at(store),
             "db_path": str(db_path), "db_bytes": size,
             "rows": {t: store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                      for t in ("sessions", "events", "tickets")},
