@@ -1,8 +1,10 @@
 """The staff console: a FastAPI app over the kiosk's own SQLite log.
 
-Pages: login, queue (live), ticket detail, history, reports (+ CSV/JSON), settings. Only the
-login page answers without a session: one global dependency (`guard`) checks the session cookie
-on every route and the CSRF token on every form; a test walks `app.routes` to prove it.
+Pages: login, queue (live), ticket detail, history, reports (+ CSV/JSON), settings, and the
+waiting-room display (display_routes). Only the login page answers without a session, and the
+display only with its own link: one global dependency (`guard`) checks the session cookie (or,
+under /display/, the display link) on every route and the CSRF token on every form; a test walks
+`app.routes` to prove it.
 
 Handlers are plain `def` functions (run in a thread pool), each thread with its own SQLite
 connection. A write that cannot be saved (database locked for too long, disk full) answers 503
