@@ -114,14 +114,17 @@ SCREEN_CHOICE = click.Choice(["welcome", "home", "topic", "intro", "step", "fini
 @click.option("--engine", type=click.Choice(["auto", "pyttsx3", "espeak"]), default="auto",
               show_default=True, help="TTS engine (auto: pyttsx3, then the espeak-ng command).")
 @click.option("--warm", is_flag=True, help="Pre-render every spoken line of every lesson into the cache.")
+@click.option("--line", "line_id", default=None,
+              help="A line id (kiosk narration lines): write what the kiosk plays for it, the "
+                   "person's recording when a valid one exists, else the synthetic voice.")
 @click.option("--lessons", "lessons_opt", type=click.Path(path_type=Path),
-              help="Lessons folder for --warm (default: the project's lessons/).")
+              help="Lessons folder for --warm and --line (default: the project's lessons/).")
 @click.option("--rates", default="slow,normal,fast", show_default=True,
               help="With --warm: the rates to render.")
 @click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
               help="Data directory (TTS cache). Default: $KIOSK_DATA or the user data dir.")
 @_errors
-def say_cmd(text, output, rate, voice, engine, warm, lessons_opt, rates, data):
+def say_cmd(text, output, rate, voice, engine, warm, line_id, lessons_opt, rates, data):
     """Speak TEXT into a WAV file (-o), or pre-render all lessons (--warm).
 
     Digit strings that look like an ID number, OTP, PIN or phone number are
@@ -141,6 +144,11 @@ def say_cmd(text, output, rate, voice, engine, warm, lessons_opt, rates, data):
                 raise click.BadParameter(f"unknown rate {r!r}", param_hint="--rates")
         _warm(speaker, lessons_dir(lessons_opt), wanted)
         return
+    if line_id is not None:
+        if text or output is None:
+            raise click.UsageError("--line ID takes no TEXT and needs -o FILE.wav")
+        _say_line(speaker, line_id, rate, output, lessons_dir(lessons_opt), _data_from_ctx(data))
+        return
     if text is None:
         raise click.UsageError("give TEXT to say (or --warm)")
     if text == "-":
@@ -158,6 +166,24 @@ def say_cmd(text, output, rate, voice, engine, warm, lessons_opt, rates, data):
 
     chk = verify_wav(output)
     click.echo(f"{output}: {chk.seconds:.2f} s, {speaker.last_source}, {dt * 1000:.0f} ms")
+
+
+def _say_line(speaker, line_id: str, rate: str, output: Path, lessons_path: Path, data) -> None:
+    """`kiosk say --line ID`: exactly the file the kiosk plays for that line."""
+    import shutil
+
+    from kiosk.core.lessons import load_catalog
+    from kiosk.narration.mix import Narrator
+
+    catalog = load_catalog(lessons_path)
+    narrator = Narrator(data_dir(data), speaker, lambda: catalog)
+    try:
+        wav, voice = narrator.line_wav(line_id, rate)
+    except KeyError:
+        _fail(f"no line with id {line_id!r} (see kiosk narration lines)")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(wav, output)
+    click.echo(f"{output}: {line_id}, {voice} voice")
 
 
 def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
