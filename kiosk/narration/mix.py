@@ -49,6 +49,8 @@ class Planned:
 def read_samples(path: Path) -> np.ndarray:
     """A WAV as int16 mono at PLAY_RATE (espeak-ng's own files are already at that rate)."""
     import soundfile as sf
+    if sf.info(str(path)).samplerate == PLAY_RATE and sf.info(str(path)).channels == 1:
+        return sf.read(str(path), dtype="int16")[0]  # a recording is played sample for sample
     x, rate = sf.read(str(path), dtype="float32", always_2d=True)
     y = resample(x.mean(axis=1), rate, PLAY_RATE)
     return np.clip(np.round(y * 32767), -32768, 32767).astype(np.int16)
