@@ -47,3 +47,22 @@ def encode(src: Path, dst: Path) -> Path:
         for packet in stream.encode(None):
             out.mux(packet)
     return dst
+
+
+def chromium_with_mic(clip: Path, width: int = 1280, height: int = 900):
+    """Headless Chromium whose microphone "hears" ``clip`` once (a fake device fed from the file)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    from staff_helpers import CHROMEDRIVER, CHROMIUM
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}", "--disable-background-networking",
+                "--disable-extensions", "--disable-sync", "--no-first-run", "--lang=vi-VN",
+                "--autoplay-policy=no-user-gesture-required",
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={clip}%noloop"):
+        opts.add_argument(arg)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
