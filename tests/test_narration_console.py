@@ -54,3 +54,37 @@ def test_record_listen_keep_in_the_browser(tmp_path):
     entry = manifest[line]
     assert entry["status"] == "accepted" and entry["score"] <= 0.4 and entry["how"] == "named"
     assert (data / "narration" / f"{line}.wav").stat().st_size > 22050 * 2  # over a second
+
+
+def test_the_console_serves_https_with_the_certificate_it_made(tmp_path):
+    import ssl
+    import urllib.request
+    need_module("cryptography")
+    data = tmp_path / "data"
+    add_staff(data)
+    from staff_helpers import free_port
+    port = free_port()
+    import subprocess
+    import sys
+    from staff_helpers import ROOT, kiosk_env
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "staff", "serve", "--https", "--port",
+                             str(port), "--data", str(data)], stdout=log, stderr=subprocess.STDOUT,
+                            env=kiosk_env(), cwd=ROOT)
+    try:
+        cert = data / "staff-tls" / "cert.pem"
+        ctx = ssl.create_default_context(cafile=None)
+        wait_for(lambda: cert.is_file(), timeout=30, what="the certificate")
+        ctx.load_verify_locations(cert)  # the staff PC trusts this certificate, nothing else
+
+        def login_page():
+            with urllib.request.urlopen(f"https://localhost:{port}/login", context=ctx, timeout=5) as r:
+                return r.status == 200 and "Đăng nhập" in r.read().decode("utf-8")
+        assert wait_for(login_page, timeout=30, every=0.2, what="the HTTPS login page")
+        from kiosk.staff.tls import fingerprint
+        assert fingerprint(cert) in (tmp_path / "serve.log").read_text()
+        assert oct((data / "staff-tls" / "key.pem").stat().st_mode & 0o777) == "0o600"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
