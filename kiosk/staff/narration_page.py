@@ -14,7 +14,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Path as PathParam, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 
 from kiosk.narration.catalogue import SAFE_ID, lines as catalogue_lines
@@ -37,6 +39,8 @@ REFUSED = (  # the processing's English reason -> what the staff member reads
 UNREADABLE = "Không đọc được tệp âm thanh gửi lên. Hãy ghi lại."
 NO_LINE = "Không có câu này."
 UPLOAD_LIMIT = 20 * 1024 * 1024  # a minute of speech is far less
+# a line id in a URL is checked at the edge, like a ticket id (and fuzzed the same way)
+LineId = Annotated[str, PathParam(pattern=SAFE_ID.pattern, max_length=121)]
 
 
 def _refused_text(reason: str) -> str:
@@ -49,6 +53,7 @@ class Lines:
     def __init__(self, lessons_dir: Path | None):
         self.lessons_dir = lessons_dir
         self._lines = None
+        self.titles = {"kiosk": "Câu chung của kiosk"}  # group id -> what the staff reads
         self._lock = threading.Lock()
 
     def all(self):
@@ -56,7 +61,12 @@ class Lines:
             if self._lines is None:
                 from kiosk import paths
                 from kiosk.core.lessons import load_catalog
-                self._lines = catalogue_lines(load_catalog(Path(self.lessons_dir or paths.lessons_dir())))
+                from kiosk.core.practice import book_of
+                catalog = load_catalog(Path(self.lessons_dir or paths.lessons_dir()))
+                book = book_of(catalog)
+                for item in [*catalog.lessons, *book.practices, *book.drills]:
+                    self.titles.setdefault(item.id, item.title)
+                self._lines = catalogue_lines(catalog)
             return self._lines
 
     def get(self, line_id: str):
@@ -89,10 +99,11 @@ def register(app, page, data_dir: Path, lessons_dir: Path | None) -> None:
         chosen = group if group in groups else groups[0]
         rows = [r for r in line_rows(everything, store) if r["group"] == chosen]
         return page(request, "narration.html", rows=rows, groups=groups, group=chosen,
+                    titles=lines.titles,
                     status=status(everything, store), LABELS=LABELS)
 
     @app.get("/narration/{line_id}/synthetic.wav")
-    def synthetic(request: Request, line_id: str):
+    def synthetic(request: Request, line_id: LineId):
         line = lines.get(line_id)
         if line is None:
             return missing(request)
@@ -101,7 +112,7 @@ def register(app, page, data_dir: Path, lessons_dir: Path | None) -> None:
                             media_type="audio/wav")
 
     @app.get("/narration/{line_id}/recording.wav")
-    def recording(request: Request, line_id: str):
+    def recording(request: Request, line_id: LineId):
         line = lines.get(line_id)
         if line is None or not store.wav_path(line.id).is_file():
             return missing(request)
@@ -110,7 +121,7 @@ def register(app, page, data_dir: Path, lessons_dir: Path | None) -> None:
     @app.post("/narration/{line_id}/recording", openapi_extra={"requestBody": {"content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "audio": {"type": "string", "format": "binary"}, "csrf": {"type": "string"}}}}}}})
-    def keep_take(request: Request, line_id: str):
+    def keep_take(request: Request, line_id: LineId):
         from kiosk.narration.importer import import_one
         line = lines.get(line_id)
         if line is None:
@@ -135,7 +146,7 @@ def register(app, page, data_dir: Path, lessons_dir: Path | None) -> None:
     @app.post("/narration/{line_id}/accept", openapi_extra={"requestBody": {"content": {
         "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
             "csrf": {"type": "string"}, "group": {"type": "string"}}}}}}})
-    def accept(request: Request, line_id: str):
+    def accept(request: Request, line_id: LineId):
         line = lines.get(line_id)
         if line is None or not store.set_status(line.id, "accepted"):
             return missing(request)
