@@ -144,3 +144,57 @@ def test_real_clips_under_shuffled_names_are_matched_flagged_and_played(tmp_path
     r = kiosk_cmd("say", "--line", LINE_OF[4], "-o", tmp_path / "l4.wav", "--lessons", changed,
                   "--data", data)
     assert "synthetic voice" in r.stdout, r.stderr
+
+
+# --- import logic, script (a stand-in transcriber: the unit logic, not the recognizer) ---------
+
+def test_zip_import_named_flagged_matched_and_refused(tmp_path):
+    import zipfile
+    from kiosk.core.lessons import load_catalog
+    from kiosk.narration.catalogue import lines
+    from kiosk.narration.importer import import_recordings
+    from kiosk.narration.store import NarrationStore
+    ls = lines(load_catalog(NARRATION_LESSONS))
+    text = {l.id: l.text for l in ls}
+    clips = real_clips()
+    heard = {}  # what the stand-in recognizer "hears" in each clip, by its length
+
+    def transcribe(samples, rate):
+        return heard[len(samples) // 2205]
+    from kiosk.narration.process import process
+    for n, says in ((1, text[LINE_OF[1]]), (2, "một câu hoàn toàn khác hẳn"), (3, text[LINE_OF[3]])):
+        heard[len(process(clips[n]).samples) // 2205] = says
+    archive = tmp_path / "phone.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(clips[1], f"../../evil/{LINE_OF[1]}.wav")   # a path in the archive is ignored
+        z.write(clips[2], f"{LINE_OF[2]}.wav")              # named, but it says something else
+        z.write(clips[3], "IMG_0042.wav")                   # unnamed: matched by its words
+        z.writestr("notes.wav", b"RIFF junk")               # not a sound
+        z.writestr("readme.txt", "not audio")               # not even tried
+    store = NarrationStore(tmp_path / "data")
+    got = {r["file"]: r for r in import_recordings(archive, store, ls, transcribe)}
+    assert set(got) == {f"{LINE_OF[1]}.wav", f"{LINE_OF[2]}.wav", "IMG_0042.wav", "notes.wav"}
+    assert got[f"{LINE_OF[1]}.wav"]["status"] == "accepted"
+    assert got[f"{LINE_OF[2]}.wav"]["status"] == "flagged"
+    assert (got["IMG_0042.wav"]["id"], got["IMG_0042.wav"]["status"]) == (LINE_OF[3], "to_confirm")
+    assert got["notes.wav"]["status"] == "refused" and got["notes.wav"]["reason"]
+    assert not (tmp_path / "evil").exists()
+    states = {i: store.state_of(l, store.entries().get(i)) for i, l in ((l.id, l) for l in ls)}
+    assert [states[LINE_OF[k]] for k in (1, 2, 3, 4)] == ["recorded", "flagged", "to_confirm", "none"]
+
+
+def test_the_script_puts_the_most_heard_first_and_spells_abbreviations(tmp_path):
+    from kiosk.core.lessons import load_catalog
+    from kiosk.narration import script
+    from kiosk.narration.catalogue import lines
+    from kiosk.narration.store import NarrationStore
+    ls = lines(load_catalog(NARRATION_LESSONS))
+    store = NarrationStore(tmp_path)
+    store.note_heard([(LINE_OF[5], "synthetic", 10)] * 3 + [(LINE_OF[2], "synthetic", 10)])
+    rows = script.rows(ls, store)
+    assert rows[0]["group"] == "thu-giong-doc" and [r["id"] for r in rows[:2]] == [LINE_OF[5], LINE_OF[2]]
+    html = script.to_html(rows)
+    assert html.index(LINE_OF[5]) < html.index(LINE_OF[2]) < html.index("Câu chung của kiosk")
+    r = kiosk_cmd("narration", "script", "-o", tmp_path / "s.csv", "--data", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "VNeID = Vê nê ai đi" in (tmp_path / "s.csv").read_text("utf-8")

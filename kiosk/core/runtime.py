@@ -199,7 +199,7 @@ class Runtime:
         from kiosk.core.voice import VOICE_OFF
         log.info("push-to-talk pressed but no speech layer is running")
         self.notices["voice_off"] = VOICE_OFF
-        self.say(VOICE_OFF, "feedback")
+        self.say(VOICE_OFF, "feedback", "notice.voice-off")
 
     def say(self, text: str, why: str = "feedback", line_id: str | None = None) -> None:
         self.last_line_id = line_id  # the narration catalogue's id, when the flow knew it
