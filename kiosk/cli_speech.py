@@ -186,6 +186,21 @@ def _say_line(speaker, line_id: str, rate: str, output: Path, lessons_path: Path
     click.echo(f"{output}: {line_id}, {voice} voice")
 
 
+def _warm_recorded(speaker, catalog, lines: list[str], rates: list[str], failed: list) -> int:
+    """Lines with a person's recording in them: their played WAV (recordings + synthetic rest)
+    made now too, so that none waits for synthesis (recordings live beside the TTS cache)."""
+    from kiosk.narration.mix import Narrator
+    narrator = Narrator(speaker.cache_dir.parent, speaker, lambda: catalog)
+    done = 0
+    for line in lines:
+        for r in rates:
+            try:
+                done += narrator.render(narrator.plan(line), r) is not None
+            except Exception as e:  # a damaged recording: reported, the others still made
+                failed.append(f"recorded narration: {line[:40]!r}: {e}")
+    return done // max(1, len(rates))
+
+
 def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
     try:
         from kiosk.core.lessons import load_catalog
@@ -215,11 +230,13 @@ def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
                 made += 1
             except TTSError as e:
                 failed.append(f"{where}: {line[:40]!r}: {e}")
+    mixed = _warm_recorded(speaker, catalog, [line for _, line in work], rates, failed)
     dt = time.perf_counter() - t0
     for f in failed:
         click.echo(f"error: {f}", err=True)
     click.echo(f"{len(lessons)} lessons: {made} rendered, {hits} already cached, "
-               f"{len(failed)} failed ({dt:.1f} s) -> {speaker.cache_dir}")
+               f"{mixed} with recorded narration, {len(failed)} failed ({dt:.1f} s) -> "
+               f"{speaker.cache_dir}")
     if failed:
         sys.exit(1)
 

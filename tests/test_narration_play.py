@@ -116,3 +116,23 @@ def test_a_replay_of_the_lesson_plays_the_recordings(tmp_path):
     rows = set(con.execute("SELECT line, voice FROM heard"))
     assert {(LINE_OF[1], "human"), (LINE_OF[2], "human"), (LINE_OF[3], "synthetic")} <= rows
     assert ("num.6", "synthetic") in rows   # "trên 6": no piece recorded, said by espeak-ng
+
+
+@pytest.mark.slow
+def test_warming_the_cache_makes_the_played_files_of_recorded_lines(tmp_path):
+    need_tool("espeak-ng")
+    data = tmp_path / "data"
+    n = narrator(data)
+    keep(n.store, n.line(LINE_OF[1]), real_clips()[1])
+    r = kiosk_cmd("say", "--warm", "--lessons", NARRATION_LESSONS, "--rates", "normal",
+                  "--data", data, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "0 failed" in r.stdout and " 0 with recorded narration" not in r.stdout
+    from kiosk.core import flow as f
+    from kiosk.core.views import spoken_line
+    from kiosk.speech.tts import Speaker
+    step1 = spoken_line(f.State(screen="step", active=True, topic="internet",
+                                lesson="thu-giong-doc", step=0), catalog())
+    played = narrator(data, Speaker(data / "tts-cache"))
+    before = set((data / "narration-cache").glob("mix-*.wav"))
+    assert played.render(played.plan(step1)) in before   # already made: nothing to wait for
