@@ -128,3 +128,38 @@ def script_cmd(output, everything, lessons, data):
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, "utf-8")
     click.echo(f"{output}: {len(table)} lines")
+
+
+# --- used by `kiosk say` (kiosk/cli_speech.py) ---------------------------------------------
+
+def say_line(speaker, line_id: str, rate: str, output: Path, lessons_path: Path, data: Path) -> None:
+    """`kiosk say --line ID`: exactly the file the kiosk plays for that line."""
+    import shutil
+
+    from kiosk.core.lessons import load_catalog
+    from kiosk.narration.mix import Narrator
+
+    catalog = load_catalog(lessons_path)
+    narrator = Narrator(data, speaker, lambda: catalog)
+    try:
+        wav, voice = narrator.line_wav(line_id, rate)
+    except KeyError:
+        _fail(f"no line with id {line_id!r} (see kiosk narration lines)")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(wav, output)
+    click.echo(f"{output}: {line_id}, {voice} voice")
+
+
+def warm_recorded(speaker, catalog, lines: list[str], rates: list[str], failed: list) -> int:
+    """Lines with a person's recording in them: their played WAV (recordings + synthetic rest)
+    made now too, so that none waits for synthesis (recordings live beside the TTS cache)."""
+    from kiosk.narration.mix import Narrator
+    narrator = Narrator(speaker.cache_dir.parent, speaker, lambda: catalog)
+    done = 0
+    for line in lines:
+        for r in rates:
+            try:
+                done += narrator.render(narrator.plan(line), r) is not None
+            except Exception as e:  # a damaged recording: reported, the others still made
+                failed.append(f"recorded narration: {line[:40]!r}: {e}")
+    return done // max(1, len(rates))

@@ -147,7 +147,8 @@ def say_cmd(text, output, rate, voice, engine, warm, line_id, lessons_opt, rates
     if line_id is not None:
         if text or output is None:
             raise click.UsageError("--line ID takes no TEXT and needs -o FILE.wav")
-        _say_line(speaker, line_id, rate, output, lessons_dir(lessons_opt), _data_from_ctx(data))
+        from kiosk.cli_narration import say_line
+        say_line(speaker, line_id, rate, output, lessons_dir(lessons_opt), _data_from_ctx(data))
         return
     if text is None:
         raise click.UsageError("give TEXT to say (or --warm)")
@@ -166,39 +167,6 @@ def say_cmd(text, output, rate, voice, engine, warm, line_id, lessons_opt, rates
 
     chk = verify_wav(output)
     click.echo(f"{output}: {chk.seconds:.2f} s, {speaker.last_source}, {dt * 1000:.0f} ms")
-
-
-def _say_line(speaker, line_id: str, rate: str, output: Path, lessons_path: Path, data) -> None:
-    """`kiosk say --line ID`: exactly the file the kiosk plays for that line."""
-    import shutil
-
-    from kiosk.core.lessons import load_catalog
-    from kiosk.narration.mix import Narrator
-
-    catalog = load_catalog(lessons_path)
-    narrator = Narrator(data_dir(data), speaker, lambda: catalog)
-    try:
-        wav, voice = narrator.line_wav(line_id, rate)
-    except KeyError:
-        _fail(f"no line with id {line_id!r} (see kiosk narration lines)")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(wav, output)
-    click.echo(f"{output}: {line_id}, {voice} voice")
-
-
-def _warm_recorded(speaker, catalog, lines: list[str], rates: list[str], failed: list) -> int:
-    """Lines with a person's recording in them: their played WAV (recordings + synthetic rest)
-    made now too, so that none waits for synthesis (recordings live beside the TTS cache)."""
-    from kiosk.narration.mix import Narrator
-    narrator = Narrator(speaker.cache_dir.parent, speaker, lambda: catalog)
-    done = 0
-    for line in lines:
-        for r in rates:
-            try:
-                done += narrator.render(narrator.plan(line), r) is not None
-            except Exception as e:  # a damaged recording: reported, the others still made
-                failed.append(f"recorded narration: {line[:40]!r}: {e}")
-    return done // max(1, len(rates))
 
 
 def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
@@ -230,7 +198,8 @@ def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
                 made += 1
             except TTSError as e:
                 failed.append(f"{where}: {line[:40]!r}: {e}")
-    mixed = _warm_recorded(speaker, catalog, [line for _, line in work], rates, failed)
+    from kiosk.cli_narration import warm_recorded
+    mixed = warm_recorded(speaker, catalog, [line for _, line in work], rates, failed)
     dt = time.perf_counter() - t0
     for f in failed:
         click.echo(f"error: {f}", err=True)

@@ -84,8 +84,27 @@ class Narrator:
     def lines(self):
         catalog = self._catalog_fn()
         if catalog is not self._catalog:  # lessons arrive after the first frame
-            self._catalog, self._lines = catalog, catalogue_lines(catalog)
+            self._lines = catalogue_lines(catalog)
+            self._catalog = catalog
         return self._lines
+
+    def ready(self) -> bool:
+        """True when the catalogue of the current lessons is built (half a second for the
+        project's lessons); otherwise it is built now on a background thread, and False: the
+        player does not make the screen wait for it (the synthetic voice speaks meanwhile)."""
+        if self._catalog is not None and self._catalog is self._catalog_fn():
+            return True
+        if not getattr(self, "_building", False):
+            import threading
+            self._building = True
+
+            def build():
+                try:
+                    self.lines()
+                finally:
+                    self._building = False
+            threading.Thread(target=build, name="narration-lines", daemon=True).start()
+        return False
 
     def line(self, line_id: str):
         return next((l for l in self.lines() if l.id == line_id), None)

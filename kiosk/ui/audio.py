@@ -58,6 +58,9 @@ class AudioOut:
         self._thread = threading.Thread(target=self._work, name="tts", daemon=True)
         self._thread.start()
         runtime.on_say.append(self.say)
+        # the narration catalogue is built off the main thread as soon as the lessons are in
+        runtime.on_change.append(lambda *_: getattr(runtime, "catalog", None) is not None
+                                 and self.narrator.ready())
         runtime.on_stop_speech.append(self.stop)
         Window.bind(on_touch_down=self._touched, on_key_down=self._key)
 
@@ -87,7 +90,9 @@ class AudioOut:
     def _plan(self, text: str) -> list:
         """Who says each part of the line; [] (all synthetic, not counted) if that fails."""
         try:
-            return self.narrator.plan(text) if getattr(self.runtime, "catalog", None) else []
+            if getattr(self.runtime, "catalog", None) is None or not self.narrator.ready():
+                return []  # lessons not loaded, or the catalogue still being built
+            return self.narrator.plan(text)
         except Exception as e:  # an unreadable manifest must never silence the kiosk
             log.warning("recorded narration unavailable (%s); synthetic voice", e)
             return []
