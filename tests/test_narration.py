@@ -52,6 +52,9 @@ def test_the_queue_call_is_spliced_from_pieces_and_a_number_too_big_is_not():
     from kiosk.narration.split import spliced
     assert spliced("Mời số A, không, một, hai đến quầy 3.") == (
         "piece.moi-so", "letter.a", "num.0", "num.1", "num.2", "piece.den-quay", "num.3")
+    assert spliced("Âm lượng 7 trên 10.") == ("piece.am-luong", "num.7", "piece.tren", "num.10")
+    assert spliced("Kiểm tra nhanh, câu 2 trên 3.") == ("piece.kiem-tra-cau", "num.2", "piece.tren",
+                                                        "num.3")
     assert spliced("Bước 3 trên 45.") is None      # no piece for 45: the sentence is synthetic
     assert spliced("Mời bạn đến quầy.") is None
 

@@ -41,6 +41,8 @@ PIECES = {
     "piece.den-quay": "đến quầy",
     "piece.nhan-vien-cho-o-quay": "Nhân viên đang chờ bạn ở quầy",
     "piece.so-thu-tu-la": "Số thứ tự của bạn là",
+    "piece.am-luong": "Âm lượng",
+    "piece.kiem-tra-cau": "Kiểm tra nhanh, câu",
 }
 
 #: fixed lines said outside a screen's own line (feedback, notices, the idle warning)

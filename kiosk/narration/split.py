@@ -24,6 +24,8 @@ TEMPLATES = (
     (re.compile(rf"Mời số ({_SPELLED}) đến quầy (\d+)\."), ("piece.moi-so", 1, "piece.den-quay", 2)),
     (re.compile(r"Nhân viên đang chờ bạn ở quầy (\d+)\."), ("piece.nhan-vien-cho-o-quay", 1)),
     (re.compile(rf"Số thứ tự của bạn là ({_SPELLED})\."), ("piece.so-thu-tu-la", 1)),
+    (re.compile(r"Âm lượng (\d+) trên (\d+)\."), ("piece.am-luong", 1, "piece.tren", 2)),
+    (re.compile(r"Kiểm tra nhanh, câu (\d+) trên (\d+)\."), ("piece.kiem-tra-cau", 1, "piece.tren", 2)),
 )
 assert all(p in PIECES for _, seq in TEMPLATES for p in seq if isinstance(p, str))
 
