@@ -49,8 +49,11 @@ def staff_group():
               help="Address to listen on. A LAN address needs at least one staff account.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--lessons", type=click.Path(path_type=Path), help="Lessons folder (for lesson titles).")
+@click.option("--https", "https", is_flag=True,
+              help="Serve HTTPS with a certificate the console makes (DATA/staff-tls/): a staff PC "
+                   "on the LAN may then use its microphone on the Giọng đọc page.")
 @data_option
-def staff_serve(host, port, lessons, data):
+def staff_serve(host, port, lessons, https, data):
     """Run the staff console (web) on HOST:PORT.
 
     X-Forwarded-For is ignored unless KIOSK_TRUSTED_PROXY names the reverse proxy in front of
@@ -60,7 +63,7 @@ def staff_serve(host, port, lessons, data):
     folder = paths.data_dir(data)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        serve(paths.db_path(folder), lessons or paths.lessons_dir(), host, port)
+        serve(paths.db_path(folder), lessons or paths.lessons_dir(), host, port, https)
     except ServeError as e:
         fail(str(e), 2)
     except StoreError as e:

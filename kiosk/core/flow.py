@@ -165,9 +165,12 @@ class Log:
 
 @dataclass(frozen=True)
 class Say:
-    """Speak a line (and caption it). `why` is 'arrival' or 'repeat' or 'feedback'."""
+    """Speak a line (and caption it). `why` is 'arrival' or 'repeat' or 'feedback'.
+    `line_id`: the line's id in the narration catalogue (kiosk.narration.catalogue) when the
+    text is one fixed line; a screen's composed line is cut into its lines by the player."""
     text: str
     why: str = "arrival"
+    line_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -491,7 +494,7 @@ class Flow(AccessActions):
         if not state.warning and now - state.last_input >= idle_after:
             new = replace(state, warning=True, warned_at=now)
             return new, [Log("idle_warning", {"screen": state.screen}), Cue("warning"),
-                         Say(WARNING_TEXT, "warning")]
+                         Say(WARNING_TEXT, "warning", "idle.warning")]
         return state, []
 
     def _still_here(self, state: State):

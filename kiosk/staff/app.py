@@ -110,7 +110,7 @@ class SecurityHeaders:
                 h = MutableHeaders(scope=message)
                 h["Content-Security-Policy"] = (
                     f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-                    "img-src 'self' data:; media-src 'self'; connect-src 'self'; form-action 'self'; "
+                    "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; "
                     "frame-ancestors 'none'; base-uri 'none'")
                 h["X-Frame-Options"] = "DENY"
                 h["X-Content-Type-Options"] = "nosniff"
@@ -548,6 +548,8 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         return back("/settings", msg="saved")
 
     display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache")
+    from kiosk.staff.narration_page import register as register_narration  # "Giọng đọc"
+    register_narration(app, page, db_path.parent, lessons_dir)
     return app
 
 
