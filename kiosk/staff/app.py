@@ -38,7 +38,7 @@ from kiosk.core.queue import CATEGORIES, OUTCOMES, Queue, QueueError
 from kiosk.core.report import build_report, parse_since, report_csv
 from kiosk.core.store import Store, StoreError, utcnow
 from kiosk.core.timeutil import local_today
-from kiosk.staff import auth, charts, display, display_routes, labels
+from kiosk.staff import auth, charts, display, display_routes, labels, narration_page
 
 log = logging.getLogger("kiosk.staff")
 
@@ -548,8 +548,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         return back("/settings", msg="saved")
 
     display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache")
-    from kiosk.staff.narration_page import register as register_narration  # "Giọng đọc"
-    register_narration(app, page, db_path.parent, lessons_dir)
+    narration_page.register(app, page, db_path.parent, lessons_dir)  # "Giọng đọc"
     return app
 
 
