@@ -9,7 +9,7 @@ from staff_helpers import Console, add_staff, chromium, have_browser, login, see
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
-PAGES = ("queue", "history", "reports", "settings", "ticket", "display")
+PAGES = ("queue", "history", "reports", "settings", "narration", "ticket", "display")
 # (name, CSS width, device scale factor): 200% zoom is a 1280-px screen showing 640 CSS px
 VIEWS = (("desktop", 1280, 1), ("phone", 360, 1), ("zoom200", 640, 2))
 
@@ -59,7 +59,7 @@ def test_every_console_page_passes_axe_and_fits_a_phone_and_200_percent_zoom(tmp
     link = kiosk_cmd("staff", "display-link", data=data).stdout.strip()
     found = {}
     with Console(data) as console:
-        urls = {"queue": "/queue", "history": "/history", "reports": "/reports", "settings": "/settings",
+        urls = {"queue": "/queue", "history": "/history", "reports": "/reports", "settings": "/settings", "narration": "/narration",
                 "ticket": f"/tickets/{ticket_id}", "display": link.replace("http://127.0.0.1:8080", "")}
         driver = chromium()
         try:
