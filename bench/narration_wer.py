@@ -39,7 +39,7 @@ def _encode(src: Path, dst: Path) -> None:
 
 
 def run(samples: Path) -> dict:
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.narration.catalogue import lines as catalogue_lines
     from kiosk.narration.coverage import status
     from kiosk.narration.importer import import_recordings
@@ -85,9 +85,9 @@ def run(samples: Path) -> dict:
         # a visitor walks the lesson once: each step's line as the kiosk says it, counted
         from dataclasses import replace as _replace
 
-        from kiosk.core import flow as f
+        from kiosk.core.visit import flow as f
         from kiosk.narration.catalogue import spoken_line
-        from kiosk.core.views import speakable
+        from kiosk.core.screens.views import speakable
         base = f.State(screen="step", active=True, topic="internet", lesson="thu-giong-doc")
         for i in range(len(catalog.get("thu-giong-doc").steps)):
             plan = narrator.plan(speakable(spoken_line(_replace(base, step=i), catalog)))

@@ -22,7 +22,7 @@ def _fail(message: str, code: int = 1):
 
 
 def _lines(lessons: Path | None):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.narration.catalogue import lines
     folder = Path(lessons) if lessons else paths.lessons_dir()
     if not folder.exists():
@@ -136,7 +136,7 @@ def say_line(speaker, line_id: str, rate: str, output: Path, lessons_path: Path,
     """`kiosk say --line ID`: exactly the file the kiosk plays for that line."""
     import shutil
 
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.narration.mix import Narrator
 
     catalog = load_catalog(lessons_path)

@@ -20,7 +20,7 @@ from staff_helpers import Console, add_staff, chromium, login, wait_for  # noqa:
 def demo(data: Path, lessons: Path) -> None:
     from dataclasses import replace
 
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.narration.catalogue import lines
     from kiosk.narration.process import process
     from kiosk.narration.store import NarrationStore

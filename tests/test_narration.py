@@ -18,7 +18,7 @@ LESSONS = ROOT / "lessons"
 # --- the catalogue --------------------------------------------------------------------------
 
 def test_every_line_has_a_unique_safe_id_and_its_spoken_text():
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.narration.catalogue import SAFE_ID, lines
     catalog = load_catalog(LESSONS)
     ls = lines(catalog)
@@ -35,9 +35,9 @@ def test_every_line_has_a_unique_safe_id_and_its_spoken_text():
 
 
 def test_a_step_line_is_split_into_its_lines_and_a_spliced_count():
-    from kiosk.core import flow as f
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.views import spoken_line
+    from kiosk.core.visit import flow as f
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.screens.views import spoken_line
     from kiosk.narration.catalogue import lines
     from kiosk.narration.split import split
     catalog = load_catalog(NARRATION_LESSONS)
@@ -153,7 +153,7 @@ def test_real_clips_under_shuffled_names_are_matched_flagged_and_played(tmp_path
 
 def test_zip_import_named_flagged_matched_and_refused(tmp_path):
     import zipfile
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.narration.catalogue import lines
     from kiosk.narration.importer import import_recordings
     from kiosk.narration.store import NarrationStore
@@ -187,7 +187,7 @@ def test_zip_import_named_flagged_matched_and_refused(tmp_path):
 
 
 def test_the_script_puts_the_most_heard_first_and_spells_abbreviations(tmp_path):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.narration import script
     from kiosk.narration.catalogue import lines
     from kiosk.narration.store import NarrationStore

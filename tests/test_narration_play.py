@@ -18,7 +18,7 @@ STAND_IN = {"piece.moi-so": 1, "letter.a": 2, "num.0": 3, "num.1": 4, "num.2": 5
 
 
 def catalog():
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     return load_catalog(NARRATION_LESSONS)
 
 
@@ -128,8 +128,8 @@ def test_warming_the_cache_makes_the_played_files_of_recorded_lines(tmp_path):
                   "--data", data, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "0 failed" in r.stdout and " 0 with recorded narration" not in r.stdout
-    from kiosk.core import flow as f
-    from kiosk.core.views import spoken_line
+    from kiosk.core.visit import flow as f
+    from kiosk.core.screens.views import spoken_line
     from kiosk.speech.tts import Speaker
     step1 = spoken_line(f.State(screen="step", active=True, topic="internet",
                                 lesson="thu-giong-doc", step=0), catalog())

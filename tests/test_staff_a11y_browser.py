@@ -49,7 +49,7 @@ def shot(driver, path, width: int, scale: int, max_height: int = 2400) -> None:
 
 
 def test_every_console_page_passes_axe_and_fits_a_phone_and_200_percent_zoom(tmp_path):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.paths import db_path
     source = axe_js()
     data, shots = tmp_path / "data", tmp_path / "shots"

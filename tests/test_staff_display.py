@@ -9,8 +9,8 @@ import wave
 import pytest
 
 from conftest import need_tool
-from kiosk.core.queue import Queue
-from kiosk.core.store import Store
+from kiosk.core.data.queue import Queue
+from kiosk.core.data.store import Store
 from kiosk.staff import auth, display
 
 with warnings.catch_warnings():

@@ -23,7 +23,7 @@ def _browser():
 
 
 def seed(data) -> None:
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     from kiosk.paths import db_path
     s = Store(db_path(data))
     for _ in range(2):
@@ -41,7 +41,7 @@ def staff_client(url: str) -> httpx.Client:
 
 def test_display_shows_and_says_a_call_within_2_seconds_and_stops_when_revoked(tmp_path):
     need_tool("espeak-ng")
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     data, shots = tmp_path / "data", tmp_path / "shots"
     shots.mkdir()
     seed(data)

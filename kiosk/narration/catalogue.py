@@ -16,13 +16,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from kiosk.core import flow as f
-from kiosk.core import voice as v
-from kiosk.core.access import ARMED_SUFFIX, SIMPLE_HELP
-from kiosk.core.access import line as screen_line
-from kiosk.core.lessons import Catalog
-from kiosk.core.practice import book_of
-from kiosk.core.views import (PRIORITY_LABELS, PRONOUNCE, TO_COUNTER_BODY, TO_COUNTER_TITLE,
+from kiosk.core.visit import flow as f
+from kiosk.core.visit import voice as v
+from kiosk.core.visit.access import ARMED_SUFFIX, SIMPLE_HELP
+from kiosk.core.visit.access import line as screen_line
+from kiosk.core.content.lessons import Catalog
+from kiosk.core.content.practice import book_of
+from kiosk.core.screens.views import (PRIORITY_LABELS, PRONOUNCE, TO_COUNTER_BODY, TO_COUNTER_TITLE,
                               TOPIC_ORDER, speakable)
 from kiosk.speech.asr import number_words
 

@@ -26,7 +26,7 @@ import threading
 import wave
 from pathlib import Path
 
-from kiosk.core.store import Store, utcnow
+from kiosk.core.data.store import Store, utcnow
 
 LINK_KEY = "display_link_sha256"
 LINK_MADE_KEY = "display_link_created_at"
@@ -137,7 +137,7 @@ def call_of(conn, call_id: int) -> dict | None:
 
 def call_text(number: str, counter: int) -> str:
     """The kiosk's own call line, the number said digit by digit."""
-    from kiosk.core.views import spell_ticket
+    from kiosk.core.screens.views import spell_ticket
     return CALL_TEXT.format(number=spell_ticket(number), counter=counter)
 
 

@@ -18,8 +18,8 @@ from typing import Annotated
 from fastapi import FastAPI, Path as PathParam, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
 
-from kiosk.core.store import utcnow
-from kiosk.core.timeutil import local_today
+from kiosk.core.data.store import utcnow
+from kiosk.core.data.timeutil import local_today
 from kiosk.staff import display, labels
 
 log = logging.getLogger("kiosk.staff")

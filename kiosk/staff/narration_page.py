@@ -60,8 +60,8 @@ class Lines:
         with self._lock:
             if self._lines is None:
                 from kiosk import paths
-                from kiosk.core.lessons import load_catalog
-                from kiosk.core.practice import book_of
+                from kiosk.core.content.lessons import load_catalog
+                from kiosk.core.content.practice import book_of
                 catalog = load_catalog(Path(self.lessons_dir or paths.lessons_dir()))
                 book = book_of(catalog)
                 for item in [*catalog.lessons, *book.practices, *book.drills]:

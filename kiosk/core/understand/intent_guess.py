@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from kiosk.core.intent_match import _free
-from kiosk.core.intent_phrases import _TOPIC_PHRASES, _split
-from kiosk.core.intent_rank import Ranker
-from kiosk.core.intent_text import _Tok, normalize
-from kiosk.core.intent_vocab import lesson_documents
+from kiosk.core.understand.intent_match import _free
+from kiosk.core.understand.intent_phrases import _TOPIC_PHRASES, _split
+from kiosk.core.understand.intent_rank import Ranker
+from kiosk.core.understand.intent_text import _Tok, normalize
+from kiosk.core.understand.intent_vocab import lesson_documents
 
 # thresholds set on the development half of the eval set (bench/intent_eval.py):
 # at 0.2 about 3 in 70 unrelated sentences on the home screens pass the ranker

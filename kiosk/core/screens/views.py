@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk.core.lessons import TOPICS, Catalog
+from kiosk.core.content.lessons import TOPICS, Catalog
 
 TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
 TOPIC_SUMMARIES_UP_TO = 4  # choices a topic screen shows with their summaries (small screen, captions)
@@ -92,15 +92,15 @@ def _bar(*items, forward: tuple[str, str] | None = None) -> tuple[Choice, ...]:
 
 
 def view_for(state, catalog: Catalog) -> View:
-    from kiosk.core.access import adapt  # accessibility modes: switches, focus, captions
+    from kiosk.core.visit.access import adapt  # accessibility modes: switches, focus, captions
     if state.warning:
         return adapt(_warning(state), state, catalog)
     if state.screen == "settings":
-        from kiosk.core.access import settings_view
+        from kiosk.core.visit.access import settings_view
         return adapt(settings_view(state, catalog), state, catalog)
     builder = _BUILDERS.get(state.screen)
     if builder is None:  # practice copies, scam drills, quiz
-        from kiosk.core.practice_views import BUILDERS
+        from kiosk.core.screens.practice_views import BUILDERS
         builder = BUILDERS[state.screen]
     return adapt(builder(state, catalog), state, catalog)
 
@@ -141,7 +141,7 @@ def _home(state, catalog):
 
 def _topic(state, catalog):
     lessons = catalog.by_topic(state.topic)[:9]
-    from kiosk.core.practice_views import topic_extras  # e.g. "Nhận biết lừa đảo" under safety
+    from kiosk.core.screens.practice_views import topic_extras  # e.g. "Nhận biết lừa đảo" under safety
     extras = topic_extras(state, catalog, first_key=len(lessons) + 1)
     # The list does not scroll: past a few choices, titles only (and past a few more, no
     # "Chọn một bài."), so that every lesson of a busy topic stays on the screen in every size and mode.
@@ -162,7 +162,7 @@ def _intro(state, catalog):
     lesson = catalog.get(state.lesson)
     bring = lesson.bring or ("Không cần mang gì.",)
     body = ("Cần chuẩn bị:",) + tuple(f"• {b}" for b in bring) + (f"Thời gian: {lesson.time_needed}.",)
-    from kiosk.core.practice_views import lesson_extras, practice_hint  # "Thử làm" on a copy
+    from kiosk.core.screens.practice_views import lesson_extras, practice_hint  # "Thử làm" on a copy
     return View(screen="intro", title=lesson.title, body=body,
                 choices=(Choice("Bắt đầu", "begin", icon="start", key="enter", primary=True),)
                 + lesson_extras(state, catalog, first_key=1),
@@ -188,7 +188,7 @@ def _step(state, catalog):
 
 def _finish(state, catalog):
     lesson = catalog.get(state.lesson)
-    from kiosk.core.practice_views import finish_lines, lesson_extras, practice_hint
+    from kiosk.core.screens.practice_views import finish_lines, lesson_extras, practice_hint
     qr = take_home_qr(lesson)
     return View(screen="finish", title="Bạn đã làm xong!",
                 body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
@@ -287,7 +287,7 @@ _BUILDERS = {"welcome": _welcome, "home": _home, "topic": _topic, "intro": _intr
              "step": _step, "finish": _finish, "ticket": _ticket}
 
 
-# Voice (kiosk.core.voice): the "Đúng không?" screen, and the "not understood" note on any screen.
-from kiosk.core.voice import confirm_view, noted  # noqa: E402
+# Voice (kiosk.core.visit.voice): the "Đúng không?" screen, and the "not understood" note on any screen.
+from kiosk.core.visit.voice import confirm_view, noted  # noqa: E402
 
 _BUILDERS = {name: noted(build) for name, build in {**_BUILDERS, "confirm": confirm_view}.items()}

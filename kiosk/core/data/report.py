@@ -11,10 +11,10 @@ import datetime as dt
 import io
 import statistics
 
-from kiosk.core.lessons import Catalog
-from kiosk.core.flow import MODE_NAMES
-from kiosk.core.store import Store, utcnow
-from kiosk.core.timeutil import day_start, local_day
+from kiosk.core.content.lessons import Catalog
+from kiosk.core.visit.flow import MODE_NAMES
+from kiosk.core.data.store import Store, utcnow
+from kiosk.core.data.timeutil import day_start, local_day
 
 
 def parse_since(text: str | None) -> str | None:
@@ -116,7 +116,7 @@ def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None 
     wrong, by_drill) and "quiz" (answers, right, wrong, by_lesson). No identity involved: the
     events carry only the practice/drill/lesson id and right/wrong.
     """
-    from kiosk.core.practice import book_of
+    from kiosk.core.content.practice import book_of
     book = book_of(catalog) if catalog else None
     cond, args = ("AND s.started_at >= ?", [since_ts]) if since_ts else ("", [])
 

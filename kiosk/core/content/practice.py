@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.core.lessons import Catalog, Problem, Source, is_dir, read_yaml, unexpected
+from kiosk.core.content.lessons import Catalog, Problem, Source, is_dir, read_yaml, unexpected
 
 PRACTICE_DIR = "practice"
 DRILL_DIR = "drills"
@@ -264,7 +264,7 @@ def practice_files(paths: list[Path]) -> list[tuple[str, Path]]:
 
 
 def _load_one(kind: str, path: Path, lesson_exists, today=None):
-    from kiosk.core.practice_check import check_drill, check_practice
+    from kiosk.core.content.practice_check import check_drill, check_practice
     problems: list[Problem] = []
     doc = read_yaml(path, problems)
     if problems:

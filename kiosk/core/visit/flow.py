@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 
-from kiosk.core.lessons import Catalog
+from kiosk.core.content.lessons import Catalog
 
 PRACTICE_SCREENS = ("practice", "practice_done", "drills", "drill", "quiz")  # practice_flow's
 SCREENS = ("welcome", "home", "topic", "intro", "step", "finish", "ticket", "settings",
@@ -64,10 +64,10 @@ class State:
     called_to: int | None = None  # counter a staff member called this visitor's ticket to
     priority: str | None = None   # self-declared group: elderly, disabled, pregnant (optional)
     ticket_failed: bool = False   # no number could be recorded: "go to the counter" instead
-    # voice (kiosk.core.voice): a command waiting for "Đúng không?", and "not understood" shown
-    confirm: Pending | None = None  # noqa: F821  (kiosk.core.voice.Pending; not imported: lazy)
+    # voice (kiosk.core.visit.voice): a command waiting for "Đúng không?", and "not understood" shown
+    confirm: Pending | None = None  # noqa: F821  (kiosk.core.visit.voice.Pending; not imported: lazy)
     heard_note: str | None = None
-    # accessibility (kiosk.core.access): reset with everything else for the next visitor
+    # accessibility (kiosk.core.visit.access): reset with everything else for the next visitor
     focus: int | None = None      # keypad focus: index into the screen's controls
     armed: tuple | None = None    # simple mode: (action, arg) touched once, awaiting the second
     volume: int = 6               # 1..10
@@ -128,14 +128,14 @@ class Problem:
 
 @dataclass(frozen=True)
 class Heard:
-    """Text from the speech recognizer (or replay's {"say": TEXT}); kiosk.core.voice decides."""
+    """Text from the speech recognizer (or replay's {"say": TEXT}); kiosk.core.visit.voice decides."""
     text: str
     now: float = 0.0
 
 
 @dataclass(frozen=True)
 class Key:
-    """A key on the physical keypad or keyboard (names in kiosk.core.keys)."""
+    """A key on the physical keypad or keyboard (names in kiosk.core.screens.keys)."""
     name: str
     now: float = 0.0
 
@@ -208,7 +208,7 @@ WARNING_TEXT = "Bạn còn ở đó không? Chạm Tôi vẫn đang dùng để 
 
 # --- the machine --------------------------------------------------------------------------
 
-from kiosk.core.access import AccessActions, line  # noqa: E402  (needs the classes above)
+from kiosk.core.visit.access import AccessActions, line  # noqa: E402  (needs the classes above)
 
 
 class Flow(AccessActions):
@@ -224,7 +224,7 @@ class Flow(AccessActions):
     @functools.cached_property
     def activities(self):
         """Practice copies, drills and quiz; imported on first use, not before the first frame."""
-        from kiosk.core.practice_flow import ActivityFlow
+        from kiosk.core.visit.practice_flow import ActivityFlow
         return ActivityFlow(self)
 
     # public entry point
@@ -387,10 +387,10 @@ class Flow(AccessActions):
         new = replace(state, active=True, modes=replace(state.modes, **{name: value}))
         effects: list = start + [Log("mode", {"mode": name, "on": value, "modes": new.modes.on()})]
         if name == "audio" and value:
-            from kiosk.core.access import KEYS_HELP
+            from kiosk.core.visit.access import KEYS_HELP
             effects.append(Say(f"{KEYS_HELP} {self.written(new)}"))  # voice: runtime says it
         elif name == "simple" and value:
-            from kiosk.core.access import SIMPLE_HELP
+            from kiosk.core.visit.access import SIMPLE_HELP
             effects.append(Say(SIMPLE_HELP, "feedback"))
         return new, effects
 
@@ -468,7 +468,7 @@ class Flow(AccessActions):
     def _on_still_here(self, state: State, _arg):
         return self._still_here(state)
 
-    # --- voice (kiosk.core.voice) --------------------------------------------------------------
+    # --- voice (kiosk.core.visit.voice) --------------------------------------------------------------
 
     def _on_heard(self, state: State, text):
         return _voice().on_heard(self, state, text or "")
@@ -524,5 +524,5 @@ def _action_of(event) -> tuple[str, object]:
 
 
 def _voice():
-    from kiosk.core import voice  # loaded on first use: the first frame does not wait for it
+    from kiosk.core.visit import voice  # loaded on first use: the first frame does not wait for it
     return voice

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
-from kiosk.core.store import Store, StoreError, utcnow
+from kiosk.core.data.store import Store, StoreError, utcnow
 
 PRIORITY_GROUPS = ("elderly", "disabled", "pregnant")
 OUTCOMES = ("resolved_at_kiosk", "done_at_counter", "referred", "not_possible")

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.core import keys as K
-from kiosk.core.views import (BAR_REPEAT, BAR_STAFF, Choice, View, _bar, speakable,
+from kiosk.core.screens import keys as K
+from kiosk.core.screens.views import (BAR_REPEAT, BAR_STAFF, Choice, View, _bar, speakable,
                               spell_ticket)
 
 class _LazyFlow:
-    """kiosk.core.flow, imported on first use (flow imports this module to build its class)."""
+    """kiosk.core.visit.flow, imported on first use (flow imports this module to build its class)."""
 
     def __getattr__(self, name):
-        from kiosk.core import flow
+        from kiosk.core.visit import flow
         return getattr(flow, name)
 
 
@@ -181,7 +181,7 @@ def hints(view: View) -> str:
 
 
 def line(state, catalog, config=None, written: bool = False) -> str:
-    from kiosk.core.views import view_for
+    from kiosk.core.screens.views import view_for
     return compose(view_for(state, catalog), state, catalog, config, written)
 
 
@@ -196,7 +196,7 @@ def control_said(c: Choice) -> str:
     return words
 
 
-# --- what the modes do: mixed into kiosk.core.flow.Flow -----------------------------------
+# --- what the modes do: mixed into kiosk.core.visit.flow.Flow -----------------------------------
 
 class AccessActions:
     """Keys, the two-touch rule, volume, settings and push-to-talk, as flow actions."""
@@ -204,7 +204,7 @@ class AccessActions:
     # keys --------------------------------------------------------------------------------
 
     def _key(self, state, event):
-        from kiosk.core.views import view_for
+        from kiosk.core.screens.views import view_for
         view = view_for(state, self.catalog)
         name = K.normalize(event.name)
         log = f.Log("key", {"key": name or str(event.name)})
@@ -239,7 +239,7 @@ class AccessActions:
                 and tuple(state.armed or ()) != (event.action, event.arg))
 
     def _arm(self, state, event):
-        from kiosk.core.views import view_for
+        from kiosk.core.screens.views import view_for
         view = view_for(state, self.catalog)
         c = next((c for c in K.controls(view) if (c.action, c.arg) == (event.action, event.arg)), None)
         said = control_said(c) if c else (event.arg or event.action)

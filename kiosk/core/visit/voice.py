@@ -15,7 +15,7 @@ What a recognised text does, decided per screen, the same for every engine and f
 The flow delegates here: ``Flow._on_heard`` -> :func:`on_heard`, ``_on_yes``/``_on_no`` ->
 :func:`answer`, and :func:`settle` at the start of every action. The ``confirm`` screen and the
 "not understood" note are drawn by :func:`confirm_view` and :func:`noted` (registered in
-kiosk.core.views). No heard text is stored beyond the intent it gave, digits scrubbed.
+kiosk.core.screens.views). No heard text is stored beyond the intent it gave, digits scrubbed.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Pending:
 
 
 def _intents():
-    from kiosk.core import intents  # loaded on first use (rapidfuzz): the first frame does not wait
+    from kiosk.core.understand import intents  # loaded on first use (rapidfuzz): the first frame does not wait
     return intents
 
 
@@ -76,7 +76,7 @@ def settle(state, action: str) -> tuple[object, str]:
 
 def on_heard(flow, state, text: str):
     """A recognised (or replayed) text on the current screen -> (state, effects)."""
-    from kiosk.core import flow as f
+    from kiosk.core.visit import flow as f
 
     lessons = flow.catalog.lessons
     screen = voice_screen(state)
@@ -102,7 +102,7 @@ def on_heard(flow, state, text: str):
 
 def answer(flow, state, yes: bool):
     """Đúng / Không (touch, key or voice) on the confirm screen."""
-    from kiosk.core import flow as f
+    from kiosk.core.visit import flow as f
 
     pending = getattr(state, "confirm", None)
     if pending is None:
@@ -125,7 +125,7 @@ def ask(intent, lessons=()) -> str:
 
 def not_understood(flow, state, text: str) -> str:
     """"Xin lỗi, tôi chưa nghe rõ…", naming the buttons of this screen that match the words."""
-    from kiosk.core.views import view_for
+    from kiosk.core.screens.views import view_for
 
     try:
         view = view_for(state, flow.catalog)
@@ -172,7 +172,7 @@ def scrub(text: str) -> str:
 # --- what the screen shows -----------------------------------------------------------------
 
 def confirm_view(state, catalog):
-    from kiosk.core.views import BAR_LARGE, BAR_REPEAT, Choice, View, _bar
+    from kiosk.core.screens.views import BAR_LARGE, BAR_REPEAT, Choice, View, _bar
 
     p = state.confirm
     body = (f"Máy nghe được: “{p.heard}”." if p.heard else "", CONFIRM_HINT)
@@ -212,9 +212,9 @@ def narration_for(state, catalog) -> Path | None:
 def screen_lines(catalog) -> list[str]:
     """Every line the kiosk speaks on arrival at a screen, exactly as spoken (for the TTS cache:
     `kiosk say --warm`), so that no visitor waits for synthesis."""
-    from kiosk.core import flow as f
-    from kiosk.core.views import spoken_line
-    from kiosk.core.views import TOPIC_ORDER
+    from kiosk.core.visit import flow as f
+    from kiosk.core.screens.views import spoken_line
+    from kiosk.core.screens.views import TOPIC_ORDER
 
     states = [f.State(), f.State(screen="home", active=True)]
     for topic in TOPIC_ORDER:

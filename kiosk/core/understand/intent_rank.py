@@ -29,7 +29,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from kiosk.core.intent_text import _canon_syllable, _plain
+from kiosk.core.understand.intent_text import _canon_syllable, _plain
 
 NGRAMS = (3, 4)
 

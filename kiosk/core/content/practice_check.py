@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kiosk.core.lesson_yaml import Problem
-from kiosk.core.lessons import sources_of
-from kiosk.core.practice import (
+from kiosk.core.content.lesson_yaml import Problem
+from kiosk.core.content.lessons import sources_of
+from kiosk.core.content.practice import (
     KEY_DELETE, KEYPAD_KEYS, RESERVED_LABELS, TAPPABLE, Drill, DrillChoice, Expect, Item, Practice,
     PracticeStep, Row, Screen,
 )
@@ -142,7 +142,7 @@ def _expect_on_screen(c: _Refs, e, raw, where: str, screen: Screen) -> None:
 def _validated(model_cls, what: str, doc, path: Path, problems: list[Problem], today):
     """(model, reference checker, problem count before the references) or None: the schema's
     problems are added; the file's id is checked against its name."""
-    from kiosk.core.lesson_schema import validate
+    from kiosk.core.content.lesson_schema import validate
     model, found = validate(model_cls, doc, path, what, today)
     problems.extend(found)
     if model is None:
@@ -153,7 +153,7 @@ def _validated(model_cls, what: str, doc, path: Path, problems: list[Problem], t
 
 
 def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Practice | None:
-    from kiosk.core.practice_schema import PracticeModel
+    from kiosk.core.content.practice_schema import PracticeModel
     got = _validated(PracticeModel, "the practice", doc, path, problems, today)
     if got is None:
         return None
@@ -171,7 +171,7 @@ def check_practice(doc, path: Path, problems: list[Problem], lesson_exists, toda
 
 
 def check_drill(doc, path: Path, problems: list[Problem], lesson_exists, today=None) -> Drill | None:
-    from kiosk.core.practice_schema import DrillModel
+    from kiosk.core.content.practice_schema import DrillModel
     got = _validated(DrillModel, "the drill", doc, path, problems, today)
     if got is None:
         return None

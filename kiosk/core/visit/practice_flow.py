@@ -1,6 +1,6 @@
 """Practice copies, scam drills and the end-of-lesson quiz as branches of the pure flow.
 
-`Flow` (kiosk.core.flow) hands these actions and screens over to `ActivityFlow`; the state of
+`Flow` (kiosk.core.visit.flow) hands these actions and screens over to `ActivityFlow`; the state of
 whichever activity is running travels in `State.activity` (a frozen `PracticeRun`, `DrillRun`
 or `QuizRun`). Same rules as the flow: events in, effects out, no Kivy, no audio, no database.
 
@@ -16,8 +16,8 @@ import os
 import random
 from dataclasses import dataclass, replace
 
-from kiosk.core.flow import PRACTICE_SCREENS, Log, Say, StartSession, State
-from kiosk.core.practice import KEYPAD_KEYS, book_of, fill, made_up_codes
+from kiosk.core.visit.flow import PRACTICE_SCREENS, Log, Say, StartSession, State
+from kiosk.core.content.practice import KEYPAD_KEYS, book_of, fill, made_up_codes
 
 SCREENS = PRACTICE_SCREENS
 SEED_ENV = "KIOSK_PRACTICE_SEED"  # tests and demos: the same made-up codes every time

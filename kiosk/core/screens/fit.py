@@ -2,7 +2,7 @@
 
 The kiosk never shrinks text to make it fit, so a step whose words are too long for the screen
 in large-text mode would run off the screen in front of a visitor. This estimates, with the
-real font's metrics (kiosk.core.layout), the height each step and each lesson introduction
+real font's metrics (kiosk.core.screens.layout), the height each step and each lesson introduction
 needs against the space the kiosk's layout leaves for it, at every window size the kiosk is
 checked at, and reports what does not fit as `path:line: message`.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.core import layout as L
-from kiosk.core.lessons import Catalog, Lesson, Problem, read_yaml
+from kiosk.core.screens import layout as L
+from kiosk.core.content.lessons import Catalog, Lesson, Problem, read_yaml
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
 BAR = ["Quay lại", "Nghe lại", "Chữ to", "Cách dùng", "Gọi nhân viên"]

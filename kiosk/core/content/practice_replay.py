@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 
-from kiosk.core.lessons import TOPICS, Catalog
-from kiosk.core.practice import book_of, fill, made_up_codes
+from kiosk.core.content.lessons import TOPICS, Catalog
+from kiosk.core.content.practice import book_of, fill, made_up_codes
 
 
 def codes_for(practice_id: str, seed: str) -> dict[str, str]:

@@ -9,8 +9,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, StrictBool, StrictInt, field_validator
 
-from kiosk.core.practice import CHANNELS, STYLES, TEXT_STYLES
-from kiosk.core.lesson_schema import (
+from kiosk.core.content.practice import CHANNELS, STYLES, TEXT_STYLES
+from kiosk.core.content.lesson_schema import (
     MAX_STEP_WORDS, Date, Ident, SourceModel, Strict, Text, _fail,
 )
 

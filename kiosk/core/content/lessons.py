@@ -16,7 +16,7 @@ from pathlib import Path
 
 # pydantic (lesson_schema) and PyYAML are imported when the first file is read, not here:
 # the kiosk draws its first frame before it loads the lessons.
-from kiosk.core.lesson_yaml import MAX_FILE_BYTES, Problem, read_yaml  # noqa: F401
+from kiosk.core.content.lesson_yaml import MAX_FILE_BYTES, Problem, read_yaml  # noqa: F401
 
 log = logging.getLogger("kiosk.lessons")
 
@@ -31,7 +31,7 @@ TOPICS = {
 MAX_STEP_WORDS = 40
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECRET_DIGITS = re.compile(r"\d{6,}")
-EXTRA_DIRS = ("practice", "drills")  # folders beside the lessons, read by kiosk.core.practice
+EXTRA_DIRS = ("practice", "drills")  # folders beside the lessons, read by kiosk.core.content.practice
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Lesson:
 class Catalog:
     lessons: list[Lesson] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    practice: object = None  # kiosk.core.practice.Book: practice copies and scam drills
+    practice: object = None  # kiosk.core.content.practice.Book: practice copies and scam drills
 
     def get(self, lesson_id: str) -> Lesson | None:
         return next((l for l in self.lessons if l.id == lesson_id), None)
@@ -134,7 +134,7 @@ def _step(n: int, model, raw, path: Path, lessons_dir: Path, problems: list[Prob
 
 def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
                   today: dt.date | None = None) -> Lesson | None:
-    from kiosk.core.lesson_schema import LessonModel, validate
+    from kiosk.core.content.lesson_schema import LessonModel, validate
     model, found = validate(LessonModel, doc, path, "the lesson", today)
     problems.extend(found)
     if model is None:
@@ -164,7 +164,7 @@ def lesson_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.name in EXTRA_DIRS or (not is_dir(p) and p.parent.name in EXTRA_DIRS):
-            continue  # practice copies and drills: see kiosk.core.practice
+            continue  # practice copies and drills: see kiosk.core.content.practice
         if is_dir(p):
             files.extend(sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml"))))
         else:
@@ -228,7 +228,7 @@ def load_catalog(*paths: Path, today: dt.date | None = None) -> Catalog:
             continue
         seen[lesson.id] = lesson
         catalog.lessons.append(lesson)
-    from kiosk.core.practice import attach_practice  # practice/ and drills/ beside the lessons
+    from kiosk.core.content.practice import attach_practice  # practice/ and drills/ beside the lessons
     attach_practice(catalog, [Path(p) for p in paths], today)
     return catalog
 
@@ -238,6 +238,6 @@ def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today)
     rules (sources are pages, not checked in the future: `today` is the injectable clock) and
     the large-text fit of every screen. The problems are in `catalog.problems`."""
     catalog = load_catalog(*paths, today=today())
-    from kiosk.core.fit import check_fit  # large-text mode: does every screen fit?
+    from kiosk.core.screens.fit import check_fit  # large-text mode: does every screen fit?
     catalog.problems.extend(check_fit(catalog))
     return catalog

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from kiosk.core.intent_match import _free
-from kiosk.core.intent_text import _FILLERS, _Tok, _canon_syllable, _plain, normalize, strip_marks
+from kiosk.core.understand.intent_match import _free
+from kiosk.core.understand.intent_text import _FILLERS, _Tok, _canon_syllable, _plain, normalize, strip_marks
 
 # title words that say nothing about which lesson it is
 _TITLE_STOP = frozenset(normalize("""

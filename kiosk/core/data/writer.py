@@ -3,9 +3,9 @@
 Why: a locked database (another process holding BEGIN EXCLUSIVE), a full disk, a read-only
 folder, a deleted or damaged file must never freeze a tap nor lose a visitor's session, also when
 the trouble is already there at start. Writes wait in order in memory, and in a spill file (JSON
-lines, fsync; kiosk.core.spill) in a second writable place, and are written as soon as the cause
+lines, fsync; kiosk.core.data.spill) in a second writable place, and are written as soon as the cause
 clears. A damaged ("junk") database is moved aside with the time in its name and a fresh one made,
-a deleted one rewritten from the open connection (kiosk.core.logfile).
+a deleted one rewritten from the open connection (kiosk.core.data.logfile).
 
 Two ways to drive it, one code path: `threaded=True` (the kiosk: a background thread drains the
 queue with backoff, taps never wait for SQLite) and `threaded=False` (unit tests and tools: each
@@ -27,9 +27,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core import logfile
-from kiosk.core.spill import Spill, spill_for
-from kiosk.core.store import Store, StoreError
+from kiosk.core.data import logfile
+from kiosk.core.data.spill import Spill, spill_for
+from kiosk.core.data.store import Store, StoreError
 
 log = logging.getLogger("kiosk.writer")
 
@@ -350,7 +350,7 @@ def _apply(store: Store, op: Op):
             return None
         return store.start_session(**kw)
     if op.name in ("set_priority", "ticket_call"):
-        from kiosk.core import queue
+        from kiosk.core.data import queue
         try:
             return getattr(queue, op.name)(store, **kw)
         except sqlite3.Error as e:  # the reads of ticket_call are not wrapped by the store

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.core.lessons import load_catalog
-from kiosk.core.views import take_home_qr
+from kiosk.core.content.lessons import load_catalog
+from kiosk.core.screens.views import take_home_qr
 
 
 class QrError(Exception):

@@ -20,9 +20,9 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from kiosk.core.lesson_yaml import Problem, printable
-from kiosk.core.lessons import ID_PATTERN, MAX_STEP_WORDS, SECRET_DIGITS, TOPICS
-from kiosk.core.practice import PLACEHOLDER, PLACEHOLDERS
+from kiosk.core.content.lesson_yaml import Problem, printable
+from kiosk.core.content.lessons import ID_PATTERN, MAX_STEP_WORDS, SECRET_DIGITS, TOPICS
+from kiosk.core.content.practice import PLACEHOLDER, PLACEHOLDERS
 
 MAX_NAME_BYTES = 255  # longest file name Linux allows (longer: OSError when looked up)
 
@@ -293,7 +293,7 @@ def _describe(names: list, what: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _field_names() -> tuple[str, ...]:
     """Every key the formats know, to suggest one for a typo (`tittle` -> `title`)."""
-    from kiosk.core import practice_schema
+    from kiosk.core.content import practice_schema
     models = [m for m in list(globals().values()) + list(vars(practice_schema).values())
               if isinstance(m, type) and issubclass(m, Strict) and m is not Strict]
     return tuple(sorted({name for m in models for name in m.model_fields}))
@@ -334,7 +334,7 @@ def json_schema() -> dict:
     """lessons/schema.json: one schema matching a lesson, a practice or a drill file."""
     from pydantic.json_schema import models_json_schema
 
-    from kiosk.core.practice_schema import DrillModel, PracticeModel
+    from kiosk.core.content.practice_schema import DrillModel, PracticeModel
     models = [LessonModel, PracticeModel, DrillModel]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/$defs/{model}")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -347,6 +347,6 @@ def json_schema_text() -> str:
     return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-if __name__ == "__main__":  # python -m kiosk.core.lesson_schema > lessons/schema.json
+if __name__ == "__main__":  # python -m kiosk.core.content.lesson_schema > lessons/schema.json
     import sys
     sys.stdout.write(json_schema_text())

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from kiosk.core.intent_vocab import procedures
-from kiosk.core.intent_text import _FILLERS, _OPEN_WORDS, _canon_syllable, _plain, normalize
+from kiosk.core.understand.intent_vocab import procedures
+from kiosk.core.understand.intent_text import _FILLERS, _OPEN_WORDS, _canon_syllable, _plain, normalize
 
 _PHRASES: dict[str, str] = {
     "next": """

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from kiosk.core.intent_lessons import _best_lesson
-from kiosk.core.intent_match import PhraseIndex, _Match, _negated, _score
-from kiosk.core.intent_guess import guess, refine_lesson
-from kiosk.core.intent_phrases import _lesson_phrases, _static_phrases
-from kiosk.core.intent_text import CLAUSE, _canon_syllable, _tokens, normalize, strip_marks
+from kiosk.core.understand.intent_lessons import _best_lesson
+from kiosk.core.understand.intent_match import PhraseIndex, _Match, _negated, _score
+from kiosk.core.understand.intent_guess import guess, refine_lesson
+from kiosk.core.understand.intent_phrases import _lesson_phrases, _static_phrases
+from kiosk.core.understand.intent_text import CLAUSE, _canon_syllable, _tokens, normalize, strip_marks
 
 # _canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
 _ = _canon_syllable

@@ -20,11 +20,11 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk.core.intent_text import normalize
+from kiosk.core.understand.intent_text import normalize
 
 log = logging.getLogger(__name__)
 
-PROCEDURES = Path(__file__).resolve().parent.parent / "data" / "procedures.yaml"
+PROCEDURES = Path(__file__).resolve().parent.parent.parent / "data" / "procedures.yaml"
 TOPICS = ("vneid", "dvc", "payment", "health", "safety", "internet")
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kiosk.core.practice import (
+from kiosk.core.content.practice import (
     CHANNELS, DRILL_MARKER, MARKER, PLACEHOLDER, SECRET_PLACEHOLDERS, Item, book_of, fill,
     fill_spoken,
 )
-from kiosk.core.practice_flow import HINT_AFTER, DrillRun, PracticeRun, QuizRun
-from kiosk.core.views import BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, _bar
+from kiosk.core.visit.practice_flow import HINT_AFTER, DrillRun, PracticeRun, QuizRun
+from kiosk.core.screens.views import BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, _bar
 
 HINT_TEXT = "Chỗ cần chạm có viền vàng."
 CHANNEL_STYLE = {"call": "call", "video_call": "call", "sms": "phone", "zalo": "zalo"}

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from kiosk.core.intent_phrases import _Phrase
-from kiosk.core.intent_text import _canon_syllable, _plain
-from kiosk.core.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, other_time, strip_marks, third_person
+from kiosk.core.understand.intent_phrases import _Phrase
+from kiosk.core.understand.intent_text import _canon_syllable, _plain
+from kiosk.core.understand.intent_text import CLAUSE, _FILLERS, _OPEN_WORDS, _Tok, other_time, strip_marks, third_person
 
 _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily

@@ -12,8 +12,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from kiosk.core.store import SCHEMA_NAME, Store, StoreError, migrations, utcnow
-from kiosk.core.timeutil import local_day, now_utc, stamp as _stamp
+from kiosk.core.data.store import SCHEMA_NAME, Store, StoreError, migrations, utcnow
+from kiosk.core.data.timeutil import local_day, now_utc, stamp as _stamp
 
 DEFAULT_SETTINGS = {"retention_days": "365", "session_minutes": "30"}
 KIOSK_TABLES = ("sessions", "events", "tickets", "lesson_progress")

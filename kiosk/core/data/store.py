@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from kiosk.core.timeutil import local_day, utcnow
+from kiosk.core.data.timeutil import local_day, utcnow
 
 SCHEMA_NAME = "hcc-kiosk"
 migrations = Migrations(SCHEMA_NAME)

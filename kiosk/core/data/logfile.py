@@ -1,6 +1,6 @@
 """The log database file itself: open it, move a damaged one aside, follow a deleted or replaced one.
 
-Used by the log writer (kiosk.core.writer), which owns the connection.
+Used by the log writer (kiosk.core.data.writer), which owns the connection.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from kiosk.core.store import Store, StoreError
+from kiosk.core.data.store import Store, StoreError
 
 log = logging.getLogger("kiosk.writer")
 
