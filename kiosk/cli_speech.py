@@ -114,14 +114,17 @@ SCREEN_CHOICE = click.Choice(["welcome", "home", "topic", "intro", "step", "fini
 @click.option("--engine", type=click.Choice(["auto", "pyttsx3", "espeak"]), default="auto",
               show_default=True, help="TTS engine (auto: pyttsx3, then the espeak-ng command).")
 @click.option("--warm", is_flag=True, help="Pre-render every spoken line of every lesson into the cache.")
+@click.option("--line", "line_id", default=None,
+              help="A line id (kiosk narration lines): write what the kiosk plays for it, the "
+                   "person's recording when a valid one exists, else the synthetic voice.")
 @click.option("--lessons", "lessons_opt", type=click.Path(path_type=Path),
-              help="Lessons folder for --warm (default: the project's lessons/).")
+              help="Lessons folder for --warm and --line (default: the project's lessons/).")
 @click.option("--rates", default="slow,normal,fast", show_default=True,
               help="With --warm: the rates to render.")
 @click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
               help="Data directory (TTS cache). Default: $KIOSK_DATA or the user data dir.")
 @_errors
-def say_cmd(text, output, rate, voice, engine, warm, lessons_opt, rates, data):
+def say_cmd(text, output, rate, voice, engine, warm, line_id, lessons_opt, rates, data):
     """Speak TEXT into a WAV file (-o), or pre-render all lessons (--warm).
 
     Digit strings that look like an ID number, OTP, PIN or phone number are
@@ -140,6 +143,12 @@ def say_cmd(text, output, rate, voice, engine, warm, lessons_opt, rates, data):
             if r not in ("slow", "normal", "fast"):
                 raise click.BadParameter(f"unknown rate {r!r}", param_hint="--rates")
         _warm(speaker, lessons_dir(lessons_opt), wanted)
+        return
+    if line_id is not None:
+        if text or output is None:
+            raise click.UsageError("--line ID takes no TEXT and needs -o FILE.wav")
+        from kiosk.cli_narration import say_line
+        say_line(speaker, line_id, rate, output, lessons_dir(lessons_opt), _data_from_ctx(data))
         return
     if text is None:
         raise click.UsageError("give TEXT to say (or --warm)")
@@ -189,11 +198,14 @@ def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
                 made += 1
             except TTSError as e:
                 failed.append(f"{where}: {line[:40]!r}: {e}")
+    from kiosk.cli_narration import warm_recorded
+    mixed = warm_recorded(speaker, catalog, [line for _, line in work], rates, failed)
     dt = time.perf_counter() - t0
     for f in failed:
         click.echo(f"error: {f}", err=True)
     click.echo(f"{len(lessons)} lessons: {made} rendered, {hits} already cached, "
-               f"{len(failed)} failed ({dt:.1f} s) -> {speaker.cache_dir}")
+               f"{mixed} with recorded narration, {len(failed)} failed ({dt:.1f} s) -> "
+               f"{speaker.cache_dir}")
     if failed:
         sys.exit(1)
 

@@ -49,8 +49,11 @@ def staff_group():
               help="Address to listen on. A LAN address needs at least one staff account.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--lessons", type=click.Path(path_type=Path), help="Lessons folder (for lesson titles).")
+@click.option("--https", "https", is_flag=True,
+              help="Serve HTTPS with a certificate the console makes (DATA/staff-tls/): a staff PC "
+                   "on the LAN may then use its microphone on the Giọng đọc page.")
 @data_option
-def staff_serve(host, port, lessons, data):
+def staff_serve(host, port, lessons, https, data):
     """Run the staff console (web) on HOST:PORT.
 
     X-Forwarded-For is ignored unless KIOSK_TRUSTED_PROXY names the reverse proxy in front of
@@ -60,7 +63,7 @@ def staff_serve(host, port, lessons, data):
     folder = paths.data_dir(data)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        serve(paths.db_path(folder), lessons or paths.lessons_dir(), host, port)
+        serve(paths.db_path(folder), lessons or paths.lessons_dir(), host, port, https)
     except ServeError as e:
         fail(str(e), 2)
     except StoreError as e:
@@ -148,6 +151,33 @@ def staff_enable(name, data):
     """Enable a disabled staff account again."""
     _set_disabled(name, data, False)
     click.echo(f"staff account '{name}' enabled")
+
+
+@staff_group.command("display-link")
+@click.option("--revoke", is_flag=True, help="End the display link: the waiting-room screen stops at once.")
+@click.option("--base-url", default="http://127.0.0.1:8080", show_default=True,
+              help="The console's address as the waiting-room screen reaches it.")
+@data_option
+def staff_display_link(revoke, base_url, data):
+    """Make the waiting-room display link (a new one ends the old one), or --revoke it.
+
+    The link is printed once: only its hash is kept, so it cannot be listed again. Lost it?
+    Make a new one (the old one stops working)."""
+    from kiosk.core.data.store import StoreError
+    from kiosk.staff import display
+    store = _store(data, must_exist=False)
+    try:
+        if revoke:
+            had = display.revoke_link(store)
+            click.echo("display link revoked" if had else "there was no display link; nothing to revoke")
+            return
+        made_before = display.link_made_at(store)
+        token = display.make_link(store)
+    except StoreError as e:
+        fail(str(e), 2)
+    if made_before:
+        click.echo(f"the previous display link (made {made_before}) no longer works", err=True)
+    click.echo(f"{base_url.rstrip('/')}/display/{token}")
 
 
 # --- data care ------------------------------------------------------------------------------

@@ -11,9 +11,21 @@ mode=${1:-run}; shift || true
 
 RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2 libusb-1.0-0"
 APPLIANCE_DEBS="cage xwayland systemd systemd-sysv udev dbus libpam-systemd libgl1-mesa-dri"
-TEST_DEBS="sox chromium chromium-driver systemd cage"  # systemd-analyze verify checks the units and their cage
+TEST_DEBS="sox chromium chromium-driver systemd cage npm"  # systemd-analyze verify checks the units and their cage; npm fetches axe-core
+AXE_CORE="axe-core@4.14.1"  # the browser tests' accessibility engine (tests/axe_helpers.py has the same pin)
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+# axe-core for the console's accessibility tests, from npm into build/node/ (not committed).
+setup_axe() {
+  local have
+  have=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' build/node/node_modules/axe-core/package.json 2>/dev/null | head -1 || true)
+  [ "axe-core@$have" = "$AXE_CORE" ] && return 0
+  if [ -d offline ] && [ ! -d offline/npm ]; then say "no axe-core in the offline bundle; the browser accessibility test will fail"; return 0; fi
+  say "installing $AXE_CORE (npm) into build/node"
+  mkdir -p build/node
+  npm install --prefix build/node --no-save --no-audit --no-fund --loglevel=error "$AXE_CORE" >/dev/null
+}
 
 need_debs() {
   local missing=()
@@ -76,11 +88,13 @@ case "$mode" in
       printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n' >> /etc/hosts
     fi
     setup_venv test
+    setup_axe
     exec .venv/bin/python -m pytest "$@"
     ;;
   setup)
     need_debs $RUN_DEBS $TEST_DEBS
     setup_venv test
+    setup_axe
     ;;
   install)  # the kiosk appliance: Debian packages, .venv, then `kiosk install` (units, user)
     need_debs $RUN_DEBS $APPLIANCE_DEBS

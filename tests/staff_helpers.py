@@ -88,7 +88,7 @@ def have_browser() -> bool:
     return Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and shutil.which("chromium") is not None
 
 
-def chromium(downloads: Path | None = None, width: int = 1280, height: int = 900):
+def chromium(downloads: Path | None = None, width: int = 1280, height: int = 900, extra_args: tuple = ()):
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -97,7 +97,7 @@ def chromium(downloads: Path | None = None, width: int = 1280, height: int = 900
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 f"--window-size={width},{height}", "--disable-background-networking",
                 "--disable-extensions", "--disable-sync", "--disable-default-apps", "--no-first-run",
-                "--disable-component-update", "--lang=vi-VN", "--hide-scrollbars"):
+                "--disable-component-update", "--lang=vi-VN", "--hide-scrollbars", *extra_args):
         opts.add_argument(arg)
     if downloads is not None:
         opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),

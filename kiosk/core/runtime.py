@@ -54,6 +54,7 @@ class Runtime:
         self.on_ticket: list[Callable[[dict], None]] = []
         self._ticket_context: dict = {}
         self.last_spoken = ""
+        self.last_line_id: str | None = None
         self._call_polled = 0.0
         self._call_seen = None
         self._call_ask = None   # a pending "has staff called this ticket?" read (a Future)
@@ -177,7 +178,7 @@ class Runtime:
         elif isinstance(effect, f.Log):
             self._log(effect)
         elif isinstance(effect, f.Say):
-            self.say(effect.text, effect.why)
+            self.say(effect.text, effect.why, effect.line_id)
         elif isinstance(effect, f.StopSpeech):
             for cb in list(self.on_stop_speech):
                 cb()
@@ -199,9 +200,10 @@ class Runtime:
         from kiosk.core.visit.voice import VOICE_OFF  # voice loads on first use (first frame)
         log.info("push-to-talk pressed but no speech layer is running")
         self.notices["voice_off"] = VOICE_OFF
-        self.say(VOICE_OFF, "feedback")
+        self.say(VOICE_OFF, "feedback", "notice.voice-off")
 
-    def say(self, text: str, why: str = "feedback") -> None:
+    def say(self, text: str, why: str = "feedback", line_id: str | None = None) -> None:
+        self.last_line_id = line_id  # the narration catalogue's id, when the flow knew it
         # the caption shows the written words (VNeID, A001), the voice says them
         self.last_caption = (self.flow.written(self.state) if text == self.flow.spoken(self.state)
                              else text)

@@ -162,9 +162,12 @@ class Log:
 
 @dataclass(frozen=True)
 class Say:
-    """Speak a line (and caption it). `why` is 'arrival' or 'repeat' or 'feedback'."""
+    """Speak a line (and caption it). `why` is 'arrival' or 'repeat' or 'feedback'.
+    `line_id`: the line's id in the narration catalogue (kiosk.narration.catalogue) when the
+    text is one fixed line; a screen's composed line is cut into its lines by the player."""
     text: str
     why: str = "arrival"
+    line_id: str | None = None
 
 
 @dataclass(frozen=True)

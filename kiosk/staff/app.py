@@ -1,8 +1,10 @@
 """The staff console: a FastAPI app over the kiosk's own SQLite log.
 
-Pages: login, queue (live), ticket detail, history, reports (+ CSV/JSON), settings. Only the
-login page answers without a session: one global dependency (`guard`) checks the session cookie
-on every route and the CSRF token on every form; a test walks `app.routes` to prove it.
+Pages: login, queue (live), ticket detail, history, reports (+ CSV/JSON), settings, and the
+waiting-room display (display_routes). Only the login page answers without a session, and the
+display only with its own link: one global dependency (`guard`) checks the session cookie (or,
+under /display/, the display link) on every route and the CSRF token on every form; a test walks
+`app.routes` to prove it.
 
 Handlers are plain `def` functions (run in a thread pool), each thread with its own SQLite
 connection. A write that cannot be saved (database locked for too long, disk full) answers 503
@@ -36,7 +38,7 @@ from kiosk.core.data.queue import CATEGORIES, OUTCOMES, Queue, QueueError
 from kiosk.core.data.report import build_report, parse_since, report_csv
 from kiosk.core.data.store import Store, StoreError, utcnow
 from kiosk.core.data.timeutil import local_today
-from kiosk.staff import auth, charts, labels
+from kiosk.staff import auth, charts, display, display_routes, labels, narration_page
 
 log = logging.getLogger("kiosk.staff")
 
@@ -108,7 +110,7 @@ class SecurityHeaders:
                 h = MutableHeaders(scope=message)
                 h["Content-Security-Policy"] = (
                     f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-                    "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                    "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; "
                     "frame-ancestors 'none'; base-uri 'none'")
                 h["X-Frame-Options"] = "DENY"
                 h["X-Content-Type-Options"] = "nosniff"
@@ -187,6 +189,14 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     async def guard(request: Request):
         """Every route: a live session (except the login page) and, for forms, its CSRF token."""
         request.state.form = {}
+        if request.url.path.startswith(display_routes.PREFIX):
+            # the waiting-room display: its own link, never a staff session (display_routes)
+            token = display_routes.token_in(request.url.path)
+            if request.method not in ("GET", "HEAD") or not await run_in_threadpool(
+                    display.link_ok, stores.get(), token):
+                raise display_routes.DisplayRefused()
+            request.state.staff = None
+            return
         if (request.method, request.url.path) in PUBLIC:
             if request.method == "POST":
                 request.state.form = await request.form()
@@ -224,6 +234,10 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         log.warning("form refused: bad or missing CSRF token (%s %s)", request.method, request.url.path)
         return HTMLResponse(_plain_page("Biểu mẫu đã cũ hoặc không hợp lệ. Hãy tải lại trang rồi thử lại."),
                             status_code=403)
+
+    @app.exception_handler(display_routes.DisplayRefused)
+    async def _display_refused(request: Request, exc):
+        return display_routes.refused_response(request)
 
     async def _store_failed(request: Request, exc):
         log.error("console: %s %s not saved: %s", request.method, request.url.path, exc)
@@ -499,6 +513,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             "counter_count": len(queue().counters()),
             "last_purge_at": datacare.get_setting(store, "last_purge_at", ""),
             "accounts": auth.list_staff(store),
+            "display_since": display.link_made_at(store),
             "db_path": str(db_path), "db_bytes": size,
             "rows": {t: store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                      for t in ("sessions", "events", "tickets")},
@@ -532,6 +547,8 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             datacare.set_counters(store, count, staff)
         return back("/settings", msg="saved")
 
+    display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache")
+    narration_page.register(app, page, db_path.parent, lessons_dir)  # "Giọng đọc"
     return app
 
 

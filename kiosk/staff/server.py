@@ -69,12 +69,13 @@ def trusted_proxies(value: str | None) -> list[str]:
     return out
 
 
-def uvicorn_config(app, host: str, port: int, proxies: list[str]):
+def uvicorn_config(app, host: str, port: int, proxies: list[str], tls: tuple | None = None):
     import uvicorn
     # proxy_headers off unless a proxy is named: uvicorn's default trusts 127.0.0.1.
+    ssl = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                           server_header=False, timeout_graceful_shutdown=3,
-                          proxy_headers=bool(proxies), forwarded_allow_ips=proxies or [])
+                          proxy_headers=bool(proxies), forwarded_allow_ips=proxies or [], **ssl)
 
 
 def retention_loop(db_path: Path, stop: threading.Event) -> None:
@@ -96,7 +97,7 @@ def retention_loop(db_path: Path, stop: threading.Event) -> None:
 
 
 def serve(db_path: Path, lessons_dir: Path | None, host: str = DEFAULT_HOST,
-          port: int = DEFAULT_PORT) -> None:
+          port: int = DEFAULT_PORT, https: bool = False) -> None:
     import uvicorn
 
     from kiosk.core.data.store import Store
@@ -115,12 +116,18 @@ def serve(db_path: Path, lessons_dir: Path | None, host: str = DEFAULT_HOST,
     threading.Thread(target=retention_loop, args=(db_path, stop), daemon=True,
                      name="retention").start()
     shown = f"[{host}]" if ":" in host else host
-    print(f"staff console: http://{shown}:{port}/  ({accounts} staff account(s); Ctrl+C to stop)",
-          file=sys.stderr, flush=True)
+    tls = None
+    if https:  # the browser's microphone (Giọng đọc page) from a staff PC needs HTTPS
+        from kiosk.staff.tls import ensure_certificate, fingerprint
+        tls = ensure_certificate(Path(db_path).parent / "staff-tls", [host])
+        print(f"staff console: HTTPS certificate {tls[0]} (SHA-256 {fingerprint(tls[0])})",
+              file=sys.stderr, flush=True)
+    print(f"staff console: {'https' if tls else 'http'}://{shown}:{port}/  ({accounts} staff "
+          "account(s); Ctrl+C to stop)", file=sys.stderr, flush=True)
     if proxies:
         print(f"staff console: trusting X-Forwarded-For from {', '.join(proxies)}",
               file=sys.stderr, flush=True)
-    config = uvicorn_config(app, host, port, proxies)
+    config = uvicorn_config(app, host, port, proxies, tls)
     try:
         uvicorn.Server(config).run()
     finally:

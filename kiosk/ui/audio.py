@@ -7,6 +7,9 @@
   worker thread, so the screen never waits; the sound is played on the main thread.
 - A step's recorded narration (``audio:`` in its lesson) is played instead of the synthetic voice;
   a sensitive step never is, and ``redact_for_speech`` guards every line a second time.
+- Recorded narration (kiosk.narration): the line is cut into its catalogue lines; where a person's
+  valid recording exists it is played, joined with the synthetic rest into one WAV (rendered on
+  the worker thread); each line played is counted in ``narration/heard.sqlite3``.
 - Barge-in: the flow's StopSpeech effect, any touch (on touch-down), any key and the start of
   push-to-talk stop the sound at once; a line still being rendered is dropped.
 - No sound device (SDL's dummy driver, or SoundLoader giving nothing or a zero-length sound), or a
@@ -41,6 +44,9 @@ class AudioOut:
         self.app = app
         self.runtime = runtime
         self.speaker = Speaker(cache_dir, voice=voice or os.environ.get("KIOSK_VOICE") or DEFAULT_VOICE)
+        from kiosk.narration.mix import Narrator
+        self.narrator = Narrator(Path(cache_dir).parent, self.speaker,
+                                 lambda: getattr(runtime, "catalog", None))
         self.sound = None
         self.playing: Path | None = None
         self.source = ""          # "narration", "cache" or the engine that rendered the line
@@ -52,6 +58,9 @@ class AudioOut:
         self._thread = threading.Thread(target=self._work, name="tts", daemon=True)
         self._thread.start()
         runtime.on_say.append(self.say)
+        # the narration catalogue is built off the main thread as soon as the lessons are in
+        runtime.on_change.append(lambda *_: getattr(runtime, "catalog", None) is not None
+                                 and self.narrator.ready())
         runtime.on_stop_speech.append(self.stop)
         Window.bind(on_touch_down=self._touched, on_key_down=self._key)
 
@@ -70,11 +79,23 @@ class AudioOut:
         if narration is not None:
             self._play(narration, gen, "narration", text)
             return
-        hit = self.speaker.cached(text, rate)
+        plan = self._plan(text)
+        human = any(p.voice == "human" for p in plan)
+        hit = None if human else self.speaker.cached(text, rate)
         if hit is not None:
-            self._play(hit, gen, "cache", text)
+            self._play(hit, gen, "cache", text, plan)
             return
-        self._jobs.put((gen, text, rate))
+        self._jobs.put((gen, text, rate, plan))
+
+    def _plan(self, text: str) -> list:
+        """Who says each part of the line; [] (all synthetic, not counted) if that fails."""
+        try:
+            if getattr(self.runtime, "catalog", None) is None or not self.narrator.ready():
+                return []  # lessons not loaded, or the catalogue still being built
+            return self.narrator.plan(text)
+        except Exception as e:  # an unreadable manifest must never silence the kiosk
+            log.warning("recorded narration unavailable (%s); synthetic voice", e)
+            return []
 
     def _narration(self, text: str) -> Path | None:
         from kiosk.core.visit.voice import narration_for
@@ -88,19 +109,38 @@ class AudioOut:
 
     def _work(self) -> None:
         while True:
-            gen, text, rate = self._jobs.get()
+            gen, text, rate, plan = self._jobs.get()
+            if gen == "heard":
+                self._note_heard(plan)
+                continue
             if gen != self._gen:
                 continue  # stopped (or replaced) before it was rendered
             try:
-                path = self.speaker.render(text, rate)
+                path = self._render(text, rate, plan)
             except Exception as e:  # TTSError, or anything else from the engines
                 Clock.schedule_once(lambda dt, e=e: self._degraded(
                     "voice", f"text to speech failed: {e}; captions only", NO_VOICE_NOTICE))
                 continue
-            source = self.speaker.last_source
-            Clock.schedule_once(lambda dt, p=path, g=gen, s=source, t=text: self._play(p, g, s, t))
+            source = (("human" if all(p.voice == "human" for p in plan) else "mixed")
+                      if path.name.startswith("mix-") else self.speaker.last_source)
+            Clock.schedule_once(lambda dt, p=path, g=gen, s=source, t=text, pl=plan:
+                                self._play(p, g, s, t, pl))
 
-    def _play(self, path: Path, gen: int, source: str, text: str = "") -> None:
+    def _render(self, text: str, rate: str, plan: list) -> Path:
+        try:
+            mixed = self.narrator.render(plan, rate) if plan else None
+        except Exception as e:  # a damaged recording: the synthetic voice says the whole line
+            log.warning("recorded narration could not be played (%s); synthetic voice", e)
+            mixed = None
+        return mixed or self.speaker.render(text, rate)
+
+    def _note_heard(self, plan: list) -> None:
+        try:
+            self.narrator.store.note_heard([row for p in plan for row in p.heard()])
+        except Exception as e:  # counting must never stop the voice
+            log.warning("could not count the narration heard: %s", e)
+
+    def _play(self, path: Path, gen: int, source: str, text: str = "", plan=None) -> None:
         if gen != self._gen:
             return
         try:
@@ -117,6 +157,8 @@ class AudioOut:
             sound.volume = max(0.0, min(1.0, float(volume)))
         sound.play()
         self.sound, self.playing, self.source = sound, Path(path), source
+        if plan:
+            self._jobs.put(("heard", "", "", plan))  # written on the worker thread
         log.info("speech: playing %s (%s, %.1f s): %s", Path(path).name, source, sound.length,
                  text[:80])
 

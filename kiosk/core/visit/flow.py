@@ -272,7 +272,7 @@ class Flow(AccessActions):
         if not state.warning and now - state.last_input >= idle_after:
             new = replace(state, warning=True, warned_at=now)
             return new, [Log("idle_warning", {"screen": state.screen}), Cue("warning"),
-                         Say(WARNING_TEXT, "warning")]
+                         Say(WARNING_TEXT, "warning", "idle.warning")]
         return state, []
 
     def keep_session(self, state: State):

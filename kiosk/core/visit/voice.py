@@ -100,7 +100,7 @@ def answer(flow, state, yes: bool):
     back = replace(state, confirm=None, screen=pending.back_to)
     log = f.Log("voice_confirm", {"intent": pending.intent, "answer": "yes" if yes else "no"})
     if not yes:
-        return back, [log, f.Log("screen", {"screen": back.screen}), f.Say(CANCELLED, "feedback")]
+        return back, [log, f.Log("screen", {"screen": back.screen}), f.Say(CANCELLED, "feedback", "notice.cancelled")]
     new, effects = flow.act(back, f.Intent(pending.intent, dict(pending.args), back.last_input,
                                             pending.heard))
     return new, [log] + effects
