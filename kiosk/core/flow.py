@@ -45,6 +45,13 @@ class Config:
 
 
 @dataclass(frozen=True)
+class Kiosk:
+    """What the kiosk knows beyond any one visitor: kept when a session is wiped."""
+    calls: tuple = ()        # numbers being called now (queue_wait.BoardCall): welcome's board
+    printer: bool = False    # a receipt printer is set up ("In ra giấy" on the finish screen)
+
+
+@dataclass(frozen=True)
 class State:
     screen: str = "welcome"
     active: bool = False          # a visitor's session is open
@@ -64,6 +71,8 @@ class State:
     called_to: int | None = None  # counter a staff member called this visitor's ticket to
     priority: str | None = None   # self-declared group: elderly, disabled, pregnant (optional)
     ticket_failed: bool = False   # no number could be recorded: "go to the counter" instead
+    place: object = None          # queue_wait.Place of the waiting number (read every second)
+    kiosk: Kiosk = field(default_factory=Kiosk)  # not the visitor's: survives the wipe
     # voice (kiosk.core.voice): a command waiting for "Đúng không?", and "not understood" shown
     confirm: Pending | None = None  # noqa: F821  (kiosk.core.voice.Pending; not imported: lazy)
     heard_note: str | None = None
@@ -116,6 +125,16 @@ class TicketCalled:
     """A staff member called (or recalled, or transferred) this visitor's ticket to a counter."""
     number: str
     counter: int
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class QueueSeen:
+    """The queue as the kiosk last read it: this visitor's place, the numbers being called,
+    and which of those calls are new (kiosk.core.queue_flow)."""
+    place: object = None
+    calls: tuple = ()
+    new: tuple = ()
     now: float = 0.0
 
 
@@ -181,6 +200,12 @@ class StopSpeech:
 
 
 @dataclass(frozen=True)
+class PrintChecklist:
+    """Print a lesson's take-home checklist on the receipt printer ("In ra giấy")."""
+    lesson: str
+
+
+@dataclass(frozen=True)
 class SetGroup:
     """The visitor declared (or cleared) a priority group for this session and its ticket."""
     group: str | None
@@ -239,6 +264,9 @@ class Flow(AccessActions):
             return self._note_error(state, event.what), [Log("problem", {"what": event.what})]
         if isinstance(event, TicketCalled):
             return self._called(state, event)
+        if isinstance(event, QueueSeen):
+            from kiosk.core.queue_flow import on_seen
+            return on_seen(self, state, event)
         if isinstance(event, Key):
             return self._key(state, event)
         now = event.now
@@ -367,7 +395,10 @@ class Flow(AccessActions):
         return new, [log] + effects
 
     def _on_repeat(self, state: State, _arg):
-        return state, [Log("repeat", {"screen": state.screen}), Say(self.spoken(state), "repeat")]
+        from kiosk.core.queue_views import reminder  # the waiting number, on any screen
+        extra = reminder(state)
+        said = f"{self.spoken(state)} {extra}" if extra else self.spoken(state)
+        return state, [Log("repeat", {"screen": state.screen}), Say(said, "repeat")]
 
     def _on_large_text(self, state: State, _arg):
         return self._set_mode(state, "large_text", not state.modes.large_text)
@@ -421,7 +452,7 @@ class Flow(AccessActions):
         }
         context.update(self.activities.ticket_context(state))
         new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen,
-                      called_to=None, ticket_failed=False)
+                      called_to=None, ticket_failed=False, place=None)
         return new, start + [Log("screen", {"screen": "ticket"}), CreateTicket(context)]
 
     def _on_priority(self, state: State, group):
@@ -439,8 +470,9 @@ class Flow(AccessActions):
         back_to = state.ticket_from if state.screen == "ticket" else state.screen
         new = replace(state, screen="ticket", ticket_from=back_to, called_to=event.counter,
                       warning=False, last_input=event.now)
+        # Cue: a chime, or in captions mode the flashing frame and "(Chuông báo)"
         return new, [StopSpeech(), Log("ticket_called", {"number": event.number, "counter": event.counter}),
-                     Say(self.spoken(new), "call")]
+                     Cue("call"), Say(self.spoken(new), "call")]
 
     def _on_resume(self, state: State, _arg):
         """Leave the ticket screen and go back to where the visitor was."""
@@ -451,6 +483,14 @@ class Flow(AccessActions):
         if not state.active:
             return state, []
         return self._go(state, screen="home", topic=None, lesson=None, step=0)
+
+    def _on_print_checklist(self, state: State, lesson):
+        """Finish screen: "In ra giấy" (only offered when the kiosk has a printer)."""
+        if state.screen != "finish" or not state.kiosk.printer or lesson != state.lesson:
+            return state, [Log("ignored", {"action": "print_checklist"})]
+        from kiosk.core.paper import PRINTING
+        return state, [Log("print_checklist", {"lesson": lesson}), PrintChecklist(lesson),
+                       Say(PRINTING, "feedback")]
 
     def _on_more(self, state: State, _arg):
         """Finish screen: learn another lesson in the same session."""
@@ -502,7 +542,7 @@ class Flow(AccessActions):
 
     def _end(self, state: State, reason: str):
         """Wipe everything about this visitor: screen, modes, ticket, errors."""
-        fresh = State(last_input=state.last_input)
+        fresh = State(last_input=state.last_input, kiosk=state.kiosk)
         return fresh, [StopSpeech(), Log("session_end", {"reason": reason}), EndSession(reason)]
 
     def _note_error(self, state: State, what: str) -> State:

@@ -51,6 +51,8 @@ class Runtime:
         self.on_listen: list[Callable[[], None]] = []           # push-to-talk (speech layer)
         #: a queue number now on disk: {"number", "lesson", "step", "steps", ...} (receipt printer)
         self.on_ticket: list[Callable[[dict], None]] = []
+        self.on_priority: list[Callable[[str | None], None]] = []  # declared group (reprint)
+        self.on_print: list[Callable[[str], None]] = []   # "In ra giấy": a lesson's checklist
         self._ticket_context: dict = {}
         self.last_spoken = ""
         self._call_polled = 0.0
@@ -144,6 +146,18 @@ class Runtime:
             self._call_seen = call
             self.dispatch(f.TicketCalled(call.number, call.counter, self.now()))
 
+    def queue_seen(self, place, calls: tuple, new: tuple) -> None:
+        """The queue as last read (kiosk.ui.queue_watch): place, wait, the board of calls."""
+        self.dispatch(f.QueueSeen(place, tuple(calls), tuple(new), self.now()))
+
+    def set_printer(self, available: bool) -> None:
+        """A receipt printer is set up: the finish screen offers "In ra giấy"."""
+        from dataclasses import replace
+        self.state = replace(self.state, kiosk=replace(self.state.kiosk, printer=available))
+        view = self.view()
+        for cb in list(self.on_change):
+            cb(self.state, view)
+
     def dispatch(self, event) -> None:
         before = self.state
         self._depth += 1
@@ -184,6 +198,11 @@ class Runtime:
             self._create_ticket(effect.context)
         elif isinstance(effect, f.SetGroup):
             self._set_group(effect.group)
+            for cb in list(self.on_priority):
+                cb(effect.group)
+        elif isinstance(effect, f.PrintChecklist):
+            for cb in list(self.on_print):
+                cb(effect.lesson)
         elif isinstance(effect, f.Cue):
             for cb in list(self.on_cue):
                 cb(effect.kind, self.state.modes.captions)
@@ -293,7 +312,7 @@ class Runtime:
         else:
             self.dispatch(f.TicketCreated(number, self.now()))
             for cb in list(self.on_ticket):
-                cb({**self._ticket_context, "number": number})
+                cb({**self._ticket_context, "number": number, "session_id": sid})
 
     def _set_group(self, group: str | None) -> None:
         if self.session_id and self.writer is not None:

@@ -69,6 +69,8 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    strip: str | None = None    # the visitor's waiting number on every screen (queue_views)
+    board: tuple = ()           # welcome screen: (number, counter) being called (queue_views)
 
 
 def speakable(text: str) -> str:
@@ -93,16 +95,21 @@ def _bar(*items, forward: tuple[str, str] | None = None) -> tuple[Choice, ...]:
 
 def view_for(state, catalog: Catalog) -> View:
     from kiosk.core.access import adapt  # accessibility modes: switches, focus, captions
+    from kiosk.core.queue_views import with_queue  # ticket strip, board of calls
+    return adapt(with_queue(_plain_view(state, catalog), state), state, catalog)
+
+
+def _plain_view(state, catalog: Catalog) -> View:
     if state.warning:
-        return adapt(_warning(state), state, catalog)
+        return _warning(state)
     if state.screen == "settings":
         from kiosk.core.access import settings_view
-        return adapt(settings_view(state, catalog), state, catalog)
+        return settings_view(state, catalog)
     builder = _BUILDERS.get(state.screen)
     if builder is None:  # practice copies, scam drills, quiz
         from kiosk.core.practice_views import BUILDERS
         builder = BUILDERS[state.screen]
-    return adapt(builder(state, catalog), state, catalog)
+    return builder(state, catalog)
 
 
 def _warning(state) -> View:
@@ -190,13 +197,16 @@ def _finish(state, catalog):
     lesson = catalog.get(state.lesson)
     from kiosk.core.practice_views import finish_lines, lesson_extras, practice_hint
     qr = take_home_qr(lesson)
+    extras = lesson_extras(state, catalog, first_key=3)
+    from kiosk.core.paper import print_choice  # "In ra giấy": the checklist on the receipt printer
+    extras += print_choice(state, lesson, key=str(3 + len(extras)))
     return View(screen="finish", title="Bạn đã làm xong!",
                 body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
                      (("Quét mã QR để mở trang chính thức trên điện thoại.",) if qr else ()),
                 qr_text=qr,
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
-                + lesson_extras(state, catalog, first_key=3),
+                + extras,
                 bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. "
                         + ("Quét mã QR để mở trang chính thức trên điện thoại. " if qr else "")
@@ -230,12 +240,12 @@ def _ticket(state, catalog):
         note = "Ưu tiên (không bắt buộc):"
         said = (" Nếu bạn là người cao tuổi, người khuyết tật hoặc phụ nữ mang thai, "
                 "chạm nút tương ứng để được ưu tiên.")
+    from kiosk.core.queue_views import ticket_body, ticket_said  # place, wait, what happens
     return View(screen="ticket", title="Số thứ tự của bạn", big=state.ticket,
-                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.", note),
+                body=ticket_body(state) + (note,),
                 choices=choices, options=options, layout="row",
                 bar=_bar(BAR_REPEAT, BAR_LARGE),
-                spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
-                        f"Vui lòng chờ, nhân viên sẽ đến giúp bạn.{said}"))
+                spoken=f"{ticket_said(state)}{said}")
 
 
 TO_COUNTER_TITLE = "Mời bạn đến quầy tiếp nhận"
