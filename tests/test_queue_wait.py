@@ -138,6 +138,7 @@ def test_ticket_screen_strip_repeat_and_the_welcome_board(store, fixture_catalog
     rt.queue_seen(None, calls, board.update(calls))
     assert rt.view().board == (("A002", "Quầy 2"), ("A001", "Quầy 1"))
     assert said[-1] == ("Mời số A, không, không, hai đến quầy 2.", "call")
+    assert rt.last_caption == "Mời số A002 đến quầy 2."          # captions show the written number
     assert cues[-1] == ("call", False)
     rt.queue_seen(None, calls, board.update(calls))             # the same call: said once
     assert said[-1] == ("Mời số A, không, không, hai đến quầy 2.", "call") and said.count(said[-1]) == 1
@@ -157,3 +158,21 @@ def test_a_staff_call_in_captions_mode_flashes_with_its_words(store, fixture_cat
     rt._call_polled = 0
     rt.tick()
     assert rt.state.called_to == 1 and cues[-1] == ("call", True)
+
+
+def test_in_ra_giay_is_offered_only_with_a_printer_and_a_checklist(fixture_catalog):
+    from dataclasses import replace
+
+    from kiosk.core.views import view_for
+    machine = f.Flow(fixture_catalog)
+    s = f.State(screen="finish", active=True, topic="internet", lesson="thu-wifi")
+    assert "print_checklist" not in [c.action for c in view_for(s, fixture_catalog).choices]
+    s = replace(s, kiosk=f.Kiosk(printer=True))
+    choice = next(c for c in view_for(s, fixture_catalog).choices if c.action == "print_checklist")
+    assert (choice.label, choice.arg, choice.key.isdigit()) == ("In ra giấy", "thu-wifi", True)
+    s2, effects = machine.next(s, f.Tap("print_checklist", "thu-wifi"))
+    assert f.PrintChecklist("thu-wifi") in effects and any(isinstance(e, f.Say) for e in effects)
+    _, effects = machine.next(replace(s, kiosk=f.Kiosk()), f.Tap("print_checklist", "thu-wifi"))
+    assert not any(isinstance(e, f.PrintChecklist) for e in effects)  # no printer: nothing sent
+    ended, _ = machine.next(s2, f.Tap("exit"))
+    assert ended.kiosk.printer and not ended.active   # the kiosk's own facts survive the wipe

@@ -187,6 +187,7 @@ class Say:
     """Speak a line (and caption it). `why` is 'arrival' or 'repeat' or 'feedback'."""
     text: str
     why: str = "arrival"
+    written: str | None = None  # the caption's wording when it differs (A001 for "A, không, …")
 
 
 @dataclass(frozen=True)

@@ -24,5 +24,6 @@ def on_seen(flow, state, event):
     effects: list = []
     if event.new and not state.active and state.screen == "welcome" and not state.warning:
         said = " ".join(call_said(c.number, c.counter) for c in event.new)
-        effects = [f.StopSpeech(), f.Cue("call"), f.Say(said, "call")]
+        written = " ".join(call_said(c.number, c.counter, written=True) for c in event.new)
+        effects = [f.StopSpeech(), f.Cue("call"), f.Say(said, "call", written)]
     return new, effects

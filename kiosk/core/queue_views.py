@@ -47,9 +47,10 @@ def ticket_said(state) -> str:
             "Bấm phím R để nghe lại số của bạn.")
 
 
-def call_said(number: str, counter: int) -> str:
-    """The console's call as the kiosk says it (the same words as the ticket screen's call)."""
-    return f"Mời số {spell_ticket(number)} đến quầy {counter}."
+def call_said(number: str, counter: int, written: bool = False) -> str:
+    """The console's call as the kiosk says it (the same words as the ticket screen's call);
+    `written`: as captions show it."""
+    return f"Mời số {number if written else spell_ticket(number)} đến quầy {counter}."
 
 
 def waiting(state) -> bool:

@@ -190,7 +190,7 @@ class Runtime:
         elif isinstance(effect, f.Log):
             self._log(effect)
         elif isinstance(effect, f.Say):
-            self.say(effect.text, effect.why)
+            self.say(effect.text, effect.why, effect.written)
         elif isinstance(effect, f.StopSpeech):
             for cb in list(self.on_stop_speech):
                 cb()
@@ -219,10 +219,10 @@ class Runtime:
         self.notices["voice_off"] = VOICE_OFF
         self.say(VOICE_OFF, "feedback")
 
-    def say(self, text: str, why: str = "feedback") -> None:
+    def say(self, text: str, why: str = "feedback", written: str | None = None) -> None:
         # the caption shows the written words (VNeID, A001), the voice says them
-        self.last_caption = (self.flow.written(self.state) if text == self.flow.spoken(self.state)
-                             else text)
+        self.last_caption = written or (self.flow.written(self.state)
+                                        if text == self.flow.spoken(self.state) else text)
         text = speakable(text)
         self.last_spoken = text
         for cb in list(self.on_say):

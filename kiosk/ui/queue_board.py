@@ -13,7 +13,7 @@ from kiosk.core import layout as L
 from kiosk.core.queue_views import CALLING
 from kiosk.ui import a11y
 
-BOARD_SCALE = 1.3   # the called numbers a little larger than a title: read from across the room
+BOARD_SCALE = 1.15  # the called numbers a little larger than a title: read from a few metres
 ARROW = "»"         # the kiosk's font has no "→"
 
 
@@ -36,18 +36,23 @@ def ticket_strip(text: str, palette, sizes) -> Label:
 
 
 def call_board(rows, palette, sizes, landscape: bool) -> BoxLayout:
-    """"Đang gọi" and each call as "A001 » Quầy 1", large, for everyone near the kiosk."""
+    """"Đang gọi:" and each call as "A001 » Quầy 1", large, for everyone near the kiosk; one
+    band (the newest three in a row in landscape) so that the welcome screen keeps its switches."""
     size = sizes.title * BOARD_SCALE
-    box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=sizes.gap / 2,
-                    padding=(L.BUTTON_PAD_X, L.BUTTON_PAD_Y / 2))
+    box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap,
+                    padding=(L.BUTTON_PAD_X, L.BUTTON_PAD_Y / 4))
     a11y.paint(box, palette.notice)
     box.name = "call-board"
-    box.add_widget(_label(f"{CALLING}:", sizes.body, palette.notice_text, "body"))
-    grid = GridLayout(cols=2 if landscape and len(rows) > 1 else 1, size_hint_y=None,
-                      spacing=(sizes.gap, sizes.gap / 4))
-    grid.bind(minimum_height=grid.setter("height"))
-    for number, counter in rows:
+    heading = Label(text=f"{CALLING}:", font_size=sizes.body, bold=True, color=palette.notice_text,
+                    size_hint=(None, 1))
+    heading.role = "body"
+    heading.bind(texture_size=lambda *_: setattr(heading, "width", heading.texture_size[0]))
+    box.add_widget(heading)
+    shown = rows[:3] if landscape else rows[:2]   # one row in landscape, two lines in portrait
+    grid = GridLayout(cols=len(shown) if landscape else 1, size_hint_y=None, spacing=(sizes.gap, 0))
+    for number, counter in shown:
         grid.add_widget(_label(f"{number} {ARROW} {counter}", size, palette.notice_text, "title"))
     box.add_widget(grid)
-    box.bind(minimum_height=box.setter("height"))
+    grid.bind(minimum_height=grid.setter("height"))
+    grid.bind(height=lambda *_: setattr(box, "height", grid.height + L.BUTTON_PAD_Y / 2))
     return box
