@@ -109,6 +109,9 @@ def test_ticket_screen_strip_repeat_and_the_welcome_board(store, fixture_catalog
     rt.tap("call_staff")
     number = rt.state.ticket
     assert number == "A002"
+    # said with the number at once (EN 301 549 §5.1.3.16): digit by digit, and who is before
+    assert said[-1][0].startswith("Số thứ tự của bạn là A, không, không, hai. Trước bạn còn 1 người, "
+                                  "khoảng 5 phút.")
     now = dt.datetime.now(dt.timezone.utc)
     rt.queue_seen(place_of(store.conn, rt.session_id, now), (), ())
     view = rt.view()

@@ -111,6 +111,7 @@ class Tick:
 class TicketCreated:
     number: str
     now: float = 0.0
+    place: object = None  # queue_wait.Place when it could be read at once: said with the number
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class Flow(AccessActions):
         if isinstance(event, Tick):
             return self._tick(state, event.now)
         if isinstance(event, TicketCreated):
-            s = replace(state, ticket=event.number)
+            s = replace(state, ticket=event.number, place=event.place)
             return s, [Log("ticket_shown", {"number": event.number}), Cue("ticket"),
                        Say(self.spoken(s))]
         if isinstance(event, TicketUnavailable):

@@ -310,9 +310,25 @@ class Runtime:
             log.error("no queue number: %s; the visitor is sent to the counter", reason)
             self.dispatch(f.TicketUnavailable(self.now()))
         else:
-            self.dispatch(f.TicketCreated(number, self.now()))
+            self.dispatch(f.TicketCreated(number, self.now(), self._place(sid)))
             for cb in list(self.on_ticket):
                 cb({**self._ticket_context, "number": number, "session_id": sid})
+
+    def _place(self, sid):
+        """The new number's place, so that it is said with the number (§5.1.3.16): asked through
+        the writer, waited for as briefly as the number itself; None if the log is slow (the
+        screen then shows it at the queue's next reading)."""
+        try:
+            ask = self.writer.ask("ticket_place", session_id=sid)
+            if self.writer.threaded:
+                from concurrent.futures import wait
+                wait([ask], timeout=TICKET_QUICK)
+            if ask.done():
+                return ask.result()
+            ask.cancel()
+        except Exception as e:  # a read that fails never costs the visitor the number
+            log.warning("cannot read the new ticket's place: %s", e)
+        return None
 
     def _set_group(self, group: str | None) -> None:
         if self.session_id and self.writer is not None:
