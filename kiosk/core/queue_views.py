@@ -35,6 +35,9 @@ def place_line(state) -> str | None:
 
 def ticket_body(state) -> tuple[str, ...]:
     line = place_line(state)
+    if line and state.modes.large_text:
+        # one paragraph, without "Vui lòng chờ." (the place says it): large text has little room
+        return (f"{line} Khi nghe gọi số {state.ticket}, mời bạn đến quầy được gọi.",)
     return ((line,) if line else ()) + (story(state.ticket),)
 
 

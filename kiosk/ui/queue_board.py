@@ -28,7 +28,7 @@ def _label(text: str, size: float, color: tuple, role: str, bold: bool = True) -
 
 def ticket_strip(text: str, palette, sizes) -> Label:
     """"Số của bạn: A001 — Trước bạn còn 2 người…" in the primary colours, above the screen."""
-    strip = _label(text, sizes.body, palette.primary_text, "body")
+    strip = _label(text, sizes.small, palette.primary_text, "small")
     strip.padding = (L.BUTTON_PAD_X, L.BUTTON_PAD_Y / 2)
     a11y.paint(strip, palette.primary)
     strip.name = "ticket-strip"
