@@ -13,7 +13,8 @@ from kiosk.core import layout as L
 from kiosk.core.queue_views import CALLING
 from kiosk.ui import a11y
 
-BOARD_SCALE = 1.15  # the called numbers a little larger than a title: read from a few metres
+BOARD_SCALE = 1.0   # the called numbers as large as a title
+BOARD_SHARE = 2.5   # of the header row's width, the title ("Xin chào!") taking 1
 ARROW = "»"         # the kiosk's font has no "→"
 
 
@@ -36,10 +37,10 @@ def ticket_strip(text: str, palette, sizes) -> Label:
 
 
 def call_board(rows, palette, sizes, landscape: bool) -> BoxLayout:
-    """"Đang gọi:" and each call as "A001 » Quầy 1", large, for everyone near the kiosk; one
-    band (the newest three in a row in landscape) so that the welcome screen keeps its switches."""
+    """"Đang gọi:" and each call as "A001 » Quầy 1", as large as the title, beside "Xin chào!"
+    in the header row: the welcome screen keeps every switch in its place."""
     size = sizes.title * BOARD_SCALE
-    box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap,
+    box = BoxLayout(orientation="horizontal", size_hint=(BOARD_SHARE, None), spacing=sizes.gap,
                     padding=(L.BUTTON_PAD_X, L.BUTTON_PAD_Y / 4))
     a11y.paint(box, palette.notice)
     box.name = "call-board"
@@ -48,7 +49,7 @@ def call_board(rows, palette, sizes, landscape: bool) -> BoxLayout:
     heading.role = "body"
     heading.bind(texture_size=lambda *_: setattr(heading, "width", heading.texture_size[0]))
     box.add_widget(heading)
-    shown = rows[:3] if landscape else rows[:2]   # one row in landscape, two lines in portrait
+    shown = rows[:2]   # the two newest: side by side in landscape, one a line in portrait
     grid = GridLayout(cols=len(shown) if landscape else 1, size_hint_y=None, spacing=(sizes.gap, 0))
     for number, counter in shown:
         grid.add_widget(_label(f"{number} {ARROW} {counter}", size, palette.notice_text, "title"))
@@ -56,3 +57,18 @@ def call_board(rows, palette, sizes, landscape: bool) -> BoxLayout:
     grid.bind(minimum_height=grid.setter("height"))
     grid.bind(height=lambda *_: setattr(box, "height", grid.height + L.BUTTON_PAD_Y / 2))
     return box
+
+
+def add_to_header(header, view, palette, sizes) -> None:
+    """KioskApp header hook: the board of calls on the welcome screen (kept as tall as it needs)."""
+    if not view.board:
+        return
+    from kivy.core.window import Window
+    board = call_board(view.board, palette, sizes, Window.width >= Window.height)
+    header.add_widget(board)
+
+    def keep_tall(*_):
+        if header.height < board.height:
+            header.height = board.height
+    header.bind(height=keep_tall)
+    board.bind(height=keep_tall)
