@@ -23,7 +23,7 @@ def _label(text: str, size: float, color: tuple, role: str, bold: bool = True) -
                   valign="middle", size_hint_y=None, height=L.line_height(size))
     label.role = role
     label.bind(width=lambda *_: setattr(label, "text_size", (label.width, None)),
-               texture_size=lambda *_: setattr(label, "height", max(label.height, label.texture_size[1])))
+               texture_size=lambda *_: setattr(label, "height", label.texture_size[1]))
     return label
 
 
@@ -38,10 +38,14 @@ def ticket_strip(text: str, palette, sizes) -> Label:
 
 def call_board(rows, palette, sizes, landscape: bool) -> BoxLayout:
     """"Đang gọi:" and each call as "A001 » Quầy 1", as large as the title, beside "Xin chào!"
-    in the header row: the welcome screen keeps every switch in its place."""
+    in the header row: the welcome screen keeps every switch in its place. Heights are fixed
+    (a number and a counter never wrap), so the header knows its height before the first frame."""
     size = sizes.title * BOARD_SCALE
-    box = BoxLayout(orientation="horizontal", size_hint=(BOARD_SHARE, None), spacing=sizes.gap,
-                    padding=(L.BUTTON_PAD_X, L.BUTTON_PAD_Y / 4))
+    shown = rows[:2]   # the two newest: side by side in landscape, one a line in portrait
+    lines = 1 if landscape else len(shown)
+    height = lines * L.line_height(size) + L.BUTTON_PAD_Y / 2
+    box = BoxLayout(orientation="horizontal", size_hint=(BOARD_SHARE, None), height=height,
+                    spacing=sizes.gap, padding=(L.BUTTON_PAD_X, L.BUTTON_PAD_Y / 4))
     a11y.paint(box, palette.notice)
     box.name = "call-board"
     heading = Label(text=f"{CALLING}:", font_size=sizes.body, bold=True, color=palette.notice_text,
@@ -49,18 +53,19 @@ def call_board(rows, palette, sizes, landscape: bool) -> BoxLayout:
     heading.role = "body"
     heading.bind(texture_size=lambda *_: setattr(heading, "width", heading.texture_size[0]))
     box.add_widget(heading)
-    shown = rows[:2]   # the two newest: side by side in landscape, one a line in portrait
-    grid = GridLayout(cols=len(shown) if landscape else 1, size_hint_y=None, spacing=(sizes.gap, 0))
+    grid = GridLayout(cols=len(shown) if landscape else 1, spacing=(sizes.gap, 0))
     for number, counter in shown:
-        grid.add_widget(_label(f"{number} {ARROW} {counter}", size, palette.notice_text, "title"))
+        label = Label(text=f"{number} {ARROW} {counter}", font_size=size, bold=True,
+                      color=palette.notice_text, halign="left", valign="middle")
+        label.role = "title"
+        label.bind(size=lambda w, *_: setattr(w, "text_size", w.size))
+        grid.add_widget(label)
     box.add_widget(grid)
-    grid.bind(minimum_height=grid.setter("height"))
-    grid.bind(height=lambda *_: setattr(box, "height", grid.height + L.BUTTON_PAD_Y / 2))
     return box
 
 
 def add_to_header(header, view, palette, sizes) -> None:
-    """KioskApp header hook: the board of calls on the welcome screen (kept as tall as it needs)."""
+    """KioskApp header hook: the board of calls on the welcome screen (the row as tall as it)."""
     if not view.board:
         return
     from kivy.core.window import Window
@@ -71,4 +76,4 @@ def add_to_header(header, view, palette, sizes) -> None:
         if header.height < board.height:
             header.height = board.height
     header.bind(height=keep_tall)
-    board.bind(height=keep_tall)
+    keep_tall()
