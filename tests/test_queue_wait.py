@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 import time_machine
 
-from kiosk.core import flow as f
-from kiosk.core.queue import Queue, set_priority
-from kiosk.core.queue_wait import (CallBoard, calls_now, estimate_minutes, place_of,
+from kiosk.core.visit import flow as f
+from kiosk.core.data.queue import Queue, set_priority
+from kiosk.core.data.queue_wait import (CallBoard, calls_now, estimate_minutes, place_of,
                                    wait_words)
 from kiosk.core.runtime import Runtime
-from kiosk.core.store import Store
+from kiosk.core.data.store import Store
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
@@ -166,7 +166,7 @@ def test_a_staff_call_in_captions_mode_flashes_with_its_words(store, fixture_cat
 def test_in_ra_giay_is_offered_only_with_a_printer_and_a_checklist(fixture_catalog):
     from dataclasses import replace
 
-    from kiosk.core.views import view_for
+    from kiosk.core.screens.views import view_for
     machine = f.Flow(fixture_catalog)
     s = f.State(screen="finish", active=True, topic="internet", lesson="thu-wifi")
     assert "print_checklist" not in [c.action for c in view_for(s, fixture_catalog).choices]

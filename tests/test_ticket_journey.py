@@ -23,7 +23,7 @@ CUT = b"\x1dV\x00"   # GS V 0: every slip ends with its cut
 
 
 def _slip(number, created, before, minutes, doing=None, priority=None):
-    from kiosk.core.timeutil import centre_zone
+    from kiosk.core.data.timeutil import centre_zone
     from kiosk.printer import device, slip
     issued = dt.datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(centre_zone())
     return slip.ticket_image(slip.TicketSlip(number, issued, before, doing, priority, minutes),
@@ -40,8 +40,8 @@ def test_walk_away_the_call_is_shown_and_said_on_the_welcome_screen(tmp_path):
     phút"), sees the place change live when A001 is called, taps Về trang đầu; the staff then
     call A003 (through the queue API, as the console does) and the welcome screen shows and says it."""
     need_tool("espeak-ng")
-    from kiosk.core.queue import Queue
-    from kiosk.core.store import Store
+    from kiosk.core.data.queue import Queue
+    from kiosk.core.data.store import Store
     data, shots, lp0 = tmp_path / "data", tmp_path / "shots", tmp_path / "lp0"
     data.mkdir()
     db = data / "kiosk.sqlite3"
@@ -115,8 +115,8 @@ class NetworkPrinter:
 
 
 def test_in_ra_giay_prints_the_checklist_and_a_priority_gets_a_new_slip(tmp_path):
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.views import PRIORITY_LABELS
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.screens.views import PRIORITY_LABELS
     from kiosk.printer import device, slip
     lesson = load_catalog(FIXTURE_LESSONS).get("thu-wifi")
     printer = NetworkPrinter()

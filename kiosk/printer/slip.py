@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.core.layout import font_files
-from kiosk.core.queue_wait import wait_words
+from kiosk.core.screens.layout import font_files
+from kiosk.core.data.queue_wait import wait_words
 
 WIDTH_80MM = 576
 WIDTH_58MM = 384
@@ -29,7 +29,7 @@ class TicketSlip:
     before: int | None = None          # people before the visitor; None when not known
     doing: str | None = None           # "Tài khoản VNeID mức 2 – Bước 2/8"
     priority: str | None = None        # "Người cao tuổi"
-    minutes: int | None = None         # estimated wait (kiosk.core.queue_wait), when known
+    minutes: int | None = None         # estimated wait (kiosk.core.data.queue_wait), when known
 
 
 @dataclass

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from kivy.clock import Clock
 
-from kiosk.core.paper import NOT_PRINTED, PRINTED
-from kiosk.core.queue import place_in_queue
-from kiosk.core.queue_wait import place_of
-from kiosk.core.timeutil import centre_zone, now_utc
-from kiosk.core.views import PRIORITY_LABELS
+from kiosk.core.screens.paper import NOT_PRINTED, PRINTED
+from kiosk.core.data.queue import place_in_queue
+from kiosk.core.data.queue_wait import place_of
+from kiosk.core.data.timeutil import centre_zone, now_utc
+from kiosk.core.screens.views import PRIORITY_LABELS
 from kiosk.printer import device, slip
 
 log = logging.getLogger("kiosk.printer")

@@ -1,6 +1,6 @@
 """Kivy side of the queue beyond the ticket screen: the visitor's ticket strip on every screen,
 and the board of numbers being called on the welcome screen. Thin: the words are decided in
-kiosk.core.queue_views; here they are only drawn.
+kiosk.core.screens.queue_views; here they are only drawn.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 
-from kiosk.core import layout as L
-from kiosk.core.queue_views import CALLING
+from kiosk.core.screens import layout as L
+from kiosk.core.screens.queue_views import CALLING
 from kiosk.ui import a11y
 
 BOARD_SCALE = 1.0   # the called numbers as large as a title

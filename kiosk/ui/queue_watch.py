@@ -17,8 +17,8 @@ from pathlib import Path
 
 from kivy.clock import Clock
 
-from kiosk.core.queue_wait import CallBoard, calls_now, place_of
-from kiosk.core.timeutil import now_utc
+from kiosk.core.data.queue_wait import CallBoard, calls_now, place_of
+from kiosk.core.data.timeutil import now_utc
 
 log = logging.getLogger("kiosk.queue")
 
