@@ -52,6 +52,8 @@ class Runtime:
         self.on_listen: list[Callable[[], None]] = []           # push-to-talk (speech layer)
         #: a queue number now on disk: {"number", "lesson", "step", "steps", ...} (receipt printer)
         self.on_ticket: list[Callable[[dict], None]] = []
+        self.on_priority: list[Callable[[str | None], None]] = []  # declared group (reprint)
+        self.on_print: list[Callable[[str], None]] = []   # "In ra giấy": a lesson's checklist
         self._ticket_context: dict = {}
         self.last_spoken = ""
         self.last_line_id: str | None = None
@@ -146,6 +148,18 @@ class Runtime:
             self._call_seen = call
             self.dispatch(f.TicketCalled(call.number, call.counter, self.now()))
 
+    def queue_seen(self, place, calls: tuple, new: tuple) -> None:
+        """The queue as last read (kiosk.ui.queue_watch): place, wait, the board of calls."""
+        self.dispatch(f.QueueSeen(place, tuple(calls), tuple(new), self.now()))
+
+    def set_printer(self, available: bool) -> None:
+        """A receipt printer is set up: the finish screen offers "In ra giấy"."""
+        from dataclasses import replace
+        self.state = replace(self.state, kiosk=replace(self.state.kiosk, printer=available))
+        view = self.view()
+        for cb in list(self.on_change):
+            cb(self.state, view)
+
     def dispatch(self, event) -> None:
         before = self.state
         self._depth += 1
@@ -178,7 +192,7 @@ class Runtime:
         elif isinstance(effect, f.Log):
             self._log(effect)
         elif isinstance(effect, f.Say):
-            self.say(effect.text, effect.why, effect.line_id)
+            self.say(effect.text, effect.why, effect.line_id, effect.written)
         elif isinstance(effect, f.StopSpeech):
             for cb in list(self.on_stop_speech):
                 cb()
@@ -186,6 +200,11 @@ class Runtime:
             self._create_ticket(effect.context)
         elif isinstance(effect, f.SetGroup):
             self._set_group(effect.group)
+            for cb in list(self.on_priority):
+                cb(effect.group)
+        elif isinstance(effect, f.PrintChecklist):
+            for cb in list(self.on_print):
+                cb(effect.lesson)
         elif isinstance(effect, f.Cue):
             for cb in list(self.on_cue):
                 cb(effect.kind, self.state.modes.captions)
@@ -202,11 +221,12 @@ class Runtime:
         self.notices["voice_off"] = VOICE_OFF
         self.say(VOICE_OFF, "feedback", "notice.voice-off")
 
-    def say(self, text: str, why: str = "feedback", line_id: str | None = None) -> None:
+    def say(self, text: str, why: str = "feedback", line_id: str | None = None,
+            written: str | None = None) -> None:
         self.last_line_id = line_id  # the narration catalogue's id, when the flow knew it
         # the caption shows the written words (VNeID, A001), the voice says them
-        self.last_caption = (self.flow.written(self.state) if text == self.flow.spoken(self.state)
-                             else text)
+        self.last_caption = written or (self.flow.written(self.state)
+                                        if text == self.flow.spoken(self.state) else text)
         text = speakable(text)
         self.last_spoken = text
         for cb in list(self.on_say):
@@ -293,9 +313,25 @@ class Runtime:
             log.error("no queue number: %s; the visitor is sent to the counter", reason)
             self.dispatch(f.TicketUnavailable(self.now()))
         else:
-            self.dispatch(f.TicketCreated(number, self.now()))
+            self.dispatch(f.TicketCreated(number, self.now(), self._place(sid)))
             for cb in list(self.on_ticket):
-                cb({**self._ticket_context, "number": number})
+                cb({**self._ticket_context, "number": number, "session_id": sid})
+
+    def _place(self, sid):
+        """The new number's place, so that it is said with the number (§5.1.3.16): asked through
+        the writer, waited for as briefly as the number itself; None if the log is slow (the
+        screen then shows it at the queue's next reading)."""
+        try:
+            ask = self.writer.ask("ticket_place", session_id=sid)
+            if self.writer.threaded:
+                from concurrent.futures import wait
+                wait([ask], timeout=TICKET_QUICK)
+            if ask.done():
+                return ask.result()
+            ask.cancel()
+        except Exception as e:  # a read that fails never costs the visitor the number
+            log.warning("cannot read the new ticket's place: %s", e)
+        return None
 
     def _set_group(self, group: str | None) -> None:
         if self.session_id and self.writer is not None:

@@ -42,6 +42,13 @@ class Config:
 
 
 @dataclass(frozen=True)
+class Kiosk:
+    """What the kiosk knows beyond any one visitor: kept when a session is wiped."""
+    calls: tuple = ()        # numbers being called now (queue_wait.BoardCall): welcome's board
+    printer: bool = False    # a receipt printer is set up ("In ra giấy" on the finish screen)
+
+
+@dataclass(frozen=True)
 class State:
     screen: str = "welcome"
     active: bool = False          # a visitor's session is open
@@ -61,6 +68,8 @@ class State:
     called_to: int | None = None  # counter a staff member called this visitor's ticket to
     priority: str | None = None   # self-declared group: elderly, disabled, pregnant (optional)
     ticket_failed: bool = False   # no number could be recorded: "go to the counter" instead
+    place: object = None          # queue_wait.Place of the waiting number (read every second)
+    kiosk: Kiosk = field(default_factory=Kiosk)  # not the visitor's: survives the wipe
     # voice (kiosk.core.visit.voice): a command waiting for "Đúng không?", and "not understood" shown
     confirm: Pending | None = None  # see Pending below
     heard_note: str | None = None
@@ -99,6 +108,7 @@ class Tick:
 class TicketCreated:
     number: str
     now: float = 0.0
+    place: object = None  # queue_wait.Place when it could be read at once: said with the number
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,16 @@ class TicketCalled:
     """A staff member called (or recalled, or transferred) this visitor's ticket to a counter."""
     number: str
     counter: int
+    now: float = 0.0
+
+
+@dataclass(frozen=True)
+class QueueSeen:
+    """The queue as the kiosk last read it: this visitor's place, the numbers being called,
+    and which of those calls are new (kiosk.core.visit.queue_flow)."""
+    place: object = None
+    calls: tuple = ()
+    new: tuple = ()
     now: float = 0.0
 
 
@@ -168,6 +188,7 @@ class Say:
     text: str
     why: str = "arrival"
     line_id: str | None = None
+    written: str | None = None  # the caption's wording when it differs (A001 for "A, không, …")
 
 
 @dataclass(frozen=True)
@@ -178,6 +199,12 @@ class CreateTicket:
 @dataclass(frozen=True)
 class StopSpeech:
     pass
+
+
+@dataclass(frozen=True)
+class PrintChecklist:
+    """Print a lesson's take-home checklist on the receipt printer ("In ra giấy")."""
+    lesson: str
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.core.screens.layout import font_files
+from kiosk.core.data.queue_wait import wait_words
 
 WIDTH_80MM = 576
 WIDTH_58MM = 384
@@ -28,6 +29,7 @@ class TicketSlip:
     before: int | None = None          # people before the visitor; None when not known
     doing: str | None = None           # "Tài khoản VNeID mức 2 – Bước 2/8"
     priority: str | None = None        # "Người cao tuổi"
+    minutes: int | None = None         # estimated wait (kiosk.core.data.queue_wait), when known
 
 
 @dataclass
@@ -96,9 +98,8 @@ def ticket_image(slip: TicketSlip, width: int = WIDTH_80MM) -> Image.Image:
     s.text(slip.number, round(170 * scale), bold=True, centre=True, gap=0)
     if slip.priority:
         s.text(f"Ưu tiên: {slip.priority}", round(30 * scale), bold=True, centre=True)
-    if slip.before is not None:
-        ahead = "Bạn là người tiếp theo." if slip.before == 0 else f"Trước bạn còn {slip.before} người."
-        s.text(ahead, round(32 * scale), bold=True, centre=True)
+    if slip.before is not None:  # the same words as the ticket screen
+        s.text(wait_words(slip.before, slip.minutes), round(32 * scale), bold=True, centre=True)
     s.rule()
     if slip.doing:
         s.text(f"Bạn đang học: {slip.doing}", round(26 * scale))

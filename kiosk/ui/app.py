@@ -158,6 +158,9 @@ class KioskApp(App):
                           palette.notice_text, padding=(16, 8), role="small")
             paint(notice, palette.notice)
             content.add_widget(notice)
+        if view.strip:  # the visitor's waiting number (the board of calls: a header extra)
+            from kiosk.ui import queue_board
+            content.add_widget(queue_board.ticket_strip(view.strip, palette, sizes))
         practice_screens = _practice_screens(state)  # practice copies, scam drills, quiz
         if practice_screens is not None and practice_screens.handles(view):
             content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))

@@ -1,7 +1,14 @@
-"""The receipt printer in the running kiosk: a queue slip for every number that is on disk.
+"""The receipt printer in the running kiosk: a queue slip for every number that is on disk, a new
+slip when the visitor declares a priority afterwards, and a lesson's checklist ("In ra giấy").
 
 Printing runs on its own thread (a slow or missing printer never holds the screen). When it
-fails the kiosk says so plainly in the notice strip and carries on; the number stays on screen.
+fails the kiosk says so plainly (notice strip and voice) and carries on; the number stays on
+screen, the checklist on the finish screen.
+
+Priority after the ticket: the first slip is printed at once (the visitor may walk away with it);
+a priority declared afterwards moves the visitor up the queue, so the slip is printed again with
+"Ưu tiên: …" and the new place, once the choice has stood for PRIORITY_SETTLE seconds (a mis-tap
+undone at once costs no paper).
 """
 
 from __future__ import annotations
@@ -14,14 +21,20 @@ from pathlib import Path
 
 from kivy.clock import Clock
 
+from kiosk.core.screens.paper import NOT_PRINTED, PRINTED
 from kiosk.core.data.queue import place_in_queue
-from kiosk.core.data.timeutil import centre_zone
+from kiosk.core.data.queue_wait import place_of
+from kiosk.core.data.timeutil import centre_zone, now_utc
+from kiosk.core.screens.views import PRIORITY_LABELS
 from kiosk.printer import device, slip
 
 log = logging.getLogger("kiosk.printer")
 
 PRINT_WAIT = 10.0  # seconds the kiosk waits at shutdown for slips still being sent
 PRINT_FAILED = "Máy in chưa in được phiếu. Bạn nhớ giúp số thứ tự trên màn hình nhé."
+REPRINTED = "Đã in lại phiếu theo lựa chọn ưu tiên. Mời bạn lấy phiếu mới."
+PRIORITY_SETTLE = 4.0  # seconds a priority choice stands before its slip is printed
+PAPER_NOTICE_FOR = 30.0  # seconds "Đã in xong" / "chưa in được" stays in the notice strip
 
 
 def attach_printer(app, runtime, db: Path):
@@ -36,6 +49,9 @@ def attach_printer(app, runtime, db: Path):
         return None
     printer = SlipPrinter(app, runtime, spec, width, Path(db))
     runtime.on_ticket.append(printer.ticket)
+    runtime.on_priority.append(printer.priority_changed)
+    runtime.on_print.append(printer.checklist)
+    runtime.set_printer(True)
     app.bind(on_stop=lambda *_: printer.wait(PRINT_WAIT))  # a slip being sent is not cut off
     return printer
 
@@ -45,50 +61,124 @@ class SlipPrinter:
         self.app, self.runtime, self.spec, self.width, self.db = app, runtime, spec, width, db
         self.printed = 0
         self._threads: list[threading.Thread] = []
+        self._last: dict | None = None     # the last ticket printed: number, session, doing, group
+        self._settle = None                # a pending reprint (Kivy Clock event)
+
+    # --- what to print ------------------------------------------------------------------------
 
     def ticket(self, info: dict) -> None:
         lesson = self.runtime.catalog.get(info["lesson"]) if info.get("lesson") else None
         doing = lesson.title if lesson else None
         if doing and info.get("step") and info.get("steps"):
             doing += f" – Bước {info['step']}/{info['steps']}"
-        t = threading.Thread(target=self._print, args=(info["number"], doing), daemon=True,
-                             name="slip-printer")
-        self._threads = [x for x in self._threads if x.is_alive()] + [t]
-        t.start()
+        self._last = {"number": info["number"], "session": info.get("session_id"), "doing": doing,
+                      "group": info.get("group")}
+        self._start(self._print_ticket, dict(self._last), None)
+
+    def priority_changed(self, group: str | None) -> None:
+        if self._settle is not None:
+            self._settle.cancel()
+        self._settle = Clock.schedule_once(lambda dt: self._reprint(group), PRIORITY_SETTLE)
+
+    def _reprint(self, group: str | None) -> None:
+        self._settle = None
+        last = self._last
+        if last is None or last["group"] == group or self.runtime.state.ticket != last["number"]:
+            return
+        last["group"] = group
+        self._start(self._print_ticket, dict(last), REPRINTED)
+
+    def checklist(self, lesson_id: str) -> None:
+        lesson = self.runtime.catalog.get(lesson_id)
+        if lesson is None:
+            return
+        image = slip.checklist_image(slip.ChecklistSlip(lesson.title, list(lesson.take_home_lines),
+                                                        lesson.link), self.width)
+        self._start(self._print_checklist, lesson_id, image)
 
     def wait(self, timeout: float) -> None:
         for t in list(self._threads):
             t.join(timeout)
 
-    def _print(self, number: str, doing: str | None) -> None:
+    # --- on the printing thread ------------------------------------------------------------------
+
+    def _start(self, target, *args) -> None:
+        t = threading.Thread(target=target, args=args, daemon=True, name="slip-printer")
+        self._threads = [x for x in self._threads if x.is_alive()] + [t]
+        t.start()
+
+    def _print_ticket(self, last: dict, done_notice: str | None) -> None:
+        number = last["number"]
         try:
-            place = self._place(number)
-            before, created = place if place else (None, None)
+            read = self._read(number, last["session"])
+            if read is None and done_notice:  # called (or served) meanwhile: no new slip
+                return
+            before, minutes, created = read or (None, None, None)
             issued = (dt.datetime.fromisoformat(created.replace("Z", "+00:00")) if created
-                      else dt.datetime.now(dt.timezone.utc)).astimezone(centre_zone())
-            image = slip.ticket_image(slip.TicketSlip(number, issued, before, doing), self.width)
+                      else now_utc()).astimezone(centre_zone())
+            image = slip.ticket_image(slip.TicketSlip(
+                number, issued, before, last["doing"], PRIORITY_LABELS.get(last["group"] or ""),
+                minutes), self.width)
             device.print_image(self.spec, image)
         except Exception as e:  # PrinterError, or a read that failed: the visitor is told either way
             log.warning("queue slip %s not printed: %s", number, e)
-            Clock.schedule_once(lambda dt: self._show(PRINT_FAILED), 0)
+            self._main(self._notice, "printer", PRINT_FAILED)
             return
         self.printed += 1
-        log.info("queue slip %s printed on %s", number, self.spec)
-        Clock.schedule_once(lambda dt: self._show(None), 0)
+        log.info("queue slip %s printed on %s%s", number, self.spec,
+                 f" (priority {last['group']})" if last["group"] else "")
+        self._main(self._notice, "printer", None)
+        if done_notice:
+            self._main(self._paper, done_notice)
 
-    def _place(self, number: str):
+    def _print_checklist(self, lesson_id: str, image) -> None:
+        try:
+            device.print_image(self.spec, image)
+        except Exception as e:
+            log.warning("checklist of %s not printed: %s", lesson_id, e)
+            self._main(self._paper, NOT_PRINTED)
+            return
+        self.printed += 1
+        log.info("checklist of %s printed on %s", lesson_id, self.spec)
+        self._main(self._paper, PRINTED)
+
+    def _read(self, number: str, session_id: str | None):
+        """(people before, estimated minutes, created_at) of the waiting ticket, or None."""
         # a read-only connection of its own: this thread never shares the writer's
         conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=2.0)
         try:
-            return place_in_queue(conn, number)
+            found = place_in_queue(conn, number)
+            if found is None:
+                return None
+            before, created = found
+            place = place_of(conn, session_id, now_utc()) if session_id else None
+            if place is not None and place.number == number:
+                return place.before, place.minutes, created
+            return before, None, created
         finally:
             conn.close()
 
-    def _show(self, notice: str | None) -> None:
-        had = "printer" in self.runtime.notices
+    # --- on the main thread ----------------------------------------------------------------------
+
+    @staticmethod
+    def _main(fn, *args) -> None:
+        Clock.schedule_once(lambda dt: fn(*args), 0)
+
+    def _notice(self, key: str, notice: str | None) -> None:
+        had = self.runtime.notices.get(key)
         if notice:
-            self.runtime.notices["printer"] = notice
+            self.runtime.notices[key] = notice
         else:
-            self.runtime.notices.pop("printer", None)
-        if had != bool(notice):
+            self.runtime.notices.pop(key, None)
+        if had != notice:
             self.app.render()
+
+    def _paper(self, words: str) -> None:
+        """A printed (or not printed) checklist or new slip: shown for a while, and said."""
+        self._notice("paper", words)
+        self.runtime.say(words, "feedback")
+
+        def clear(dt):
+            if self.runtime.notices.get("paper") == words:
+                self._notice("paper", None)
+        Clock.schedule_once(clear, PAPER_NOTICE_FOR)

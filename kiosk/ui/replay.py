@@ -37,6 +37,13 @@ class ReplayDriver:
         self.index = 0
         self._waited = 0.0
         self._wait_for_deadline: float | None = None
+        # A screen redrawn by something else (the queue's live place, a notice) is laid out over
+        # the next frames: an action waits until then, or a tap could land on a half-placed button.
+        self._redrawn = False
+        app.after_render.append(self._note_render)
+
+    def _note_render(self, _view) -> None:
+        self._redrawn = True
 
     def start(self) -> None:
         Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), 0.2)
@@ -48,6 +55,10 @@ class ReplayDriver:
             Clock.schedule_once(lambda *_: self._frames(n - 1, then), 0)
 
     def _next(self) -> None:
+        if self._redrawn:
+            self._redrawn = False
+            self._frames(FRAMES_AFTER_ACTION, self._next)
+            return
         if any(check() for check in getattr(self.app, "busy", ())) and self._waited < BUSY_LIMIT:
             # voice input still starting, listening or thinking: its result comes first
             self._waited += BUSY_POLL

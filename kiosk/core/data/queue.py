@@ -308,6 +308,13 @@ def ticket_call(store: Store, session_id: str) -> Call | None:
     return Call(row[0], context.get("local_number") or row[1], row[3], row[4])
 
 
+def ticket_place(store: Store, session_id: str):
+    """This session's place and estimated wait (kiosk.core.data.queue_wait.Place), or None."""
+    from kiosk.core.data.queue_wait import place_of
+    from kiosk.core.data.timeutil import now_utc
+    return place_of(store.conn, session_id, now_utc())
+
+
 def set_priority(store: Store, session_id: str, group: str | None) -> None:
     """The visitor's self-declared group: on the session, and on its waiting ticket (priority)."""
     if group is not None and group not in PRIORITY_GROUPS:

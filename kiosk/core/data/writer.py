@@ -39,7 +39,7 @@ THREAD_BUSY_MS = 1000         # the writer's own busy timeout: it retries anyway
 
 # The writes a spill file may hold: name -> how to apply it (see _apply).
 DURABLE = ("start_session", "end_session", "set_session_modes", "log_many", "set_priority")
-ASKS = ("create_ticket", "ticket_call")   # answered to a waiting caller; never spilled or retried
+ASKS = ("create_ticket", "ticket_call", "ticket_place")   # answered to a waiting caller; never spilled or retried
 
 
 @dataclass
@@ -349,7 +349,7 @@ def _apply(store: Store, op: Op):
                                             (kw["session_id"],)).fetchone():
             return None
         return store.start_session(**kw)
-    if op.name in ("set_priority", "ticket_call"):
+    if op.name in ("set_priority", "ticket_call", "ticket_place"):
         try:
             return getattr(queue, op.name)(store, **kw)
         except sqlite3.Error as e:  # the reads of ticket_call are not wrapped by the store

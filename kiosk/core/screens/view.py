@@ -21,6 +21,8 @@ PRONOUNCE = {
     "Zalo": "da lô",
 }
 
+PRIORITY_LABELS = {"elderly": "Người cao tuổi", "disabled": "Người khuyết tật",
+                   "pregnant": "Phụ nữ mang thai"}
 BAR_BACK = ("Quay lại", "back")
 BAR_REPEAT = ("Nghe lại", "repeat")
 BAR_LARGE = ("Chữ to", "large_text")
@@ -59,6 +61,8 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    strip: str | None = None    # the visitor's waiting number on every screen (queue_views)
+    board: tuple = ()           # welcome screen: (number, counter) being called (queue_views)
 
 
 def speakable(text: str) -> str:

@@ -12,25 +12,28 @@ from kiosk.core.screens import practice_views
 from kiosk.core.screens.confirm import confirm_view, noted
 from kiosk.core.screens.modes import adapt, compose, settings_view
 from kiosk.core.screens.practice_views import finish_lines, lesson_extras, practice_hint, topic_extras
-from kiosk.core.screens.view import (  # noqa: F401  (View and Choice: what every caller of view_for gets)
-    BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, PRONOUNCE, Choice, View, bar, speakable, spell_ticket,
+from kiosk.core.screens.paper import print_choice  # "In ra giấy": the checklist on the receipt printer
+from kiosk.core.screens.queue_views import ticket_body, ticket_said, with_queue  # place, wait, strip, board
+from kiosk.core.screens.view import (  # noqa: F401  (View, Choice, PRIORITY_LABELS: callers read them here)
+    PRIORITY_LABELS, BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, PRONOUNCE, Choice, View, bar, speakable, spell_ticket,
 )
 
 TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
 TOPIC_SUMMARIES_UP_TO = 4  # choices a topic screen shows with their summaries (small screen, captions)
 
-PRIORITY_LABELS = {"elderly": "Người cao tuổi", "disabled": "Người khuyết tật",
-                   "pregnant": "Phụ nữ mang thai"}
-
 
 def view_for(state, catalog: Catalog) -> View:
     """The screen for `state`, as the visitor's modes show it (switches, focus, captions)."""
+    return adapt(with_queue(_plain_view(state, catalog), state), state, catalog)
+
+
+def _plain_view(state, catalog: Catalog) -> View:
     if state.warning:
-        return adapt(_warning(state), state, catalog)
+        return _warning(state)
     if state.screen == "settings":
-        return adapt(settings_view(state, catalog), state, catalog)
+        return settings_view(state, catalog)
     builder = _BUILDERS.get(state.screen) or practice_views.BUILDERS[state.screen]
-    return adapt(builder(state, catalog), state, catalog)
+    return builder(state, catalog)
 
 
 def line(state, catalog, config=None, written: bool = False) -> str:
@@ -120,13 +123,15 @@ def _step(state, catalog):
 def _finish(state, catalog):
     lesson = catalog.get(state.lesson)
     qr = take_home_qr(lesson)
+    extras = lesson_extras(state, catalog, first_key=3)
+    extras += print_choice(state, lesson, key=str(3 + len(extras)))
     return View(screen="finish", title="Bạn đã làm xong!",
                 body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
                      (("Quét mã QR để mở trang chính thức trên điện thoại.",) if qr else ()),
                 qr_text=qr,
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
-                + lesson_extras(state, catalog, first_key=3),
+                + extras,
                 bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. "
                         + ("Quét mã QR để mở trang chính thức trên điện thoại. " if qr else "")
@@ -161,7 +166,7 @@ def _ticket(state, catalog):
         said = (" Nếu bạn là người cao tuổi, người khuyết tật hoặc phụ nữ mang thai, "
                 "chạm nút tương ứng để được ưu tiên.")
     return View(screen="ticket", title="Số thứ tự của bạn", big=state.ticket,
-                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.", note),
+                body=ticket_body(state) + (note,),
                 choices=choices, options=options, layout="row",
                 bar=bar(BAR_REPEAT, BAR_LARGE),
                 spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "

@@ -14,8 +14,9 @@ from dataclasses import replace
 from kiosk.core.content.catalog import Catalog
 from kiosk.core.state import (  # noqa: F401  (the flow's vocabulary, used by callers as f.State, f.Tap...)
     MODE_NAMES, PRACTICE_SCREENS, PRIORITY_GROUPS, RATES, SCREENS, WARNING_TEXT, Config, CreateTicket,
-    Cue, EndSession, Heard, Intent, Key, KeyTap, Listen, Log, Modes, Problem, Say, SetGroup,
-    StartSession, State, StopSpeech, Tap, Tick, TicketCalled, TicketCreated, TicketUnavailable,
+    Cue, EndSession, Heard, Intent, Key, KeyTap, Kiosk, Listen, Log, Modes, PrintChecklist, Problem,
+    QueueSeen, Say, SetGroup, StartSession, State, StopSpeech, Tap, Tick, TicketCalled, TicketCreated,
+    TicketUnavailable,
 )
 from kiosk.core.visit.access import AccessActions
 from kiosk.core.visit.activity import Activity
@@ -46,7 +47,7 @@ class Flow(AccessActions):
         if isinstance(event, Tick):
             return self._tick(state, event.now)
         if isinstance(event, TicketCreated):
-            s = replace(state, ticket=event.number)
+            s = replace(state, ticket=event.number, place=event.place)
             return s, [Log("ticket_shown", {"number": event.number}), Cue("ticket"),
                        Say(self.spoken(s))]
         if isinstance(event, TicketUnavailable):
@@ -56,6 +57,9 @@ class Flow(AccessActions):
             return self.note_error(state, event.what), [Log("problem", {"what": event.what})]
         if isinstance(event, TicketCalled):
             return self._called(state, event)
+        if isinstance(event, QueueSeen):
+            from kiosk.core.visit.queue_flow import on_seen
+            return on_seen(self, state, event)
         if isinstance(event, Key):
             return self.on_key(state, event)
         now = event.now
@@ -184,7 +188,10 @@ class Flow(AccessActions):
         return new, [log] + effects
 
     def _on_repeat(self, state: State, _arg):
-        return state, [Log("repeat", {"screen": state.screen}), Say(self.spoken(state), "repeat")]
+        from kiosk.core.screens.queue_views import reminder  # the waiting number, on any screen
+        extra = reminder(state)
+        said = f"{self.spoken(state)} {extra}" if extra else self.spoken(state)
+        return state, [Log("repeat", {"screen": state.screen}), Say(said, "repeat")]
 
     def _on_stop(self, state: State, _arg):
         return state, [Log("stop_speech", {})]
@@ -202,7 +209,7 @@ class Flow(AccessActions):
         }
         context.update(self.activities.ticket_context(state))
         new = replace(state, active=True, screen="ticket", ticket=None, ticket_from=state.screen,
-                      called_to=None, ticket_failed=False)
+                      called_to=None, ticket_failed=False, place=None)
         return new, start + [Log("screen", {"screen": "ticket"}), CreateTicket(context)]
 
     def _on_priority(self, state: State, group):
@@ -220,8 +227,9 @@ class Flow(AccessActions):
         back_to = state.ticket_from if state.screen == "ticket" else state.screen
         new = replace(state, screen="ticket", ticket_from=back_to, called_to=event.counter,
                       warning=False, last_input=event.now)
+        # Cue: a chime, or in captions mode the flashing frame and "(Chuông báo)"
         return new, [StopSpeech(), Log("ticket_called", {"number": event.number, "counter": event.counter}),
-                     Say(self.spoken(new), "call")]
+                     Cue("call"), Say(self.spoken(new), "call")]
 
     def _on_resume(self, state: State, _arg):
         """Leave the ticket screen and go back to where the visitor was."""
@@ -232,6 +240,14 @@ class Flow(AccessActions):
         if not state.active:
             return state, []
         return self.go(state, screen="home", topic=None, lesson=None, step=0)
+
+    def _on_print_checklist(self, state: State, lesson):
+        """Finish screen: "In ra giấy" (only offered when the kiosk has a printer)."""
+        if state.screen != "finish" or not state.kiosk.printer or lesson != state.lesson:
+            return state, [Log("ignored", {"action": "print_checklist"})]
+        from kiosk.core.screens.paper import PRINTING
+        return state, [Log("print_checklist", {"lesson": lesson}), PrintChecklist(lesson),
+                       Say(PRINTING, "feedback")]
 
     def _on_more(self, state: State, _arg):
         """Finish screen: learn another lesson in the same session."""
@@ -283,7 +299,7 @@ class Flow(AccessActions):
 
     def _end(self, state: State, reason: str):
         """Wipe everything about this visitor: screen, modes, ticket, errors."""
-        fresh = State(last_input=state.last_input)
+        fresh = State(last_input=state.last_input, kiosk=state.kiosk)
         return fresh, [StopSpeech(), Log("session_end", {"reason": reason}), EndSession(reason)]
 
     def note_error(self, state: State, what: str) -> State:
