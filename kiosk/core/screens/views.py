@@ -169,8 +169,7 @@ def _ticket(state, catalog):
                 body=ticket_body(state) + (note,),
                 choices=choices, options=options, layout="row",
                 bar=bar(BAR_REPEAT, BAR_LARGE),
-                spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
-                        f"Vui lòng chờ, nhân viên sẽ đến giúp bạn.{said}"))
+                spoken=f"{ticket_said(state)}{said}")
 
 
 TO_COUNTER_TITLE = "Mời bạn đến quầy tiếp nhận"
