@@ -53,7 +53,9 @@ class LazyGroup(click.Group):
             "printer": ("kiosk.cli_printer", "printer_group"),
             "install": ("kiosk.cli_appliance", "install_cmd"),
             "uninstall": ("kiosk.cli_appliance", "uninstall_cmd"),
-            "backup-rotate": ("kiosk.cli_appliance", "backup_rotate_cmd")}
+            "backup-rotate": ("kiosk.cli_appliance", "backup_rotate_cmd"),
+            "identity": ("kiosk.cli_central", "identity_group"),
+            "central": ("kiosk.cli_central", "central_group"), "sync": ("kiosk.cli_central", "sync_cmd")}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})

@@ -11,7 +11,7 @@ mode=${1:-run}; shift || true
 
 RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2 libusb-1.0-0"
 APPLIANCE_DEBS="cage xwayland systemd systemd-sysv udev dbus libpam-systemd libgl1-mesa-dri"
-TEST_DEBS="sox chromium chromium-driver systemd cage"  # systemd-analyze verify checks the units and their cage
+TEST_DEBS="sox chromium chromium-driver systemd cage postgresql postgresql-common"  # systemd-analyze verify checks the units and their cage
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
