@@ -200,8 +200,10 @@ def lessons_qr(lesson_id, output, lessons):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV for the commune's reporting.")
 @click.option("--since", help="Only sessions started on or after this date (YYYY-MM-DD, UTC).")
+@click.option("--db", help="The province's central database (postgresql://…): every kiosk, with by_commune.")
+@click.option("--commune", help="With --db: only this commune.")
 @data_option
-def report(as_json, as_csv, since, data):
+def report(as_json, as_csv, since, db, commune, data):
     """Numbers for the commune: sessions, lessons, escalations, drop-off."""
     from kiosk.core.lessons import load_catalog
     from kiosk.core.report import build_report, parse_since, report_csv
@@ -212,6 +214,9 @@ def report(as_json, as_csv, since, data):
         parse_since(since)
     except ValueError:
         fail(f"--since must be a date written YYYY-MM-DD, not '{since}'", 2)
+    if db:  # the province's report (kiosk/cli_central.py)
+        from kiosk.cli_central import central_report
+        return central_report(db, since, commune, as_json, as_csv, _print_report)
     db = paths.db_path(paths.data_dir(data))
     if not db.exists():
         fail(f"no kiosk log at {db} (run the kiosk first, or pass --data)", 2)

@@ -193,3 +193,31 @@ def sync_cmd(to, batch, as_json, data):
     else:
         click.echo("sync: sent " + ", ".join(f"{n} {t}" for t, n in sent["sent"].items()) +
                    f"; {sent['pending']} row(s) wait until their session or ticket is over")
+
+
+# --- the province's report (`kiosk report --db …`, kiosk/cli.py) ------------------------------
+
+def central_report(db: str, since, commune, as_json: bool, as_csv: bool, print_text) -> None:
+    from kiosk.central.report import build_central_report, central_csv
+    from kiosk.central.schema import CentralError, connect
+    from kiosk.core.lessons import load_catalog
+    try:
+        with connect(db) as conn:
+            result = build_central_report(conn, since, load_catalog(paths.lessons_dir()), commune)
+    except CentralError as e:
+        fail(str(e), 1)
+    except Exception as e:  # noqa: BLE001 - psycopg errors: one plain line, not a traceback
+        import psycopg
+        if not isinstance(e, psycopg.Error):
+            raise
+        fail(f"the central database could not make the report: {str(e).strip().splitlines()[0]}", 1)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    elif as_csv:
+        click.echo(central_csv(result), nl=False)
+    else:
+        print_text(result)
+        for c in result["by_commune"]:
+            click.echo(f"  commune {c['commune']:10} kiosks {c['kiosks']:2} visitors {c['visitors']:6} "
+                       f"lessons {c['lessons_started']}/{c['lessons_finished']} "
+                       f"escalations {c['escalations']['total']}")
