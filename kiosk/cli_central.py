@@ -202,7 +202,9 @@ def central_report(db: str, since, commune, as_json: bool, as_csv: bool, print_t
     from kiosk.central.schema import CentralError, connect
     from kiosk.core.lessons import load_catalog
     try:
-        with connect(db) as conn:
+        with connect(db) as conn, conn.transaction():
+            # one snapshot for every figure, even while kiosks keep syncing
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             result = build_central_report(conn, since, load_catalog(paths.lessons_dir()), commune)
     except CentralError as e:
         fail(str(e), 1)

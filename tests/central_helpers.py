@@ -98,15 +98,16 @@ class PgCluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def start_cluster(missing_part) -> PgCluster:
-    """A cluster, or `missing_part` (skip locally, fail under CI) when PostgreSQL is absent."""
+def start_cluster(missing_part, fast: bool = True) -> PgCluster:
+    """A cluster, or `missing_part` (skip locally, fail under CI) when PostgreSQL is absent.
+    `fast` turns durability off; tests that crash the server need it on."""
     try:
         import psycopg  # noqa: F401
     except ImportError as e:
         missing_part(f"psycopg is not installed: {e}")
     if pg_bindir() is None:
         missing_part("PostgreSQL is not installed (apt-get install postgresql)")
-    return PgCluster()
+    return PgCluster(fast=fast)
 
 
 # --- kiosk logs shaped like real visits ------------------------------------------------------
@@ -138,8 +139,8 @@ def fill_kiosk(data, commune: str, kiosk: str, sessions: int, seed: int = 0,
     q = Queue(store)
     for n in range(sessions + open_sessions):
         t += dt.timedelta(minutes=rnd.randint(3, 90))
-        if n == sessions:  # visitors still at the kiosk: started minutes ago by this clock
-            t = now_utc() - dt.timedelta(minutes=10)
+        if n >= sessions:  # visitors still at the kiosk: started minutes ago by this clock
+            t = now_utc() - dt.timedelta(minutes=10 - (n - sessions))
         at = lambda s: stamp(t + dt.timedelta(seconds=s))  # noqa: E731
         sid = store.start_session(source="kiosk", at=at(0))
         recs = [dict(session_id=sid, kind="screen", screen="welcome", at=at(1))]

@@ -47,7 +47,9 @@ def connect(url: str, **kw) -> psycopg.Connection:
     if not url.startswith(("postgresql://", "postgres://")):
         raise CentralError(f"the central database must be a postgresql:// URL, not {url!r}")
     try:
-        return psycopg.connect(url, connect_timeout=10, **kw)
+        # autocommit: every `with conn.transaction()` is then a real transaction that commits at
+        # its end (not a savepoint inside one long implicit transaction a kill would undo)
+        return psycopg.connect(url, connect_timeout=10, autocommit=True, **kw)
     except psycopg.OperationalError as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise CentralError(f"cannot reach the central database: {first}") from e
