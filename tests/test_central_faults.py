@@ -79,6 +79,12 @@ def server_events(url, kiosk):
         return c.execute("SELECT count(*) FROM events WHERE kiosk = %s", (kiosk,)).fetchone()[0]
 
 
+def connected(url):
+    import psycopg
+    with psycopg.connect(url) as c:
+        return c.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'kiosk_k_1'").fetchone()[0] > 0
+
+
 def test_sync_killed_at_random_points_loses_and_duplicates_nothing(pg, tmp_path):
     from kiosk.core.store import Store
     url, (login,) = central(pg, "kills", ("21130", "k-1"))
@@ -89,7 +95,10 @@ def test_sync_killed_at_random_points_loses_and_duplicates_nothing(pg, tmp_path)
     for i in range(KILLS):
         before = server_events(url, "k-1")
         p = sync_proc(login, tmp_path)
-        time.sleep(rnd.uniform(0.3, 3.0))
+        # kill at a random moment of the sync itself, not of Python's start: from its login on
+        while p.poll() is None and not connected(url):
+            time.sleep(0.01)
+        time.sleep(rnd.uniform(0, 0.5))
         p.send_signal(signal.SIGKILL)
         p.communicate()
         if p.returncode == -signal.SIGKILL and server_events(url, "k-1") > before:
@@ -103,7 +112,7 @@ def test_sync_killed_at_random_points_loses_and_duplicates_nothing(pg, tmp_path)
     figures = assert_exactly_once(url, tmp_path, "k-1")
     print(f"\nsync killed {KILLS} times ({mid_send} while sending), then completed: "
           f"0 lost, 0 duplicated; {json.dumps(figures)}")
-    assert mid_send >= KILLS // 4  # most kills must land in the middle of real work
+    assert mid_send >= KILLS // 2  # most kills must land in the middle of real work
 
 
 def test_postgresql_stopped_mid_sync_then_the_next_run_completes(pg, tmp_path):
