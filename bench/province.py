@@ -156,17 +156,17 @@ def province(admin_url: str, communes: int, kiosks: int, days: int, per_day: int
     return steps
 
 
-def in_process_report(url: str) -> dict:
-    """The report's own time, without the `kiosk` process start (median of 3)."""
+def in_process_report(url: str, runs: int = 3) -> dict:
+    """The report's own time, without the `kiosk` process start (median of `runs`)."""
     from kiosk.central.report import build_central_report
     from kiosk.central.schema import connect
-    runs = []
+    times = []
     with connect(url) as c:
-        for _ in range(3):
+        for _ in range(runs):
             with c.transaction():
                 c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                runs.append(timed(lambda: build_central_report(c))[1])
-    return {"runs": [round(x, 2) for x in runs], "median": round(statistics.median(runs), 2)}
+                times.append(timed(lambda: build_central_report(c))[1])
+    return {"runs": [round(x, 2) for x in times], "median": round(statistics.median(times), 2)}
 
 
 def main(argv=None) -> None:
@@ -191,6 +191,17 @@ def main(argv=None) -> None:
         print(json.dumps(result["kiosk_year_sync"]), flush=True)
         result["generate_seconds"] = province(admin, a.communes, a.kiosks, a.days, a.per_day)
         print(json.dumps(result["generate_seconds"]), flush=True)
+        from kiosk.central import rollup
+        from kiosk.central.report import report_zone
+        with schema.connect(admin) as c:
+            result["report_seconds_without_rollups"] = in_process_report(reader, runs=1)
+            t = time.perf_counter()
+            rollup.refresh(c, report_zone())
+            result["rollup_refresh_seconds"] = round(time.perf_counter() - t, 1)
+            result["rollup_rows"] = {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                                     for t in ("roll_sessions", "roll_progress", "roll_activity", "roll_tickets")}
+            print(json.dumps({k: result[k] for k in ("report_seconds_without_rollups", "rollup_refresh_seconds",
+                                                     "rollup_rows")}), flush=True)
         with schema.connect(admin) as c:
             result["rows"] = {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                               for t in ("kiosks", "sessions", "events", "lesson_progress", "tickets")}
@@ -213,6 +224,7 @@ def main(argv=None) -> None:
         a.out.parent.mkdir(parents=True, exist_ok=True)
         a.out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
         print(json.dumps({k: result[k] for k in ("rows", "report_seconds", "report_seconds_in_process",
+                                                 "report_seconds_without_rollups",
                                                  "database_bytes")}, indent=2))
     finally:
         pg.close()

@@ -126,6 +126,17 @@ def central_upgrade(db):
                else f"central schema already at version {schema.SCHEMA_VERSION}")
 
 
+@central_group.command("refresh")
+@db_option
+def central_refresh(db):
+    """Fold what arrived since the last refresh into the report's rollups (run it on a timer)."""
+    from kiosk.central import rollup
+    from kiosk.central.report import report_zone
+    with _admin(db) as conn:
+        out = rollup.refresh(conn, report_zone())
+    click.echo("rollups: " + ", ".join(f"{k} through {v['through_seq']}" for k, v in out.items()))
+
+
 @central_group.command("add-kiosk")
 @db_option
 @click.option("--commune", required=True, help="The kiosk's commune code.")

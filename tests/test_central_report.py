@@ -56,8 +56,18 @@ def province(tmp_path_factory):
         for i, (commune, k, n) in enumerate(KIOSKS):
             dirs[k] = tmp_path_factory.mktemp(k)
             fill_kiosk(dirs[k], commune, k, sessions=n, seed=10 + i, start=f"2026-0{i + 6}-20T22:00:00")
-            r = kiosk_cmd("sync", "--to", logins[k], "--data", dirs[k])
+        # k-3 and k-1 are folded into the rollups, k-2 arrives after: the report reads both ways
+        for step in ("k-3", "k-1", "refresh", "k-2"):
+            if step == "refresh":
+                r = kiosk_cmd("central", "refresh", "--db", url)
+            else:
+                r = kiosk_cmd("sync", "--to", logins[step], "--data", dirs[step])
             assert r.returncode == 0, r.stderr
+        import psycopg
+        with psycopg.connect(url) as c:  # the rollups hold k-1 and k-3, and only them
+            assert c.execute("SELECT sum(n) FROM roll_sessions").fetchone()[0] == KIOSKS[0][2] + KIOSKS[2][2]
+            assert c.execute("SELECT count(*) FROM sessions s, rollup_marks m WHERE m.name = 'sessions' "
+                             "AND s.seq > m.seq").fetchone()[0] == KIOSKS[1][2]
         yield reader, dirs
     finally:
         pg.close()

@@ -9,6 +9,8 @@ and `by_commune` come from one pass; only the two medians need their own query.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kiosk.core.flow import MODE_NAMES
 from kiosk.core.lessons import Catalog
 from kiosk.core.report import funnel, parse_since, periods
@@ -19,20 +21,39 @@ ACTIVITY = ("practice_start", "practice_finish", "drill_answer", "quiz_answer")
 
 
 class _Where:
-    """The filters: sessions (s) by start, tickets (t) by creation; optionally one commune."""
+    """The filters: sessions (s) by start, tickets (t) by creation, rollups (r) by local day;
+    optionally one commune. Raw rows are read only after the rollups' marks."""
 
-    def __init__(self, since_ts: str | None, commune: str | None):
+    def __init__(self, since: str | None, since_ts: str | None, commune: str | None, marks=(0, 0)):
         self.s, self.t, self.s_args, self.t_args = ["TRUE"], ["TRUE"], [], []
+        self.r, self.r_args = ["TRUE"], []
+        self.smark, self.tmark = marks
         if since_ts:
             self.s.append("s.started_at >= %s")
             self.t.append("t.created_at >= %s")
+            self.r.append("r.day >= %s")  # since_ts is that day's local midnight: same rows
             self.s_args.append(since_ts)
             self.t_args.append(since_ts)
+            self.r_args.append(dt.date.fromisoformat(since))
         if commune:
-            self.s.append("s.commune = %s")
-            self.t.append("t.commune = %s")
-            self.s_args.append(commune)
-            self.t_args.append(commune)
+            for cond, args, alias in ((self.s, self.s_args, "s"), (self.t, self.t_args, "t"),
+                                      (self.r, self.r_args, "r")):
+                cond.append(f"{alias}.commune = %s")
+                args.append(commune)
+        self.use_rollups = bool(self.smark or self.tmark)
+
+    @property
+    def roll(self) -> str:
+        return " AND ".join(self.r)
+
+    @property
+    def s_new(self) -> str:
+        """Sessions after the rollups' mark (all of them when there are no rollups)."""
+        return f"{self.sessions} AND s.seq > {int(self.smark)}" if self.smark else self.sessions
+
+    @property
+    def t_new(self) -> str:
+        return f"{self.tickets} AND t.seq > {int(self.tmark)}" if self.tmark else self.tickets
 
     @property
     def sessions(self) -> str:
@@ -54,23 +75,46 @@ def _commune(by: dict, code: str) -> dict:
         "modes": {m: 0 for m in MODE_NAMES}})
 
 
+def _marks(cur, tz: str) -> tuple[int, int]:
+    """The rollups' marks, or (0, 0) (every row read directly) when there are none for this zone."""
+    from kiosk.central.rollup import marks
+    cur.execute("SELECT to_regclass('rollup_marks') IS NOT NULL")
+    if not cur.fetchone()[0]:
+        return 0, 0
+    have = marks(cur)
+    if any(z != tz for _, z in have.values()):
+        return 0, 0
+    return have.get("sessions", (0, tz))[0], have.get("tickets", (0, tz))[0]
+
+
+def report_zone() -> str:
+    return getattr(centre_zone(), "key", None) or zone_name()  # an unknown KIOSK_TZ: the default
+
+
 def build_central_report(conn, since: str | None = None, catalog: Catalog | None = None,
                          commune: str | None = None) -> dict:
     since_ts = parse_since(since)
-    w = _Where(since_ts, commune)
     cur = conn.cursor()
+    w = _Where(since, since_ts, commune, _marks(cur, report_zone()))
     by: dict[str, dict] = {}
 
-    def q(sql: str, args: list) -> list[tuple]:
+    def q(sql: str, args: list, roll_sql: str | None = None, roll_args: list | None = None) -> list[tuple]:
+        """Rows of a query over the rows after the mark, then (if any) the rollups' rows."""
         cur.execute(sql, args)
-        return cur.fetchall()
+        rows = cur.fetchall()
+        if roll_sql and w.use_rollups:
+            cur.execute(roll_sql, roll_args or [])
+            rows += cur.fetchall()
+        return rows
 
     for code, n in q("SELECT commune, count(*) FROM kiosks" + (" WHERE commune = %s" if commune else "")
                      + " GROUP BY 1", [commune] if commune else []):
         _commune(by, code)["kiosks"] = n
     end_reasons: dict[str, int] = {}
     for code, reason, n in q(f"SELECT s.commune, COALESCE(s.end_reason, 'open'), count(*) FROM sessions s "
-                             f"WHERE {w.sessions} GROUP BY 1, 2", w.s_args):
+                             f"WHERE {w.s_new} GROUP BY 1, 2", w.s_args,
+                             f"SELECT r.commune, r.end_reason, sum(r.n)::bigint FROM roll_sessions r "
+                             f"WHERE {w.roll} GROUP BY 1, 2", w.r_args):
         _commune(by, code)["visitors"] += n
         _add(end_reasons, reason, n)
     (median,) = q("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
@@ -88,7 +132,10 @@ def build_central_report(conn, since: str | None = None, catalog: Catalog | None
     for code, mode, n in q(
             "SELECT s.commune, m.value, count(DISTINCT (s.kiosk, s.id)) FROM sessions s CROSS JOIN "
             "LATERAL jsonb_array_elements_text(COALESCE(s.modes, '[]'::jsonb)) AS m(value) "
-            f"WHERE {w.sessions} GROUP BY 1, 2", w.s_args):
+            f"WHERE {w.s_new} GROUP BY 1, 2", w.s_args,
+            "SELECT r.commune, m.value, sum(r.n)::bigint FROM roll_sessions r CROSS JOIN LATERAL "
+            "(SELECT DISTINCT value FROM jsonb_array_elements_text(r.modes)) AS m "
+            f"WHERE {w.roll} GROUP BY 1, 2", w.r_args):
         _add(modes, mode, n)
         _add(_commune(by, code)["modes"], mode, n)
 
@@ -117,7 +164,9 @@ def build_central_report(conn, since: str | None = None, catalog: Catalog | None
 def _lessons(q, w: _Where, by: dict, catalog: Catalog | None) -> list[dict]:
     rows = q("SELECT p.commune, p.lesson, p.topic, p.max_step, p.finished, count(*), max(p.steps) "
              "FROM lesson_progress p JOIN sessions s ON s.kiosk = p.kiosk AND s.id = p.session_id "
-             f"WHERE {w.sessions} GROUP BY 1, 2, 3, 4, 5", w.s_args)
+             f"WHERE {w.s_new} GROUP BY 1, 2, 3, 4, 5", w.s_args,
+             "SELECT r.commune, r.lesson, r.topic, r.max_step, r.finished, sum(r.n)::bigint, max(r.steps) "
+             f"FROM roll_progress r WHERE {w.roll} GROUP BY 1, 2, 3, 4, 5", w.r_args)
     agg: dict[tuple, dict] = {}
     reached: list[tuple] = []
     for code, lesson, topic, max_step, finished, n, steps in rows:
@@ -145,8 +194,10 @@ def _escalations(q, w: _Where, by: dict) -> dict:
     esc = {"total": 0, "by_status": {}, "by_outcome": {}, "by_category": {}, "by_group": {}}
     for code, status, outcome, category, group, n in q(
             "SELECT t.commune, t.status, t.outcome, COALESCE(t.category, 'none'), "
-            f"COALESCE(t.priority, 'none'), count(*) FROM tickets t WHERE {w.tickets} "
-            "GROUP BY 1, 2, 3, 4, 5", w.t_args):
+            f"COALESCE(t.priority, 'none'), count(*) FROM tickets t WHERE {w.t_new} "
+            "GROUP BY 1, 2, 3, 4, 5", w.t_args,
+            "SELECT r.commune, r.status, r.outcome, r.category, r.priority, sum(r.n)::bigint "
+            f"FROM roll_tickets r WHERE {w.roll} GROUP BY 1, 2, 3, 4, 5", w.r_args):
         c = _commune(by, code)["escalations"]
         esc["total"] += n
         c["total"] += n
@@ -182,8 +233,10 @@ def _activity(q, w: _Where, catalog: Catalog | None) -> dict:
     rows = q("SELECT e.kind, e.data->>'practice', e.data->>'drill', e.data->>'lesson', "
              "e.data->'first_try' = 'true', e.data->'right' = 'true', e.data->'first' = 'true', count(*) "
              "FROM events e JOIN sessions s ON s.kiosk = e.kiosk AND s.id = e.session_id "
-             f"WHERE e.kind = ANY(%s) AND {w.sessions} GROUP BY 1, 2, 3, 4, 5, 6, 7",
-             [list(ACTIVITY), *w.s_args])
+             f"WHERE e.kind = ANY(%s) AND {w.s_new} GROUP BY 1, 2, 3, 4, 5, 6, 7",
+             [list(ACTIVITY), *w.s_args],
+             "SELECT r.kind, r.practice, r.drill, r.lesson, r.first_try, r.is_right, r.is_first, "
+             f"sum(r.n)::bigint FROM roll_activity r WHERE {w.roll} GROUP BY 1, 2, 3, 4, 5, 6, 7", w.r_args)
     practices: dict[str, dict] = {}
     drills: dict[str, dict] = {}
     quiz: dict[str, dict] = {}
@@ -224,17 +277,26 @@ def _activity(q, w: _Where, catalog: Catalog | None) -> dict:
 
 def _periods(q, w: _Where, report: dict) -> None:
     """Visitors and help by the centre's day, week and month; visitor groups."""
-    tz = getattr(centre_zone(), "key", None) or zone_name()  # an unknown KIOSK_TZ: the default, as locally
-    per_day = {str(day): n for day, n in q(
-        f"SELECT (s.started_at AT TIME ZONE %s)::date, count(*) FROM sessions s WHERE {w.sessions} "
-        "GROUP BY 1", [tz, *w.s_args])}
+    tz = report_zone()
+    per_day: dict[str, int] = {}
+    for day, n in q(f"SELECT (s.started_at AT TIME ZONE %s)::date, count(*) FROM sessions s WHERE {w.s_new} "
+                    "GROUP BY 1", [tz, *w.s_args],
+                    f"SELECT r.day, sum(r.n)::bigint FROM roll_sessions r WHERE {w.roll} GROUP BY 1", w.r_args):
+        _add(per_day, str(day), n)
     report["visitors"] = periods(per_day)
-    report["visitor_groups"] = dict(q(
-        f"SELECT COALESCE(s.visitor_group, 'none'), count(*) FROM sessions s WHERE {w.sessions} "
-        "GROUP BY 1 ORDER BY 1", w.s_args))
-    helped = {str(day): n for day, n in q(
-        f"SELECT (t.served_at AT TIME ZONE %s)::date, count(*) FROM tickets t WHERE {w.tickets} "
-        "AND t.status = 'served' AND t.served_at IS NOT NULL GROUP BY 1", [tz, *w.t_args])}
+    groups: dict[str, int] = {}
+    for group, n in q(f"SELECT COALESCE(s.visitor_group, 'none'), count(*) FROM sessions s WHERE {w.s_new} "
+                      "GROUP BY 1", w.s_args,
+                      f"SELECT r.visitor_group, sum(r.n)::bigint FROM roll_sessions r WHERE {w.roll} GROUP BY 1",
+                      w.r_args):
+        _add(groups, group, n)
+    report["visitor_groups"] = dict(sorted(groups.items()))
+    helped: dict[str, int] = {}
+    for day, n in q(f"SELECT (t.served_at AT TIME ZONE %s)::date, count(*) FROM tickets t WHERE {w.t_new} "
+                    "AND t.status = 'served' AND t.served_at IS NOT NULL GROUP BY 1", [tz, *w.t_args],
+                    f"SELECT r.served_day, sum(r.n)::bigint FROM roll_tickets r WHERE {w.roll} "
+                    "AND r.status = 'served' AND r.served_day IS NOT NULL GROUP BY 1", w.r_args):
+        _add(helped, str(day), n)
     report["helped"] = periods(helped)
 
 

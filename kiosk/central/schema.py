@@ -98,8 +98,30 @@ def _v2(cur) -> None:
     cur.execute("CREATE INDEX progress_commune ON lesson_progress (commune, lesson)")
 
 
+def _v3(cur) -> None:
+    """Rollups for the province report (kiosk/central/rollup.py): sessions and tickets get an
+    arrival number (`seq`); rollup tables hold counts per commune and local day up to a mark."""
+    for table in ("sessions", "tickets"):
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY")
+        cur.execute(f"CREATE INDEX {table}_seq ON {table} (seq)")
+    cur.execute("CREATE TABLE rollup_marks (name text PRIMARY KEY, seq bigint NOT NULL, tz text NOT NULL)")
+    cur.execute("CREATE TABLE roll_sessions (commune text, day date, end_reason text, visitor_group text, "
+                "modes jsonb, n bigint)")
+    cur.execute("CREATE TABLE roll_progress (commune text, day date, lesson text, topic text, "
+                "max_step integer, finished integer, steps integer, n bigint)")
+    cur.execute("CREATE TABLE roll_activity (commune text, day date, kind text, practice text, drill text, "
+                "lesson text, first_try boolean, is_right boolean, is_first boolean, n bigint)")
+    cur.execute("CREATE TABLE roll_tickets (commune text, day date, status text, outcome text, "
+                "category text, priority text, served_day date, n bigint)")
+    for table in ("roll_sessions", "roll_progress", "roll_activity", "roll_tickets"):
+        cur.execute(f"CREATE INDEX {table}_day ON {table} (day, commune)")
+    cur.execute("GRANT SELECT ON rollup_marks, roll_sessions, roll_progress, roll_activity, roll_tickets "
+                "TO hcc_report")
+
+
 VERSIONS = [(1, "tables, kiosk mapping, roles, row-level security", _v1),
-            (2, "indexes for the province report", _v2)]
+            (2, "indexes for the province report", _v2),
+            (3, "rollups for the province report", _v3)]
 SCHEMA_VERSION = VERSIONS[-1][0]
 
 
