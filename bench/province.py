@@ -186,7 +186,7 @@ def main(argv=None) -> None:
             schema.init(c)
             login = roles.add_kiosk(c, admin, "00001", "bench-1")["url"]
             reader = roles.add_reader(c, admin, "bench")["url"]
-        result = {"scale": vars(a) | {"out": str(a.out)}, "postgresql": str(pg.bindir)}
+        result = {"scale": vars(a) | {"out": a.out.name}, "postgresql": str(pg.bindir)}
         result["kiosk_year_sync"] = kiosk_year(admin, login, a.per_day, a.sync_days)
         print(json.dumps(result["kiosk_year_sync"]), flush=True)
         result["generate_seconds"] = province(admin, a.communes, a.kiosks, a.days, a.per_day)
