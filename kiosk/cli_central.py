@@ -27,7 +27,7 @@ def fail(message: str, code: int = 1):
 
 
 def _store(data):
-    from kiosk.core.store import Store, StoreError
+    from kiosk.core.data.store import Store, StoreError
     try:
         return Store(paths.db_path(paths.data_dir(data)))
     except StoreError as e:
@@ -47,8 +47,8 @@ def identity_group():
 @data_option
 def identity_set(commune, kiosk_id, data):
     """Set the commune and kiosk id, stored in the data directory's log."""
-    from kiosk.core import identity
-    from kiosk.core.store import StoreError
+    from kiosk.core.data import identity
+    from kiosk.core.data.store import StoreError
     try:
         identity.check(commune, kiosk_id)
     except identity.IdentityError as e:
@@ -70,7 +70,7 @@ def identity_set(commune, kiosk_id, data):
 @data_option
 def identity_show(as_json, data):
     """Print the identity in force and where it comes from."""
-    from kiosk.core import identity
+    from kiosk.core.data import identity
     ident = identity.current(_store(data).conn)
     if as_json:
         click.echo(json.dumps(ident.as_dict()))
@@ -146,7 +146,7 @@ def central_add_kiosk(db, commune, kiosk_id, as_json):
     """A login for one kiosk: adds rows for its own id only. Prints its connection URL."""
     from kiosk.central import roles
     from kiosk.central.schema import CentralError
-    from kiosk.core.identity import IdentityError
+    from kiosk.core.data.identity import IdentityError
     with _admin(db) as conn:
         try:
             r = roles.add_kiosk(conn, db, commune, kiosk_id)
@@ -167,7 +167,7 @@ def central_add_kiosk(db, commune, kiosk_id, as_json):
 def central_add_reader(db, name):
     """A read-only login NAME for the province's reports. Prints its connection URL."""
     from kiosk.central import roles
-    from kiosk.core.identity import IdentityError
+    from kiosk.core.data.identity import IdentityError
     with _admin(db) as conn:
         try:
             r = roles.add_reader(conn, db, name)
@@ -211,7 +211,7 @@ def sync_cmd(to, batch, as_json, data):
 def central_report(db: str, since, commune, as_json: bool, as_csv: bool, print_text) -> None:
     from kiosk.central.report import build_central_report, central_csv
     from kiosk.central.schema import CentralError, connect
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     try:
         with connect(db) as conn, conn.transaction():
             # one snapshot for every figure, even while kiosks keep syncing

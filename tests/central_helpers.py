@@ -127,10 +127,10 @@ def fill_kiosk(data, commune: str, kiosk: str, sessions: int, seed: int = 0,
     import datetime as dt
     import random
 
-    from kiosk.core import identity
-    from kiosk.core.queue import OUTCOMES, Queue, set_priority
-    from kiosk.core.store import Store
-    from kiosk.core.timeutil import now_utc, stamp
+    from kiosk.core.data import identity
+    from kiosk.core.data.queue import OUTCOMES, Queue, set_priority
+    from kiosk.core.data.store import Store
+    from kiosk.core.data.timeutil import now_utc, stamp
     rnd = random.Random(seed)
     store = Store(Path(data) / "kiosk.sqlite3")
     store.db.execute("PRAGMA synchronous=OFF")

@@ -137,8 +137,8 @@ def test_unreachable_server_or_no_identity_is_said_plainly(pg, tmp_path):
 
 
 def test_purge_keeps_what_the_server_does_not_have(central, tmp_path, monkeypatch):
-    from kiosk.core.datacare import purge
-    from kiosk.core.store import Store
+    from kiosk.core.data.datacare import purge
+    from kiosk.core.data.store import Store
     monkeypatch.setenv("KIOSK_CENTRAL_DB", "postgresql://configured/but/not/yet/synced")
     fill_kiosk(tmp_path, "21130", "k-1", sessions=40, seed=5, start="2025-01-01T00:00:00")
     before = local_counts(tmp_path)

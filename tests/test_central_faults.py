@@ -86,7 +86,7 @@ def connected(url):
 
 
 def test_sync_killed_at_random_points_loses_and_duplicates_nothing(pg, tmp_path):
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     url, (login,) = central(pg, "kills", ("21130", "k-1"))
     fill_kiosk(tmp_path, "21130", "k-1", sessions=1500, seed=21, start="2026-01-01T00:00:00")
     store = Store(tmp_path / "kiosk.sqlite3")
@@ -160,7 +160,7 @@ def test_a_kiosk_clock_an_hour_off(pg, tmp_path, hours):
     from kiosk.central.schema import connect
     from kiosk.central.report import build_central_report
     from kiosk.central.sync import sync
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     url, (login,) = central(pg, f"clock{'ahead' if hours > 0 else 'behind'}", ("21130", "k-1"))
     off = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)
     with time_machine.travel(off, tick=True):

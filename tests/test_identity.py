@@ -5,9 +5,9 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from kiosk.core import identity
-from kiosk.core.queue import Queue
-from kiosk.core.store import Store, migrations
+from kiosk.core.data import identity
+from kiosk.core.data.queue import Queue
+from kiosk.core.data.store import Store, migrations
 from tests.conftest import kiosk_cmd
 
 

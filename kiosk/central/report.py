@@ -1,6 +1,6 @@
 """The province's report: `kiosk report --db postgresql://…`, from the central database.
 
-The same figures, with the same definitions, as a kiosk's own report (kiosk/core/report.py:
+The same figures, with the same definitions, as a kiosk's own report (kiosk/core/data/report.py:
 sessions by start time, lessons from lesson_progress, activity from events of those sessions,
 escalations from tickets by creation time, days of the centre's zone, KIOSK_TZ), plus
 `by_commune`. Every count is grouped by commune in SQL and summed here, so the province's totals
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.core.flow import MODE_NAMES
-from kiosk.core.lessons import Catalog
-from kiosk.core.report import funnel, parse_since, periods
-from kiosk.core.report import report_csv
-from kiosk.core.timeutil import centre_zone, utcnow, zone_name
+from kiosk.core.visit.flow import MODE_NAMES
+from kiosk.core.content.lessons import Catalog
+from kiosk.core.data.report import funnel, parse_since, periods
+from kiosk.core.data.report import report_csv
+from kiosk.core.data.timeutil import centre_zone, utcnow, zone_name
 
 ACTIVITY = ("practice_start", "practice_finish", "drill_answer", "quiz_answer")
 
@@ -228,7 +228,7 @@ def _events(q, commune: str | None) -> int:
 
 def _activity(q, w: _Where, catalog: Catalog | None) -> dict:
     """Practice, drills and quiz, folded exactly as kiosk/core/report.activity_report does."""
-    from kiosk.core.practice import book_of
+    from kiosk.core.content.practice import book_of
     book = book_of(catalog) if catalog else None
     rows = q("SELECT e.kind, e.data->>'practice', e.data->>'drill', e.data->>'lesson', "
              "e.data->'first_try' = 'true', e.data->'right' = 'true', e.data->'first' = 'true', count(*) "

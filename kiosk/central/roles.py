@@ -16,7 +16,7 @@ import psycopg
 from psycopg import sql
 
 from kiosk.central.schema import KIOSK_GROUP, REPORT_GROUP, CentralError
-from kiosk.core.identity import check
+from kiosk.core.data.identity import check
 
 
 def role_name(prefix: str, name: str) -> str:

@@ -4,7 +4,7 @@ One table, `schema_versions`, records each applied version. `kiosk central init`
 all to an empty database, `kiosk central upgrade` the missing ones; `kiosk sync` compares the
 server's version with `SCHEMA_VERSION` and tells a kiosk that is older or newer plainly.
 
-Rows are keyed by (kiosk, local id): see kiosk/core/identity.py for why.
+Rows are keyed by (kiosk, local id): see kiosk/core/data/identity.py for why.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each batch is COPYed into a temporary staging table and moved into the real tabl
 `INSERT … SELECT … ON CONFLICT DO NOTHING` in one server transaction (COPY is PostgreSQL's
 fastest way in; the staging step is what lets the server ignore rows it already has, since
 COPY alone cannot). Only after the server's commit does the kiosk write its own mark
-(kiosk/core/syncmarks.py). Killed anywhere, the next run sends at most one batch again and
+(kiosk/core/data/syncmarks.py). Killed anywhere, the next run sends at most one batch again and
 the server keeps every row exactly once, by its key (kiosk id, local id).
 """
 
@@ -15,9 +15,9 @@ import logging
 import psycopg
 
 from kiosk.central.schema import COLUMNS, CentralError, check_version, connect
-from kiosk.core import identity, syncmarks
-from kiosk.core.store import Store
-from kiosk.core.timeutil import utcnow
+from kiosk.core.data import identity, syncmarks
+from kiosk.core.data.store import Store
+from kiosk.core.data.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
