@@ -54,7 +54,9 @@ class LazyGroup(click.Group):
             "install": ("kiosk.cli_appliance", "install_cmd"),
             "uninstall": ("kiosk.cli_appliance", "uninstall_cmd"),
             "backup-rotate": ("kiosk.cli_appliance", "backup_rotate_cmd"),
-            "narration": ("kiosk.cli_narration", "narration_group")}
+            "narration": ("kiosk.cli_narration", "narration_group"),
+            "identity": ("kiosk.cli_central", "identity_group"),
+            "central": ("kiosk.cli_central", "central_group"), "sync": ("kiosk.cli_central", "sync_cmd")}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -199,8 +201,10 @@ def lessons_qr(lesson_id, output, lessons):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV for the commune's reporting.")
 @click.option("--since", help="Only sessions started on or after this date (YYYY-MM-DD, UTC).")
+@click.option("--db", help="The province's central database (postgresql://…): every kiosk, with by_commune.")
+@click.option("--commune", help="With --db: only this commune.")
 @data_option
-def report(as_json, as_csv, since, data):
+def report(as_json, as_csv, since, db, commune, data):
     """Numbers for the commune: sessions, lessons, escalations, drop-off."""
     from kiosk.core.content.lessons import load_catalog
     from kiosk.core.data.report import build_report, parse_since, report_csv
@@ -211,6 +215,9 @@ def report(as_json, as_csv, since, data):
         parse_since(since)
     except ValueError:
         fail(f"--since must be a date written YYYY-MM-DD, not '{since}'", 2)
+    if db:  # the province's report (kiosk/cli_central.py)
+        from kiosk.cli_central import central_report
+        return central_report(db, since, commune, as_json, as_csv, _print_report)
     db = paths.db_path(paths.data_dir(data))
     if not db.exists():
         fail(f"no kiosk log at {db} (run the kiosk first, or pass --data)", 2)

@@ -58,6 +58,26 @@ def printer_status() -> dict:
         return {"ok": False, "detail": str(e)}
 
 
+def identity_status(data: Path) -> dict:
+    """The commune code and kiosk id (set or not; the log is not created just to look)."""
+    import sqlite3
+
+    from kiosk import paths
+    from kiosk.core.data import identity
+    db = paths.db_path(data)
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return identity.current(conn).as_dict()
+        finally:
+            conn.close()
+    except sqlite3.Error:  # no log yet, or one from before identities: the environment only
+        env = identity.Identity(os.environ.get("KIOSK_COMMUNE") or None,
+                                os.environ.get("KIOSK_ID") or None, "environment")
+        return env.as_dict() if env.commune or env.kiosk else {"commune": None, "kiosk": None,
+                                                               "source": "unset"}
+
+
 def doctor_report(data: Path, lessons: Path, models: Path) -> dict:
     from kiosk.cli_speech import speech_status
     speech = speech_status(models, preference=os.environ.get("KIOSK_ASR") or "auto")
@@ -72,6 +92,7 @@ def doctor_report(data: Path, lessons: Path, models: Path) -> dict:
         "lessons": lessons_status(lessons),
     }
     report["printer"] = printer_status()
+    report["identity"] = identity_status(data)
     from kiosk.appliance.status import appliance_status
     report["appliance"] = appliance_status(data)
     if os.environ.get("KIOSK_MIC_WAV"):
@@ -100,6 +121,7 @@ def _print(r: dict) -> None:
          or f"none in {r['models_dir']}"),
         ("Receipt printer", f"{'ok' if r['printer']['ok'] else 'none'}: {r['printer']['detail']}"),
         ("Data directory", f"{r['data']['path']}: {r['data']['detail']}"),
+        ("Identity", _identity_text(r["identity"])),
         ("Lessons", f"{r['lessons']['count']} lessons, {r['lessons']['problems']} problem(s) "
                     f"in {r['lessons']['path']} ({r['lessons']['detail']})"),
     ]
@@ -108,6 +130,11 @@ def _print(r: dict) -> None:
     for a, b in rows:
         click.echo(f"{a:<{w}}  {b}")
     click.echo("ok: the kiosk can run" if r["ok"] else "PROBLEM: the kiosk cannot run as is (see above)")
+
+
+def _identity_text(ident: dict) -> str:
+    from kiosk.cli_central import describe
+    return describe(ident)
 
 
 def _appliance_rows(a: dict) -> list[tuple[str, str]]:

@@ -193,13 +193,16 @@ def test_no_kiosk_log_is_a_clear_error(tmp_path):
     assert r.returncode == 1 and "backup failed: no kiosk log at" in r.stderr
 
 
-def test_sync_timer_waits_for_the_sync_command(tmp_path):
+def test_sync_timer_runs_the_sync_command(tmp_path):
     r = kiosk("install", "--root", tmp_path / "root", "--central-db", "postgresql://tinh.example/kiosk")
     assert r.returncode == 0, r.stderr
     env_text = (tmp_path / "root/etc/hcc-kiosk/kiosk.env").read_text()
     assert "KIOSK_CENTRAL_DB=postgresql://tinh.example/kiosk" in env_text
-    assert "no `kiosk sync` command" in r.stderr
-    assert not (tmp_path / "root" / UNIT_DIR / "hcc-kiosk-sync.timer").exists()
+    # `kiosk sync` exists now: the timer is written, and its command reads the URL from the env file
+    assert "no `kiosk sync` command" not in r.stderr
+    assert (tmp_path / "root" / UNIT_DIR / "hcc-kiosk-sync.timer").exists()
+    unit = (tmp_path / "root" / UNIT_DIR / "hcc-kiosk-sync.service").read_text()
+    assert "EnvironmentFile=/etc/hcc-kiosk/kiosk.env" in unit and " sync --data " in unit
     # a sync timer left by an earlier install goes when the central database is no more
     for name in ("hcc-kiosk-sync.service", "hcc-kiosk-sync.timer"):
         (tmp_path / "root" / UNIT_DIR / name).write_text("[Unit]\n")

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from kiosk.core.data import syncmarks
 from kiosk.core.data.store import SCHEMA_NAME, Store, StoreError, migrations, utcnow
 from kiosk.core.data.timeutil import local_day, now_utc, stamp as _stamp
 
@@ -86,19 +87,22 @@ def purge(store: Store, older_than_days: int, *, reason: str = "manual",
     stamp = _stamp(now)
 
     def write(c):
-        old = "SELECT id FROM sessions WHERE started_at < ?"
+        # with a central database, nothing goes before the server has it (kiosk/core/data/syncmarks.py)
+        keep = syncmarks.purge_guard(c)
+        old = f"SELECT id FROM sessions WHERE started_at < ?{keep['sessions']}"
+        gone_tickets = f"(created_at < ? OR session_id IN ({old})){keep['tickets']}"
         counts = {}
         counts["ticket_history"] = c.execute(
-            "DELETE FROM ticket_history WHERE ticket_id IN (SELECT id FROM tickets "
-            f"WHERE created_at < ? OR session_id IN ({old}))", (cutoff, cutoff)).rowcount
-        counts["tickets"] = c.execute(
-            f"DELETE FROM tickets WHERE created_at < ? OR session_id IN ({old})",
+            f"DELETE FROM ticket_history WHERE ticket_id IN (SELECT id FROM tickets WHERE {gone_tickets})",
             (cutoff, cutoff)).rowcount
+        counts["tickets"] = c.execute(f"DELETE FROM tickets WHERE {gone_tickets}", (cutoff, cutoff)).rowcount
         counts["events"] = c.execute(
-            f"DELETE FROM events WHERE ts < ? OR session_id IN ({old})", (cutoff, cutoff)).rowcount
+            f"DELETE FROM events WHERE (ts < ? OR session_id IN ({old})){keep['events']}",
+            (cutoff, cutoff)).rowcount
         counts["lesson_progress"] = c.execute(
             f"DELETE FROM lesson_progress WHERE session_id IN ({old})", (cutoff,)).rowcount
-        counts["sessions"] = c.execute("DELETE FROM sessions WHERE started_at < ?", (cutoff,)).rowcount
+        counts["sessions"] = c.execute(f"DELETE FROM sessions WHERE started_at < ?{keep['sessions']}",
+                                       (cutoff,)).rowcount
         c.execute("DELETE FROM staff_sessions WHERE last_seen < ?", (cutoff,))
         c.execute("DELETE FROM lockouts WHERE first_failed_at < ?", (cutoff,))
         c.execute("INSERT INTO settings (key, value) VALUES ('last_purge_at', ?) "

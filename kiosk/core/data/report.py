@@ -74,7 +74,7 @@ def build_report(store: Store, since: str | None = None, catalog: Catalog | None
             "lesson": lesson, "topic": topic, "title": meta.title if meta else None,
             "steps": steps, "started": started, "finished": finished or 0,
             "dropoff": dict(sorted(dropoff.get(lesson, {}).items(), key=lambda kv: int(kv[0]))),
-            "funnel": _funnel(lesson, steps, reached_rows),
+            "funnel": funnel(lesson, steps, reached_rows),
         })
         t = topics.setdefault(topic, {"topic": topic, "started": 0, "finished": 0})
         t["started"] += started
@@ -165,14 +165,14 @@ def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None 
     }
 
 
-def _funnel(lesson: str, steps: int | None, rows) -> dict[str, int]:
+def funnel(lesson: str, steps: int | None, rows) -> dict[str, int]:
     """Sessions that reached each step of a lesson (step 1 = began it): where visitors give up."""
     reached = [(step or 0, n) for l, step, n in rows if l == lesson]
     top = max([steps or 0] + [s for s, _ in reached])
     return {str(k): sum(n for s, n in reached if s >= k) for k in range(1, top + 1)}
 
 
-def _periods(per_day: dict[str, int]) -> dict:
+def periods(per_day: dict[str, int]) -> dict:
     """{'2026-11-25': 3, ...} -> counts by day, ISO week ('2026-W48') and month ('2026-11')."""
     weeks: dict[str, int] = {}
     months: dict[str, int] = {}
@@ -190,12 +190,12 @@ def _staff_figures(c, report: dict, cond: str, args: list, tcond: str, targs: li
     period, escalation outcomes, categories, groups and median wait. Days are the centre's."""
     per_day = _per_local_day(c.execute(
         f"SELECT substr(s.started_at, 1, 16), COUNT(*) FROM sessions s {cond} GROUP BY 1", args))
-    report["visitors"] = _periods(per_day)
+    report["visitors"] = periods(per_day)
     report["visitor_groups"] = dict(c.execute(
         f"SELECT COALESCE(s.visitor_group, 'none'), COUNT(*) FROM sessions s {cond} GROUP BY 1 ORDER BY 1",
         args))
     served = f"{tcond}{' AND' if tcond else ' WHERE'} status = 'served'"
-    report["helped"] = _periods(_per_local_day(c.execute(
+    report["helped"] = periods(_per_local_day(c.execute(
         f"SELECT substr(served_at, 1, 16), COUNT(*) FROM tickets {served} GROUP BY 1", targs)))
     esc = report["escalations"]
     esc["by_outcome"] = dict(c.execute(

@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from kiosk.core.data import identity
 from kiosk.core.data.timeutil import local_day, utcnow
 
 SCHEMA_NAME = "hcc-kiosk"
@@ -83,6 +84,12 @@ def m002_staff_queue(db: sqlite_utils.Database):
     db["counters"].insert_all([{"id": n, "name": f"Quầy {n}", "active": 1} for n in (1, 2, 3)])
 
 
+@migrations()
+def m003_identity_sync(db: sqlite_utils.Database):
+    """Commune and kiosk on every session, event and ticket; marks for the central sync."""
+    identity.migrate(db)
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -107,7 +114,9 @@ class Store:
                     self.db.execute("ROLLBACK")
                     raise
                 self.db.execute("COMMIT")
-        except (sqlite3.Error, OSError) as e:
+            if identity.env_differs(self.conn):  # KIOSK_COMMUNE/KIOSK_ID: stamped from now on
+                self._write(identity.apply_env)
+        except (sqlite3.Error, OSError, StoreError) as e:
             if conn is not None:  # the log writer retries: do not leak a handle per attempt
                 conn.close()
             raise StoreError(f"cannot open the log database {self.path}: {e}") from e

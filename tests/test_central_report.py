@@ -1,0 +1,139 @@
+"""The province's report equals the sum of the kiosks' own reports (real logs, real PostgreSQL)."""
+
+import json
+import sqlite3
+import statistics
+
+import pytest
+
+from tests.central_helpers import fill_kiosk, start_cluster
+from tests.conftest import kiosk_cmd, missing_part
+
+pytestmark = pytest.mark.slow
+KIOSKS = [("21130", "k-1", 220), ("21130", "k-2", 160), ("21131", "k-3", 190)]
+SKIP = {"generated_at", "median_session_seconds", "by_commune", "commune"}
+ID_KEYS = ("lesson", "practice", "drill", "topic")
+
+
+def merge(a, b):
+    """The sum of two reports: counts add up, per-lesson (practice, drill, topic) rows by id."""
+    if isinstance(a, bool) or a is None or isinstance(a, str):
+        return a if a is not None else b
+    if isinstance(a, (int, float)):
+        return a + b
+    if isinstance(a, dict):
+        return {k: (merge(a[k], b[k]) if k in a and k in b else a.get(k, b.get(k))) for k in {*a, *b}}
+    key = next(k for k in ID_KEYS if k in (a or b)[0])
+    rows = {r[key]: r for r in a}
+    for r in b:
+        rows[r[key]] = merge(rows[r[key]], r) if r[key] in rows else r
+    return sorted(rows.values(), key=lambda r: (r.get("topic") or "", r[key]))
+
+
+def normal(report, drop=SKIP):
+    """A report without the keys that do not add up, lists in one order, `steps` as a max."""
+    out = json.loads(json.dumps({k: v for k, v in report.items() if k not in drop}))
+    out["escalations"].pop("median_wait_seconds")
+    for key in ("lessons", "topics"):
+        out[key] = sorted(out[key], key=lambda r: (r.get("topic") or "", r.get("lesson", "")))
+    for l in out["lessons"]:
+        l.pop("steps")
+    return json.loads(json.dumps(out, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    """Three kiosks in two communes, synced into a fresh central database."""
+    from kiosk.central import roles, schema
+    pg = start_cluster(missing_part)
+    try:
+        url = pg.create_db("province")
+        with schema.connect(url) as c:
+            schema.init(c)
+            logins = {k: roles.add_kiosk(c, url, commune, k)["url"] for commune, k, _ in KIOSKS}
+            reader = roles.add_reader(c, url, "province")["url"]
+        dirs = {}
+        for i, (commune, k, n) in enumerate(KIOSKS):
+            dirs[k] = tmp_path_factory.mktemp(k)
+            fill_kiosk(dirs[k], commune, k, sessions=n, seed=10 + i, start=f"2026-0{i + 6}-20T22:00:00")
+        # k-3 and k-1 are folded into the rollups, k-2 arrives after: the report reads both ways
+        for step in ("k-3", "k-1", "refresh", "k-2"):
+            if step == "refresh":
+                r = kiosk_cmd("central", "refresh", "--db", url)
+            else:
+                r = kiosk_cmd("sync", "--to", logins[step], "--data", dirs[step])
+            assert r.returncode == 0, r.stderr
+        import psycopg
+        with psycopg.connect(url) as c:  # the rollups hold k-1 and k-3, and only them
+            assert c.execute("SELECT sum(n) FROM roll_sessions").fetchone()[0] == KIOSKS[0][2] + KIOSKS[2][2]
+            assert c.execute("SELECT count(*) FROM sessions s, rollup_marks m WHERE m.name = 'sessions' "
+                             "AND s.seq > m.seq").fetchone()[0] == KIOSKS[1][2]
+        yield reader, dirs
+    finally:
+        pg.close()
+
+
+def own_report(data, *args):
+    r = kiosk_cmd("report", "--json", "--data", data, *args)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def central_report(url, *args):
+    r = kiosk_cmd("report", "--json", "--db", url, *args)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def all_durations(dirs):
+    out = []
+    for d in dirs:
+        c = sqlite3.connect(d / "kiosk.sqlite3")
+        out += [r[0] for r in c.execute("SELECT (julianday(ended_at) - julianday(started_at)) * 86400 "
+                                        "FROM sessions WHERE ended_at IS NOT NULL")]
+    return out
+
+
+@pytest.mark.parametrize("since", [None, "2026-07-15"])
+def test_the_province_is_the_sum_of_its_kiosks(province, since):
+    reader, dirs = province
+    args = ["--since", since] if since else []
+    own = {k: own_report(d, *args) for k, d in dirs.items()}
+    total = own["k-1"]
+    for k in ("k-2", "k-3"):
+        total = merge(total, own[k])
+    central = central_report(reader, *args)
+    assert central["sessions"] > 0
+    assert normal(central) == normal(total)
+    for l in central["lessons"]:  # steps: the longest any kiosk saw
+        assert l["steps"] == max(x["steps"] for r in own.values() for x in r["lessons"]
+                                 if x["lesson"] == l["lesson"])
+    # medians do not add up: the median over every kiosk's sessions
+    if since is None:
+        assert central["median_session_seconds"] == round(statistics.median(all_durations(dirs.values())), 1)
+    # by_commune: each commune is the sum of its own kiosks
+    by = {c["commune"]: c for c in central["by_commune"]}
+    assert set(by) == {"21130", "21131"}
+    for code, members in (("21130", ("k-1", "k-2")), ("21131", ("k-3",))):
+        c = by[code]
+        assert c["kiosks"] == len(members)
+        assert c["visitors"] == sum(own[k]["sessions"] for k in members)
+        assert c["lessons_started"] == sum(own[k]["lessons_started"] for k in members)
+        assert c["lessons_finished"] == sum(own[k]["lessons_finished"] for k in members)
+        assert c["escalations"]["total"] == sum(own[k]["escalations"]["total"] for k in members)
+        for mode, n in c["modes"].items():
+            assert n == sum(own[k]["modes"][mode] for k in members)
+        outcomes = merge(*[own[k]["escalations"]["by_outcome"] for k in members]) if len(members) > 1 \
+            else own[members[0]]["escalations"]["by_outcome"]
+        assert c["escalations"]["by_outcome"] == outcomes
+
+
+def test_one_commune_with_one_kiosk_is_exactly_that_kiosks_report(province):
+    reader, dirs = province
+    central = central_report(reader, "--commune", "21131")
+    own = own_report(dirs["k-3"])
+    drop = {"generated_at", "by_commune", "commune"}
+    assert {k: v for k, v in central.items() if k not in drop} == \
+        {k: v for k, v in own.items() if k not in drop}
+    r = kiosk_cmd("report", "--csv", "--db", reader)
+    assert r.returncode == 0 and "commune_visitors,21130,,," in r.stdout
