@@ -13,7 +13,6 @@ with a plain message: nothing is shown as done unless it is on disk.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import secrets
@@ -21,16 +20,14 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Path as PathParam, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
 
 from kiosk.core.data import datacare
 from kiosk.core.content.lessons import TOPICS, load_catalog
@@ -39,6 +36,9 @@ from kiosk.core.data.report import build_report, parse_since, report_csv
 from kiosk.core.data.store import Store, StoreError, utcnow
 from kiosk.core.data.timeutil import local_today
 from kiosk.staff import auth, charts, display, display_routes, labels, narration_page
+from kiosk.staff.web import (BAD_REQUEST, COUNTER, CSRF_ONLY, SAVE_FAILED, CsrfFailed,
+                             LoginRequired, SecurityHeaders, Stores, TicketId, form_doc, integer,
+                             plain_page, same, to_int)
 
 log = logging.getLogger("kiosk.staff")
 
@@ -49,122 +49,6 @@ PUBLIC = frozenset({("GET", "/login"), ("HEAD", "/login"), ("POST", "/login")})
 POLL_MS = 1000
 WAITING_SHOWN = 100
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-INT64_MAX = 2**63 - 1                 # SQLite's largest integer: more overflows in the driver
-# A ticket id in a URL: checked here, at the edge, so that no number reaches SQLite unchecked.
-TicketId = Annotated[int, PathParam(ge=1, le=INT64_MAX)]
-BAD_REQUEST = "Địa chỉ hoặc dữ liệu gửi lên không hợp lệ. Hãy quay lại hàng chờ rồi thử lại."
-SERVER_ERROR = "Đã có lỗi trong bảng điều khiển. Thao tác này có thể CHƯA được ghi; hãy tải lại trang."
-SAVE_FAILED = ("Chưa lưu được: cơ sở dữ liệu đang bận hoặc ổ đĩa đầy. Thao tác này CHƯA được ghi. "
-               "Vui lòng thử lại sau ít phút; nếu vẫn lỗi, báo cán bộ phụ trách máy.")
-
-
-class LoginRequired(Exception):
-    pass
-
-
-class CsrfFailed(Exception):
-    pass
-
-
-class Stores:
-    """One SQLite connection per worker thread (a connection must not be shared mid-transaction).
-
-    `busy_ms`: how long one statement waits for the kiosk's lock (the queue retries a few times
-    on top). `pragmas`: extra PRAGMA statements for each connection (tests use max_page_count to
-    make the disk "full")."""
-
-    def __init__(self, path: Path, busy_ms: int = 2000, pragmas: tuple[str, ...] = ()):
-        self.path = path
-        self.busy_ms = busy_ms
-        self.pragmas = pragmas
-        self.local = threading.local()
-
-    def get(self) -> Store:
-        store = getattr(self.local, "store", None)
-        if store is None:
-            store = Store(self.path)
-            store.conn.execute(f"PRAGMA busy_timeout={int(self.busy_ms)}")
-            for pragma in self.pragmas:
-                store.conn.execute(f"PRAGMA {pragma}")
-            self.local.store = store
-        return store
-
-
-class SecurityHeaders:
-    """Pure ASGI middleware: CSP with a per-response script nonce, no framing, no caching.
-
-    It also answers any error that escaped the app (a plain 500 page), because Starlette's own
-    500 is made outside every middleware and so would go out without these headers."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        nonce = secrets.token_urlsafe(16)
-        scope.setdefault("state", {})["nonce"] = nonce
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                h = MutableHeaders(scope=message)
-                h["Content-Security-Policy"] = (
-                    f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-                    "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; form-action 'self'; "
-                    "frame-ancestors 'none'; base-uri 'none'")
-                h["X-Frame-Options"] = "DENY"
-                h["X-Content-Type-Options"] = "nosniff"
-                h["Referrer-Policy"] = "no-referrer"
-                if "cache-control" not in h:
-                    h["Cache-Control"] = "no-store"
-            await send(message)
-
-        started = False
-
-        async def send_tracked(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send_with_headers(message)
-
-        try:
-            await self.app(scope, receive, send_tracked)
-        except Exception:
-            log.exception("console: unexpected error on %s %s", scope.get("method"), scope.get("path"))
-            if started:
-                raise  # too late for a clean answer; the server closes the connection
-            await HTMLResponse(_plain_page(SERVER_ERROR), status_code=500)(scope, receive, send_tracked)
-
-
-def form_doc(**fields: dict) -> dict:
-    """The OpenAPI description of a form that a handler reads itself (request.state.form), so that
-    the schema FastAPI builds, and the API fuzzer in the tests, know its fields. Every form also
-    carries `csrf` (or sends the X-CSRF-Token header)."""
-    schema = {"type": "object", "properties": {"csrf": {"type": "string"}, **fields}}
-    return {"requestBody": {"required": True, "content": {
-        "application/x-www-form-urlencoded": {"schema": schema}}}}
-
-
-def integer(low: int, high: int) -> dict:
-    return {"type": "integer", "minimum": low, "maximum": high}
-
-
-COUNTER = integer(1, 20)
-CSRF_ONLY = form_doc()
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
-
-
-def _int(value, default=None):
-    """A form number, or `default` when it is not an integer SQLite can hold."""
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-    return n if -INT64_MAX - 1 <= n <= INT64_MAX else default
-
-
 def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int = 2000,
                pragmas: tuple[str, ...] = ()) -> FastAPI:
     db_path = Path(db_path)
@@ -209,7 +93,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             request.state.form = await request.form()
         if request.method not in ("GET", "HEAD"):
             sent = request.state.form.get("csrf") or request.headers.get("x-csrf-token")
-            if not _same(sent, sess["csrf"]):
+            if not same(sent, sess["csrf"]):
                 raise CsrfFailed()
         request.state.staff = sess
 
@@ -232,7 +116,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc):
         log.warning("form refused: bad or missing CSRF token (%s %s)", request.method, request.url.path)
-        return HTMLResponse(_plain_page("Biểu mẫu đã cũ hoặc không hợp lệ. Hãy tải lại trang rồi thử lại."),
+        return HTMLResponse(plain_page("Biểu mẫu đã cũ hoặc không hợp lệ. Hãy tải lại trang rồi thử lại."),
                             status_code=403)
 
     @app.exception_handler(display_routes.DisplayRefused)
@@ -243,7 +127,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         log.error("console: %s %s not saved: %s", request.method, request.url.path, exc)
         if request.url.path.endswith("/live"):
             return JSONResponse({"error": "database unavailable", "message": SAVE_FAILED}, status_code=503)
-        return HTMLResponse(_plain_page(SAVE_FAILED), status_code=503)
+        return HTMLResponse(plain_page(SAVE_FAILED), status_code=503)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc):
@@ -254,7 +138,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                     request.url.path, code)
         if request.url.path.endswith((".json", "/live")):
             return JSONResponse({"error": "invalid request", "message": text}, status_code=code)
-        return HTMLResponse(_plain_page(text), status_code=code)
+        return HTMLResponse(plain_page(text), status_code=code)
 
     app.add_exception_handler(StoreError, _store_failed)
     app.add_exception_handler(sqlite3.Error, _store_failed)
@@ -342,7 +226,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     @app.post("/login", openapi_extra=form_doc(name={"type": "string"}, pin={"type": "string"}))
     def login_submit(request: Request):
         form = request.state.form
-        if not _same(form.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
+        if not same(form.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
             return login_page(request, 403, "Trang đăng nhập đã cũ. Vui lòng nhập lại.")
         addr = request.client.host if request.client else "unknown"
         result = auth.login(stores.get(), str(form.get("name", ""))[:64], str(form.get("pin", ""))[:64], addr)
@@ -413,7 +297,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
 
     @app.post("/tickets/{ticket_id}/transfer", openapi_extra=form_doc(counter=COUNTER))
     def transfer(request: Request, ticket_id: TicketId):
-        counter = _int(request.state.form.get("counter"))
+        counter = to_int(request.state.form.get("counter"))
         if counter is None:
             return back(err="bad_counter")
         return run_action(lambda: queue().transfer(ticket_id, counter, staff_name(request)), "saved")
@@ -433,7 +317,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
 
     @app.post("/counter", openapi_extra=form_doc(counter=COUNTER))
     def choose_counter(request: Request):
-        counter = _int(request.state.form.get("counter"))
+        counter = to_int(request.state.form.get("counter"))
         if counter is None or counter not in {c["id"] for c in queue().counters()}:
             return back(err="bad_counter")
         auth.set_counter(stores.get(), request.state.staff["token_hash"], counter, staff_name(request))
@@ -527,9 +411,9 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                                                   session_minutes=integer(5, 480), counters=COUNTER))
     def settings_save(request: Request):
         form = request.state.form
-        retention = _int(form.get("retention_days"))
-        minutes = _int(form.get("session_minutes"))
-        count = _int(form.get("counters"))
+        retention = to_int(form.get("retention_days"))
+        minutes = to_int(form.get("session_minutes"))
+        count = to_int(form.get("counters"))
         problems = []
         if retention is None or not 0 <= retention <= 3650:
             problems.append("Số ngày lưu dữ liệu phải từ 0 đến 3650 (0 = không tự xóa).")
@@ -550,13 +434,6 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
     display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache")
     narration_page.register(app, page, db_path.parent, lessons_dir)  # "Giọng đọc"
     return app
-
-
-def _plain_page(text: str) -> str:
-    from markupsafe import escape
-    return ("<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Bảng điều khiển nhân viên</title>"
-            "<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto;font-size:18px\">"
-            f"<p role=\"alert\" id=\"error\">{escape(text)}</p><p><a href=\"/queue\">Quay lại hàng chờ</a></p>")
 
 
 def _charts(r: dict) -> dict:
