@@ -18,8 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.core import keys as K
-from kiosk.core.views import (BAR_REPEAT, BAR_STAFF, Choice, View, _bar, speakable,
-                              spell_ticket)
+from kiosk.core.views import BAR_REPEAT, BAR_STAFF, Choice, View, _bar, spell_ticket
 
 class _LazyFlow:
     """kiosk.core.flow, imported on first use (flow imports this module to build its class)."""
@@ -162,7 +161,7 @@ def compose(view: View, state, catalog, config=None, written: bool = False) -> s
         if view.big:
             text = text.replace(spell_ticket(view.big), view.big)
         return text
-    return speakable(text)
+    return text  # written words: the lexicon speaks them, on the way to the engine
 
 
 def hints(view: View) -> str:

@@ -166,8 +166,9 @@ def lesson_files(paths: list[Path]) -> list[Path]:
         if p.name in EXTRA_DIRS or (not is_dir(p) and p.parent.name in EXTRA_DIRS):
             continue  # practice copies and drills: see kiosk.core.practice
         if is_dir(p):
-            files.extend(sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml"))))
-        else:
+            files.extend(f for f in sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml")))
+                         if f.name != "lexicon.yaml")  # the pronunciation lexicon (kiosk.core.lexicon)
+        elif p.name != "lexicon.yaml":
             files.append(p)
     return files
 
@@ -240,4 +241,9 @@ def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today)
     catalog = load_catalog(*paths, today=today())
     from kiosk.core.fit import check_fit  # large-text mode: does every screen fit?
     catalog.problems.extend(check_fit(catalog))
+    from kiosk.core.lexicon import LEXICON_NAME, check
+    for p in paths:  # the pronunciation lexicon beside the lessons
+        lexicon = p / LEXICON_NAME if is_dir(p) else (p if p.name == LEXICON_NAME else None)
+        if lexicon is not None and lexicon.is_file():
+            catalog.problems.extend(check(lexicon)[1])
     return catalog

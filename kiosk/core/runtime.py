@@ -17,7 +17,7 @@ from typing import Callable
 from kiosk.core import flow as f
 from kiosk.core.lessons import Catalog
 from kiosk.core.timeutil import utcnow as _utc
-from kiosk.core.views import View, speakable, view_for
+from kiosk.core.views import View, view_for
 
 log = logging.getLogger("kiosk.runtime")
 
@@ -204,8 +204,9 @@ class Runtime:
         # the caption shows the written words (VNeID, A001), the voice says them
         self.last_caption = (self.flow.written(self.state) if text == self.flow.spoken(self.state)
                              else text)
-        text = speakable(text)
-        self.last_spoken = text
+        from kiosk.core.lexicon import spoken_form
+        # what the voice will say (a record; kiosk.speech.tts.for_engine applies the lexicon)
+        self.last_spoken = spoken_form(text)
         for cb in list(self.on_say):
             cb(text, why, self.state.modes.rate)
 

@@ -16,16 +16,9 @@ from kiosk.core.lessons import TOPICS, Catalog
 TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
 TOPIC_SUMMARIES_UP_TO = 4  # choices a topic screen shows with their summaries (small screen, captions)
 
-# How the synthetic voice should pronounce words it reads badly (screen text stays as is).
-PRONOUNCE = {
-    "VNeID": "Vê nê ai đi",
-    "VietQR": "Việt quy a",
-    "QR": "quy a",
-    "OTP": "ô tê pê",
-    "BHYT": "bảo hiểm y tế",
-    "Wi-Fi": "oai phai",
-    "Zalo": "da lô",
-}
+# How the voice says a written word (VNeID, QR, web addresses, numbers) is no business of a
+# screen: the pronunciation lexicon (kiosk.core.lexicon, lessons/lexicon.yaml) applies it on the
+# way to the speech engine, so every line here is written as the screen shows it.
 
 BAR_BACK = ("Quay lại", "back")
 BAR_REPEAT = ("Nghe lại", "repeat")
@@ -71,12 +64,6 @@ class View:
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
 
 
-def speakable(text: str) -> str:
-    for word, said in PRONOUNCE.items():
-        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", said, text)
-    return text
-
-
 def spell_ticket(number: str) -> str:
     """'A012' -> 'A, không, một, hai' so that a queue number is heard digit by digit."""
     digits = "không một hai ba bốn năm sáu bảy tám chín".split()
@@ -115,7 +102,8 @@ def _warning(state) -> View:
 
 
 def spoken_line(state, catalog: Catalog) -> str:
-    return speakable(view_for(state, catalog).spoken)
+    """The screen's line as written (the lexicon makes it spoken, before the engine)."""
+    return view_for(state, catalog).spoken
 
 
 def _welcome(state, catalog):
