@@ -71,8 +71,12 @@ def _switch(i: int, name: str, modes) -> Choice:
                   checked=bool(getattr(modes, name)))
 
 
+# Nghe đọc is switch 5: the key with the raised dot, found without sight (kiosk.core.audio_first)
+SWITCH_ORDER = ("large_text", "high_contrast", "simple", "captions", "audio")
+
+
 def mode_switches(modes) -> tuple[Choice, ...]:
-    return tuple(_switch(i + 1, name, modes) for i, name in enumerate(f.MODE_NAMES))
+    return tuple(_switch(i + 1, name, modes) for i, name in enumerate(SWITCH_ORDER))
 
 
 def settings_view(state, catalog) -> View:
@@ -149,14 +153,17 @@ def _short(c: Choice) -> Choice:
 def compose(view: View, state, catalog, config=None, written: bool = False) -> str:
     """The screen's spoken line in the current modes; `written` gives the caption's wording."""
     text = view.spoken
-    if view.screen == "step" and not state.warning and config is not None and config.headphones:
+    private = (config is not None and config.headphones) or getattr(state, "private", False)
+    if view.screen == "step" and not state.warning and private:
         lesson = catalog.get(state.lesson)
         step = lesson.steps[state.step]
         if step.sensitive:  # headphones on: the visitor alone hears it
             text = (f"Bước {state.step + 1} trên {len(lesson.steps)}. {step.title}. "
                     f"{step.spoken}")
     if state.modes.audio:
-        text = f"{text} {hints(view)}".strip()
+        from kiosk.core.audio_first import name_keys, phone_help
+        text = name_keys(text, view)
+        text = f"{text} {phone_help(view)} {hints(view, text)}".strip().replace("  ", " ")
     if written:
         if view.big:
             text = text.replace(spell_ticket(view.big), view.big)
@@ -164,11 +171,15 @@ def compose(view: View, state, catalog, config=None, written: bool = False) -> s
     return text  # written words: the lexicon speaks them, on the way to the engine
 
 
-def hints(view: View) -> str:
-    """Audio-first: the choices with their key numbers, and what Enter does."""
+def hints(view: View, said: str | None = None) -> str:
+    """Audio-first: the choices with their key numbers ("phím 1, VNeID"), and what Enter does;
+    `said` is the line so far (choices it already names with their key are not listed again)."""
     parts = []
-    numbered = [c for c in view.choices if c.key and c.key.isdigit()]
-    if numbered and not all(c.label in view.spoken and c.checked is None for c in numbered):
+    said = (said if said is not None else view.spoken).lower()
+    numbered = [c for c in tuple(view.choices) + tuple(view.options) if c.key and c.key.isdigit()]
+    if numbered and not all(f"phím {c.key}, {c.label}".lower() in said
+                            or f"phím {c.key}: {c.label}".lower() in said for c in numbered
+                            if c.checked is None) or any(c.checked is not None for c in numbered):
         parts.append("Các lựa chọn: " + "; ".join(
             f"phím {c.key}, {c.label}{_state_word(c)}" for c in numbered) + ".")
     elif numbered:
@@ -204,8 +215,12 @@ class AccessActions:
 
     def _key(self, state, event):
         from kiosk.core.views import view_for
-        view = view_for(state, self.catalog)
         name = K.normalize(event.name)
+        from kiosk.core.audio_first import welcome_key
+        told = welcome_key(self, replace(state, last_input=event.now), name)
+        if told is not None:  # the welcome screen, Nghe đọc off: say how the keypad works
+            return told
+        view = view_for(state, self.catalog)
         log = f.Log("key", {"key": name or str(event.name)})
         result = K.resolve(view, state, event.name) if name else None
         if result is None:

@@ -72,6 +72,9 @@ class State:
     armed: tuple | None = None    # simple mode: (action, arg) touched once, awaiting the second
     volume: int = 6               # 1..10
     settings_from: str | None = None  # screen to return to from "Cách dùng"
+    # a blind visitor (kiosk.core.audio_first): the welcome's keypad help was said; headphones in
+    keys_told: bool = False
+    private: bool = False         # headphones plugged in: sensitive steps may be spoken
 
 
 # --- events -------------------------------------------------------------------------------
@@ -241,6 +244,8 @@ class Flow(AccessActions):
             return self._called(state, event)
         if isinstance(event, Key):
             return self._key(state, event)
+        if isinstance(event, _audio_first().HeadphonesChanged):
+            return _audio_first().headphones(self, state, event)
         now = event.now
         state = replace(state, last_input=now)
         if state.warning:
@@ -359,7 +364,7 @@ class Flow(AccessActions):
         elif screen == "ticket":
             return self._on_resume(state, None)
         elif screen == "home":
-            return self._end(state, "left")
+            return self._leave(state, "left")
         elif screen == "settings":
             return self._on_settings_done(state, None)
         else:
@@ -460,7 +465,16 @@ class Flow(AccessActions):
         """'Về trang đầu': the visitor is done; wipe the session, back to the welcome screen."""
         if not state.active:
             return state, []
-        return self._end(state, "done")
+        return self._leave(state, "done")
+
+    def _leave(self, state: State, reason: str):
+        """End the session; in audio mode only after "… đúng không?" (kiosk.core.audio_first)."""
+        return _audio_first().ask_leave(self, state, reason) or self._end(state, reason)
+
+    def _on_end_session(self, state: State, args):
+        """"Đúng" to the question of _leave."""
+        reason = (args or {}).get("reason") if isinstance(args, dict) else None
+        return self._end(state, reason if reason in ("left", "done") else "done")
 
     def _on_still_here(self, state: State, _arg):
         return self._still_here(state)
@@ -502,7 +516,7 @@ class Flow(AccessActions):
 
     def _end(self, state: State, reason: str):
         """Wipe everything about this visitor: screen, modes, ticket, errors."""
-        fresh = State(last_input=state.last_input)
+        fresh = State(last_input=state.last_input, private=state.private)  # headphones stay in
         return fresh, [StopSpeech(), Log("session_end", {"reason": reason}), EndSession(reason)]
 
     def _note_error(self, state: State, what: str) -> State:
@@ -518,6 +532,11 @@ def _action_of(event) -> tuple[str, object]:
     if isinstance(event, Heard):
         return "heard", event.text
     raise TypeError(f"not an event: {event!r}")
+
+
+def _audio_first():
+    from kiosk.core import audio_first
+    return audio_first
 
 
 def _voice():

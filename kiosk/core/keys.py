@@ -95,8 +95,11 @@ def press_args(name: str) -> tuple[int, int, str | None]:
 
 
 def controls(view) -> tuple:
-    """Every control of a view in focus order: the choices, the optional row, then the bar."""
-    return tuple(view.choices) + tuple(getattr(view, "options", ())) + tuple(view.bar)
+    """Every control of a view in focus order: a practice copy's phone (its buttons, fields and
+    keypad), the choices, the optional row, then the bar."""
+    from kiosk.core.phone_keys import phone_controls
+    return (phone_controls(getattr(view, "phone", None)) + tuple(view.choices)
+            + tuple(getattr(view, "options", ())) + tuple(view.bar))
 
 
 def primary_index(view) -> int:
@@ -131,6 +134,11 @@ def resolve(view, state, name: str):
     if n is None:
         return None
     cs = controls(view)
+    from kiosk.core.phone_keys import typing_key
+    f = focus_index(state, view)
+    typed = typing_key(view, cs[f] if f is not None else None, n)
+    if typed:
+        return typed
     if n == "enter":
         i = focus_index(state, view)
         if i is None:

@@ -113,7 +113,11 @@ def _welcome(state, catalog):
         choices=(Choice("Bắt đầu", "start", icon="start", key="enter", primary=True),),
         bar=_bar(BAR_REPEAT, BAR_LARGE, BAR_STAFF),
         spoken=("Xin chào. Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
-                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."))
+                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."
+                + (WELCOME_HINT if not state.modes.audio else "")))
+
+
+WELCOME_HINT = " Người khiếm thị: bấm phím 5 để máy đọc to và dùng bằng bàn phím."
 
 
 def _home(state, catalog):

@@ -490,10 +490,15 @@ class KioskApp(App):
             marks[view.focus] = False
         if view.armed is not None and view.armed < len(cs):
             marks[view.armed] = True
-        for w in visible_controls(self.root_box):
+        from kiosk.core.phone_keys import same_control
+        widgets = visible_controls(self.root_box) + [  # a practice copy's fields take the focus too
+            w for w in self.root_box.walk(restrict=True) if getattr(w, "focus_choice", None)]
+        for w in widgets:
             for i, armed in marks.items():
-                choice = getattr(w, "choice", None)  # the Nói button stands for no choice
-                if choice is not None and (choice is cs[i] or choice == cs[i]):
+                # the Nói button stands for no choice; a phone element's control has a detail
+                choice = getattr(w, "choice", None) or getattr(w, "focus_choice", None)
+                if choice is not None and (choice is cs[i] or choice == cs[i]
+                                           or same_control(choice, cs[i])):
                     a11y.ring(w, palette, max(6.0, sizes.gap * 0.3), armed=armed)
                     if armed:
                         a11y.set_bg(w, palette.pressed)

@@ -383,6 +383,7 @@ class PhoneCopy(FloatLayout):
                        size_hint_y=0.65, padding=(14, 0))
         field.name = f"field_{it.id}"
         field.typed = value if typing else None
+        field.focus_choice = Choice(it.label, "p_field", it.id)  # keypad focus (kiosk.core.phone_keys)
         _box(field, BLACK if self.hc else WHITE, radius=10,
              border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
              border_width=3 if typing else 1.5)
