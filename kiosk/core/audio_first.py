@@ -32,9 +32,11 @@ UNPLUGGED = "Đã rút tai nghe. Máy không đọc thông tin riêng nữa."
 
 @dataclass(frozen=True)
 class HeadphonesChanged:
-    """The system reports headphones plugged in (True) or out (False)."""
+    """The system reports headphones plugged in (True) or out (False); `first`: the state found
+    when the kiosk started (noted quietly: nobody may be there)."""
     plugged: bool
     now: float = 0.0
+    first: bool = False
 
 
 def _f():
@@ -65,6 +67,8 @@ def welcome_key(flow, state, name: str | None):
 def headphones(flow, state, event: HeadphonesChanged):
     f = _f()
     log = f.Log("headphones", {"plugged": event.plugged})
+    if event.first:
+        return replace(state, private=event.plugged), [log]
     if not event.plugged:
         if not getattr(state, "private", False):
             return state, [log]

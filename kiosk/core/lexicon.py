@@ -83,9 +83,10 @@ class Lexicon:
     amount_words: tuple = ()                          # "đồng", "người"...: a number before is an amount
 
     def spoken_values(self) -> list[str]:
-        """Every spoken form in the file (a caption must never show one)."""
-        return list(dict.fromkeys(v for v in (*self.words.values(), *self.web.values())
-                                  if v and v not in self.words))
+        """Respellings a caption must never show: the words' spoken forms, and a web address
+        part as read inside an address ("chấm gốp"; "dịch vụ công" alone is plain Vietnamese)."""
+        return list(dict.fromkeys([v for v in self.words.values() if v not in self.words]
+                                  + [f"chấm {v}" for v in self.web.values()]))
 
 
 def default_path() -> Path:

@@ -105,6 +105,11 @@ class Runtime:
         """The visitor's volume, 0.1 .. 1.0 (reset for each visitor)."""
         return self.state.volume / 10
 
+    def headphones(self, plugged: bool, first: bool = False) -> None:
+        """The sound system reports headphones in or out (kiosk.speech.headphones.Watch)."""
+        from kiosk.core.audio_first import HeadphonesChanged
+        self.dispatch(HeadphonesChanged(plugged, self.now(), first))
+
     def problem(self, what: str) -> None:
         self.dispatch(f.Problem(what, self.now()))
 

@@ -22,6 +22,9 @@ BUSY_POLL, BUSY_LIMIT = 0.05, 60.0  # seconds
 WAIT_FOR_POLL, WAIT_FOR_LIMIT = 0.1, 120.0
 
 
+LOOKS_ONLY = ("spoken", "expect")  # lines that only check: the next one follows at once
+
+
 class ReplayFailure(Exception):
     pass
 
@@ -82,6 +85,8 @@ class ReplayDriver:
             return
         if delay:
             Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), delay)
+        elif action.kind in LOOKS_ONLY:
+            self._next()  # nothing changed on screen: no frames to wait for
         else:
             self._frames(FRAMES_AFTER_ACTION, self._next)
 
