@@ -80,6 +80,7 @@ def test_every_spoken_line_goes_through_the_lexicon_and_captions_keep_the_writte
 
 
 @pytest.mark.gui
+@pytest.mark.slow
 @pytest.mark.parametrize("batch", range(BATCHES))
 def test_keypad_only_journeys_pass_on_the_real_app(batch, journeys, kiosk, tmp_path):
     mine = journeys[batch::BATCHES]

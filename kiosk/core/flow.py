@@ -444,8 +444,9 @@ class Flow(AccessActions):
         back_to = state.ticket_from if state.screen == "ticket" else state.screen
         new = replace(state, screen="ticket", ticket_from=back_to, called_to=event.counter,
                       warning=False, last_input=event.now)
+        # a cue too: in captions mode it flashes the frame and shows "(Chuông báo)" (issue 14)
         return new, [StopSpeech(), Log("ticket_called", {"number": event.number, "counter": event.counter}),
-                     Say(self.spoken(new), "call")]
+                     Cue("call"), Say(self.spoken(new), "call")]
 
     def _on_resume(self, state: State, _arg):
         """Leave the ticket screen and go back to where the visitor was."""
