@@ -482,7 +482,11 @@ class KioskApp(App):
         self.caption_strip = strip
         return strip
 
-    def _show_focus(self, view: View, palette: Palette, sizes: Sizes) -> None:
+    def show_focus_in(self, widget: Widget) -> None:
+        """Draw the focus again inside `widget` (a practice phone rebuilt at a new text size)."""
+        self._show_focus(self.view, self.palette, self.sizes, within=widget)
+
+    def _show_focus(self, view: View, palette: Palette, sizes: Sizes, within=None) -> None:
         from kiosk.core.keys import controls
         cs = controls(view)
         marks = {}
@@ -491,8 +495,9 @@ class KioskApp(App):
         if view.armed is not None and view.armed < len(cs):
             marks[view.armed] = True
         from kiosk.core.phone_keys import same_control
-        widgets = visible_controls(self.root_box) + [  # a practice copy's fields take the focus too
-            w for w in self.root_box.walk(restrict=True) if getattr(w, "focus_choice", None)]
+        root = within or self.root_box
+        widgets = visible_controls(root) + [  # a practice copy's fields take the focus too
+            w for w in root.walk(restrict=True) if getattr(w, "focus_choice", None)]
         for w in widgets:
             for i, armed in marks.items():
                 # the Nói button stands for no choice; a phone element's control has a detail

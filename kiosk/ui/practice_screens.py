@@ -248,6 +248,8 @@ class PhoneCopy(FloatLayout):
             self.f = f
             self.stack.clear_widgets()
             self._build()
+            if hasattr(self.app, "show_focus_in"):  # the keypad focus was on the old widgets
+                self.app.show_focus_in(self.stack)
         self._frame.pos, self._frame.size = (x, y), (w, h)
         inner = (x + self.BEZEL_SIDE, y + self.BEZEL_BOTTOM,
                  w - 2 * self.BEZEL_SIDE, h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
@@ -368,6 +370,7 @@ class PhoneCopy(FloatLayout):
 
     def _item_field(self, it):
         box = BoxLayout(orientation="vertical", size_hint_y=None, height=self.f * 3.1, spacing=4)
+        box.focus_choice = Choice(it.label, "p_field", it.id)  # keypad focus: around label and box
         box.add_widget(_label(it.label, self.f * 0.8, self.muted, size_hint_y=0.35))
         value = self.phone.value_of(it.id) or ""
         typing = self.phone.typing == it.id
@@ -383,7 +386,6 @@ class PhoneCopy(FloatLayout):
                        size_hint_y=0.65, padding=(14, 0))
         field.name = f"field_{it.id}"
         field.typed = value if typing else None
-        field.focus_choice = Choice(it.label, "p_field", it.id)  # keypad focus (kiosk.core.phone_keys)
         _box(field, BLACK if self.hc else WHITE, radius=10,
              border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
              border_width=3 if typing else 1.5)
