@@ -506,7 +506,8 @@ class Flow(AccessActions):
         if not state.warning and now - state.last_input >= idle_after:
             new = replace(state, warning=True, warned_at=now)
             return new, [Log("idle_warning", {"screen": state.screen}), Cue("warning"),
-                         Say(WARNING_TEXT, "warning")]
+                         # audio mode: with its key ("Phím Enter: Tôi vẫn đang dùng", issue 14)
+                         Say(self.spoken(new) if new.modes.audio else WARNING_TEXT, "warning")]
         return state, []
 
     def _still_here(self, state: State):

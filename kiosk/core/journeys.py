@@ -43,7 +43,7 @@ class Walker:
 
     def __init__(self, catalog: Catalog, name: str, seed: str):
         self.catalog = catalog
-        self.flow = f.Flow(catalog, f.Config(idle_after=3600))
+        self.flow = f.Flow(catalog, f.Config())  # the kiosk's defaults: warning after 90 s
         self.flow.activities.rng = lambda pid: random.Random(f"{seed}:{pid}")  # = KIOSK_PRACTICE_SEED
         self.state = f.State()
         self.j = Journey(name)
@@ -89,6 +89,19 @@ class Walker:
         if found is None:
             raise JourneyError(f"{self.j.name}: no key help on {view.screen}: {line}")
         self.j.lines.append({"spoken": found})
+
+    def idle(self, seconds: float) -> None:
+        """Nobody touches anything: the idle warning, answered with Enter."""
+        self.state, effects = self.flow.next(self.state, f.Tick(self.state.last_input + seconds))
+        said = [e.text for e in effects if isinstance(e, f.Say)]
+        self.j.said += said
+        self.j.lines.append({"idle": seconds})
+        if not self.state.warning:
+            raise JourneyError(f"{self.j.name}: no idle warning after {seconds} s")
+        self.key_help(said)
+        self.press("Enter")
+        if self.state.warning:
+            raise JourneyError(f"{self.j.name}: Enter did not answer the idle warning")
 
     def view(self):
         return view_for(self.state, self.catalog)
@@ -233,6 +246,7 @@ def quiz_journey(catalog: Catalog, seed: str) -> Journey | None:
     w = Walker(catalog, f"quiz {lesson.id}", seed)
     w.start()
     w.open_lesson(lesson.id)
+    w.idle(95)  # the idle warning by keypad too
     w.steps_to_end(wrong_quiz=True)
     w.leave()
     return w.j
