@@ -6,9 +6,9 @@ from dataclasses import replace
 import pytest
 
 from flowkit import logs, run, said
-from kiosk.core import flow as f
-from kiosk.core import keys as K
-from kiosk.core.views import view_for
+from kiosk.core.visit import flow as f
+from kiosk.core.screens import keys as K
+from kiosk.core.screens.views import view_for
 
 
 @pytest.fixture
@@ -45,8 +45,8 @@ def test_leaving_without_audio_mode_is_as_before(machine):
 
 def test_the_drawn_phone_is_reached_by_focus_keys_and_digits_type():
     from conftest import ROOT
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.practice import book_of
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.content.practice import book_of
     fixture_catalog = load_catalog(ROOT / "lessons")  # the real practice copies
     book = book_of(fixture_catalog)
     p = next(p for p in book.practices if any(s.expect.type for s in p.steps))

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import ROOT, write_script
 from kiosk.core.journeys import all_journeys
-from kiosk.core.lessons import load_catalog
-from kiosk.core.practice import book_of
+from kiosk.core.content.lessons import load_catalog
+from kiosk.core.content.practice import book_of
 
 SEED = "blind"  # KIOSK_PRACTICE_SEED: the made-up codes the journeys type
 BATCHES = 3     # kiosk processes; the journeys of a batch follow each other in one window
@@ -49,8 +49,8 @@ def test_a_keypad_journey_for_every_lesson_practice_drill_the_quiz_and_the_ticke
 
 def test_every_spoken_line_goes_through_the_lexicon_and_captions_keep_the_written_form(
         catalog, journeys, tmp_path, monkeypatch):
-    from kiosk.core.lexicon import load, spoken_form
-    from kiosk.core.voice import screen_lines
+    from kiosk.core.content.lexicon import load, spoken_form
+    from kiosk.core.visit.voice import screen_lines
     from kiosk.speech import tts
     lex = load()
     handed: list[str] = []

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from flowkit import run, said
-from kiosk.core import flow as f
-from kiosk.core.audio_first import HeadphonesChanged
+from kiosk.core.visit import flow as f
+from kiosk.core.visit.audio_first import HeadphonesChanged
 from kiosk.speech import headphones as H
 
 SAMPLES = Path(__file__).parent / "fixtures" / "headphones"
@@ -62,7 +62,7 @@ def test_found_at_start_only_notes_it_quietly(machine):
 
 def test_a_sensitive_step_is_spoken_only_with_headphones(fixture_catalog, machine):
     from dataclasses import replace
-    from kiosk.core.lessons import Catalog
+    from kiosk.core.content.lessons import Catalog
     lesson = fixture_catalog.get("thu-otp")
     secret = replace(lesson.steps[0], text="Mã riêng ở đây", sensitive=True)
     cat = Catalog([replace(lesson, steps=(secret,) + lesson.steps[1:])])

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.lexicon import Lexicon, check, digit_words, number_words, spoken_form
+from kiosk.core.content.lexicon import Lexicon, check, digit_words, number_words, spoken_form
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON = ROOT / "lessons" / "lexicon.yaml"

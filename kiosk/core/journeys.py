@@ -6,7 +6,7 @@ the welcome screen: a key press (the keypad is explained), key 5 (Nghe đọc on
 screen through "… đúng không?". Each screen's key help ("phím 1, …", "Phím Enter: …") is asserted
 with `{"spoken": …}`, as is every focus move on a practice copy's phone.
 
-The path is found by running the pure flow itself (kiosk.core.flow) with the same keys, so a
+The path is found by running the pure flow itself (kiosk.core.visit.flow) with the same keys, so a
 change of wording or order in the content changes the journeys; `kiosk replay` then checks that
 the real app, in a real window, says the same. `said` keeps every line the flow spoke (tests
 check each of them against the pronunciation lexicon).
@@ -17,11 +17,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from kiosk.core import flow as f
-from kiosk.core import keys as K
-from kiosk.core.lessons import TOPICS, Catalog
-from kiosk.core.practice import book_of, fill
-from kiosk.core.views import TOPIC_ORDER, view_for
+from kiosk.core.visit import flow as f
+from kiosk.core.screens import keys as K
+from kiosk.core.content.lessons import TOPICS, Catalog
+from kiosk.core.content.practice import book_of, fill
+from kiosk.core.screens.views import TOPIC_ORDER, view_for
 
 MAX_PRESSES = 400  # per journey: a path that long means the content cannot be reached
 
@@ -209,7 +209,7 @@ def lesson_journey(catalog: Catalog, lesson_id: str, seed: str) -> Journey:
 
 
 def practice_journey(catalog: Catalog, practice_id: str, seed: str) -> Journey:
-    from kiosk.core.practice_replay import codes_for
+    from kiosk.core.content.practice_replay import codes_for
     p = book_of(catalog).practice(practice_id)
     w = Walker(catalog, f"practice {practice_id}", seed)
     w.start()

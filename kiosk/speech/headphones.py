@@ -11,7 +11,7 @@ Two probes, each a command whose output is parsed here (the parsers are tested o
 `plugged()` answers True / False when a probe reports, None when none does (no such tool, no
 jack detection on this sound card): then the kiosk keeps its setting (KIOSK_HEADPHONES).
 `Watch` polls in a thread and reports changes; the kiosk turns audio mode and private listening
-on when they are plugged in (kiosk.core.audio_first). Commands, not a library: pulsectl would
+on when they are plugged in (kiosk.core.visit.audio_first). Commands, not a library: pulsectl would
 need a running PulseAudio and adds nothing `pactl` does not already say, and pyalsaaudio is a
 C extension the kiosk does not otherwise need.
 """

@@ -97,7 +97,7 @@ def redact_for_speech(text: str) -> str:
 def for_engine(text: str) -> str:
     """The one way to the speech engine: codes redacted, then the pronunciation lexicon
     (lessons/lexicon.yaml) turns the written words into spoken ones."""
-    from kiosk.core.lexicon import spoken_form
+    from kiosk.core.content.lexicon import spoken_form
     return spoken_form(redact_for_speech(text)).strip()
 
 
