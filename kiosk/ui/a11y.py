@@ -240,7 +240,7 @@ class CaptionStrip(Label):
 
 CUE_TONES = {"warning": (660, 0.35), "ticket": (880, 0.45), "armed": (520, 0.12),
              "volume": (740, 0.12), "focus": (600, 0.06)}
-CUE_WORDS = {"warning": "(Chuông báo)", "ticket": "(Chuông báo có số)"}
+CUE_WORDS = {"warning": "(Chuông báo)", "ticket": "(Chuông báo có số)", "call": "(Chuông báo)"}
 
 
 def cue_wav(kind: str, cache: Path) -> Path:
@@ -278,7 +278,7 @@ class Cues:
     def __call__(self, kind: str, visual: bool) -> None:
         if visual:
             self.flash(kind)
-        elif kind in ("warning", "ticket", "armed", "volume"):
+        elif kind in ("warning", "ticket", "armed", "volume", "call"):
             self.play(kind)
 
     def play(self, kind: str) -> None:

@@ -1,25 +1,17 @@
 """The plain description of a screen that every layer above draws, speaks or tests: `View`.
 
 A screen builder (kiosk.core.screens.views, practice_views, modes, confirm) returns a `View`;
-the Kivy layer draws it, audio mode speaks it, tests read it. Plain data and two text helpers.
+the Kivy layer draws it, audio mode speaks it, tests read it. Plain data and a text helper (spell_ticket).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# How the synthetic voice should pronounce words it reads badly (screen text stays as is).
-PRONOUNCE = {
-    "VNeID": "Vê nê ai đi",
-    "VietQR": "Việt quy a",
-    "QR": "quy a",
-    "OTP": "ô tê pê",
-    "BHYT": "bảo hiểm y tế",
-    "Wi-Fi": "oai phai",
-    "Zalo": "da lô",
-}
+# How the voice says a written word (VNeID, QR, web addresses, numbers) is no business of a
+# screen: the pronunciation lexicon (kiosk.core.content.lexicon, lessons/lexicon.yaml) applies it
+# on the way to the speech engine, so every line here is written as the screen shows it.
 
 BAR_BACK = ("Quay lại", "back")
 BAR_REPEAT = ("Nghe lại", "repeat")
@@ -59,12 +51,6 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
-
-
-def speakable(text: str) -> str:
-    for word, said in PRONOUNCE.items():
-        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", said, text)
-    return text
 
 
 def spell_ticket(number: str) -> str:

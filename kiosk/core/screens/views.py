@@ -13,7 +13,7 @@ from kiosk.core.screens.confirm import confirm_view, noted
 from kiosk.core.screens.modes import adapt, compose, settings_view
 from kiosk.core.screens.practice_views import finish_lines, lesson_extras, practice_hint, topic_extras
 from kiosk.core.screens.view import (  # noqa: F401  (View and Choice: what every caller of view_for gets)
-    BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, PRONOUNCE, Choice, View, bar, speakable, spell_ticket,
+    BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, bar, spell_ticket,
 )
 
 TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
@@ -48,7 +48,8 @@ def _warning(state) -> View:
 
 
 def spoken_line(state, catalog: Catalog) -> str:
-    return speakable(view_for(state, catalog).spoken)
+    """The screen's line as written (the lexicon makes it spoken, before the engine)."""
+    return view_for(state, catalog).spoken
 
 
 def _welcome(state, catalog):
@@ -58,7 +59,11 @@ def _welcome(state, catalog):
         choices=(Choice("Bắt đầu", "start", icon="start", key="enter", primary=True),),
         bar=bar(BAR_REPEAT, BAR_LARGE, BAR_STAFF),
         spoken=("Xin chào. Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
-                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."))
+                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."
+                + (WELCOME_HINT if not state.modes.audio else "")))
+
+
+WELCOME_HINT = " Người khiếm thị: bấm phím 5 để máy đọc to và dùng bằng bàn phím."
 
 
 def _home(state, catalog):
