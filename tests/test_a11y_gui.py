@@ -41,7 +41,7 @@ def test_whole_lesson_in_audio_first_mode_by_keypad_only(kiosk, tmp_path):
     t_key = str([t for t in TOPIC_ORDER if catalog.by_topic(t)].index(l.topic) + 1)
     l_key = str([x.id for x in catalog.by_topic(l.topic)].index(l.id) + 1)
     n = len(l.steps)
-    lines = [{"expect": "Xin chào"}, {"key": "3"},            # Nghe đọc on (welcome switch 3)
+    lines = [{"expect": "Xin chào"}, {"key": "5"},            # Nghe đọc on (welcome switch 5, issue 14)
              {"expect": "Bàn phím"},                           # the keys are explained, on screen too
              {"key": "Enter"}, {"expect": "Bạn muốn làm gì"},  # Bắt đầu
              {"key": t_key}, {"expect": l.title}, {"key": l_key}, {"expect": "Cần chuẩn bị"},
@@ -53,6 +53,7 @@ def test_whole_lesson_in_audio_first_mode_by_keypad_only(kiosk, tmp_path):
             lines += [{"key": "BackSpace"}, {"expect": f"Bước 1/{n}"}, {"key": "Enter"}]
         lines.append({"key": "Enter"})
     lines += [{"expect": "Bạn đã làm xong"}, {"screenshot": "finish-audio"}, {"key": "2"},
+              {"expect": "đúng không?"}, {"key": "1"},       # leaving is asked first (issue 14)
               {"expect": "Xin chào"}]
     script = write_script(tmp_path / "audio.jsonl", lines)
     data = tmp_path / "data"
@@ -65,7 +66,7 @@ def test_whole_lesson_in_audio_first_mode_by_keypad_only(kiosk, tmp_path):
     assert json.loads(rows[0][2]) == ["audio"]
     keys = [json.loads(d)["key"] for sid, kind, d in events if kind == "key"]
     assert len(keys) == sum(1 for x in lines if "key" in x)   # every input was a key
-    assert keys[:2] == ["3", "enter"] and "backspace" in keys and "plus" in keys
+    assert keys[:2] == ["5", "enter"] and "backspace" in keys and "plus" in keys
     assert (tmp_path / "shots" / "finish-audio.png").stat().st_size > 10_000
 
 

@@ -26,7 +26,8 @@ def machine(fixture_catalog):
 def test_welcome_has_the_five_mode_switches_with_their_exact_names(fixture_catalog):
     v = view_for(f.State(), fixture_catalog)
     switches = [c for c in v.choices if c.action == "mode"]
-    assert [c.label for c in switches] == ["Chữ to", "Tương phản cao", "Nghe đọc", "Hình và tiếng", "Phụ đề"]
+    # Nghe đọc is key 5, the key with the raised dot (issue 14: started without sight)
+    assert [c.label for c in switches] == ["Chữ to", "Tương phản cao", "Hình và tiếng", "Phụ đề", "Nghe đọc"]
     assert [c.key for c in switches] == ["1", "2", "3", "4", "5"]
     assert all(c.icon and c.checked is False for c in switches)
     assert not any(c.action == "large_text" for c in v.bar)  # no second "Chữ to" in the bar
@@ -90,7 +91,9 @@ def test_kivy_key_codes_map_to_names():
 
 
 def test_every_key_does_what_the_issue_says(machine):
-    state, _ = run(machine, [f.Key("enter")])
+    state, eff = run(machine, [f.Key("enter")])   # issue 14: the first key on welcome explains
+    assert state.screen == "welcome" and "bấm phím 5" in said(eff)[0]
+    state, _ = run(machine, [f.Key("enter")], state)
     assert state.screen == "home"                                       # Enter = Bắt đầu / Tiếp
     state, _ = run(machine, [f.Key("2")], state)  # the fixture lessons: 1 An toàn, 2 Internet
     assert (state.screen, state.topic) == ("topic", "internet")        # digit = numbered choice
@@ -156,12 +159,13 @@ def test_every_control_on_every_screen_is_reachable_by_keypad(fixture_catalog):
 # --- audio-first ----------------------------------------------------------------------------
 
 def test_audio_first_speaks_every_arrival_with_the_choices_and_their_keys(machine):
-    state, eff = run(machine, [f.Key("3")])                 # Nghe đọc on, from the keypad
+    # issue 14: key 5 (the raised dot) turns Nghe đọc on; every choice is named with "phím"
+    state, eff = run(machine, [f.Key("5")])                 # Nghe đọc on, from the keypad
     assert state.modes.audio and "phím Enter" in said(eff)[0] and "số 0" in said(eff)[0]
     state, eff = run(machine, [f.Key("enter")], state)
-    assert said(eff) and "số 2, Internet" in said(eff)[0] and "Bấm phím số" in said(eff)[0]
+    assert said(eff) and "phím 2, Internet" in said(eff)[0] and "Bấm phím số" in said(eff)[0]
     state, eff = run(machine, [f.Key("2")], state)
-    assert "Số 1: Kết nối" in said(eff)[0]
+    assert "Phím 1: Kết nối" in said(eff)[0]
     state, eff = run(machine, [f.Key("1")], state)
     assert "Phím Enter: Bắt đầu" in said(eff)[0]
     steps = 0
@@ -170,7 +174,9 @@ def test_audio_first_speaks_every_arrival_with_the_choices_and_their_keys(machin
         assert len(said(eff)) == 1                           # spoken on arrival, once
         steps += state.screen == "step"
     assert steps == 3 and "phím 1, Học bài khác; phím 2, Về trang đầu" in said(eff)[0]
-    state, eff = run(machine, [f.Key("2")], state)
+    state, eff = run(machine, [f.Key("2")], state)          # asked first (nothing irreversible)
+    assert state.screen == "confirm" and "đúng không?" in said(eff)[0] and "phím 1, Đúng" in said(eff)[0]
+    state, eff = run(machine, [f.Key("1")], state)
     assert state.screen == "welcome" and not state.modes.audio
 
 
@@ -255,6 +261,8 @@ def test_sensitive_step_is_spoken_only_with_headphones(fixture_catalog):
 def test_push_to_talk_without_voice_says_so_on_screen(fixture_catalog):
     from kiosk.core.runtime import Runtime
     rt = Runtime(fixture_catalog, None)
+    rt.key("r")  # issue 14: the first key on the welcome screen says how the keypad works
+    assert "bấm phím 5" in rt.last_caption
     rt.key("space")
     assert "Giọng nói đang tắt" in rt.notices["voice_off"] and "Giọng nói" in rt.last_caption
     rt.key("enter")  # touch and keys keep working

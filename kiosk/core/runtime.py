@@ -17,8 +17,10 @@ from typing import Callable
 
 from kiosk.core.visit import flow as f
 from kiosk.core.content.catalog import Catalog
+from kiosk.core.content.lexicon import spoken_form
 from kiosk.core.data.timeutil import utcnow as _utc
-from kiosk.core.screens.views import View, speakable, view_for
+from kiosk.core.screens.views import View, view_for
+from kiosk.core.state import HeadphonesChanged
 
 log = logging.getLogger("kiosk.runtime")
 
@@ -108,6 +110,10 @@ class Runtime:
     def volume(self) -> float:
         """The visitor's volume, 0.1 .. 1.0 (reset for each visitor)."""
         return self.state.volume / 10
+
+    def headphones(self, plugged: bool, first: bool = False) -> None:
+        """The sound system reports headphones in or out (kiosk.speech.headphones.Watch)."""
+        self.dispatch(HeadphonesChanged(plugged, self.now(), first))
 
     def problem(self, what: str) -> None:
         self.dispatch(f.Problem(what, self.now()))
@@ -227,8 +233,8 @@ class Runtime:
         # the caption shows the written words (VNeID, A001), the voice says them
         self.last_caption = written or (self.flow.written(self.state)
                                         if text == self.flow.spoken(self.state) else text)
-        text = speakable(text)
-        self.last_spoken = text
+        # what the voice will say (a record; kiosk.speech.tts.for_engine applies the lexicon)
+        self.last_spoken = spoken_form(text)
         for cb in list(self.on_say):
             cb(text, why, self.state.modes.rate)
 

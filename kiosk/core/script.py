@@ -11,7 +11,7 @@ from kiosk.core.screens.keys import REPLAY_NAMES, normalize
 
 ACTIONS = {"tap": str, "expect": str, "screenshot": str, "wait": (int, float),
            "idle": (int, float), "say": str, "key": str, "wait_for": str,
-           "wait_for_voice": str}
+           "wait_for_voice": str, "spoken": str}
 #: what {"wait_for_voice": …} can wait for: a line being played now
 VOICE_STATES = ("playing",)
 

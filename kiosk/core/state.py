@@ -78,6 +78,9 @@ class State:
     armed: tuple | None = None    # simple mode: (action, arg) touched once, awaiting the second
     volume: int = 6               # 1..10
     settings_from: str | None = None  # screen to return to from "Cách dùng"
+    # a blind visitor (kiosk.core.visit.audio_first): the welcome's keypad help was said; headphones in
+    keys_told: bool = False
+    private: bool = False         # headphones plugged in: sensitive steps may be spoken
 
 
 # --- events -------------------------------------------------------------------------------
@@ -155,6 +158,15 @@ class Key:
     """A key on the physical keypad or keyboard (names in kiosk.core.screens.keys)."""
     name: str
     now: float = 0.0
+
+
+@dataclass(frozen=True)
+class HeadphonesChanged:
+    """The system reports headphones plugged in (True) or out (False); `first`: the state found
+    when the kiosk started (noted quietly: nobody may be there)."""
+    plugged: bool
+    now: float = 0.0
+    first: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Ids are safe as file names (``[a-z0-9.-]``): ``screen.welcome``, ``topic.vneid``
 ``lesson.vneid-muc-2.step.3.title``, ``lesson.vneid-muc-2.quiz.1``, ``notice.voice-off``,
 ``idle.warning``, ``ticket.wait``, ``piece.moi-so`` (a carrier phrase for spliced lines),
 ``num.12``, ``letter.a``. A screen's spoken line is made of such lines (see
-:mod:`kiosk.narration.split`); the text is the one the voice says (``speakable``: VNeID said
+:mod:`kiosk.narration.split`); the text is the one the voice says (the lexicon's ``spoken_form``: VNeID said
 "Vê nê ai đi"), so a reader reads exactly what a visitor hears.
 """
 
@@ -22,8 +22,9 @@ from kiosk.core.screens.modes import ARMED_SUFFIX, SIMPLE_HELP
 from kiosk.core.screens.views import line as screen_line
 from kiosk.core.content.catalog import Catalog
 from kiosk.core.content.practice import book_of
-from kiosk.core.screens.views import (PRIORITY_LABELS, PRONOUNCE, TO_COUNTER_BODY, TO_COUNTER_TITLE,
-                              TOPIC_ORDER, speakable)
+from kiosk.core.content.lexicon import load as load_lexicon, spoken_form
+from kiosk.core.screens.views import (PRIORITY_LABELS, TO_COUNTER_BODY, TO_COUNTER_TITLE,
+                              TOPIC_ORDER)
 from kiosk.speech.asr import number_words
 
 KIOSK = "kiosk"  # the group of lines that belong to no lesson
@@ -71,7 +72,7 @@ FIXED = {
 @dataclass(frozen=True)
 class Line:
     id: str
-    text: str      # as spoken (speakable applied), NFC
+    text: str      # as spoken (the lexicon applied), NFC
     where: str     # where a visitor hears it, in English
     group: str     # lesson id (or practice/drill id), or "kiosk"
     order: int = 0  # its place in the kiosk (the recording script keeps it within a group)
@@ -81,7 +82,7 @@ class Line:
     @property
     def abbreviations(self) -> list[tuple[str, str]]:
         """(written, spoken) for each word the voice says differently (VNeID: Vê nê ai đi)."""
-        return [(w, s) for w, s in PRONOUNCE.items()
+        return [(w, s) for w, s in load_lexicon().words.items()
                 if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", self.written)]
 
 
@@ -92,12 +93,12 @@ def text_hash(text: str) -> str:
 
 
 def spoken_line(state, catalog) -> str:
-    """A screen's own line as written (the voice says it through ``speakable``)."""
+    """A screen's own line as written (the voice says it through the lexicon)."""
     return screen_line(state, catalog, written=True)
 
 
 def _said(text: str) -> str:
-    return unicodedata.normalize("NFC", " ".join(speakable(text).split()))
+    return unicodedata.normalize("NFC", " ".join(spoken_form(text).split()))
 
 
 def lines(catalog: Catalog) -> list[Line]:

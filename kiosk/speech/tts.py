@@ -29,6 +29,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.core.content.lexicon import spoken_form
+
 __all__ = [
     "Speaker",
     "TTSError",
@@ -92,6 +94,12 @@ def redact_for_speech(text: str) -> str:
 
     text = _GROUPED.sub(grouped, text)
     return _LONG_DIGITS.sub(REDACTED, text)
+
+
+def for_engine(text: str) -> str:
+    """The one way to the speech engine: codes redacted, then the pronunciation lexicon
+    (lessons/lexicon.yaml) turns the written words into spoken ones."""
+    return spoken_form(redact_for_speech(text)).strip()
 
 
 def spoken_line(step) -> str:
@@ -265,8 +273,10 @@ class Speaker:
 
     # -- cache ------------------------------------------------------------
     def key(self, text: str, rate: str = "normal") -> str:
-        text = redact_for_speech(text).strip()
-        h = hashlib.sha256(f"{self.voice}\x00{rate}\x00{text}".encode("utf-8"))
+        return self._key(for_engine(text), rate)
+
+    def _key(self, said: str, rate: str) -> str:
+        h = hashlib.sha256(f"{self.voice}\x00{rate}\x00{said}".encode("utf-8"))
         return h.hexdigest()[:32]
 
     def cache_path(self, text: str, rate: str = "normal") -> Path:
@@ -274,7 +284,10 @@ class Speaker:
 
     def cached(self, text: str, rate: str = "normal") -> Path | None:
         """The cached file for this line, or None (cheap: header check only)."""
-        p = self.cache_path(text, rate)
+        return self._cached(self.cache_dir / f"{self.key(text, rate)}.wav")
+
+    @staticmethod
+    def _cached(p: Path) -> Path | None:
         try:
             with wave.open(str(p), "rb") as w:
                 if w.getnframes() > 0 and p.stat().st_size >= 44 + w.getnframes() * w.getsampwidth():
@@ -288,15 +301,15 @@ class Speaker:
         """Path of a verified WAV of ``text`` spoken at ``rate`` (slow|normal|fast)."""
         if rate not in RATES:
             raise ValueError(f"unknown rate {rate!r}; expected slow, normal or fast")
-        safe = redact_for_speech(text).strip()
+        safe = for_engine(text)
         if not re.search(r"\w", safe):
             raise TTSError("nothing to say: the text is empty")
-        hit = self.cached(safe, rate)
+        target = self.cache_dir / f"{self._key(safe, rate)}.wav"
+        hit = self._cached(target)
         if hit is not None:
             self.last_source = "cache"
             return hit
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        target = self.cache_path(safe, rate)
         wpm = RATES[rate]
         self.last_errors = []
         engines = {"auto": ("pyttsx3", "espeak-ng"), "pyttsx3": ("pyttsx3",),

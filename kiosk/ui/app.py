@@ -23,10 +23,11 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.core.screens import layout as L
 from kiosk.core.runtime import Runtime
+from kiosk.core.screens import layout as L
 from kiosk.core.screens.views import Choice, View
 from kiosk.ui import a11y, icons
+from kiosk.ui.focus import draw_focus
 from kiosk.ui.theme import Palette, Sizes, theme_for
 from kiosk.ui.widgets import (  # noqa: F401  (norm, visible_texts: replay and tests import them from here)
     QR_BOX, QR_MODULE_MM, KioskButton, Text, norm, paint, qr_texture, register_fonts, visible_controls,
@@ -172,7 +173,7 @@ class KioskApp(App):
         if view.bar:
             bar = self._bar(view, palette, sizes, landscape)
             (root if sidebar else content).add_widget(bar)
-        self._show_focus(view, palette, sizes)
+        draw_focus(self.root_box, view, palette, sizes)
         self.said_lines = []  # lines said before this screen was drawn are not carried further
         self._collect_after_draw = True
         self._after_render(view)
@@ -397,24 +398,9 @@ class KioskApp(App):
         self.caption_strip = strip
         return strip
 
-    def _show_focus(self, view: View, palette: Palette, sizes: Sizes) -> None:
-        from kiosk.core.screens.keys import controls
-        cs = controls(view)
-        marks = {}
-        if view.focus is not None and view.focus < len(cs):
-            marks[view.focus] = False
-        if view.armed is not None and view.armed < len(cs):
-            marks[view.armed] = True
-        for w in visible_controls(self.root_box):
-            for i, armed in marks.items():
-                choice = getattr(w, "choice", None)  # the Nói button stands for no choice
-                if choice is not None and (choice is cs[i] or choice == cs[i]):
-                    a11y.ring(w, palette, max(6.0, sizes.gap * 0.3), armed=armed)
-                    if armed:
-                        a11y.set_bg(w, palette.pressed)
-                        a11y.show_pressed(w, True)
-                        if hasattr(w, "_fg"):
-                            (w.label if hasattr(w, "label") else w).color = palette.pressed_text
+    def show_focus_in(self, widget: Widget) -> None:
+        """Draw the focus again inside `widget` (a practice phone rebuilt at a new text size)."""
+        draw_focus(widget, self.view, self.palette, self.sizes)
 
     def tap_choice(self, widget) -> None:
         choice: Choice = widget.choice

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from kiosk.core.content.lessons import Catalog, load_catalog
@@ -79,6 +80,15 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
         attach_speech(app, runtime, data)
 
     app.first_frame.append(speech)
+
+    def headphones():  # plugged in: audio mode and private listening (kiosk.core.visit.audio_first)
+        if source == "replay" or os.environ.get("KIOSK_HEADPHONE_WATCH", "1").strip() == "0":
+            return  # a replay is the same on every machine
+        from kiosk.speech.headphones import Watch  # after the first frame, like speech
+        app.headphone_watch = Watch(lambda plugged, first: Clock.schedule_once(
+            lambda dt: runtime.headphones(plugged, first))).start()
+
+    app.first_frame.append(headphones)
 
     def load_rest():
         catalog = load_lessons(lessons)

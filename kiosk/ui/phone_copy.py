@@ -90,6 +90,8 @@ class PhoneCopy(FloatLayout):
             self.f = f
             self.stack.clear_widgets()
             self._build()
+            if hasattr(self.app, "show_focus_in"):  # the keypad focus was on the old widgets
+                self.app.show_focus_in(self.stack)
         self._frame.pos, self._frame.size = (x, y), (w, h)
         inner = (x + self.BEZEL_SIDE, y + self.BEZEL_BOTTOM,
                  w - 2 * self.BEZEL_SIDE, h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
@@ -210,6 +212,7 @@ class PhoneCopy(FloatLayout):
 
     def _item_field(self, it):
         box = BoxLayout(orientation="vertical", size_hint_y=None, height=self.f * 3.1, spacing=4)
+        box.focus_choice = Choice(it.label, "p_field", it.id)  # keypad focus: around label and box
         box.add_widget(phone_label(it.label, self.f * 0.8, self.muted, size_hint_y=0.35))
         value = self.phone.value_of(it.id) or ""
         typing = self.phone.typing == it.id

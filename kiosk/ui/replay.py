@@ -22,6 +22,9 @@ BUSY_POLL, BUSY_LIMIT = 0.05, 60.0  # seconds
 WAIT_FOR_POLL, WAIT_FOR_LIMIT = 0.1, 120.0
 
 
+LOOKS_ONLY = ("spoken", "expect")  # lines that only check: the next one follows at once
+
+
 class ReplayFailure(Exception):
     pass
 
@@ -41,9 +44,17 @@ class ReplayDriver:
         # the next frames: an action waits until then, or a tap could land on a half-placed button.
         self._redrawn = False
         app.after_render.append(self._note_render)
+        self._said: list[str] = []   # what the kiosk said since the previous line ({"spoken"})
+        app.runtime.on_say.append(self._heard_kiosk)
 
     def _note_render(self, _view) -> None:
         self._redrawn = True
+
+    def _heard_kiosk(self, text: str, why: str, rate: str) -> None:
+        # both forms: the written one (captions: "VNeID") and the spoken one ("Vê en e i đê")
+        caption = self.app.runtime.last_caption or text
+        said = self.app.runtime.last_spoken or text
+        self._said.append(caption if caption == said else f"{caption} || {said}")
 
     def start(self) -> None:
         Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), 0.2)
@@ -70,6 +81,8 @@ class ReplayDriver:
             return
         action = self.actions[self.index]
         self.index += 1
+        if action.kind != "spoken" and not self._repeating(action):
+            self._said = []  # {"spoken"} looks at what was said since the previous line
         try:
             delay = getattr(self, f"_do_{action.kind}")(action.value)
         except ReplayFailure as e:
@@ -83,6 +96,8 @@ class ReplayDriver:
             return
         if delay:
             Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), delay)
+        elif action.kind in LOOKS_ONLY:
+            self._next()  # nothing changed on screen: no frames to wait for
         else:
             self._frames(FRAMES_AFTER_ACTION, self._next)
 
@@ -109,6 +124,17 @@ class ReplayDriver:
         widget = found[0]
         tap_widget(widget)
         return 0
+
+    def _repeating(self, action) -> bool:
+        """A wait_for line polled again is still the same line: keep what was said meanwhile."""
+        return self._wait_for_deadline is not None and action.kind in ("wait_for", "wait_for_voice")
+
+    def _do_spoken(self, text: str):
+        """TEXT (NFC, case-insensitive) must be in what the kiosk said since the previous line."""
+        if any(norm(text) in norm(line) for line in self._said):
+            return 0
+        said = " | ".join(self._said) or "nothing"
+        raise ReplayFailure(f"expected the kiosk to say '{text}'; it said: {said}")
 
     def _do_expect(self, text: str):
         texts = visible_texts(self.app.root)

@@ -3,5 +3,6 @@
 Layer: the bottom of kiosk.core, beside kiosk.core.state. Imports nothing else of kiosk.core;
 everything above may import it. Inside, one way too: lesson_yaml -> catalog (the model) ->
 practice -> practice_check -> practice_load -> lessons (load_catalog); the pydantic formats
-lesson_schema -> practice_schema -> schema (messages, lessons/schema.json).
+lesson_schema -> practice_schema -> schema (messages, lessons/schema.json); lesson_yaml ->
+lexicon (the pronunciation lexicon) -> lessons.
 """

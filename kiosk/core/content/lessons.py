@@ -17,6 +17,7 @@ from kiosk.core.content.catalog import (  # noqa: F401  (the model: callers impo
     Step, is_dir, sources_of, unexpected,
 )
 from kiosk.core.content.lesson_yaml import MAX_FILE_BYTES, Problem, read_yaml  # noqa: F401
+from kiosk.core.content.lexicon import LEXICON_NAME
 from kiosk.core.content.practice_load import attach_practice
 
 
@@ -83,8 +84,9 @@ def lesson_files(paths: list[Path]) -> list[Path]:
         if p.name in EXTRA_DIRS or (not is_dir(p) and p.parent.name in EXTRA_DIRS):
             continue  # practice copies and drills: see kiosk.core.content.practice
         if is_dir(p):
-            files.extend(sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml"))))
-        else:
+            files.extend(f for f in sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml")))
+                         if f.name != LEXICON_NAME)  # the pronunciation lexicon (content.lexicon)
+        elif p.name != LEXICON_NAME:
             files.append(p)
     return files
 

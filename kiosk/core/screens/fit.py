@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.core.content.catalog import Catalog, Lesson
+from kiosk.core.content.catalog import Catalog, Lesson, is_dir
 from kiosk.core.content.lesson_yaml import Problem, read_yaml
 from kiosk.core.content.lessons import load_catalog
+from kiosk.core.content.lexicon import LEXICON_NAME, check as check_lexicon
 from kiosk.core.screens import layout as L
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
@@ -103,4 +104,8 @@ def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today)
     the large-text fit of every screen. The problems are in `catalog.problems`."""
     catalog = load_catalog(*paths, today=today())
     catalog.problems.extend(check_fit(catalog))
+    for p in paths:  # the pronunciation lexicon beside the lessons
+        lexicon = p / LEXICON_NAME if is_dir(p) else (p if p.name == LEXICON_NAME else None)
+        if lexicon is not None and lexicon.is_file():
+            catalog.problems.extend(check_lexicon(lexicon)[1])
     return catalog

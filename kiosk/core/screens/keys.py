@@ -16,6 +16,10 @@ listed here), so the same map serves the real keypad, `kiosk replay`'s {"key": N
 
 from __future__ import annotations
 
+import re
+
+from kiosk.core.screens.phone_keys import phone_controls, typing_key
+
 # SDL key codes as Kivy reports them in on_key_down(window, key, scancode, codepoint, modifiers)
 KEYCODES = {
     "backspace": 8, "tab": 9, "enter": 13, "escape": 27, "space": 32, "*": 42, "plus": 43,
@@ -95,8 +99,10 @@ def press_args(name: str) -> tuple[int, int, str | None]:
 
 
 def controls(view) -> tuple:
-    """Every control of a view in focus order: the choices, the optional row, then the bar."""
-    return tuple(view.choices) + tuple(getattr(view, "options", ())) + tuple(view.bar)
+    """Every control of a view in focus order: a practice copy's phone (its buttons, fields and
+    keypad), the choices, the optional row, then the bar."""
+    return (phone_controls(getattr(view, "phone", None)) + tuple(view.choices)
+            + tuple(getattr(view, "options", ())) + tuple(view.bar))
 
 
 def primary_index(view) -> int:
@@ -131,6 +137,10 @@ def resolve(view, state, name: str):
     if n is None:
         return None
     cs = controls(view)
+    f = focus_index(state, view)
+    typed = typing_key(view, cs[f] if f is not None else None, n)
+    if typed:
+        return typed
     if n == "enter":
         i = focus_index(state, view)
         if i is None:
@@ -191,3 +201,17 @@ class _Focused:
     def __init__(self, focus):
         self.focus = focus
         self.armed = None
+
+
+def name_keys(text: str, view) -> str:
+    """"số 1, VNeID" / "Số 1: VNeID" -> "phím 1, VNeID" for the numbered choices of this screen
+    (audio mode: every choice names its key, kiosk.core.visit.audio_first)."""
+    keys = {c.key for c in controls(view) if c.key and c.key.isdigit()}
+    if not keys:
+        return text
+
+    def sub(m: re.Match) -> str:
+        if m.group(2) not in keys:
+            return m.group(0)
+        return ("Phím " if m.group(1) == "Số" else "phím ") + m.group(2) + m.group(3)
+    return re.sub(r"(?<!\w)([Ss]ố) (\d)([,:])", sub, text)

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.core.screens import keys as K
-from kiosk.core.screens.view import BAR_REPEAT, BAR_STAFF, Choice, View, bar, speakable, spell_ticket
-from kiosk.core.state import MODE_NAMES
+from kiosk.core.screens.phone_keys import phone_help
+from kiosk.core.screens.view import BAR_REPEAT, BAR_STAFF, Choice, View, bar, spell_ticket
 
 MODE_LABELS = {
     "large_text": "Chữ to",
@@ -58,8 +58,12 @@ def _switch(i: int, name: str, modes) -> Choice:
                   checked=bool(getattr(modes, name)))
 
 
+# Nghe đọc is switch 5: the key with the raised dot, found without sight (kiosk.core.visit.audio_first)
+SWITCH_ORDER = ("large_text", "high_contrast", "simple", "captions", "audio")
+
+
 def mode_switches(modes) -> tuple[Choice, ...]:
-    return tuple(_switch(i + 1, name, modes) for i, name in enumerate(MODE_NAMES))
+    return tuple(_switch(i + 1, name, modes) for i, name in enumerate(SWITCH_ORDER))
 
 
 def settings_view(state, catalog) -> View:
@@ -136,26 +140,32 @@ def _short(c: Choice) -> Choice:
 def compose(view: View, state, catalog, config=None, written: bool = False) -> str:
     """The screen's spoken line in the current modes; `written` gives the caption's wording."""
     text = view.spoken
-    if view.screen == "step" and not state.warning and config is not None and config.headphones:
+    private = (config is not None and config.headphones) or getattr(state, "private", False)
+    if view.screen == "step" and not state.warning and private:
         lesson = catalog.get(state.lesson)
         step = lesson.steps[state.step]
         if step.sensitive:  # headphones on: the visitor alone hears it
             text = (f"Bước {state.step + 1} trên {len(lesson.steps)}. {step.title}. "
                     f"{step.spoken}")
     if state.modes.audio:
-        text = f"{text} {hints(view)}".strip()
+        text = K.name_keys(text, view)
+        text = f"{text} {phone_help(view)} {hints(view, text)}".strip().replace("  ", " ")
     if written:
         if view.big:
             text = text.replace(spell_ticket(view.big), view.big)
         return text
-    return speakable(text)
+    return text  # written words: the lexicon speaks them, on the way to the engine
 
 
-def hints(view: View) -> str:
-    """Audio-first: the choices with their key numbers, and what Enter does."""
+def hints(view: View, said: str | None = None) -> str:
+    """Audio-first: the choices with their key numbers ("phím 1, VNeID"), and what Enter does;
+    `said` is the line so far (choices it already names with their key are not listed again)."""
     parts = []
-    numbered = [c for c in view.choices if c.key and c.key.isdigit()]
-    if numbered and not all(c.label in view.spoken and c.checked is None for c in numbered):
+    said = (said if said is not None else view.spoken).lower()
+    numbered = [c for c in tuple(view.choices) + tuple(view.options) if c.key and c.key.isdigit()]
+    if numbered and not all(f"phím {c.key}, {c.label}".lower() in said
+                            or f"phím {c.key}: {c.label}".lower() in said for c in numbered
+                            if c.checked is None) or any(c.checked is not None for c in numbered):
         parts.append("Các lựa chọn: " + "; ".join(
             f"phím {c.key}, {c.label}{_state_word(c)}" for c in numbered) + ".")
     elif numbered:

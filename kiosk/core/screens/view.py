@@ -1,25 +1,17 @@
 """The plain description of a screen that every layer above draws, speaks or tests: `View`.
 
 A screen builder (kiosk.core.screens.views, practice_views, modes, confirm) returns a `View`;
-the Kivy layer draws it, audio mode speaks it, tests read it. Plain data and two text helpers.
+the Kivy layer draws it, audio mode speaks it, tests read it. Plain data and a text helper (spell_ticket).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# How the synthetic voice should pronounce words it reads badly (screen text stays as is).
-PRONOUNCE = {
-    "VNeID": "Vê nê ai đi",
-    "VietQR": "Việt quy a",
-    "QR": "quy a",
-    "OTP": "ô tê pê",
-    "BHYT": "bảo hiểm y tế",
-    "Wi-Fi": "oai phai",
-    "Zalo": "da lô",
-}
+# How the voice says a written word (VNeID, QR, web addresses, numbers) is no business of a
+# screen: the pronunciation lexicon (kiosk.core.content.lexicon, lessons/lexicon.yaml) applies it
+# on the way to the speech engine, so every line here is written as the screen shows it.
 
 PRIORITY_LABELS = {"elderly": "Người cao tuổi", "disabled": "Người khuyết tật",
                    "pregnant": "Phụ nữ mang thai"}
@@ -63,12 +55,6 @@ class View:
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
     strip: str | None = None    # the visitor's waiting number on every screen (queue_views)
     board: tuple = ()           # welcome screen: (number, counter) being called (queue_views)
-
-
-def speakable(text: str) -> str:
-    for word, said in PRONOUNCE.items():
-        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", said, text)
-    return text
 
 
 def spell_ticket(number: str) -> str:

@@ -15,7 +15,7 @@ from kiosk.core.screens.practice_views import finish_lines, lesson_extras, pract
 from kiosk.core.screens.paper import print_choice  # "In ra giấy": the checklist on the receipt printer
 from kiosk.core.screens.queue_views import ticket_body, ticket_said, with_queue  # place, wait, strip, board
 from kiosk.core.screens.view import (  # noqa: F401  (View, Choice, PRIORITY_LABELS: callers read them here)
-    PRIORITY_LABELS, BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, PRONOUNCE, Choice, View, bar, speakable, spell_ticket,
+    PRIORITY_LABELS, BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, bar, spell_ticket,
 )
 
 TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
@@ -51,7 +51,8 @@ def _warning(state) -> View:
 
 
 def spoken_line(state, catalog: Catalog) -> str:
-    return speakable(view_for(state, catalog).spoken)
+    """The screen's line as written (the lexicon makes it spoken, before the engine)."""
+    return view_for(state, catalog).spoken
 
 
 def _welcome(state, catalog):
@@ -61,7 +62,11 @@ def _welcome(state, catalog):
         choices=(Choice("Bắt đầu", "start", icon="start", key="enter", primary=True),),
         bar=bar(BAR_REPEAT, BAR_LARGE, BAR_STAFF),
         spoken=("Xin chào. Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
-                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."))
+                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."
+                + (WELCOME_HINT if not state.modes.audio else "")))
+
+
+WELCOME_HINT = " Người khiếm thị: bấm phím 5 để máy đọc to và dùng bằng bàn phím."
 
 
 def _home(state, catalog):

@@ -3,5 +3,6 @@
 Layer: below kiosk.core.runtime; imports screens (what a screen says and which controls it has),
 understand, state and content. access (keys, modes, volume) is mixed into the flow; voice and
 the activities (practice copies, drills, quiz) are called by it, the activities through the one
-interface in activity.py. Plain Python, no Kivy.
+interface in activity.py; audio_first (a blind visitor alone: the welcome's key 5, headphones,
+leaving asks first) is called by it. Plain Python, no Kivy.
 """

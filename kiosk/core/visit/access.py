@@ -3,7 +3,9 @@
 `AccessActions` is mixed into the flow (kiosk.core.visit.flow.Flow) and handles keys, the
 two-touch rule of simple mode, the mode switches, reading speed, volume and the "Cách dùng"
 settings screen. It uses only the flow's public methods (`go`, `next`, `keep_session`,
-`spoken`, `written`) and the flow's vocabulary (kiosk.core.state).
+`spoken`, `written`) and the flow's vocabulary (kiosk.core.state); a blind visitor's first key
+on the welcome screen goes to kiosk.core.visit.audio_first (which turns Nghe đọc on with
+`set_mode`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from kiosk.core import state as f
 from kiosk.core.screens import keys as K
 from kiosk.core.screens.modes import ARMED_SUFFIX, KEYS_HELP, SIMPLE_HELP, control_said
 from kiosk.core.screens.views import view_for
+from kiosk.core.visit.audio_first import welcome_key
 
 VOLUME_MIN, VOLUME_MAX = 1, 10
 NO_CONFIRM = {"still_here"}  # answering the idle warning must never need two touches
@@ -26,8 +29,11 @@ class AccessActions:
     # keys --------------------------------------------------------------------------------
 
     def on_key(self, state, event):
-        view = view_for(state, self.catalog)
         name = K.normalize(event.name)
+        told = welcome_key(self, replace(state, last_input=event.now), name)
+        if told is not None:  # the welcome screen, Nghe đọc off: say how the keypad works
+            return told
+        view = view_for(state, self.catalog)
         log = f.Log("key", {"key": name or str(event.name)})
         result = K.resolve(view, state, event.name) if name else None
         if result is None:
@@ -70,15 +76,15 @@ class AccessActions:
     # modes and reading speed ---------------------------------------------------------------
 
     def _on_large_text(self, state: f.State, _arg):
-        return self._set_mode(state, "large_text", not state.modes.large_text)
+        return self.set_mode(state, "large_text", not state.modes.large_text)
 
     def _on_mode(self, state: f.State, arg):
         name = arg or ""
         if name not in f.MODE_NAMES:
             return state, [f.Log("ignored", {"action": "mode", "arg": name})]
-        return self._set_mode(state, name, not getattr(state.modes, name))
+        return self.set_mode(state, name, not getattr(state.modes, name))
 
-    def _set_mode(self, state: f.State, name: str, value: bool):
+    def set_mode(self, state: f.State, name: str, value: bool):
         # a mode chosen on the welcome screen already belongs to this visitor's session
         start = [] if state.active else [f.StartSession()]
         new = replace(state, active=True, modes=replace(state.modes, **{name: value}))

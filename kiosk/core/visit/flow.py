@@ -16,8 +16,9 @@ from kiosk.core.state import (  # noqa: F401  (the flow's vocabulary, used by ca
     MODE_NAMES, PRACTICE_SCREENS, PRIORITY_GROUPS, RATES, SCREENS, WARNING_TEXT, Config, CreateTicket,
     Cue, EndSession, Heard, Intent, Key, KeyTap, Kiosk, Listen, Log, Modes, PrintChecklist, Problem,
     QueueSeen, Say, SetGroup, StartSession, State, StopSpeech, Tap, Tick, TicketCalled, TicketCreated,
-    TicketUnavailable,
+    TicketUnavailable, HeadphonesChanged,
 )
+from kiosk.core.visit import audio_first
 from kiosk.core.visit.access import AccessActions
 from kiosk.core.visit.activity import Activity
 from kiosk.core.screens.views import line
@@ -62,6 +63,8 @@ class Flow(AccessActions):
             return on_seen(self, state, event)
         if isinstance(event, Key):
             return self.on_key(state, event)
+        if isinstance(event, HeadphonesChanged):
+            return audio_first.headphones(self, state, event)
         now = event.now
         state = replace(state, last_input=now)
         if state.warning:
@@ -180,7 +183,7 @@ class Flow(AccessActions):
         elif screen == "ticket":
             return self._on_resume(state, None)
         elif screen == "home":
-            return self._end(state, "left")
+            return self._leave(state, "left")
         elif screen == "settings":
             return self._on_settings_done(state, None)
         else:
@@ -257,7 +260,16 @@ class Flow(AccessActions):
         """'Về trang đầu': the visitor is done; wipe the session, back to the welcome screen."""
         if not state.active:
             return state, []
-        return self._end(state, "done")
+        return self._leave(state, "done")
+
+    def _leave(self, state: State, reason: str):
+        """End the session; in audio mode only after "… đúng không?" (kiosk.core.visit.audio_first)."""
+        return audio_first.ask_leave(self, state, reason) or self._end(state, reason)
+
+    def _on_end_session(self, state: State, args):
+        """"Đúng" to the question of _leave."""
+        reason = (args or {}).get("reason") if isinstance(args, dict) else None
+        return self._end(state, reason if reason in ("left", "done") else "done")
 
     def _on_still_here(self, state: State, _arg):
         return self.keep_session(state)
@@ -288,7 +300,9 @@ class Flow(AccessActions):
         if not state.warning and now - state.last_input >= idle_after:
             new = replace(state, warning=True, warned_at=now)
             return new, [Log("idle_warning", {"screen": state.screen}), Cue("warning"),
-                         Say(WARNING_TEXT, "warning", "idle.warning")]
+                         # audio mode: with its key ("Phím Enter: Tôi vẫn đang dùng", issue 14)
+                         Say(self.spoken(new) if new.modes.audio else WARNING_TEXT, "warning",
+                             None if new.modes.audio else "idle.warning")]
         return state, []
 
     def keep_session(self, state: State):
@@ -299,7 +313,8 @@ class Flow(AccessActions):
 
     def _end(self, state: State, reason: str):
         """Wipe everything about this visitor: screen, modes, ticket, errors."""
-        fresh = State(last_input=state.last_input, kiosk=state.kiosk)
+        fresh = State(last_input=state.last_input, kiosk=state.kiosk,
+                      private=state.private)  # the kiosk's facts and the headphones stay
         return fresh, [StopSpeech(), Log("session_end", {"reason": reason}), EndSession(reason)]
 
     def note_error(self, state: State, what: str) -> State:

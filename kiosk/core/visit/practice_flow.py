@@ -19,6 +19,7 @@ import random
 from dataclasses import replace
 
 from kiosk.core.content.practice import KEYPAD_KEYS, book_of, fill, made_up_codes
+from kiosk.core.screens.phone_keys import TYPING_HELP
 from kiosk.core.state import (  # noqa: F401  (HINT_AFTER: callers read it here too)
     HINT_AFTER, PRACTICE_SCREENS, DrillRun, Log, PracticeRun, QuizRun, Say, StartSession, State,
 )
@@ -41,7 +42,7 @@ class ActivityFlow:
             "practice": self._practice, "p_tap": self._p_tap, "p_key": self._p_key,
             "p_restart": self._p_restart, "p_leave": self._p_leave, "drills": self._drills,
             "drill": self._drill, "drill_answer": self._drill_answer, "drill_next": self._drill_next,
-            "quiz_answer": self._quiz_answer,
+            "quiz_answer": self._quiz_answer, "p_field": self._p_field,
         }
 
     @property
@@ -141,14 +142,25 @@ class ActivityFlow:
         exp = step.expect
         if not exp.type:
             return self._mistake(state, run, p, step.correct, "keypad")
+        field = p.screens[step.screen].item(exp.type)
         if key == "del":
             typed = run.typed[:-1]
         elif key in KEYPAD_KEYS:
-            field = p.screens[step.screen].item(exp.type)
             typed = run.typed if len(run.typed) >= field.length else run.typed + key
         else:
             return self._ignored(state, "p_key")
-        return replace(state, activity=replace(run, typed=typed)), []
+        # audio mode: how many digits are in, never which (a code is never spoken)
+        heard = [Say(f"Đã gõ {len(typed)} trên {field.length} số.", "focus")] if state.modes.audio else []
+        return replace(state, activity=replace(run, typed=typed)), heard
+
+    def _p_field(self, state: State, field_id):
+        """Enter on a field of the copy: how to fill it (keypad visitors)."""
+        run, p, step = self._run(state)
+        if run is None:
+            return self._ignored(state, "p_field")
+        if step.expect.type != field_id:
+            return state, [Say("Ô này không cần gõ ở bước này.", "feedback")]
+        return state, [Say(TYPING_HELP, "feedback")]
 
     def _succeed(self, state: State, run: PracticeRun, p, filled=None, value=None):
         n = run.step
@@ -160,7 +172,7 @@ class ActivityFlow:
         log = Log("practice_step", {"practice": p.id, "step": n + 1, "of": len(p.steps),
                                     "mistakes": run.step_mistakes})
         if n + 1 < len(p.steps):
-            new = replace(state, activity=replace(done, step=n + 1))
+            new = replace(state, activity=replace(done, step=n + 1), focus=None)  # a new screen
             return new, [log] + self._speak(new)
         first_try = run.mistakes == 0 and run.restarts == 0
         new, effects = self._arrive(state, screen="practice_done", activity=done)

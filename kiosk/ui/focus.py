@@ -1,0 +1,42 @@
+"""The keypad focus drawn on the screen: a thick double frame on the focused control, and the
+control touched once in simple mode shown pressed (Kivy; which control has the focus is the
+core's business: kiosk.core.screens.keys).
+
+The controls are found among the drawn widgets by their `choice` (buttons, tiles, the bar) or
+`focus_choice` (a practice copy's field: the frame goes around its label and box); a practice
+copy's phone elements match their control by label, action and argument
+(kiosk.core.screens.phone_keys.same_control: the control's `detail` is spoken only).
+"""
+
+from __future__ import annotations
+
+from kiosk.core.screens.keys import controls
+from kiosk.core.screens.phone_keys import same_control
+from kiosk.core.screens.view import View
+from kiosk.ui import a11y
+from kiosk.ui.theme import Palette, Sizes
+from kiosk.ui.widgets import visible_controls
+
+
+def draw_focus(root, view: View, palette: Palette, sizes: Sizes) -> None:
+    """Frame the focused control of `view` (and the armed one) among the widgets under `root`."""
+    cs = controls(view)
+    marks = {}
+    if view.focus is not None and view.focus < len(cs):
+        marks[view.focus] = False
+    if view.armed is not None and view.armed < len(cs):
+        marks[view.armed] = True
+    widgets = visible_controls(root) + [  # a practice copy's fields take the focus too
+        w for w in root.walk(restrict=True) if getattr(w, "focus_choice", None)]
+    for w in widgets:
+        for i, armed in marks.items():
+            # the Nói button stands for no choice; a phone element's control has a detail
+            choice = getattr(w, "choice", None) or getattr(w, "focus_choice", None)
+            if choice is not None and (choice is cs[i] or choice == cs[i]
+                                       or same_control(choice, cs[i])):
+                a11y.ring(w, palette, max(6.0, sizes.gap * 0.3), armed=armed)
+                if armed:
+                    a11y.set_bg(w, palette.pressed)
+                    a11y.show_pressed(w, True)
+                    if hasattr(w, "_fg"):
+                        (w.label if hasattr(w, "label") else w).color = palette.pressed_text
