@@ -136,6 +136,8 @@ class StepModel(Strict):
     say: Text(max_words=MAX_STEP_WORDS * 2) | None = Field(
         None, description="what the kiosk says aloud when it differs from text")
     image: FileName | None = Field(None, description="a PNG or JPEG under lessons/images/")
+    picture: "PictureModel | None" = Field(None, description="a drawn phone screen (with the "
+                                           "element to touch) or a pictogram: picture_schema.py")
     audio: FileName | None = Field(None, description="a WAV under lessons/audio/")
     sensitive: StrictBool = Field(False, description="true: never read this step aloud")
 
@@ -207,6 +209,15 @@ class LessonModel(Strict):
     reviewed: Annotated[Date, Field(description="when a person last checked the whole lesson")]
 
 
+@functools.lru_cache(maxsize=1)
+def complete() -> None:
+    """Resolve StepModel's `picture` (picture_schema.py needs this module, so it comes late)."""
+    from kiosk.core.picture_schema import PictureModel
+    globals()["PictureModel"] = PictureModel
+    StepModel.model_rebuild()
+    LessonModel.model_rebuild(force=True)
+
+
 # --- errors as path:line: message ---------------------------------------------------------
 
 SINGULAR = {"steps": "step", "quiz": "quiz question", "sources": "source", "choices": "choice",
@@ -228,6 +239,7 @@ def validate(model: type[Strict], doc, path, what: str,
              today: dt.date | None = None) -> tuple[Strict | None, list[Problem]]:
     """The checked model, or None and a `path:line: message` per problem. With `today` (the
     editor's check) the source rules apply too: a page, not a site; not checked in the future."""
+    complete()
     try:
         return model.model_validate(doc, context={"today": today}), []
     except ValidationError as e:
@@ -293,8 +305,9 @@ def _describe(names: list, what: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _field_names() -> tuple[str, ...]:
     """Every key the formats know, to suggest one for a typo (`tittle` -> `title`)."""
-    from kiosk.core import practice_schema
+    from kiosk.core import picture_schema, practice_schema
     models = [m for m in list(globals().values()) + list(vars(practice_schema).values())
+              + list(vars(picture_schema).values())
               if isinstance(m, type) and issubclass(m, Strict) and m is not Strict]
     return tuple(sorted({name for m in models for name in m.model_fields}))
 
@@ -334,11 +347,13 @@ def json_schema() -> dict:
     """lessons/schema.json: one schema matching a lesson, a practice or a drill file."""
     from pydantic.json_schema import models_json_schema
 
+    from kiosk.core.picture_schema import ScreensModel
     from kiosk.core.practice_schema import DrillModel, PracticeModel
-    models = [LessonModel, PracticeModel, DrillModel]
+    complete()
+    models = [LessonModel, PracticeModel, DrillModel, ScreensModel]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/$defs/{model}")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "HCC kiosk lesson, practice or drill file",
+            "title": "HCC kiosk lesson, practice, drill or shared screens file",
             "anyOf": [{"$ref": f"#/$defs/{m.__name__}"} for m in models], **defs}
 
 

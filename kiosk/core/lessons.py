@@ -31,7 +31,8 @@ TOPICS = {
 MAX_STEP_WORDS = 40
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECRET_DIGITS = re.compile(r"\d{6,}")
-EXTRA_DIRS = ("practice", "drills")  # folders beside the lessons, read by kiosk.core.practice
+# folders beside the lessons: read by kiosk.core.practice, and shared screens (step_picture)
+EXTRA_DIRS = ("practice", "drills", "screens")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Step:
     image: Path | None = None
     audio: Path | None = None
     sensitive: bool = False
+    picture: object = None  # step_picture.StepPicture: the drawn screen or pictogram beside the text
+    line: int = 1           # where the step starts in its file
 
     @property
     def spoken(self) -> str:
@@ -127,9 +130,14 @@ def _step(n: int, model, raw, path: Path, lessons_dir: Path, problems: list[Prob
     def file(key, folder, suffixes):
         return _file(path, lessons_dir, getattr(model, key), key, folder, suffixes,
                      raw.line_of(key), problems, f"step {n}")
+    picture = None
+    if model.picture is not None:
+        from kiosk.core.step_picture import picture_of
+        picture = picture_of(model.picture, raw.line_of("picture"))
     return Step(title=model.title, text=model.text, say=model.say,
                 image=file("image", "images", (".png", ".jpg", ".jpeg")),
-                audio=file("audio", "audio", (".wav",)), sensitive=model.sensitive)
+                audio=file("audio", "audio", (".wav",)), sensitive=model.sensitive,
+                picture=picture, line=getattr(raw, "line", 1))
 
 
 def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
@@ -230,6 +238,8 @@ def load_catalog(*paths: Path, today: dt.date | None = None) -> Catalog:
         catalog.lessons.append(lesson)
     from kiosk.core.practice import attach_practice  # practice/ and drills/ beside the lessons
     attach_practice(catalog, [Path(p) for p in paths], today)
+    from kiosk.core.step_picture import attach_pictures  # shared screens of step pictures
+    attach_pictures(catalog)
     return catalog
 
 
@@ -240,4 +250,6 @@ def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today)
     catalog = load_catalog(*paths, today=today())
     from kiosk.core.fit import check_fit  # large-text mode: does every screen fit?
     catalog.problems.extend(check_fit(catalog))
+    from kiosk.core.step_picture import missing_pictures  # every step shows what to do
+    catalog.problems.extend(missing_pictures(catalog))
     return catalog

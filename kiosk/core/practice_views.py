@@ -46,7 +46,7 @@ def _unsaid(text: str, codes: dict) -> str:
     return text
 
 
-def _fill_item(item: Item, codes: dict) -> Item:
+def fill_item(item: Item, codes: dict) -> Item:
     changes = {k: fill(getattr(item, k), codes) for k in
                ("label", "text", "title", "value", "recipient", "amount", "bank", "note", "sender")
                if getattr(item, k) and PLACEHOLDER.search(getattr(item, k))}
@@ -109,7 +109,7 @@ def _practice(state, catalog) -> View:
     if hint and feedback and feedback[0] == "bad":
         feedback = ("bad", f"{feedback[1]} {HINT_TEXT}")
     phone = Phone(title=screen.title, style=screen.style, marker=MARKER,
-                  items=tuple(_fill_item(i, codes) for i in screen.items),
+                  items=tuple(fill_item(i, codes) for i in screen.items),
                   filled=frozenset(e for _, e in run.filled), values=tuple(values.items()),
                   typing=typing, hint=hint)
     n, total = run.step + 1, len(p.steps)

@@ -69,6 +69,7 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    picture: object = None      # step_picture.StepPicture: the screen or pictogram beside a step
 
 
 def speakable(text: str) -> str:
@@ -179,8 +180,11 @@ def _step(state, catalog):
     last = n == total
     said = ("Nội dung bước này chỉ hiện trên màn hình, máy không đọc to." if step.sensitive
             else step.spoken)
+    if state.modes.audio and step.picture is not None:  # Nghe đọc: the picture said in words
+        from kiosk.core.step_picture import describe
+        said = f"{said} {describe(step.picture)}"
     return View(screen="step", title=step.title, progress=f"Bước {n}/{total}", body=(step.text,),
-                image=step.image,
+                image=step.image, picture=step.picture,
                 bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF,
                          forward=("Xong", "done") if last else ("Tiếp", "next")),
                 spoken=f"Bước {n} trên {total}. {step.title}. {said}")

@@ -249,6 +249,10 @@ class KioskApp(App):
         practice_screens = _practice_screens(state)  # practice copies, scam drills, quiz
         if practice_screens is not None and practice_screens.handles(view):
             content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
+        elif view.picture is not None:  # a lesson step with its picture (kiosk.ui.step_pictures)
+            from kiosk.ui import step_pictures
+            content.add_widget(self._header(view, palette, sizes))
+            content.add_widget(step_pictures.body(self, view, palette, sizes, landscape))
         else:
             content.add_widget(self._header(view, palette, sizes))
             content.add_widget(self._body(view, palette, sizes, landscape))

@@ -1,0 +1,482 @@
+"""The drawn phone: a copy of an app screen built from the practice files' element kinds.
+
+A dark frame, a status bar, a marker strip ("Bản tập – không phải thật" on a practice copy,
+"Hình minh họa" on a lesson step's picture), an app bar, and the elements (button, field,
+keypad, list, card, QR, SMS...). On a practice copy every element the visitor may tap is a real
+button with a `tap_label`, so replay scripts and `visible_controls` find it; on a step picture
+(`illustration=True`) nothing is tappable and the element to touch is ringed and pointed at.
+Shared by kiosk.ui.practice_screens and kiosk.ui.step_pictures (never a screenshot of an app).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kivy.graphics import Color, Line, Rectangle, Triangle
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.widget import Widget
+
+from kiosk.core.practice import KEY_DELETE
+from kiosk.core.views import Choice
+from kiosk.ui.app import Text, qr_texture
+from kiosk.ui.phone_shapes import (
+    RoundedRectangle, letter_icon, paint_box, paint_rect, paper_sheet, text_label,
+)
+from kiosk.ui.theme import Palette, Sizes, hex_rgba
+
+WHITE, BLACK = hex_rgba("#FFFFFF"), hex_rgba("#000000")
+INK, GREY_INK = hex_rgba("#1B1F24"), hex_rgba("#4A5360")
+FRAME, SCREEN_BG = hex_rgba("#202327"), hex_rgba("#F4F6F8")
+MARK_BG, MARK_TEXT = hex_rgba("#8A3A00"), WHITE
+HINT = hex_rgba("#FFB300")
+STYLE_COLORS = {  # the kiosk's own colours, not any brand's artwork
+    "phone": hex_rgba("#37474F"), "vneid": hex_rgba("#B3261E"), "dvc": hex_rgba("#0D47A1"),
+    "bank": hex_rgba("#1B5E20"), "zalo": hex_rgba("#0B57C5"), "call": hex_rgba("#1C2833"),
+}
+LIGHT_BUTTON = hex_rgba("#E3E8ED")
+CARD_BG = hex_rgba("#00695C")
+FEEDBACK = {  # (background, text, border) for normal mode
+    "ok": (hex_rgba("#DFF3E4"), hex_rgba("#0B3D1A"), hex_rgba("#2E7D32")),
+    "bad": (hex_rgba("#FFF0D4"), hex_rgba("#4A2A00"), hex_rgba("#C25E00")),
+    "info": (hex_rgba("#E4ECF5"), hex_rgba("#10243E"), hex_rgba("#0B5CAD")),
+}
+FEEDBACK_HC = {"ok": hex_rgba("#00FF66"), "bad": hex_rgba("#FFFF00"), "info": hex_rgba("#00FFFF")}
+LINK = re.compile(r"(\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?)")
+
+
+# --- the phone copy ------------------------------------------------------------------------
+
+class PhoneButton(ButtonBehavior, BoxLayout):
+    """An element of the phone copy (button, app icon, list row, field, QR...). `live`: a
+    practice element the visitor taps; not live: part of a picture, which takes no touch."""
+
+    def __init__(self, choice: Choice, bg, pressed, hint=False, radius=12, border=None,
+                 live=True, **kw):
+        super().__init__(**kw)
+        self.choice, self.live = choice, live
+        if live:
+            self.tap_label = choice.label
+        self._bg, self._pressed = bg, pressed
+        self._color = paint_box(self, bg, radius=radius, border=border)
+        if hint:
+            with self.canvas.after:
+                Color(*HINT)
+                self._hint = Line(rounded_rectangle=(*self.pos, *self.size, radius),
+                                  width=5 if live else 7)
+            self.bind(pos=self._sync_hint, size=self._sync_hint)
+            self.hint = True
+            if not live:  # a picture: a pointer at the control to touch, as well as the ring
+                self.pointer = pointer(self)
+        self.bind(state=self._show)
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if self.live else False
+
+    def _sync_hint(self, *_):
+        self._hint.rounded_rectangle = (self.x - 6, self.y - 6, self.width + 12, self.height + 12, 14)
+
+    def _show(self, *_):
+        self._color.rgba = self._pressed if self.state == "down" else self._bg
+
+
+def ring(widget: Widget, radius=12):
+    """The thick amber ring around the control to touch."""
+    with widget.canvas.after:
+        Color(*HINT)
+        line = Line(width=7)
+    def sync(*_):
+        line.rounded_rectangle = (widget.x - 6, widget.y - 6, widget.width + 12, widget.height + 12, radius)
+    widget.bind(pos=sync, size=sync)
+    sync()
+
+
+def pointer(widget: Widget):
+    """A pointing arrow (dark edge, amber body) whose tip touches the widget's lower right part:
+    drawn above everything, so it shows even over a neighbour."""
+    with widget.canvas.after:
+        Color(*FRAME)
+        edge = Triangle()
+        edge_tail = Line(width=9, cap="round")
+        Color(*HINT)
+        body = Triangle()
+        tail = Line(width=5, cap="round")
+
+    def sync(*_):
+        s = max(26.0, min(widget.height * 0.7, 60.0))
+        tx, ty = widget.right - min(widget.width * 0.25, s * 1.2), widget.y + widget.height * 0.45
+        pts = [tx, ty, tx + s * 0.25, ty - s * 0.8, tx + s * 0.8, ty - s * 0.25]
+        grow = [tx - 5, ty + 5, tx + s * 0.25 - 4, ty - s * 0.8 - 6, tx + s * 0.8 + 6, ty - s * 0.25 + 4]
+        edge.points, body.points = grow, pts
+        mid = (tx + s * 0.5, ty - s * 0.5)
+        edge_tail.points = tail.points = [*mid, mid[0] + s * 0.55, mid[1] - s * 0.55]
+    widget.bind(pos=sync, size=sync)
+    sync()
+    return body
+
+
+class PhoneCopy(FloatLayout):
+    """The drawn phone: frame, status bar, practice marker, app bar, elements."""
+
+    def __init__(self, app, phone, palette: Palette, sizes: Sizes, hc: bool,
+                 illustration: bool = False, **kw):
+        super().__init__(**kw)
+        self.app, self.phone, self.hc, self.illustration = app, phone, hc, illustration
+        # phone text size: capped in large text on a practice (its keypad needs the room); a
+        # step's picture grows with large text, since it is there to be looked at
+        self.base_f = min(sizes.body * 0.8, 46 if illustration else 36)
+        self.f = self.base_f
+        self.ink = WHITE if hc else INK
+        self.muted = palette.muted if hc else GREY_INK
+        self.screen_bg = BLACK if hc else SCREEN_BG
+        self.accent = palette.primary if hc else STYLE_COLORS.get(phone.style, STYLE_COLORS["phone"])
+        self.on_accent = palette.primary_text if hc else WHITE
+        with self.canvas.before:
+            Color(*FRAME)
+            self._frame = RoundedRectangle(radius=[44])
+            Color(*self.screen_bg)
+            self._glass = RoundedRectangle(radius=[26])
+        self.bind(pos=self._sync, size=self._sync)
+        self.stack = BoxLayout(orientation="vertical", size_hint=(None, None))
+        self.add_widget(self.stack)
+        self._build()
+
+    BEZEL_SIDE, BEZEL_TOP, BEZEL_BOTTOM = 16, 34, 26
+
+    def _sync(self, *_):
+        x, y, w, h = *self.pos, *self.size
+        f = self._fit_text(h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
+        if abs(f - self.f) > 0.5:  # a short phone (e.g. captions on): smaller text, keys stay big
+            self.f = f
+            self.stack.clear_widgets()
+            self._build()
+        self._frame.pos, self._frame.size = (x, y), (w, h)
+        inner = (x + self.BEZEL_SIDE, y + self.BEZEL_BOTTOM,
+                 w - 2 * self.BEZEL_SIDE, h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
+        self._glass.pos, self._glass.size = inner[:2], inner[2:]
+        self.stack.pos, self.stack.size = inner[:2], inner[2:]
+
+    KEY_MIN = 68  # px: the smallest keypad row we accept before shrinking the text instead
+
+    def _fit_text(self, inner_h: float) -> float:
+        """Text size that leaves the keypad rows at least KEY_MIN high (screens with a keypad)."""
+        items = self.phone.items
+        if inner_h <= 0 or not any(i.kind == "keypad" for i in items):
+            return self.base_f
+        per_f = {"sms": 5.4, "field": 3.1, "text": 2.6, "search": 2.8, "payment": 10.0}
+        est_f = 5.3 + sum(per_f.get(i.kind, 3.1) for i in items if i.kind not in ("keypad", "button"))
+        fixed = 4 * self.KEY_MIN + 3 * 10 + 32 + 14 * len(items) + 24
+        return max(18.0, min(self.base_f, (inner_h - fixed) / est_f))
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        p, f = self.phone, self.f
+        status = BoxLayout(size_hint_y=None, height=f * 1.3, padding=(18, 0))
+        status.add_widget(text_label("9:41", f * 0.7, self.ink, bold=True))
+        status.add_widget(text_label("" if self.illustration else "BẢN TẬP", f * 0.7, self.ink,
+                                     bold=True, halign="right"))
+        self.stack.add_widget(status)
+        mark = text_label(p.marker.upper(), f * 0.72, BLACK if self.hc else MARK_TEXT, bold=True,
+                      halign="center", size_hint_y=None, height=f * 1.6)
+        mark.name = "phone_marker"
+        # On a narrow phone the marker wraps to two lines: grow with it, or the second line's
+        # marks below the letters (the dot of "THẬT") are cut off.
+        mark.bind(texture_size=lambda *_: setattr(
+            mark, "height", max(f * 1.6, mark.texture_size[1] + f * 0.4)))
+        mark.bg = HINT if self.hc else MARK_BG
+        with mark.canvas.before:
+            Color(*mark.bg)
+            r = Rectangle()
+        mark.bind(pos=lambda *_: setattr(r, "pos", mark.pos), size=lambda *_: setattr(r, "size", mark.size))
+        self.stack.add_widget(mark)
+        if p.channel:
+            self._build_drill()
+            return
+        bar = BoxLayout(size_hint_y=None, height=f * 2.4, padding=(20, 8))
+        paint_rect(bar, self.accent)
+        title = Text(p.title, f * (1.05 if len(p.title) <= 22 else 0.9), self.on_accent, bold=True)
+        title.name = "app_title"
+        title.bind(height=lambda *_: setattr(bar, "height", max(f * 2.4, title.height + 16)))
+        bar.add_widget(title)
+        self.stack.add_widget(bar)
+        content = BoxLayout(orientation="vertical", padding=(18, 16), spacing=14)
+        self.stack.add_widget(content)
+        items = list(p.items)
+        i = 0
+        has_keypad = any(it.kind == "keypad" for it in items)
+        while i < len(items):
+            it = items[i]
+            if it.kind == "app":
+                group = []
+                while i < len(items) and items[i].kind == "app":
+                    group.append(items[i])
+                    i += 1
+                content.add_widget(self._apps(group))
+                continue
+            if it.kind == "keypad" and i + 1 < len(items) and items[i + 1].kind == "button":
+                # the button right after a keypad sits in its empty corner (as on many phones)
+                content.add_widget(self._item_keypad(it, submit=items[i + 1]))
+                i += 2
+                continue
+            w = getattr(self, f"_item_{it.kind}")(it)
+            if w is not None:
+                content.add_widget(w)
+            i += 1
+        if not has_keypad:
+            content.add_widget(Widget())
+
+    def _tap(self, label: str, tap_id: str, **kw) -> PhoneButton:
+        hint = self.phone.hint == tap_id
+        btn = PhoneButton(Choice(label, "p_tap", tap_id), hint=hint, live=not self.illustration, **kw)
+        if not self.illustration:
+            btn.bind(on_release=self.app._tapped)
+        return btn
+
+    # --- practice elements -----------------------------------------------------------------
+
+    def _item_text(self, it):
+        scale = {"small": 0.8, "big": 1.2}.get(it.style, 1)
+        color = {"success": hex_rgba("#1B5E20"), "warning": hex_rgba("#8A3A00")}.get(it.style, self.ink)
+        if self.hc:
+            color = {"success": FEEDBACK_HC["ok"], "warning": FEEDBACK_HC["bad"]}.get(it.style, self.ink)
+        return Text(it.text, self.f * scale, color, bold=it.style in ("big", "success", "warning"))
+
+    def _item_button(self, it):
+        if it.primary:
+            bg, fg = self.accent, self.on_accent
+        else:
+            bg, fg = (BLACK if self.hc else LIGHT_BUTTON), self.ink
+        btn = self._tap(it.label, it.id, bg=bg, pressed=hex_rgba("#9FB8D6"), size_hint_y=None,
+                        height=self.f * 3.1, radius=14, border=(self.accent if self.hc else None))
+        btn.add_widget(text_label(it.label, self.f * 1.05, fg, bold=True, halign="center"))
+        return btn
+
+    def _apps(self, group):
+        grid = GridLayout(cols=2, spacing=14, size_hint_y=None)
+        rows = -(-len(group) // 2)
+        tile_h = self.f * 4.6
+        grid.height = rows * tile_h + (rows - 1) * 14
+        for it in group:
+            tile = self._tap(it.label, it.id, bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
+                             pressed=hex_rgba("#9FB8D6"), orientation="vertical", padding=8,
+                             radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
+            icon = Widget(size_hint_y=0.62)
+            letters = it.label[:1].upper()
+            color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
+            letter_icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
+            tile.add_widget(icon)
+            tile.add_widget(text_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
+                                   size_hint_y=0.38))
+            grid.add_widget(tile)
+        return grid
+
+    def _item_field(self, it):
+        box = BoxLayout(orientation="vertical", size_hint_y=None, height=self.f * 3.1, spacing=4)
+        box.add_widget(text_label(it.label, self.f * 0.8, self.muted, size_hint_y=0.35))
+        value = self.phone.value_of(it.id) or ""
+        typing = self.phone.typing == it.id
+        if it.secret and value and (typing or it.value is None or value != it.value):
+            shown = "● " * len(value)
+        else:
+            shown = value
+        if typing:
+            shown = (" ".join(value) if not it.secret else shown) + "|"
+            shown = shown if value else "Gõ bằng bàn phím số bên dưới"
+        field = text_label(shown, self.f * (1.15 if typing and value else 0.9),
+                       self.ink if value else self.muted, bold=bool(typing and value),
+                       size_hint_y=0.65, padding=(14, 0))
+        field.name = f"field_{it.id}"
+        field.typed = value if typing else None
+        paint_box(field, BLACK if self.hc else WHITE, radius=10,
+             border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
+             border_width=3 if typing else 1.5)
+        if self.illustration and self.phone.hint == it.id:  # a picture: the box to touch
+            ring(field)
+            field.hint = True
+            field.pointer = pointer(field)
+        box.add_widget(field)
+        return box
+
+    def _item_search(self, it):
+        filled = it.id in self.phone.filled
+        btn = self._tap(it.label, it.id, bg=(BLACK if self.hc else WHITE), pressed=hex_rgba("#DCE6F2"),
+                        size_hint_y=None, height=self.f * 2.8, radius=28, padding=(20, 0),
+                        border=self.accent)
+        btn.add_widget(text_label(it.text if filled else it.label, self.f,
+                              self.ink if filled else self.muted, bold=filled))
+        return btn
+
+    def _item_keypad(self, it, submit=None):
+        grid = GridLayout(cols=3, spacing=10, size_hint_y=1)
+        keys = list("123456789") + [KEY_DELETE, "0", None]
+        for k in keys:
+            if k is None:
+                if submit is not None:
+                    btn = self._item_button(submit)
+                    btn.size_hint_y = 1
+                    grid.add_widget(btn)
+                else:
+                    grid.add_widget(Widget())
+                continue
+            arg = "del" if k == KEY_DELETE else k
+            btn = PhoneButton(Choice(k, "p_key", arg), bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
+                              pressed=hex_rgba("#9FB8D6"), radius=12, live=not self.illustration,
+                              border=(WHITE if self.hc else hex_rgba("#B0BEC5")))
+            btn.add_widget(text_label(k, self.f * (1.3 if k != KEY_DELETE else 0.95), self.ink,
+                                  bold=True, halign="center"))
+            if not self.illustration:
+                btn.bind(on_release=self.app._tapped)
+            grid.add_widget(btn)
+        return grid
+
+    def _item_list(self, it):
+        box = BoxLayout(orientation="vertical", spacing=10, size_hint_y=None)
+        box.bind(minimum_height=box.setter("height"))
+        for r in it.rows:
+            row = self._tap(r.label, r.id, bg=(BLACK if self.hc else WHITE), pressed=hex_rgba("#DCE6F2"),
+                            orientation="vertical", padding=(18, 8), size_hint_y=None,
+                            height=self.f * (3.4 if r.detail else 2.5), radius=10,
+                            border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
+            row.add_widget(text_label(r.label, self.f, self.ink, bold=True))
+            if r.detail:
+                row.add_widget(text_label(r.detail, self.f * 0.78, self.muted))
+            box.add_widget(row)
+        return box
+
+    def _card_body(self, holder, it, fg):
+        holder.add_widget(text_label(it.title, self.f * 0.95, fg, bold=True))
+        for line in it.lines:
+            holder.add_widget(text_label(line, self.f * 0.8, fg))
+
+    def _item_card(self, it):
+        h = self.f * (2.2 + 1.5 * len(it.lines)) + 20
+        bg = BLACK if self.hc else CARD_BG
+        fg = WHITE
+        if it.id:
+            card = self._tap(it.title, it.id, bg=bg, pressed=hex_rgba("#26A69A"), orientation="vertical",
+                             padding=(18, 10), size_hint_y=None, height=h, radius=14,
+                             border=(WHITE if self.hc else None))
+        else:
+            card = BoxLayout(orientation="vertical", padding=(18, 10), size_hint_y=None, height=h)
+            paint_box(card, bg, radius=14)
+        self._card_body(card, it, fg)
+        return card
+
+    def _item_qr(self, it):
+        size = self.f * 9
+        anchor = AnchorLayout(size_hint_y=None, height=size + 20)
+        btn = self._tap(it.label, it.id, bg=hex_rgba("#263238"), pressed=hex_rgba("#455A64"),
+                        size_hint=(None, None), size=(size, size), padding=size * 0.14, radius=12)
+        btn.add_widget(Image(texture=qr_texture("BẢN TẬP – KHÔNG PHẢI MÃ THẬT"), fit_mode="contain"))
+        with btn.canvas.after:  # viewfinder corners
+            Color(*WHITE)
+            corners = [Line(width=3) for _ in range(4)]
+        def sync(*_):
+            x, y, w, h = *btn.pos, *btn.size
+            d = w * 0.16
+            corners[0].points = [x + 6, y + d, x + 6, y + 6, x + d, y + 6]
+            corners[1].points = [x + w - d, y + 6, x + w - 6, y + 6, x + w - 6, y + d]
+            corners[2].points = [x + 6, y + h - d, x + 6, y + h - 6, x + d, y + h - 6]
+            corners[3].points = [x + w - d, y + h - 6, x + w - 6, y + h - 6, x + w - 6, y + h - d]
+        btn.bind(pos=sync, size=sync)
+        anchor.add_widget(btn)
+        return anchor
+
+    def _item_attach(self, it):
+        filled = it.id in self.phone.filled
+        btn = self._tap(it.label, it.id, bg=(BLACK if self.hc else WHITE), pressed=hex_rgba("#DCE6F2"),
+                        orientation="horizontal", padding=(16, 10), spacing=16, size_hint_y=None,
+                        height=self.f * 4.2, radius=12,
+                        border=(self.accent if (filled or self.hc) else hex_rgba("#78909C")))
+        pic = Widget(size_hint_x=0.32)
+        paper_sheet(pic, filled, self.accent)
+        btn.add_widget(pic)
+        words = BoxLayout(orientation="vertical")
+        words.add_widget(text_label(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
+                                self.ink, bold=True))
+        words.add_widget(text_label("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
+                                (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
+                                bold=filled))
+        btn.add_widget(words)
+        return btn
+
+    def _item_payment(self, it):
+        rows = [("Người nhận", it.recipient, True), ("Số tiền", it.amount, True)]
+        if it.bank:
+            rows.append(("Ngân hàng", it.bank, False))
+        if it.note:
+            rows.append(("Nội dung", it.note, False))
+        box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
+                        height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
+        paint_box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
+        for name, value, big in rows:
+            box.add_widget(text_label(name, self.f * 0.72, self.muted))
+            lbl = text_label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
+            lbl.name = f"payment_{name}"
+            box.add_widget(lbl)
+        return box
+
+    def _item_sms(self, it):
+        """An incoming SMS notification at the top of the screen, as on a real phone."""
+        banner = BoxLayout(orientation="vertical", padding=(16, 10), spacing=4, size_hint_y=None)
+        banner.bind(minimum_height=banner.setter("height"))
+        paint_box(banner, hex_rgba("#263238") if not self.hc else BLACK, radius=16,
+             border=(HINT if self.hc else None))
+        banner.add_widget(Text(f"Tin nhắn · {it.sender}", self.f * 0.72, hex_rgba("#B0BEC5"), bold=True))
+        big = int(self.f * 1.1)
+        shown = re.sub(r"(\d{4,})", lambda m: f"[b][size={big}]{m.group(1)}[/size][/b]", it.text)
+        msg = Text(shown, self.f * 0.85, WHITE, markup=True)
+        msg.name = "sms_text"
+        banner.add_widget(msg)
+        return banner
+
+    # --- drills: a call, an SMS or a Zalo chat ---------------------------------------------
+
+    def _build_drill(self):
+        p, f = self.phone, self.f
+        caller = p.items[0]
+        bubbles = [i.text for i in p.items[1:]]
+        call = p.channel in ("call", "video_call")
+        bg = BLACK if self.hc else (STYLE_COLORS["call"] if call else SCREEN_BG)
+        area = BoxLayout(orientation="vertical", padding=(18, 14), spacing=14)
+        paint_rect(area, bg)
+        if call:
+            head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
+            avatar = Widget(size_hint_y=0.5)
+            letter_icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
+            head.add_widget(avatar)
+            head.add_widget(text_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
+            head.add_widget(text_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
+                                   halign="center", size_hint_y=0.25))
+            area.add_widget(head)
+        else:
+            bar = BoxLayout(size_hint_y=None, height=f * 2.6, padding=(14, 0), spacing=12)
+            paint_rect(bar, self.accent)
+            av = Widget(size_hint_x=None, width=f * 1.9)
+            letter_icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
+                  self.accent if not self.hc else HINT, round_=True)
+            bar.add_widget(av)
+            bar.add_widget(text_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
+                                  self.on_accent, bold=True, markup=True))
+            self.stack.add_widget(bar)
+        for text in bubbles:
+            area.add_widget(self._bubble(text, call))
+        area.add_widget(Widget())
+        self.stack.add_widget(area)
+
+    def _bubble(self, text, call: bool):
+        fg = WHITE if (call or self.hc) else INK
+        shown = LINK.sub(lambda m: f"[u][color=#1565C0]{m.group(1)}[/color][/u]", text) if not (call or self.hc) else text
+        prefix = "Người gọi: " if call else ""
+        lbl = Text(prefix + shown, self.f * 0.9, fg, markup=True, padding=(16, 12))
+        lbl.name = "drill_message"
+        bg = hex_rgba("#2E4053") if call else (hex_rgba("#FFFFFF") if not self.hc else BLACK)
+        paint_box(lbl, bg, radius=16, border=(WHITE if self.hc else (None if call else hex_rgba("#CFD8DC"))))
+        return lbl
+
+

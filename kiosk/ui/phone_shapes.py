@@ -1,0 +1,103 @@
+"""Little drawings shared by the phone copies (practice, drills) and the step pictures.
+
+Rounded boxes, labels that wrap, letter icons, a sheet of paper: plain Kivy canvas shapes that
+follow their widget. Used by kiosk.ui.phone_copy and kiosk.ui.pictograms.
+"""
+
+from __future__ import annotations
+
+from kivy.graphics import Color, Line, Rectangle
+from kivy.graphics import SmoothEllipse as Ellipse  # anti-aliased edges: the window has no MSAA
+from kivy.graphics import SmoothRoundedRectangle as RoundedRectangle
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui.theme import hex_rgba
+
+WHITE = hex_rgba("#FFFFFF")
+
+
+def paint_box(widget: Widget, color, radius=12, border=None, border_width=2):
+    """Paint a rounded background (and border) that follows the widget; `bg` tells the
+    gallery's contrast check what is behind the widget's words."""
+    widget.bg = color
+    with widget.canvas.before:
+        c = Color(*color)
+        bg = RoundedRectangle(pos=widget.pos, size=widget.size, radius=[radius])
+        if border:
+            bc = Color(*border)
+            line = Line(rounded_rectangle=(*widget.pos, *widget.size, radius), width=border_width)
+    def sync(*_):
+        bg.pos, bg.size = widget.pos, widget.size
+        if border:
+            line.rounded_rectangle = (*widget.pos, *widget.size, radius)
+    widget.bind(pos=sync, size=sync)
+    return c
+
+
+def text_label(text, size, color, bold=False, halign="left", markup=False, **kw) -> Label:
+    lbl = Label(text=text, font_size=size, color=color, bold=bold, halign=halign, valign="middle",
+                markup=markup, **kw)
+    lbl.bind(size=lambda *_: setattr(lbl, "text_size", (lbl.width, None)))
+    return lbl
+
+
+
+# --- little drawings --------------------------------------------------------------------------
+
+def paint_rect(widget, color):
+    widget.bg = color
+    with widget.canvas.before:
+        Color(*color)
+        r = Rectangle(pos=widget.pos, size=widget.size)
+    widget.bind(pos=lambda *_: setattr(r, "pos", widget.pos), size=lambda *_: setattr(r, "size", widget.size))
+
+
+def letter_icon(widget, color, letters, f, fg, round_=False):
+    """A square (or round) icon with one or two letters: drawn, not any app's logo."""
+    lbl = Label(text=letters, font_size=f * 1.1, bold=True, color=fg)
+    with widget.canvas:
+        Color(*color)
+        shape = Ellipse() if round_ else RoundedRectangle(radius=[16])
+    widget.add_widget(lbl)
+    def sync(*_):
+        s = min(widget.width, widget.height) * 0.92
+        x = widget.x + (widget.width - s) / 2
+        y = widget.y + (widget.height - s) / 2
+        shape.pos, shape.size = (x, y), (s, s)
+        lbl.center, lbl.size = widget.center, (s, s)
+    widget.bind(pos=sync, size=sync)
+
+
+def paper_sheet(widget, filled: bool, accent):
+    """A sheet of paper with lines (the attached 'photo'), or a dashed empty frame."""
+    with widget.canvas:
+        if filled:
+            Color(*hex_rgba("#ECEFF1"))
+            bg = Rectangle()
+            Color(*WHITE)
+            sheet = Rectangle()
+            Color(*hex_rgba("#90A4AE"))
+            lines = [Line(width=2) for _ in range(5)]
+            Color(*accent)
+            stamp = Line(width=2)
+        else:
+            Color(*hex_rgba("#78909C"))
+            frame = Line(width=2, dash_length=8, dash_offset=6)
+            plus = [Line(width=3), Line(width=3)]
+    def sync(*_):
+        x, y, w, h = *widget.pos, *widget.size
+        if filled:
+            bg.pos, bg.size = (x, y), (w, h)
+            sx, sy, sw, sh = x + w * 0.18, y + h * 0.08, w * 0.64, h * 0.84
+            sheet.pos, sheet.size = (sx, sy), (sw, sh)
+            for i, ln in enumerate(lines):
+                yy = sy + sh * (0.82 - i * 0.15)
+                ln.points = [sx + sw * 0.12, yy, sx + sw * (0.88 if i % 2 == 0 else 0.6), yy]
+            stamp.circle = (sx + sw * 0.72, sy + sh * 0.2, min(sw, sh) * 0.12)
+        else:
+            frame.rectangle = (x + 4, y + 4, w - 8, h - 8)
+            cx, cy, r = x + w / 2, y + h / 2, min(w, h) * 0.18
+            plus[0].points = [cx - r, cy, cx + r, cy]
+            plus[1].points = [cx, cy - r, cx, cy + r]
+    widget.bind(pos=sync, size=sync)
