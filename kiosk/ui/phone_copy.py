@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kivy.graphics import Color, Line, Rectangle, Triangle
+from kivy.graphics import Color, Line, Rectangle
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -24,28 +24,14 @@ from kivy.uix.widget import Widget
 from kiosk.core.practice import KEY_DELETE
 from kiosk.core.views import Choice
 from kiosk.ui.app import Text, qr_texture
+from kiosk.ui.picture_fit import picture_f
 from kiosk.ui.phone_shapes import (
-    RoundedRectangle, letter_icon, paint_box, paint_rect, paper_sheet, text_label,
+    BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON, MARK_BG, MARK_TEXT,
+    SCREEN_BG, STYLE_COLORS, WHITE, RoundedRectangle, letter_icon, paint_box, paint_rect,
+    paper_sheet, pointer, ring, text_label,
 )
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 
-WHITE, BLACK = hex_rgba("#FFFFFF"), hex_rgba("#000000")
-INK, GREY_INK = hex_rgba("#1B1F24"), hex_rgba("#4A5360")
-FRAME, SCREEN_BG = hex_rgba("#202327"), hex_rgba("#F4F6F8")
-MARK_BG, MARK_TEXT = hex_rgba("#8A3A00"), WHITE
-HINT = hex_rgba("#FFB300")
-STYLE_COLORS = {  # the kiosk's own colours, not any brand's artwork
-    "phone": hex_rgba("#37474F"), "vneid": hex_rgba("#B3261E"), "dvc": hex_rgba("#0D47A1"),
-    "bank": hex_rgba("#1B5E20"), "zalo": hex_rgba("#0B57C5"), "call": hex_rgba("#1C2833"),
-}
-LIGHT_BUTTON = hex_rgba("#E3E8ED")
-CARD_BG = hex_rgba("#00695C")
-FEEDBACK = {  # (background, text, border) for normal mode
-    "ok": (hex_rgba("#DFF3E4"), hex_rgba("#0B3D1A"), hex_rgba("#2E7D32")),
-    "bad": (hex_rgba("#FFF0D4"), hex_rgba("#4A2A00"), hex_rgba("#C25E00")),
-    "info": (hex_rgba("#E4ECF5"), hex_rgba("#10243E"), hex_rgba("#0B5CAD")),
-}
-FEEDBACK_HC = {"ok": hex_rgba("#00FF66"), "bad": hex_rgba("#FFFF00"), "info": hex_rgba("#00FFFF")}
 LINK = re.compile(r"(\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?)")
 
 
@@ -84,39 +70,12 @@ class PhoneButton(ButtonBehavior, BoxLayout):
         self._color.rgba = self._pressed if self.state == "down" else self._bg
 
 
-def ring(widget: Widget, radius=12):
-    """The thick amber ring around the control to touch."""
-    with widget.canvas.after:
-        Color(*HINT)
-        line = Line(width=7)
-    def sync(*_):
-        line.rounded_rectangle = (widget.x - 6, widget.y - 6, widget.width + 12, widget.height + 12, radius)
-    widget.bind(pos=sync, size=sync)
-    sync()
-
-
-def pointer(widget: Widget):
-    """A pointing arrow (dark edge, amber body) whose tip touches the widget's lower right part:
-    drawn above everything, so it shows even over a neighbour."""
-    with widget.canvas.after:
-        Color(*FRAME)
-        edge = Triangle()
-        edge_tail = Line(width=9, cap="round")
-        Color(*HINT)
-        body = Triangle()
-        tail = Line(width=5, cap="round")
-
-    def sync(*_):
-        s = max(26.0, min(widget.height * 0.7, 60.0))
-        tx, ty = widget.right - min(widget.width * 0.25, s * 1.2), widget.y + widget.height * 0.45
-        pts = [tx, ty, tx + s * 0.25, ty - s * 0.8, tx + s * 0.8, ty - s * 0.25]
-        grow = [tx - 5, ty + 5, tx + s * 0.25 - 4, ty - s * 0.8 - 6, tx + s * 0.8 + 6, ty - s * 0.25 + 4]
-        edge.points, body.points = grow, pts
-        mid = (tx + s * 0.5, ty - s * 0.5)
-        edge_tail.points = tail.points = [*mid, mid[0] + s * 0.55, mid[1] - s * 0.55]
-    widget.bind(pos=sync, size=sync)
-    sync()
-    return body
+def mark_as_picture(root: Widget) -> None:
+    """The words drawn inside a picture take the role "picture": part of the drawing, sized to
+    fit its frame (picture_fit), not to the kiosk's text roles."""
+    for w in root.walk(restrict=True):
+        if hasattr(w, "texture_size"):
+            w.role = "picture"
 
 
 class PhoneCopy(FloatLayout):
@@ -128,7 +87,7 @@ class PhoneCopy(FloatLayout):
         self.app, self.phone, self.hc, self.illustration = app, phone, hc, illustration
         # phone text size: capped in large text on a practice (its keypad needs the room); a
         # step's picture grows with large text, since it is there to be looked at
-        self.base_f = min(sizes.body * 0.8, 46 if illustration else 36)
+        self.base_f = sizes.body * 0.75 if illustration else min(sizes.body * 0.8, 36)
         self.f = self.base_f
         self.ink = WHITE if hc else INK
         self.muted = palette.muted if hc else GREY_INK
@@ -149,7 +108,11 @@ class PhoneCopy(FloatLayout):
 
     def _sync(self, *_):
         x, y, w, h = *self.pos, *self.size
-        f = self._fit_text(h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
+        inner_h = h - self.BEZEL_TOP - self.BEZEL_BOTTOM
+        if self.illustration:  # a step's picture: the whole screen fits, whatever the mode
+            f = picture_f(self.phone, self.base_f, w - 2 * self.BEZEL_SIDE, inner_h) if w > 0 else self.f
+        else:
+            f = self._fit_text(inner_h)
         if abs(f - self.f) > 0.5:  # a short phone (e.g. captions on): smaller text, keys stay big
             self.f = f
             self.stack.clear_widgets()
@@ -229,6 +192,8 @@ class PhoneCopy(FloatLayout):
             i += 1
         if not has_keypad:
             content.add_widget(Widget())
+        if self.illustration:
+            mark_as_picture(self.stack)
 
     def _tap(self, label: str, tap_id: str, **kw) -> PhoneButton:
         hint = self.phone.hint == tap_id
@@ -253,7 +218,11 @@ class PhoneCopy(FloatLayout):
             bg, fg = (BLACK if self.hc else LIGHT_BUTTON), self.ink
         btn = self._tap(it.label, it.id, bg=bg, pressed=hex_rgba("#9FB8D6"), size_hint_y=None,
                         height=self.f * 3.1, radius=14, border=(self.accent if self.hc else None))
-        btn.add_widget(text_label(it.label, self.f * 1.05, fg, bold=True, halign="center"))
+        words = text_label(it.label, self.f * 1.05, fg, bold=True, halign="center")
+        btn.add_widget(words)
+        if self.illustration:  # a long label wraps: the button grows with it (picture_fit)
+            words.bind(texture_size=lambda *_: setattr(
+                btn, "height", max(self.f * 3.1, words.texture_size[1] + 16)))
         return btn
 
     def _apps(self, group):

@@ -6,7 +6,7 @@ follow their widget. Used by kiosk.ui.phone_copy and kiosk.ui.pictograms.
 
 from __future__ import annotations
 
-from kivy.graphics import Color, Line, Rectangle
+from kivy.graphics import Color, Line, Rectangle, Triangle
 from kivy.graphics import SmoothEllipse as Ellipse  # anti-aliased edges: the window has no MSAA
 from kivy.graphics import SmoothRoundedRectangle as RoundedRectangle
 from kivy.uix.label import Label
@@ -14,7 +14,23 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.theme import hex_rgba
 
-WHITE = hex_rgba("#FFFFFF")
+WHITE, BLACK = hex_rgba("#FFFFFF"), hex_rgba("#000000")
+INK, GREY_INK = hex_rgba("#1B1F24"), hex_rgba("#4A5360")
+FRAME, SCREEN_BG = hex_rgba("#202327"), hex_rgba("#F4F6F8")
+MARK_BG, MARK_TEXT = hex_rgba("#8A3A00"), WHITE
+HINT = hex_rgba("#FFB300")
+STYLE_COLORS = {  # the kiosk's own colours, not any brand's artwork
+    "phone": hex_rgba("#37474F"), "vneid": hex_rgba("#B3261E"), "dvc": hex_rgba("#0D47A1"),
+    "bank": hex_rgba("#1B5E20"), "zalo": hex_rgba("#0B57C5"), "call": hex_rgba("#1C2833"),
+}
+LIGHT_BUTTON = hex_rgba("#E3E8ED")
+CARD_BG = hex_rgba("#00695C")
+FEEDBACK = {  # (background, text, border) for normal mode
+    "ok": (hex_rgba("#DFF3E4"), hex_rgba("#0B3D1A"), hex_rgba("#2E7D32")),
+    "bad": (hex_rgba("#FFF0D4"), hex_rgba("#4A2A00"), hex_rgba("#C25E00")),
+    "info": (hex_rgba("#E4ECF5"), hex_rgba("#10243E"), hex_rgba("#0B5CAD")),
+}
+FEEDBACK_HC = {"ok": hex_rgba("#00FF66"), "bad": hex_rgba("#FFFF00"), "info": hex_rgba("#00FFFF")}
 
 
 def paint_box(widget: Widget, color, radius=12, border=None, border_width=2):
@@ -101,3 +117,38 @@ def paper_sheet(widget, filled: bool, accent):
             plus[0].points = [cx - r, cy, cx + r, cy]
             plus[1].points = [cx, cy - r, cx, cy + r]
     widget.bind(pos=sync, size=sync)
+
+
+def ring(widget: Widget, radius=12):
+    """The thick amber ring around the control to touch."""
+    with widget.canvas.after:
+        Color(*HINT)
+        line = Line(width=7)
+    def sync(*_):
+        line.rounded_rectangle = (widget.x - 6, widget.y - 6, widget.width + 12, widget.height + 12, radius)
+    widget.bind(pos=sync, size=sync)
+    sync()
+
+
+def pointer(widget: Widget):
+    """A pointing arrow (dark edge, amber body) whose tip touches the widget's lower right part:
+    drawn above everything, so it shows even over a neighbour."""
+    with widget.canvas.after:
+        Color(*FRAME)
+        edge = Triangle()
+        edge_tail = Line(width=9, cap="round")
+        Color(*HINT)
+        body = Triangle()
+        tail = Line(width=5, cap="round")
+
+    def sync(*_):
+        s = max(26.0, min(widget.height * 0.7, 60.0))
+        tx, ty = widget.right - min(widget.width * 0.25, s * 1.2), widget.y + widget.height * 0.45
+        pts = [tx, ty, tx + s * 0.25, ty - s * 0.8, tx + s * 0.8, ty - s * 0.25]
+        grow = [tx - 5, ty + 5, tx + s * 0.25 - 4, ty - s * 0.8 - 6, tx + s * 0.8 + 6, ty - s * 0.25 + 4]
+        edge.points, body.points = grow, pts
+        mid = (tx + s * 0.5, ty - s * 0.5)
+        edge_tail.points = tail.points = [*mid, mid[0] + s * 0.55, mid[1] - s * 0.55]
+    widget.bind(pos=sync, size=sync)
+    sync()
+    return body

@@ -17,8 +17,8 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.views import View
 from kiosk.ui.app import KioskButton, Text
-from kiosk.ui.phone_copy import BLACK, FEEDBACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, PhoneCopy
-from kiosk.ui.phone_shapes import paint_box
+from kiosk.ui.phone_copy import PhoneCopy
+from kiosk.ui.phone_shapes import BLACK, FEEDBACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, paint_box
 from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes
 
 

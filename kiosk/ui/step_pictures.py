@@ -17,8 +17,8 @@ from kivy.uix.widget import Widget
 from kiosk.core.step_picture import MARKER, phone_of
 from kiosk.core.views import View
 from kiosk.ui.app import Text
-from kiosk.ui.phone_copy import BLACK, MARK_BG, MARK_TEXT, PhoneCopy
-from kiosk.ui.phone_shapes import paint_box
+from kiosk.ui.phone_copy import PhoneCopy
+from kiosk.ui.phone_shapes import BLACK, MARK_BG, MARK_TEXT, paint_box
 from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.theme import Palette, Sizes
 
@@ -86,7 +86,7 @@ class SignCard(BoxLayout):
                   border=palette.primary if hc else palette.muted, border_width=3)
         mark = Text(MARKER.upper(), sizes.body * 0.6, BLACK if hc else MARK_TEXT, bold=True,
                     halign="center", padding=(8, 6))
-        mark.name = "picture_marker"
+        mark.name, mark.role = "picture_marker", "picture"
         paint_box(mark, palette.primary if hc else MARK_BG, radius=8)
         self.add_widget(mark)
         self.add_widget(Pictogram(picture.sign, hc))
