@@ -16,6 +16,8 @@ from kiosk.core.lessons import Catalog, Lesson, Problem, read_yaml
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
 BAR = ["Quay lại", "Nghe lại", "Chữ to", "Cách dùng", "Gọi nhân viên"]
+OUTLINE_SHARE = 0.45  # landscape intro: the list of steps' share of the content width
+OUTLINE_GAP = 0       # px between its lines
 
 
 def _space(width, height, sizes, title, progress, forward, picture: bool, captions: bool):
@@ -43,10 +45,21 @@ def step_fit(lesson: Lesson, index: int, width: int, height: int, panel: L.Panel
 def intro_fit(lesson: Lesson, width: int, height: int, panel: L.Panel | None = None,
               captions: bool = False) -> L.Fit:
     sizes = L.sizes_for(width, height, True, panel)
-    text_w, have = _space(width, height, sizes, lesson.title, None, "Bắt đầu", False, captions)
+    fr, have = L.body_space(width, height, sizes, lesson.title, None, BAR + ["Bắt đầu"], captions)
     bring = lesson.bring or ("Không cần mang gì.",)
     paras = ["Cần chuẩn bị:"] + [f"• {b}" for b in bring] + [f"Thời gian: {lesson.time_needed}."]
-    return L.paragraphs_fit(paras, sizes.body, text_w, have, sizes.gap / 2)
+    from kiosk.core.views import intro_outline  # the list of steps the intro shows
+    outline = list(intro_outline(lesson))
+    if fr.landscape:  # the list of steps in a column at the right (kiosk.ui.outline)
+        side = fr.content_w * OUTLINE_SHARE
+        words = L.paragraphs_fit(paras, sizes.body, fr.content_w - side - sizes.gap, have, sizes.gap / 2)
+        steps = L.paragraphs_fit(outline, sizes.small, side, have, OUTLINE_GAP)
+        return words if not words.fits else steps
+    words = L.paragraphs_fit(paras, sizes.body, fr.content_w, have, sizes.gap / 2)
+    steps = L.paragraphs_fit(outline, sizes.small, fr.content_w, have, OUTLINE_GAP)
+    need = words.need + sizes.gap + steps.need
+    return L.Fit(need <= have and words.width_ok and steps.width_ok, need, have,
+                 words.width_ok and steps.width_ok)
 
 
 def _lines(path: Path) -> tuple[dict[int, int], int]:

@@ -201,6 +201,8 @@ class LessonModel(Strict):
     bring: Annotated[list[Text(max_len=200)], Field(description="what to bring; may be []")]
     time_needed: Annotated[Text(max_len=40), Field(description="e.g. Khoảng 10 phút")]
     link: Link | None = Field(None, description="the official address for the take-home QR code")
+    next: Ident | None = Field(None, description="the id of the lesson that naturally comes "
+                               "next; the finish screen offers it")
     checklist: list[Text(max_len=200)] = Field([], description="lines for the take-home QR code")
     steps: Annotated[list[StepModel], Field(min_length=1, max_length=60)]
     quiz: Annotated[list[QuestionModel], Field(min_length=1, max_length=10)] = []

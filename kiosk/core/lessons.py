@@ -81,6 +81,7 @@ class Lesson:
     checklist: tuple[str, ...] = ()
     quiz: tuple[Question, ...] = ()
     path: Path | None = None
+    next: str | None = None  # the lesson that naturally comes next (offered on the finish screen)
 
     @property
     def take_home_lines(self) -> tuple[str, ...]:
@@ -158,7 +159,7 @@ def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
         id=model.id, title=model.title, topic=model.topic, summary=model.summary,
         bring=tuple(model.bring), time_needed=model.time_needed, steps=steps,
         sources=sources_of(model.sources), reviewed=model.reviewed, link=model.link,
-        checklist=tuple(model.checklist), path=path,
+        checklist=tuple(model.checklist), path=path, next=model.next,
         quiz=tuple(Question(question=q.question, choices=tuple(q.choices), answer=q.answer, why=q.why)
                    for q in model.quiz))
 
@@ -252,4 +253,6 @@ def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today)
     catalog.problems.extend(check_fit(catalog))
     from kiosk.core.step_picture import missing_pictures  # every step shows what to do
     catalog.problems.extend(missing_pictures(catalog))
+    catalog.problems.extend(Problem(str(l.path), 1, f"'next' names '{l.next}', which is not a lesson")
+                            for l in catalog.lessons if l.next and not catalog.get(l.next))
     return catalog

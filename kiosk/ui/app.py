@@ -295,6 +295,12 @@ class KioskApp(App):
         choices = self._choices(view, palette, sizes, landscape) if view.choices else None
         options = self._row(view.options, palette, sizes) if view.options else None
         picture = self._picture(view) if (view.qr_text or view.image) else None
+        if picture is None and view.outline:  # intro: every step by name (kiosk.ui.step_pictures)
+            from kiosk.ui.step_pictures import outline
+            picture = outline(view, palette, sizes, self.frame.content_w)
+            if not landscape:
+                picture = picture.portrait
+                picture.parent.remove_widget(picture)
         flexible = choices is not None and getattr(choices, "flexible", False)
         if landscape and (big is not None or picture is not None):
             # side by side: the words and choices at the left, the number or picture at the right

@@ -10,6 +10,7 @@ kiosk.core.step_picture.
 
 from __future__ import annotations
 
+from kivy.core.window import Window
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
@@ -23,7 +24,11 @@ from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.theme import Palette, Sizes
 
 PHONE_RATIO = 0.6      # a phone's width to its height
-SIDE_SHARE = 0.46      # landscape: at most this share of the content width for the picture
+# The room kiosk.core.fit reserves for a picture when it checks that a step's words fit in
+# large text: landscape, at most 36% of the content width and 55% of the window height;
+# portrait, at least 20% of the window height (at most 360 px) below the words.
+SIDE_SHARE, SIDE_OF_HEIGHT = 0.36, 0.55
+PORTRAIT_MIN = (0.2, 360)
 
 
 def handles(view: View) -> bool:
@@ -50,7 +55,8 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
 
         def fit(*_):
             h = holder.height
-            w = min(h * PHONE_RATIO, row.width * SIDE_SHARE) if phone else min(h, row.width * 0.4)
+            side = min(row.width * SIDE_SHARE, Window.height * SIDE_OF_HEIGHT)
+            w = min(h * PHONE_RATIO, side) if phone else min(h, side)
             holder.width = w
             picture.size = (w, h if phone else min(h, w * 1.25))
         row.bind(size=fit)
@@ -58,6 +64,7 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
         return row
     col = BoxLayout(orientation="vertical", spacing=sizes.gap)
     col.add_widget(words)
+    holder.size_hint_min_y = min(Window.height * PORTRAIT_MIN[0], PORTRAIT_MIN[1])
 
     def fit_portrait(*_):
         h = holder.height
@@ -92,3 +99,21 @@ class SignCard(BoxLayout):
         self.add_widget(Pictogram(picture.sign, hc))
         if picture.label:
             self.add_widget(Text(picture.label, sizes.body, palette.text, bold=True, halign="center"))
+
+
+def outline(view: View, palette: Palette, sizes: Sizes, content_w: float) -> Widget:
+    """The intro's list of every step by name (GOV.UK step-by-step): a column at the right in
+    landscape (kiosk.core.fit.OUTLINE_SHARE of the width, as the fit check assumes), under the
+    words in portrait."""
+    from kiosk.core.fit import OUTLINE_GAP, OUTLINE_SHARE
+    box = BoxLayout(orientation="vertical", spacing=OUTLINE_GAP)
+    box.name = "outline"
+    lines = BoxLayout(orientation="vertical", spacing=OUTLINE_GAP, size_hint_y=None)
+    lines.bind(minimum_height=lines.setter("height"))
+    for i, line in enumerate(view.outline):
+        lines.add_widget(Text(line, sizes.small, palette.text, bold=i == 0, role="small"))
+    box.add_widget(lines)
+    box.add_widget(Widget())
+    box.size_hint_min_x = content_w * OUTLINE_SHARE
+    box.portrait = lines  # stacked under the words: only as tall as the list
+    return box
