@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Line, Rectangle
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
@@ -102,26 +103,41 @@ class PhoneCopy(FloatLayout):
         self.bind(pos=self._sync, size=self._sync)
         self.stack = BoxLayout(orientation="vertical", size_hint=(None, None))
         self.add_widget(self.stack)
-        self._build()
+        self.built = False
+        self._fit_later = Clock.create_trigger(self._fit_picture, -1)
+        if not illustration:  # a picture is built once its frame is known (_sync): its text
+            self._build()     # size depends on the frame, and building twice costs a tap's time
+            self.built = True
 
     BEZEL_SIDE, BEZEL_TOP, BEZEL_BOTTOM = 16, 34, 26
 
     def _sync(self, *_):
         x, y, w, h = *self.pos, *self.size
-        inner_h = h - self.BEZEL_TOP - self.BEZEL_BOTTOM
-        if self.illustration:  # a step's picture: the whole screen fits, whatever the mode
-            f = picture_f(self.phone, self.base_f, w - 2 * self.BEZEL_SIDE, inner_h) if w > 0 else self.f
+        if self.illustration:  # a step's picture: built once the layout has settled its size
+            self._fit_later()
         else:
-            f = self._fit_text(inner_h)
-        if abs(f - self.f) > 0.5:  # a short phone (e.g. captions on): smaller text, keys stay big
-            self.f = f
-            self.stack.clear_widgets()
-            self._build()
+            self._refit(self._fit_text(h - self.BEZEL_TOP - self.BEZEL_BOTTOM))
         self._frame.pos, self._frame.size = (x, y), (w, h)
         inner = (x + self.BEZEL_SIDE, y + self.BEZEL_BOTTOM,
                  w - 2 * self.BEZEL_SIDE, h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
         self._glass.pos, self._glass.size = inner[:2], inner[2:]
         self.stack.pos, self.stack.size = inner[:2], inner[2:]
+
+    def _refit(self, f: float) -> None:
+        # a picture is built again only when its words must shrink to fit, or could grow by 8%
+        again = (f < self.f - 0.5 or f > self.f * 1.08) if self.illustration else abs(f - self.f) > 0.5
+        if again or not self.built:  # a short phone (e.g. captions on): smaller text, keys stay big
+            self.f = f
+            self.stack.clear_widgets()
+            self._build()
+            self.built = True
+
+    def _fit_picture(self, *_):
+        """The whole screen fits its frame, whatever the mode (picture_fit); run once per frame
+        at most, after the layout has given the phone its size (building is the costly part)."""
+        w, h = self.width - 2 * self.BEZEL_SIDE, self.height - self.BEZEL_TOP - self.BEZEL_BOTTOM
+        if w > 1 and h > 1:
+            self._refit(picture_f(self.phone, self.base_f, w, h))
 
     KEY_MIN = 68  # px: the smallest keypad row we accept before shrinking the text instead
 

@@ -29,6 +29,9 @@ PHONE_RATIO = 0.6      # a phone's width to its height
 # portrait, at least 20% of the window height (at most 360 px) below the words.
 SIDE_SHARE, SIDE_OF_HEIGHT = 0.36, 0.55
 PORTRAIT_MIN = (0.2, 360)
+# Kivy's size for a widget its layout has not placed yet: no picture is built at that size
+# (a phone is costly to build, and would be built again a moment later at its real size)
+UNLAID = (100, 100)
 
 
 def handles(view: View) -> bool:
@@ -53,8 +56,10 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
         row.add_widget(left)
         holder.size_hint_x = None
 
-        def fit(*_):
-            h = holder.height
+        def fit(*_):  # the picture spans the row's height (the holder follows the row)
+            if tuple(row.size) == UNLAID:
+                return
+            h = row.height
             side = min(row.width * SIDE_SHARE, Window.height * SIDE_OF_HEIGHT)
             w = min(h * PHONE_RATIO, side) if phone else min(h, side)
             holder.width = w
@@ -67,6 +72,8 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     holder.size_hint_min_y = min(Window.height * PORTRAIT_MIN[0], PORTRAIT_MIN[1])
 
     def fit_portrait(*_):
+        if tuple(holder.size) == UNLAID:
+            return
         h = holder.height
         w = min(h * PHONE_RATIO, holder.width * 0.9) if phone else min(holder.width * 0.7, h * 0.8)
         picture.size = (w, h if phone else min(h, w * 1.25))
