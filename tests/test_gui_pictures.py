@@ -46,6 +46,7 @@ def test_steps_draw_their_pictures(kiosk, tmp_path, size, shape):
 def test_nothing_in_a_picture_can_be_tapped(kiosk, tmp_path):
     lines = _journey()[:-1] + [{"tap": "Gửi yêu cầu"}]
     script = write_script(tmp_path / "script.jsonl", lines)
-    r = kiosk("replay", script, data=tmp_path / "data", timeout=300)
+    r = kiosk("replay", script, "--screenshots", tmp_path / "shots", data=tmp_path / "data",
+              timeout=300)
     assert r.returncode != 0
     assert "no visible button with 'Gửi yêu cầu'" in r.stderr + r.stdout
