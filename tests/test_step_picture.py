@@ -4,35 +4,18 @@ Plain Python (no Kivy): the drawing is tested in test_gui_pictures.py.
 """
 
 import json
-import shutil
 from dataclasses import replace
 
 import pytest
 
-from conftest import FIXTURE_LESSONS, ROOT
+from conftest import ROOT
+from test_lesson_schema import edit, folder, line_of  # noqa: F401 (folder: the lessons fixture copied)
 from kiosk.core.flow import Modes
 from kiosk.core.lessons import check_paths, load_catalog
 from kiosk.core.step_picture import SIGNS, describe, steps_with_picture
 from kiosk.core.views import view_for
 
 CATALOG = load_catalog(ROOT / "lessons")
-
-
-@pytest.fixture
-def folder(tmp_path):
-    dst = tmp_path / "lessons"
-    shutil.copytree(FIXTURE_LESSONS, dst)
-    return dst
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path, needle):
-    return next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in l)
 
 
 def problems(folder):
