@@ -252,7 +252,8 @@ class PhoneCopy(FloatLayout):
                              radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
             icon = Widget(size_hint_y=0.62)
             letters = it.label[:1].upper()
-            color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
+            vneid = it.id and "vneid" in it.id and not self.hc  # high contrast: yellow, black letters
+            color = STYLE_COLORS["vneid"] if vneid else self.accent
             letter_icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
             tile.add_widget(icon)
             tile.add_widget(text_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
@@ -399,9 +400,11 @@ class PhoneCopy(FloatLayout):
         box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
                         height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
         paint_box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
-        for name, value, big in rows:
-            box.add_widget(text_label(name, self.f * 0.72, self.muted))
-            lbl = text_label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
+        for name, value, big in rows:  # each line as tall as its words need (not an even share)
+            box.add_widget(text_label(name, self.f * 0.72, self.muted, size_hint_y=None,
+                                      height=self.f * 0.72 * 1.3))
+            size = self.f * (1.15 if big else 0.9)
+            lbl = text_label(value, size, self.ink, bold=big, size_hint_y=None, height=size * 1.35)
             lbl.name = f"payment_{name}"
             box.add_widget(lbl)
         return box

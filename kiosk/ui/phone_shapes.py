@@ -72,6 +72,7 @@ def paint_rect(widget, color):
 def letter_icon(widget, color, letters, f, fg, round_=False):
     """A square (or round) icon with one or two letters: drawn, not any app's logo."""
     lbl = Label(text=letters, font_size=f * 1.1, bold=True, color=fg)
+    widget.bg = color  # what the letters stand on (the gallery's contrast check)
     with widget.canvas:
         Color(*color)
         shape = Ellipse() if round_ else RoundedRectangle(radius=[16])

@@ -62,8 +62,10 @@ def needed(phone, f: float, w: float) -> float:
     while i < len(items):
         it = items[i]
         if it.kind == "app":
-            n = 0
+            n, tile_w = 0, (inner - 14) / 2 - 16  # two icons a row; a name on one line
             while i < len(items) and items[i].kind == "app":
+                if lines(items[i].label, f * 0.85, tile_w) > 1:
+                    return float("inf")
                 n, i = n + 1, i + 1
             rows = -(-n // 2)
             h += rows * f * 4.6 + (rows - 1) * 14 + 14
