@@ -34,10 +34,6 @@ PORTRAIT_MIN = (0.2, 360)
 UNLAID = (100, 100)
 
 
-def handles(view: View) -> bool:
-    return view.screen == "step" and view.picture is not None
-
-
 def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
     words = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
     words.bind(minimum_height=words.setter("height"))
@@ -49,7 +45,7 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     holder.add_widget(picture)
     phone = view.picture.screen is not None
     if landscape:
-        row = BoxLayout(orientation="horizontal", spacing=sizes.gap * 2)
+        row = BoxLayout(orientation="horizontal", spacing=sizes.gap)  # as kiosk.core.fit counts
         left = BoxLayout(orientation="vertical")
         left.add_widget(words)
         left.add_widget(Widget())
