@@ -50,7 +50,7 @@ def intro_fit(lesson: Lesson, width: int, height: int, panel: L.Panel | None = N
     paras = ["Cần chuẩn bị:"] + [f"• {b}" for b in bring] + [f"Thời gian: {lesson.time_needed}."]
     from kiosk.core.views import intro_outline  # the list of steps the intro shows
     outline = list(intro_outline(lesson))
-    if fr.landscape:  # the list of steps in a column at the right (kiosk.ui.outline)
+    if fr.landscape:  # the list of steps in a column at the right (kiosk.ui.step_pictures.outline)
         side = fr.content_w * OUTLINE_SHARE
         words = L.paragraphs_fit(paras, sizes.body, fr.content_w - side - sizes.gap, have, sizes.gap / 2)
         steps = L.paragraphs_fit(outline, sizes.small, side, have, OUTLINE_GAP)
