@@ -51,7 +51,7 @@ def intro_fit(lesson: Lesson, width: int, height: int, panel: L.Panel | None = N
     from kiosk.core.views import intro_outline  # the list of steps the intro shows
     outline = list(intro_outline(lesson))
     if fr.landscape:  # the list of steps in a column at the right (kiosk.ui.step_pictures.outline)
-        side = fr.content_w * OUTLINE_SHARE
+        side = outline_width(outline, sizes.small, fr.content_w)
         words = L.paragraphs_fit(paras, sizes.body, fr.content_w - side - sizes.gap, have, sizes.gap / 2)
         steps = L.paragraphs_fit(outline, sizes.small, side, have, OUTLINE_GAP)
         return words if not words.fits else steps
@@ -60,6 +60,14 @@ def intro_fit(lesson: Lesson, width: int, height: int, panel: L.Panel | None = N
     need = words.need + sizes.gap + steps.need
     return L.Fit(need <= have and words.width_ok and steps.width_ok, need, have,
                  words.width_ok and steps.width_ok)
+
+
+def outline_width(lines, size: float, content_w: float) -> float:
+    """Width of the intro's list of steps in landscape: as wide as its longest line needs, at
+    most OUTLINE_SHARE of the content (the words of a lesson with short steps keep their room)."""
+    most = content_w * OUTLINE_SHARE
+    return min(most, max(L.text_block(line, size, most, bold=i == 0)[2]
+                         for i, line in enumerate(lines)) + 8)
 
 
 def _lines(path: Path) -> tuple[dict[int, int], int]:

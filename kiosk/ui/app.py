@@ -324,6 +324,9 @@ class KioskApp(App):
                 row.add_widget(left)
                 side = max(min(self.frame.content_w * 0.36, Window.height * 0.55),
                            picture.size_hint_min_x or 0)
+                if view.outline and not (view.qr_text or view.image):
+                    side = picture.size_hint_min_x  # the list of steps: its own width
+
                 picture.size_hint_x, picture.width = None, side
                 row.add_widget(picture)
             body.add_widget(row)

@@ -25,7 +25,8 @@ from kivy.uix.widget import Widget
 from kiosk.core.practice import KEY_DELETE
 from kiosk.core.views import Choice
 from kiosk.ui.app import Text, qr_texture
-from kiosk.ui.picture_fit import picture_f
+from kiosk.ui.phone_drill import DrillDrawing
+from kiosk.ui.picture_fit import LINE, picture_f, row_height
 from kiosk.ui.phone_shapes import (
     BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON, MARK_BG, MARK_TEXT,
     SCREEN_BG, STYLE_COLORS, WHITE, RoundedRectangle, letter_icon, paint_box, paint_rect,
@@ -33,7 +34,6 @@ from kiosk.ui.phone_shapes import (
 )
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 
-LINK = re.compile(r"(\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?)")
 
 
 # --- the phone copy ------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def mark_as_picture(root: Widget) -> None:
             w.role = "picture"
 
 
-class PhoneCopy(FloatLayout):
+class PhoneCopy(DrillDrawing, FloatLayout):
     """The drawn phone: frame, status bar, practice marker, app bar, elements."""
 
     def __init__(self, app, phone, palette: Palette, sizes: Sizes, hc: bool,
@@ -136,6 +136,7 @@ class PhoneCopy(FloatLayout):
         """The whole screen fits its frame, whatever the mode (picture_fit); run once per frame
         at most, after the layout has given the phone its size (building is the costly part)."""
         w, h = self.width - 2 * self.BEZEL_SIDE, self.height - self.BEZEL_TOP - self.BEZEL_BOTTOM
+        self.inner_w = w
         if w > 1 and h > 1:
             self._refit(picture_f(self.phone, self.base_f, w, h))
 
@@ -328,9 +329,14 @@ class PhoneCopy(FloatLayout):
                             orientation="vertical", padding=(18, 8), size_hint_y=None,
                             height=self.f * (3.4 if r.detail else 2.5), radius=10,
                             border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
-            row.add_widget(text_label(r.label, self.f, self.ink, bold=True))
+            label = text_label(r.label, self.f, self.ink, bold=True)
+            row.add_widget(label)
             if r.detail:
                 row.add_widget(text_label(r.detail, self.f * 0.78, self.muted))
+            if self.illustration:  # a picture: a long label wraps, its row grows (picture_fit)
+                row.height = row_height(r, self.f, self.inner_w - 36)
+                label.size_hint_y = None
+                label.height = row.height - 16 - (self.f * 0.78 * LINE if r.detail else 0)
             box.add_widget(row)
         return box
 
@@ -422,49 +428,3 @@ class PhoneCopy(FloatLayout):
         msg.name = "sms_text"
         banner.add_widget(msg)
         return banner
-
-    # --- drills: a call, an SMS or a Zalo chat ---------------------------------------------
-
-    def _build_drill(self):
-        p, f = self.phone, self.f
-        caller = p.items[0]
-        bubbles = [i.text for i in p.items[1:]]
-        call = p.channel in ("call", "video_call")
-        bg = BLACK if self.hc else (STYLE_COLORS["call"] if call else SCREEN_BG)
-        area = BoxLayout(orientation="vertical", padding=(18, 14), spacing=14)
-        paint_rect(area, bg)
-        if call:
-            head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
-            avatar = Widget(size_hint_y=0.5)
-            letter_icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
-            head.add_widget(avatar)
-            head.add_widget(text_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
-            head.add_widget(text_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
-                                   halign="center", size_hint_y=0.25))
-            area.add_widget(head)
-        else:
-            bar = BoxLayout(size_hint_y=None, height=f * 2.6, padding=(14, 0), spacing=12)
-            paint_rect(bar, self.accent)
-            av = Widget(size_hint_x=None, width=f * 1.9)
-            letter_icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
-                  self.accent if not self.hc else HINT, round_=True)
-            bar.add_widget(av)
-            bar.add_widget(text_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
-                                  self.on_accent, bold=True, markup=True))
-            self.stack.add_widget(bar)
-        for text in bubbles:
-            area.add_widget(self._bubble(text, call))
-        area.add_widget(Widget())
-        self.stack.add_widget(area)
-
-    def _bubble(self, text, call: bool):
-        fg = WHITE if (call or self.hc) else INK
-        shown = LINK.sub(lambda m: f"[u][color=#1565C0]{m.group(1)}[/color][/u]", text) if not (call or self.hc) else text
-        prefix = "Người gọi: " if call else ""
-        lbl = Text(prefix + shown, self.f * 0.9, fg, markup=True, padding=(16, 12))
-        lbl.name = "drill_message"
-        bg = hex_rgba("#2E4053") if call else (hex_rgba("#FFFFFF") if not self.hc else BLACK)
-        paint_box(lbl, bg, radius=16, border=(WHITE if self.hc else (None if call else hex_rgba("#CFD8DC"))))
-        return lbl
-
-

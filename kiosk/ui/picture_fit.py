@@ -20,6 +20,11 @@ def lines(text: str, size: float, width: float) -> int:
     return max(1, -(-len(text or "") // per))
 
 
+def row_height(row, f: float, w: float) -> float:
+    """A list row of a picture: taller when its label wraps (phone_copy draws it so)."""
+    return f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
+
+
 def _item_h(it, f: float, w: float) -> float:
     """Height of one element at text size f (as phone_copy draws it)."""
     k = it.kind
@@ -34,16 +39,17 @@ def _item_h(it, f: float, w: float) -> float:
     if k == "search":
         return f * 2.8
     if k == "list":
-        if any(lines(r.label, f, w - 36) > 1 for r in it.rows):
-            return float("inf")
-        return sum(f * (3.4 if r.detail else 2.5) for r in it.rows) + 10 * (len(it.rows) - 1)
+        return sum(row_height(r, f, w) for r in it.rows) + 10 * (len(it.rows) - 1)
     if k == "card":
         return f * (2.2 + 1.5 * len(it.lines)) + 20
     if k == "qr":
         return f * 9 + 20
-    if k == "attach":
-        return f * 4.2
-    if k == "payment":
+    if k == "attach":  # its words beside the drawn paper, on one line
+        return f * 4.2 if lines(it.label, f * 0.95, (w - 32) * 0.68 - 16) == 1 else float("inf")
+    if k == "payment":  # every value on one line
+        values = [(it.recipient, 1.15), (it.amount, 1.15), (it.bank, 0.9), (it.note, 0.9)]
+        if any(v and lines(v, f * s, w - 36) > 1 for v, s in values):
+            return float("inf")
         return f * (5.4 + 2.2 * (bool(it.bank) + bool(it.note))) + 24
     if k == "sms":
         return f * 0.72 * LINE + lines(it.text, f * 0.85, w - 32) * f * 0.85 * LINE + 24

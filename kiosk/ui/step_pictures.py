@@ -106,9 +106,9 @@ class SignCard(BoxLayout):
 
 def outline(view: View, palette: Palette, sizes: Sizes, content_w: float) -> Widget:
     """The intro's list of every step by name (GOV.UK step-by-step): a column at the right in
-    landscape (kiosk.core.fit.OUTLINE_SHARE of the width, as the fit check assumes), under the
+    landscape (as wide as kiosk.core.fit.outline_width, as the fit check assumes), under the
     words in portrait."""
-    from kiosk.core.fit import OUTLINE_GAP, OUTLINE_SHARE
+    from kiosk.core.fit import OUTLINE_GAP, outline_width
     box = BoxLayout(orientation="vertical", spacing=OUTLINE_GAP)
     box.name = "outline"
     lines = BoxLayout(orientation="vertical", spacing=OUTLINE_GAP, size_hint_y=None)
@@ -117,6 +117,6 @@ def outline(view: View, palette: Palette, sizes: Sizes, content_w: float) -> Wid
         lines.add_widget(Text(line, sizes.small, palette.text, bold=i == 0, role="small"))
     box.add_widget(lines)
     box.add_widget(Widget())
-    box.size_hint_min_x = content_w * OUTLINE_SHARE
+    box.size_hint_min_x = outline_width(view.outline, sizes.small, content_w)  # as fit counts
     box.portrait = lines  # stacked under the words: only as tall as the list
     return box
