@@ -50,6 +50,8 @@ def intro_fit(lesson: Lesson, width: int, height: int, panel: L.Panel | None = N
     paras = ["Cần chuẩn bị:"] + [f"• {b}" for b in bring] + [f"Thời gian: {lesson.time_needed}."]
     from kiosk.core.views import intro_outline  # the list of steps the intro shows
     outline = list(intro_outline(lesson))
+    if not outline:
+        return L.paragraphs_fit(paras, sizes.body, fr.content_w, have, sizes.gap / 2)
     if fr.landscape:  # the list of steps in a column at the right (kiosk.ui.step_pictures.outline)
         side = outline_width(outline, sizes.small, fr.content_w)
         words = L.paragraphs_fit(paras, sizes.body, fr.content_w - side - sizes.gap, have, sizes.gap / 2)

@@ -162,7 +162,9 @@ def _topic(state, catalog):
 
 def intro_outline(lesson) -> tuple[str, ...]:
     """The intro's list of every step by name, as GOV.UK's step-by-step pages show the whole
-    way before the first step."""
+    way before the first step. A one-step lesson has no list: its intro keeps all its room."""
+    if len(lesson.steps) < 2:
+        return ()
     return ("Các bước:",) + tuple(f"{n}. {s.title}" for n, s in enumerate(lesson.steps, start=1))
 
 

@@ -26,7 +26,7 @@ from kiosk.core.practice import KEY_DELETE
 from kiosk.core.views import Choice
 from kiosk.ui.app import Text, qr_texture
 from kiosk.ui.phone_drill import DrillDrawing
-from kiosk.ui.picture_fit import LINE, picture_f, row_height
+from kiosk.ui.picture_fit import LINE, payment_height, picture_f, row_height
 from kiosk.ui.phone_shapes import (
     BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON, MARK_BG, MARK_TEXT,
     SCREEN_BG, STYLE_COLORS, WHITE, RoundedRectangle, letter_icon, paint_box, paint_rect,
@@ -404,13 +404,13 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         if it.note:
             rows.append(("Nội dung", it.note, False))
         box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
-                        height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
+                        height=payment_height(self.f, len(rows) - 2))
         paint_box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
         for name, value, big in rows:  # each line as tall as its words need (not an even share)
             box.add_widget(text_label(name, self.f * 0.72, self.muted, size_hint_y=None,
-                                      height=self.f * 0.72 * 1.3))
+                                      height=self.f * 0.72 * LINE))
             size = self.f * (1.15 if big else 0.9)
-            lbl = text_label(value, size, self.ink, bold=big, size_hint_y=None, height=size * 1.35)
+            lbl = text_label(value, size, self.ink, bold=big, size_hint_y=None, height=size * 1.5)
             lbl.name = f"payment_{name}"
             box.add_widget(lbl)
         return box

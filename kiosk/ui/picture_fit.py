@@ -10,14 +10,23 @@ glyph width), so the picture is right in the first frame; no measuring, no secon
 from __future__ import annotations
 
 CHAR_W = 0.6        # average glyph width / font size, bold, with a margin for word wrapping
+CAPITAL_W = 0.78    # the same for a bold capital
 LINE = 1.3          # line height / font size
 KEY_MIN = 68        # px: a keypad row
 MIN_F = 12.0
 
 
 def lines(text: str, size: float, width: float) -> int:
-    per = max(1, int(width / (CHAR_W * size)))
-    return max(1, -(-len(text or "") // per))
+    """Lines a text wraps to: capitals (NGUYEN THI LAN, CƠ QUAN…) count wider than the rest."""
+    units = sum(CAPITAL_W if c.isupper() else CHAR_W for c in (text or ""))
+    return max(1, -(-int(units * size) // max(1, int(width))))
+
+
+def payment_height(f: float, small_rows: int) -> float:
+    """The recipient / amount panel: two big rows (name over value) and 0-2 small ones."""
+    name = f * 0.72 * LINE
+    rows = 2 * (name + f * 1.15 * 1.5) + small_rows * (name + f * 0.9 * 1.5)
+    return rows + 4 * (2 * (2 + small_rows) - 1) + 20
 
 
 def row_height(row, f: float, w: float) -> float:
@@ -50,7 +59,7 @@ def _item_h(it, f: float, w: float) -> float:
         values = [(it.recipient, 1.15), (it.amount, 1.15), (it.bank, 0.9), (it.note, 0.9)]
         if any(v and lines(v, f * s, w - 36) > 1 for v, s in values):
             return float("inf")
-        return f * (5.4 + 2.2 * (bool(it.bank) + bool(it.note))) + 24
+        return payment_height(f, bool(it.bank) + bool(it.note))
     if k == "sms":
         return f * 0.72 * LINE + lines(it.text, f * 0.85, w - 32) * f * 0.85 * LINE + 24
     if k == "keypad":
