@@ -33,9 +33,9 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.graphics.opengl import glFinish  # noqa: E402
 
-from kiosk.core.lessons import load_catalog  # noqa: E402
+from kiosk.core.content.lessons import load_catalog  # noqa: E402
 from kiosk.core.runtime import Runtime  # noqa: E402
-from kiosk.core.store import Store  # noqa: E402
+from kiosk.core.data.store import Store  # noqa: E402
 from kiosk.ui.app import KioskApp, visible_controls  # noqa: E402
 
 catalog = load_catalog(ROOT / "lessons")
@@ -45,8 +45,8 @@ if not PICTURES:  # the text-only figure: the same lesson with its steps' pictur
     from dataclasses import replace
     lesson = replace(lesson, steps=tuple(replace(s, picture=None) for s in lesson.steps))
     catalog.lessons[catalog.lessons.index(catalog.get(lesson.id))] = lesson
-from kiosk.core.spill import Spill  # noqa: E402
-from kiosk.core.writer import Writer  # noqa: E402
+from kiosk.core.data.spill import Spill  # noqa: E402
+from kiosk.core.data.writer import Writer  # noqa: E402
 
 db = data / "bench.sqlite3"
 Store(db).close()

@@ -7,8 +7,8 @@ steps; the finish screen opens the next lesson.
 import pytest
 
 from conftest import ROOT, write_script
-from kiosk.core import practice_replay as pr
-from kiosk.core.lessons import load_catalog
+from kiosk.core.content import practice_replay as pr
+from kiosk.core.content.lessons import load_catalog
 
 pytestmark = pytest.mark.gui
 CATALOG = load_catalog(ROOT / "lessons")

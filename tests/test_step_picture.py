@@ -10,10 +10,10 @@ import pytest
 
 from conftest import ROOT
 from test_lesson_schema import edit, folder, line_of  # noqa: F401 (folder: the lessons fixture copied)
-from kiosk.core.flow import Modes
-from kiosk.core.lessons import check_paths, load_catalog
-from kiosk.core.step_picture import SIGNS, describe, steps_with_picture
-from kiosk.core.views import view_for
+from kiosk.core.visit.flow import Modes
+from kiosk.core.content.lessons import check_paths, load_catalog
+from kiosk.core.content.step_picture import SIGNS, describe, steps_with_picture
+from kiosk.core.screens.views import view_for
 
 CATALOG = load_catalog(ROOT / "lessons")
 
@@ -142,7 +142,7 @@ def test_describe_a_row_a_screen_without_touch_and_a_sign():
 
 
 def test_audio_mode_adds_the_picture_in_words_to_what_the_step_says(fixture_catalog):
-    from kiosk.core.flow import State
+    from kiosk.core.visit.flow import State
     state = State(screen="step", lesson="vneid-cai-dat-kich-hoat", step=3, active=True)
     quiet = view_for(state, CATALOG).spoken
     heard = view_for(replace(state, modes=Modes(audio=True)), CATALOG).spoken
@@ -153,7 +153,7 @@ def test_audio_mode_adds_the_picture_in_words_to_what_the_step_says(fixture_cata
 # --- intro and finish ---------------------------------------------------------------------------
 
 def test_intro_lists_every_step_and_finish_offers_the_next_lesson():
-    from kiosk.core.flow import State
+    from kiosk.core.visit.flow import State
     lesson = CATALOG.get("vneid-muc-2")
     intro = view_for(State(screen="intro", lesson=lesson.id, active=True), CATALOG)
     assert intro.outline == ("Các bước:",) + tuple(f"{n}. {s.title}" for n, s in enumerate(lesson.steps, 1))

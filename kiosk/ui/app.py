@@ -30,9 +30,9 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core import layout as L
+from kiosk.core.screens import layout as L
 from kiosk.core.runtime import Runtime
-from kiosk.core.views import Choice, View
+from kiosk.core.screens.views import Choice, View
 from kiosk.ui import a11y, icons
 from kiosk.ui.theme import Palette, Sizes, font_files, theme_for
 
@@ -496,7 +496,7 @@ class KioskApp(App):
         return strip
 
     def _show_focus(self, view: View, palette: Palette, sizes: Sizes) -> None:
-        from kiosk.core.keys import controls
+        from kiosk.core.screens.keys import controls
         cs = controls(view)
         marks = {}
         if view.focus is not None and view.focus < len(cs):
@@ -561,7 +561,7 @@ class KioskApp(App):
 def _practice_screens(state):
     """The practice-copy drawing module, imported only once a practice screen is shown
     (keeps it out of the cold start)."""
-    from kiosk.core.flow import PRACTICE_SCREENS
+    from kiosk.core.visit.flow import PRACTICE_SCREENS
     if state.screen not in PRACTICE_SCREENS:
         return None
     from kiosk.ui import practice_screens

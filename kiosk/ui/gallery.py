@@ -47,7 +47,7 @@ GLOBAL_SCREENS = ("welcome", "home", "settings", "ticket-wait", "ticket", "ticke
 
 def screens_for(catalog, lesson_ids: list[str] | None = None) -> list[dict]:
     """Every screen to draw: the global ones, then per topic and per lesson."""
-    from kiosk.core.views import TOPIC_ORDER
+    from kiosk.core.screens.views import TOPIC_ORDER
     lessons = [l for l in catalog.lessons if not lesson_ids or l.id in lesson_ids]
     out = [{"id": s, "screen": s} for s in GLOBAL_SCREENS]
     topics = [t for t in TOPIC_ORDER if any(l.topic == t for l in lessons)]
@@ -73,7 +73,7 @@ def jobs_for(catalog, lesson_ids=None, modes=DEFAULT_MODES, sizes=DEFAULT_SIZES)
 
 
 def state_for(job: dict, catalog):
-    from kiosk.core.flow import Modes, State
+    from kiosk.core.visit.flow import Modes, State
     modes = Modes(**MODES[job["mode"]])
     kind = job["screen"]
     if kind == "welcome":
@@ -93,7 +93,7 @@ def state_for(job: dict, catalog):
     if kind == "warning":
         return replace(base, warning=True)
     if kind == "armed":
-        from kiosk.core.views import TOPIC_ORDER
+        from kiosk.core.screens.views import TOPIC_ORDER
         topic = next(t for t in TOPIC_ORDER if catalog.by_topic(t))
         return replace(base, armed=("topic", topic))
     if kind == "topic":
@@ -141,8 +141,8 @@ def inspect_screen(app, job: dict) -> dict:
     from kivy.uix.image import Image
     from kivy.uix.label import Label
 
-    from kiosk.core import keys as K
-    from kiosk.core import layout as L
+    from kiosk.core.screens import keys as K
+    from kiosk.core.screens import layout as L
     from kiosk.ui.app import visible_controls
     from kiosk.ui.theme import contrast, min_contrast
 
@@ -299,8 +299,8 @@ def run_worker(job_file: Path) -> int:
 
     from dataclasses import replace
 
-    from kiosk.core.access import config_from_env
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.visit.access import config_from_env
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.core.runtime import Runtime
     from kiosk.ui.app import KioskApp
 
@@ -350,7 +350,7 @@ def run_worker(job_file: Path) -> int:
 
 def build_gallery(out: Path, lessons: Path, data: Path, lesson_ids=None, modes=DEFAULT_MODES,
                   sizes=DEFAULT_SIZES, workers: int = 2, log=print) -> dict:
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     catalog = load_catalog(lessons)
     jobs = jobs_for(catalog, lesson_ids, modes, sizes)
     out.mkdir(parents=True, exist_ok=True)

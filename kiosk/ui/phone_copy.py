@@ -22,8 +22,8 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
-from kiosk.core.practice import KEY_DELETE
-from kiosk.core.views import Choice
+from kiosk.core.content.practice import KEY_DELETE
+from kiosk.core.screens.views import Choice
 from kiosk.ui.app import Text, qr_texture
 from kiosk.ui.phone_drill import DrillDrawing
 from kiosk.ui.picture_fit import LINE, payment_height, picture_f, row_height

@@ -1,5 +1,5 @@
 """Pictograms for lesson steps in the real world: go to Công an xã, bring the card, wait for an
-SMS, pay at the counter... (kiosk.core.step_picture.SIGNS names them and says them in words).
+SMS, pay at the counter... (kiosk.core.content.step_picture.SIGNS names them and says them in words).
 
 Drawn with Kivy vector instructions from a few shapes on a 100 x 100 grid (y up), so they stay
 sharp at any size, need no picture files or network, and take the high-contrast colours. Each

@@ -3,7 +3,7 @@
 The phone copy itself (frame, orange "Bản tập – không phải thật" strip, elements, each tappable
 element a real button with a `tap_label`) is drawn by kiosk.ui.phone_copy, shared with the
 pictures of lesson steps.
-Thin like app.py: what to show comes from kiosk.core.practice_views.
+Thin like app.py: what to show comes from kiosk.core.screens.practice_views.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.core.views import View
+from kiosk.core.screens.views import View
 from kiosk.ui.app import KioskButton, Text
 from kiosk.ui.phone_copy import PhoneCopy
 from kiosk.ui.phone_shapes import BLACK, FEEDBACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, paint_box

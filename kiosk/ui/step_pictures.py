@@ -5,7 +5,7 @@ picture below. The words keep the body size of a text-only step (≥ 32 px at 10
 large text). A screen picture is the practice copies' phone (kiosk.ui.phone_copy) marked
 "Hình minh họa", with the control to touch ringed and pointed at; a real-world step shows a
 pictogram (kiosk.ui.pictograms). Nothing in a picture is tappable. Thin: what to show comes from
-kiosk.core.step_picture.
+kiosk.core.content.step_picture.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.core.step_picture import MARKER, phone_of
-from kiosk.core.views import View
+from kiosk.core.content.step_picture import MARKER, phone_of
+from kiosk.core.screens.views import View
 from kiosk.ui.app import Text
 from kiosk.ui.phone_copy import PhoneCopy
 from kiosk.ui.phone_shapes import BLACK, MARK_BG, MARK_TEXT, paint_box
@@ -24,7 +24,7 @@ from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.theme import Palette, Sizes
 
 PHONE_RATIO = 0.6      # a phone's width to its height
-# The room kiosk.core.fit reserves for a picture when it checks that a step's words fit in
+# The room kiosk.core.screens.fit reserves for a picture when it checks that a step's words fit in
 # large text: landscape, at most 36% of the content width and 55% of the window height;
 # portrait, at least 20% of the window height (at most 360 px) below the words.
 SIDE_SHARE, SIDE_OF_HEIGHT = 0.36, 0.55
@@ -45,7 +45,7 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     holder.add_widget(picture)
     phone = view.picture.screen is not None
     if landscape:
-        row = BoxLayout(orientation="horizontal", spacing=sizes.gap)  # as kiosk.core.fit counts
+        row = BoxLayout(orientation="horizontal", spacing=sizes.gap)  # as kiosk.core.screens.fit counts
         left = BoxLayout(orientation="vertical")
         left.add_widget(words)
         left.add_widget(Widget())
@@ -106,9 +106,9 @@ class SignCard(BoxLayout):
 
 def outline(view: View, palette: Palette, sizes: Sizes, content_w: float) -> Widget:
     """The intro's list of every step by name (GOV.UK step-by-step): a column at the right in
-    landscape (as wide as kiosk.core.fit.outline_width, as the fit check assumes), under the
+    landscape (as wide as kiosk.core.screens.fit.outline_width, as the fit check assumes), under the
     words in portrait."""
-    from kiosk.core.fit import OUTLINE_GAP, outline_width
+    from kiosk.core.screens.fit import OUTLINE_GAP, outline_width
     box = BoxLayout(orientation="vertical", spacing=OUTLINE_GAP)
     box.name = "outline"
     lines = BoxLayout(orientation="vertical", spacing=OUTLINE_GAP, size_hint_y=None)
