@@ -59,6 +59,8 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    picture: object = None      # step_picture.StepPicture: the screen or pictogram beside a step
+    outline: tuple[str, ...] = ()  # intro: every step by name, beside (or under) the words
 
 
 def speakable(text: str) -> str:
