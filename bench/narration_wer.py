@@ -87,10 +87,9 @@ def run(samples: Path) -> dict:
 
         from kiosk.core.visit import flow as f
         from kiosk.narration.catalogue import spoken_line
-        from kiosk.core.screens.views import speakable
         base = f.State(screen="step", active=True, topic="internet", lesson="thu-giong-doc")
         for i in range(len(catalog.get("thu-giong-doc").steps)):
-            plan = narrator.plan(speakable(spoken_line(_replace(base, step=i), catalog)))
+            plan = narrator.plan(spoken_line(_replace(base, step=i), catalog))  # plan applies the lexicon
             narrator.store.note_heard([row for p in plan for row in p.heard()])
         return {"auto_match": matched,
                 "auto_match_right": sum(m["right"] for m in matched), "clips": len(matched),

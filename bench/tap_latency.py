@@ -1,6 +1,7 @@
 """Tap -> next screen drawn, on the real app: touch dispatched until the frame after render
 has been rasterized (glFinish: an offscreen window's swap does not wait for software GL).
 
+BENCH_PICTURES=0: the same lesson with its steps' pictures taken away (the text-only figure).
 The log goes through the kiosk's own background writer. With BENCH_LOCK_SECONDS=N another
 process holds BEGIN EXCLUSIVE on the log for N seconds from the first tap: taps are measured
 until the lock goes, then the events must all be written, in order (issue #11, part 4)."""
@@ -11,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,10 @@ from kiosk.ui.app import KioskApp, visible_controls  # noqa: E402
 
 catalog = load_catalog(ROOT / "lessons")
 lesson = max(catalog.lessons, key=lambda l: len(l.steps))
+PICTURES = os.environ.get("BENCH_PICTURES", "1") != "0"
+if not PICTURES:  # the text-only figure: the same lesson with its steps' pictures taken away
+    lesson = replace(lesson, steps=tuple(replace(s, picture=None) for s in lesson.steps))
+    catalog.lessons[catalog.lessons.index(catalog.get(lesson.id))] = lesson
 from kiosk.core.data.spill import Spill  # noqa: E402
 from kiosk.core.data.writer import Writer  # noqa: E402
 
@@ -119,7 +125,8 @@ app.bind(on_start=start)
 app.run()
 if os.environ.get("BENCH_RAW"): Path(os.environ["BENCH_RAW"]).write_text(" ".join(str(round(t * 1000)) for t in times))
 ms = sorted(t * 1000 for t in times)
-result = {"taps": len(ms), "median_ms": round(statistics.median(ms), 1),
+result = {"lesson": lesson.id, "steps_with_picture": sum(s.picture is not None for s in lesson.steps),
+          "taps": len(ms), "median_ms": round(statistics.median(ms), 1),
           "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1), "max_ms": round(ms[-1], 1)}
 if LOCK_SECONDS:
     state["holder"].wait()

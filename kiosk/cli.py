@@ -143,11 +143,13 @@ def lessons():
 @lessons_option
 def lessons_list(as_json, lessons):
     from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.content.step_picture import steps_with_picture
     folder = lessons or paths.lessons_dir()
     if not folder.exists():
         fail(f"lessons folder not found: {folder}", 2)
     catalog = load_catalog(folder)
     rows = [{"id": l.id, "title": l.title, "topic": l.topic, "steps": len(l.steps),
+             "steps_with_picture": steps_with_picture(l),
              "reviewed": l.reviewed, "sources": [{"url": s.url, "title": s.title, "checked": s.checked}
                                                  for s in l.sources],
              "path": str(l.path)} for l in catalog.lessons]

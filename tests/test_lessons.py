@@ -36,9 +36,9 @@ DAMAGE = {
     "nfd": (lambda t: t.replace("Kết nối Wi-Fi", "Kết nối Wi-Fi".__class__(__import__("unicodedata").normalize("NFD", "Kết nối Wi-Fi")), 1), 2, "NFC"),
     "bad_topic": (lambda t: t.replace("topic: internet", "topic: sports"), 3, "not one of"),
     "missing_image": (lambda t: t.replace("    text: Trên", "    image: images/none.png\n    text: Trên"), 11, "not found"),
-    "too_many_words": (lambda t: t.replace("bật công tắc Wi-Fi lên.", "bật " + "rất " * 45 + "lên."), 13, "words"),
-    "secret_number": (lambda t: t.replace("nhập mật khẩu", "nhập 123456789"), 16, "long number"),
-    "bad_date": (lambda t: t.replace("reviewed: 2026-11-25", "reviewed: 25/11/2026"), 21, "YYYY-MM-DD"),
+    "too_many_words": (lambda t: t.replace("bật công tắc Wi-Fi lên.", "bật " + "rất " * 45 + "lên."), 14, "words"),
+    "secret_number": (lambda t: t.replace("nhập mật khẩu", "nhập 123456789"), 18, "long number"),
+    "bad_date": (lambda t: t.replace("reviewed: 2026-11-25", "reviewed: 25/11/2026"), 24, "YYYY-MM-DD"),
     "yaml_syntax": (lambda t: t.replace("bring:\n", "bring: [\n"), None, "YAML syntax"),
 }
 

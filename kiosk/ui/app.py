@@ -28,6 +28,7 @@ from kiosk.core.screens import layout as L
 from kiosk.core.screens.views import Choice, View
 from kiosk.ui import a11y, icons
 from kiosk.ui.focus import draw_focus
+from kiosk.ui.shots import Screenshots, practice_screens_for
 from kiosk.ui.theme import Palette, Sizes, theme_for
 from kiosk.ui.widgets import (  # noqa: F401  (norm, visible_texts: replay and tests import them from here)
     QR_BOX, QR_MODULE_MM, KioskButton, Text, norm, paint, qr_texture, register_fonts, visible_controls,
@@ -37,7 +38,7 @@ from kiosk.ui.widgets import (  # noqa: F401  (norm, visible_texts: replay and t
 log = logging.getLogger("kiosk.ui")
 
 
-class KioskApp(App):
+class KioskApp(Screenshots, App):
     title = "Kiosk hướng dẫn dịch vụ công"
 
     def __init__(self, runtime: Runtime, data_dir: Path, screenshots: Path | None = None, **kw):
@@ -50,7 +51,7 @@ class KioskApp(App):
         self.caption = ""
         self.cue_text = ""
         self.said_lines: list[str] = []
-        self._last_key = None
+        self.last_shot_key = None  # what the last screenshot showed (kiosk.ui.shots)
         self._drawn_frames = 0
         self._collect_after_draw = False
         # SDL's offscreen window draws into an EGL pbuffer, whose swap flushes nothing: without
@@ -162,9 +163,13 @@ class KioskApp(App):
         if view.strip:  # the visitor's waiting number (the board of calls: a header extra)
             from kiosk.ui import queue_board
             content.add_widget(queue_board.ticket_strip(view.strip, palette, sizes))
-        practice_screens = _practice_screens(state)  # practice copies, scam drills, quiz
+        practice_screens = practice_screens_for(state)  # practice copies, scam drills, quiz
         if practice_screens is not None and practice_screens.handles(view):
             content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
+        elif view.picture is not None:  # a lesson step with its picture (kiosk.ui.step_pictures)
+            from kiosk.ui import step_pictures  # first shown on a step: kept out of the cold start
+            content.add_widget(self._header(view, palette, sizes))
+            content.add_widget(step_pictures.body(self, view, palette, sizes, landscape))
         else:
             content.add_widget(self._header(view, palette, sizes))
             content.add_widget(self._body(view, palette, sizes, landscape))
@@ -176,7 +181,7 @@ class KioskApp(App):
         draw_focus(self.root_box, view, palette, sizes)
         self.said_lines = []  # lines said before this screen was drawn are not carried further
         self._collect_after_draw = True
-        self._after_render(view)
+        self.rendered(view)
 
     def _header(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
         box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
@@ -207,6 +212,12 @@ class KioskApp(App):
         choices = self.choice_buttons(view, palette, sizes, landscape) if view.choices else None
         options = self._row(view.options, palette, sizes) if view.options else None
         picture = self._picture(view) if (view.qr_text or view.image) else None
+        if picture is None and view.outline:  # intro: every step by name (kiosk.ui.step_pictures)
+            from kiosk.ui.step_pictures import outline  # as above: kept out of the cold start
+            picture = outline(view, palette, sizes, self.frame.content_w)
+            if not landscape:
+                picture = picture.portrait
+                picture.parent.remove_widget(picture)
         flexible = choices is not None and getattr(choices, "flexible", False)
         if landscape and (big is not None or picture is not None):
             # side by side: the words and choices at the left, the number or picture at the right
@@ -230,6 +241,9 @@ class KioskApp(App):
                 row.add_widget(left)
                 side = max(min(self.frame.content_w * 0.36, Window.height * 0.55),
                            picture.size_hint_min_x or 0)
+                if view.outline and not (view.qr_text or view.image):
+                    side = picture.size_hint_min_x  # the list of steps: its own width
+
                 picture.size_hint_x, picture.width = None, side
                 row.add_widget(picture)
             body.add_widget(row)
@@ -413,44 +427,3 @@ class KioskApp(App):
         self.said_lines.append(said)
         if self.caption_strip is not None:
             self.caption_strip.show(said)
-
-    # --- screenshots and the replay driver ------------------------------------------------
-
-    def _after_render(self, view: View) -> None:
-        state = self.runtime.state
-        practice_screens = _practice_screens(state)
-        shot_key = practice_screens.shot_key if practice_screens else lambda _: None
-        shot_suffix = practice_screens.shot_suffix if practice_screens else lambda _: ""
-        key = (state.screen, state.lesson, state.step, state.ticket, state.warning, state.modes,
-               view.focus, view.armed, shot_key(state))
-        if self.screenshots and key != self._last_key:
-            self.shot_count += 1
-            name = f"{self.shot_count:03d}-{state.screen}"
-            if state.screen == "step":
-                name += f"-{state.lesson}-{state.step + 1}"
-            name += shot_suffix(state)
-            if state.warning:
-                name += "-warning"
-            self.screenshot_after_draw(self.screenshots / f"{name}.png")
-        self._last_key = key
-        for cb in list(self.after_render):
-            cb(view)
-
-    def screenshot_after_draw(self, path: Path) -> None:
-        """Save the window once the current layout has been drawn (two frames later)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-        def shoot(*_):
-            from kiosk.ui.snapshot import save_window_png
-            save_window_png(path)
-        Clock.schedule_once(lambda *_: Clock.schedule_once(shoot, 0), 0)
-
-
-def _practice_screens(state):
-    """The practice-copy drawing module, imported only once a practice screen is shown
-    (keeps it out of the cold start)."""
-    from kiosk.core.visit.flow import PRACTICE_SCREENS
-    if state.screen not in PRACTICE_SCREENS:
-        return None
-    from kiosk.ui import practice_screens
-    return practice_screens

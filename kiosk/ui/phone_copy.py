@@ -1,18 +1,19 @@
-"""The phone copy of the practice and drill screens, drawn with plain Kivy widgets and shapes.
+"""The drawn phone: a copy of an app screen built from the practice files' element kinds.
 
-Never a screenshot of anyone's app: a dark frame, a status bar, an orange "Bản tập – không phải
-thật" strip on every screen, an app bar, and the elements a practice file describes
-(kiosk.core.screens.practice_views.Phone). Every element the visitor may tap is a real button
-with a `tap_label`, so replay scripts and `visible_controls` find it. The panel beside it and
-the screens' layout are in practice_screens.py.
+A dark frame, a status bar, a marker strip ("Bản tập – không phải thật" on a practice copy,
+"Hình minh họa" on a lesson step's picture), an app bar, and the elements (button, field,
+keypad, list, card, QR, SMS...). On a practice copy every element the visitor may tap is a real
+button with a `tap_label`, so replay scripts and `visible_controls` find it; on a step picture
+(`illustration=True`) nothing is tappable and the element to touch is ringed and pointed at.
+Shared by kiosk.ui.practice_screens and kiosk.ui.step_pictures (never a screenshot of an app).
 """
 
 from __future__ import annotations
 
 import re
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Line, Rectangle
-from kivy.graphics import SmoothRoundedRectangle as RoundedRectangle
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -23,33 +24,44 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.content.practice import KEY_DELETE
 from kiosk.core.screens.view import Choice
-from kiosk.ui.phone_draw import (BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON,
-                                 MARK_BG, MARK_TEXT, SCREEN_BG, STYLE_COLORS, WHITE, draw_box, draw_icon,
-                                 draw_paper, draw_rect, phone_label)
+from kiosk.ui.phone_draw import (
+    BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON, MARK_BG, MARK_TEXT,
+    SCREEN_BG, STYLE_COLORS, WHITE, RoundedRectangle, draw_box, draw_icon, draw_paper, draw_rect,
+    phone_label, pointer, ring,
+)
+from kiosk.ui.phone_drill import DrillDrawing
+from kiosk.ui.picture_fit import LINE, payment_height, picture_f, row_height
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
-
-LINK = re.compile(r"(\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?)")
 
 
 # --- the phone copy ------------------------------------------------------------------------
 
 class PhoneButton(ButtonBehavior, BoxLayout):
-    """A tappable element of the phone copy (button, app icon, list row, field, QR...)."""
+    """An element of the phone copy (button, app icon, list row, field, QR...). `live`: a
+    practice element the visitor taps; not live: part of a picture, which takes no touch."""
 
-    def __init__(self, choice: Choice, bg, pressed, hint=False, radius=12, border=None, **kw):
+    def __init__(self, choice: Choice, bg, pressed, hint=False, radius=12, border=None,
+                 live=True, **kw):
         super().__init__(**kw)
-        self.choice = choice
-        self.tap_label = choice.label
+        self.choice, self.live = choice, live
+        if live:
+            self.tap_label = choice.label
         self._bg, self._pressed = bg, pressed
         self._color = draw_box(self, bg, radius=radius, border=border)
         if hint:
             with self.canvas.after:
                 Color(*HINT)
-                self._hint = Line(rounded_rectangle=(*self.pos, *self.size, radius), width=5)
+                self._hint = Line(rounded_rectangle=(*self.pos, *self.size, radius),
+                                  width=5 if live else 7)
             self.bind(pos=self._sync_hint, size=self._sync_hint)
             self.hint = True
+            if not live:  # a picture: a pointer at the control to touch, as well as the ring
+                self.pointer = pointer(self)
         self.bind(state=self._show)
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if self.live else False
 
     def _sync_hint(self, *_):
         self._hint.rounded_rectangle = (self.x - 6, self.y - 6, self.width + 12, self.height + 12, 14)
@@ -58,13 +70,24 @@ class PhoneButton(ButtonBehavior, BoxLayout):
         self._color.rgba = self._pressed if self.state == "down" else self._bg
 
 
-class PhoneCopy(FloatLayout):
+def mark_as_picture(root: Widget) -> None:
+    """The words drawn inside a picture take the role "picture": part of the drawing, sized to
+    fit its frame (picture_fit), not to the kiosk's text roles."""
+    for w in root.walk(restrict=True):
+        if hasattr(w, "texture_size"):
+            w.role = "picture"
+
+
+class PhoneCopy(DrillDrawing, FloatLayout):
     """The drawn phone: frame, status bar, practice marker, app bar, elements."""
 
-    def __init__(self, app, phone, palette: Palette, sizes: Sizes, hc: bool, **kw):
+    def __init__(self, app, phone, palette: Palette, sizes: Sizes, hc: bool,
+                 illustration: bool = False, **kw):
         super().__init__(**kw)
-        self.app, self.phone, self.hc = app, phone, hc
-        self.base_f = min(sizes.body * 0.8, 36)          # phone text size (capped in large text)
+        self.app, self.phone, self.hc, self.illustration = app, phone, hc, illustration
+        # phone text size: capped in large text on a practice (its keypad needs the room); a
+        # step's picture grows with large text, since it is there to be looked at
+        self.base_f = sizes.body * 0.75 if illustration else min(sizes.body * 0.8, 36)
         self.f = self.base_f
         self.ink = WHITE if hc else INK
         self.muted = palette.muted if hc else GREY_INK
@@ -79,24 +102,45 @@ class PhoneCopy(FloatLayout):
         self.bind(pos=self._sync, size=self._sync)
         self.stack = BoxLayout(orientation="vertical", size_hint=(None, None))
         self.add_widget(self.stack)
-        self._build()
+        self.built = False
+        self._fit_later = Clock.create_trigger(self._fit_picture, -1)
+        if not illustration:  # a picture is built once its frame is known (_sync): its text
+            self._build()     # size depends on the frame, and building twice costs a tap's time
+            self.built = True
 
     BEZEL_SIDE, BEZEL_TOP, BEZEL_BOTTOM = 16, 34, 26
 
     def _sync(self, *_):
         x, y, w, h = *self.pos, *self.size
-        f = self._fit_text(h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
-        if abs(f - self.f) > 0.5:  # a short phone (e.g. captions on): smaller text, keys stay big
-            self.f = f
-            self.stack.clear_widgets()
-            self._build()
-            if hasattr(self.app, "show_focus_in"):  # the keypad focus was on the old widgets
-                self.app.show_focus_in(self.stack)
+        if self.illustration:  # a step's picture: built once the layout has settled its size
+            self._fit_later()
+        else:
+            self._refit(self._fit_text(h - self.BEZEL_TOP - self.BEZEL_BOTTOM))
         self._frame.pos, self._frame.size = (x, y), (w, h)
         inner = (x + self.BEZEL_SIDE, y + self.BEZEL_BOTTOM,
                  w - 2 * self.BEZEL_SIDE, h - self.BEZEL_TOP - self.BEZEL_BOTTOM)
         self._glass.pos, self._glass.size = inner[:2], inner[2:]
         self.stack.pos, self.stack.size = inner[:2], inner[2:]
+
+    def _refit(self, f: float) -> None:
+        # a picture is built again only when its words must shrink to fit, or could grow by 8%
+        again = (f < self.f - 0.5 or f > self.f * 1.08) if self.illustration else abs(f - self.f) > 0.5
+        if again or not self.built:  # a short phone (e.g. captions on): smaller text, keys stay big
+            self.f = f
+            rebuilt = self.built
+            self.stack.clear_widgets()
+            self._build()
+            self.built = True
+            if rebuilt and hasattr(self.app, "show_focus_in"):  # the keypad focus was on the old widgets
+                self.app.show_focus_in(self.stack)
+
+    def _fit_picture(self, *_):
+        """The whole screen fits its frame, whatever the mode (picture_fit); run once per frame
+        at most, after the layout has given the phone its size (building is the costly part)."""
+        w, h = self.width - 2 * self.BEZEL_SIDE, self.height - self.BEZEL_TOP - self.BEZEL_BOTTOM
+        self.inner_w = w
+        if w > 1 and h > 1:
+            self._refit(picture_f(self.phone, self.base_f, w, h))
 
     KEY_MIN = 68  # px: the smallest keypad row we accept before shrinking the text instead
 
@@ -116,7 +160,8 @@ class PhoneCopy(FloatLayout):
         p, f = self.phone, self.f
         status = BoxLayout(size_hint_y=None, height=f * 1.3, padding=(18, 0))
         status.add_widget(phone_label("9:41", f * 0.7, self.ink, bold=True))
-        status.add_widget(phone_label("BẢN TẬP", f * 0.7, self.ink, bold=True, halign="right"))
+        status.add_widget(phone_label("" if self.illustration else "BẢN TẬP", f * 0.7, self.ink,
+                                     bold=True, halign="right"))
         self.stack.add_widget(status)
         mark = phone_label(p.marker.upper(), f * 0.72, BLACK if self.hc else MARK_TEXT, bold=True,
                       halign="center", size_hint_y=None, height=f * 1.6)
@@ -125,8 +170,9 @@ class PhoneCopy(FloatLayout):
         # marks below the letters (the dot of "THẬT") are cut off.
         mark.bind(texture_size=lambda *_: setattr(
             mark, "height", max(f * 1.6, mark.texture_size[1] + f * 0.4)))
+        mark.bg = HINT if self.hc else MARK_BG
         with mark.canvas.before:
-            Color(*(HINT if self.hc else MARK_BG))
+            Color(*mark.bg)
             r = Rectangle()
         mark.bind(pos=lambda *_: setattr(r, "pos", mark.pos), size=lambda *_: setattr(r, "size", mark.size))
         self.stack.add_widget(mark)
@@ -165,11 +211,14 @@ class PhoneCopy(FloatLayout):
             i += 1
         if not has_keypad:
             content.add_widget(Widget())
+        if self.illustration:
+            mark_as_picture(self.stack)
 
     def _tap(self, label: str, tap_id: str, **kw) -> PhoneButton:
         hint = self.phone.hint == tap_id
-        btn = PhoneButton(Choice(label, "p_tap", tap_id), hint=hint, **kw)
-        btn.bind(on_release=self.app.tap_choice)
+        btn = PhoneButton(Choice(label, "p_tap", tap_id), hint=hint, live=not self.illustration, **kw)
+        if not self.illustration:
+            btn.bind(on_release=self.app.tap_choice)
         return btn
 
     # --- practice elements -----------------------------------------------------------------
@@ -188,7 +237,11 @@ class PhoneCopy(FloatLayout):
             bg, fg = (BLACK if self.hc else LIGHT_BUTTON), self.ink
         btn = self._tap(it.label, it.id, bg=bg, pressed=hex_rgba("#9FB8D6"), size_hint_y=None,
                         height=self.f * 3.1, radius=14, border=(self.accent if self.hc else None))
-        btn.add_widget(phone_label(it.label, self.f * 1.05, fg, bold=True, halign="center"))
+        words = phone_label(it.label, self.f * 1.05, fg, bold=True, halign="center")
+        btn.add_widget(words)
+        if self.illustration:  # a long label wraps: the button grows with it (picture_fit)
+            words.bind(texture_size=lambda *_: setattr(
+                btn, "height", max(self.f * 3.1, words.texture_size[1] + 16)))
         return btn
 
     def _apps(self, group):
@@ -202,7 +255,8 @@ class PhoneCopy(FloatLayout):
                              radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
             icon = Widget(size_hint_y=0.62)
             letters = it.label[:1].upper()
-            color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
+            vneid = it.id and "vneid" in it.id and not self.hc  # high contrast: yellow, black letters
+            color = STYLE_COLORS["vneid"] if vneid else self.accent
             draw_icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
             tile.add_widget(icon)
             tile.add_widget(phone_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
@@ -231,6 +285,10 @@ class PhoneCopy(FloatLayout):
         draw_box(field, BLACK if self.hc else WHITE, radius=10,
              border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
              border_width=3 if typing else 1.5)
+        if self.illustration and self.phone.hint == it.id:  # a picture: the box to touch
+            ring(field)
+            field.hint = True
+            field.pointer = pointer(field)
         box.add_widget(field)
         return box
 
@@ -257,11 +315,12 @@ class PhoneCopy(FloatLayout):
                 continue
             arg = "del" if k == KEY_DELETE else k
             btn = PhoneButton(Choice(k, "p_key", arg), bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
-                              pressed=hex_rgba("#9FB8D6"), radius=12,
+                              pressed=hex_rgba("#9FB8D6"), radius=12, live=not self.illustration,
                               border=(WHITE if self.hc else hex_rgba("#B0BEC5")))
             btn.add_widget(phone_label(k, self.f * (1.3 if k != KEY_DELETE else 0.95), self.ink,
                                   bold=True, halign="center"))
-            btn.bind(on_release=self.app.tap_choice)
+            if not self.illustration:
+                btn.bind(on_release=self.app.tap_choice)
             grid.add_widget(btn)
         return grid
 
@@ -273,9 +332,14 @@ class PhoneCopy(FloatLayout):
                             orientation="vertical", padding=(18, 8), size_hint_y=None,
                             height=self.f * (3.4 if r.detail else 2.5), radius=10,
                             border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
-            row.add_widget(phone_label(r.label, self.f, self.ink, bold=True))
+            label = phone_label(r.label, self.f, self.ink, bold=True)
+            row.add_widget(label)
             if r.detail:
                 row.add_widget(phone_label(r.detail, self.f * 0.78, self.muted))
+            if self.illustration:  # a picture: a long label wraps, its row grows (picture_fit)
+                row.height = row_height(r, self.f, self.inner_w - 36)
+                label.size_hint_y = None
+                label.height = row.height - 16 - (self.f * 0.78 * LINE if r.detail else 0)
             box.add_widget(row)
         return box
 
@@ -343,11 +407,13 @@ class PhoneCopy(FloatLayout):
         if it.note:
             rows.append(("Nội dung", it.note, False))
         box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
-                        height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
+                        height=payment_height(self.f, len(rows) - 2))
         draw_box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
-        for name, value, big in rows:
-            box.add_widget(phone_label(name, self.f * 0.72, self.muted))
-            lbl = phone_label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
+        for name, value, big in rows:  # each line as tall as its words need (not an even share)
+            box.add_widget(phone_label(name, self.f * 0.72, self.muted, size_hint_y=None,
+                                      height=self.f * 0.72 * LINE))
+            size = self.f * (1.15 if big else 0.9)
+            lbl = phone_label(value, size, self.ink, bold=big, size_hint_y=None, height=size * 1.5)
             lbl.name = f"payment_{name}"
             box.add_widget(lbl)
         return box
@@ -365,47 +431,3 @@ class PhoneCopy(FloatLayout):
         msg.name = "sms_text"
         banner.add_widget(msg)
         return banner
-
-    # --- drills: a call, an SMS or a Zalo chat ---------------------------------------------
-
-    def _build_drill(self):
-        p, f = self.phone, self.f
-        caller = p.items[0]
-        bubbles = [i.text for i in p.items[1:]]
-        call = p.channel in ("call", "video_call")
-        bg = BLACK if self.hc else (STYLE_COLORS["call"] if call else SCREEN_BG)
-        area = BoxLayout(orientation="vertical", padding=(18, 14), spacing=14)
-        draw_rect(area, bg)
-        if call:
-            head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
-            avatar = Widget(size_hint_y=0.5)
-            draw_icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
-            head.add_widget(avatar)
-            head.add_widget(phone_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
-            head.add_widget(phone_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
-                                   halign="center", size_hint_y=0.25))
-            area.add_widget(head)
-        else:
-            bar = BoxLayout(size_hint_y=None, height=f * 2.6, padding=(14, 0), spacing=12)
-            draw_rect(bar, self.accent)
-            av = Widget(size_hint_x=None, width=f * 1.9)
-            draw_icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
-                  self.accent if not self.hc else HINT, round_=True)
-            bar.add_widget(av)
-            bar.add_widget(phone_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
-                                  self.on_accent, bold=True, markup=True))
-            self.stack.add_widget(bar)
-        for text in bubbles:
-            area.add_widget(self._bubble(text, call))
-        area.add_widget(Widget())
-        self.stack.add_widget(area)
-
-    def _bubble(self, text, call: bool):
-        fg = WHITE if (call or self.hc) else INK
-        shown = LINK.sub(lambda m: f"[u][color=#1565C0]{m.group(1)}[/color][/u]", text) if not (call or self.hc) else text
-        prefix = "Người gọi: " if call else ""
-        lbl = Text(prefix + shown, self.f * 0.9, fg, markup=True, padding=(16, 12))
-        lbl.name = "drill_message"
-        bg = hex_rgba("#2E4053") if call else (hex_rgba("#FFFFFF") if not self.hc else BLACK)
-        draw_box(lbl, bg, radius=16, border=(WHITE if self.hc else (None if call else hex_rgba("#CFD8DC"))))
-        return lbl

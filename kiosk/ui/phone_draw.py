@@ -1,19 +1,20 @@
-"""Colours and little drawings shared by the practice screens and their phone copy (Kivy).
+"""Colours and little drawings shared by the phone copies (practice, drills), the practice
+screens and the step pictures (Kivy).
 
-The kiosk's own colours, never a brand's artwork; rounded boxes, labels, icons and paper shapes
-drawn with canvas instructions.
+The kiosk's own colours, never a brand's artwork; rounded boxes, labels that wrap, letter icons,
+a sheet of paper, the ring and pointer at the control to touch: plain canvas shapes that follow
+their widget. Used by kiosk.ui.phone_copy, practice_screens, step_pictures and pictograms.
 """
 
 from __future__ import annotations
 
-from kivy.graphics import Color, Line, Rectangle
+from kivy.graphics import Color, Line, Rectangle, Triangle
 from kivy.graphics import SmoothEllipse as Ellipse  # anti-aliased edges: the window has no MSAA
 from kivy.graphics import SmoothRoundedRectangle as RoundedRectangle
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.ui.theme import hex_rgba
-
 
 WHITE, BLACK = hex_rgba("#FFFFFF"), hex_rgba("#000000")
 INK, GREY_INK = hex_rgba("#1B1F24"), hex_rgba("#4A5360")
@@ -26,11 +27,18 @@ STYLE_COLORS = {  # the kiosk's own colours, not any brand's artwork
 }
 LIGHT_BUTTON = hex_rgba("#E3E8ED")
 CARD_BG = hex_rgba("#00695C")
+FEEDBACK = {  # (background, text, border) for normal mode
+    "ok": (hex_rgba("#DFF3E4"), hex_rgba("#0B3D1A"), hex_rgba("#2E7D32")),
+    "bad": (hex_rgba("#FFF0D4"), hex_rgba("#4A2A00"), hex_rgba("#C25E00")),
+    "info": (hex_rgba("#E4ECF5"), hex_rgba("#10243E"), hex_rgba("#0B5CAD")),
+}
 FEEDBACK_HC = {"ok": hex_rgba("#00FF66"), "bad": hex_rgba("#FFFF00"), "info": hex_rgba("#00FFFF")}
 
 
 def draw_box(widget: Widget, color, radius=12, border=None, border_width=2):
-    """Paint a rounded background (and border) that follows the widget."""
+    """Paint a rounded background (and border) that follows the widget; `bg` tells the
+    gallery's contrast check what is behind the widget's words."""
+    widget.bg = color
     with widget.canvas.before:
         c = Color(*color)
         bg = RoundedRectangle(pos=widget.pos, size=widget.size, radius=[radius])
@@ -52,10 +60,10 @@ def phone_label(text, size, color, bold=False, halign="left", markup=False, **kw
     return lbl
 
 
-# --- the whole screen ---------------------------------------------------------------------
-
+# --- little drawings --------------------------------------------------------------------------
 
 def draw_rect(widget, color):
+    widget.bg = color
     with widget.canvas.before:
         Color(*color)
         r = Rectangle(pos=widget.pos, size=widget.size)
@@ -65,6 +73,7 @@ def draw_rect(widget, color):
 def draw_icon(widget, color, letters, f, fg, round_=False):
     """A square (or round) icon with one or two letters: drawn, not any app's logo."""
     lbl = Label(text=letters, font_size=f * 1.1, bold=True, color=fg)
+    widget.bg = color  # what the letters stand on (the gallery's contrast check)
     with widget.canvas:
         Color(*color)
         shape = Ellipse() if round_ else RoundedRectangle(radius=[16])
@@ -110,3 +119,38 @@ def draw_paper(widget, filled: bool, accent):
             plus[0].points = [cx - r, cy, cx + r, cy]
             plus[1].points = [cx, cy - r, cx, cy + r]
     widget.bind(pos=sync, size=sync)
+
+
+def ring(widget: Widget, radius=12):
+    """The thick amber ring around the control to touch."""
+    with widget.canvas.after:
+        Color(*HINT)
+        line = Line(width=7)
+    def sync(*_):
+        line.rounded_rectangle = (widget.x - 6, widget.y - 6, widget.width + 12, widget.height + 12, radius)
+    widget.bind(pos=sync, size=sync)
+    sync()
+
+
+def pointer(widget: Widget):
+    """A pointing arrow (dark edge, amber body) whose tip touches the widget's lower right part:
+    drawn above everything, so it shows even over a neighbour."""
+    with widget.canvas.after:
+        Color(*FRAME)
+        edge = Triangle()
+        edge_tail = Line(width=9, cap="round")
+        Color(*HINT)
+        body = Triangle()
+        tail = Line(width=5, cap="round")
+
+    def sync(*_):
+        s = max(26.0, min(widget.height * 0.7, 60.0))
+        tx, ty = widget.right - min(widget.width * 0.25, s * 1.2), widget.y + widget.height * 0.45
+        pts = [tx, ty, tx + s * 0.25, ty - s * 0.8, tx + s * 0.8, ty - s * 0.25]
+        grow = [tx - 5, ty + 5, tx + s * 0.25 - 4, ty - s * 0.8 - 6, tx + s * 0.8 + 6, ty - s * 0.25 + 4]
+        edge.points, body.points = grow, pts
+        mid = (tx + s * 0.5, ty - s * 0.5)
+        edge_tail.points = tail.points = [*mid, mid[0] + s * 0.55, mid[1] - s * 0.55]
+    widget.bind(pos=sync, size=sync)
+    sync()
+    return body

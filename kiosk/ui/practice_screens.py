@@ -5,7 +5,8 @@ of anyone's app): a dark frame, a status bar, an orange "Bản tập – không 
 every screen, an app bar, and the elements a practice file describes. Every element the visitor
 may tap is a real button with a `tap_label`, so replay scripts and `visible_controls` find it.
 Thin like app.py: what to show comes from kiosk.core.screens.practice_views; the phone copy
-is drawn by phone_copy.py, with the colours and shapes of phone_draw.py.
+is drawn by phone_copy.py (shared with the pictures of lesson steps), with the colours and
+shapes of phone_draw.py.
 """
 
 from __future__ import annotations
@@ -19,17 +20,9 @@ from kivy.uix.widget import Widget
 
 from kiosk.core.screens.view import View
 from kiosk.ui.phone_copy import PhoneCopy
-from kiosk.ui.phone_draw import BLACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, draw_box
-from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes, hex_rgba
+from kiosk.ui.phone_draw import BLACK, FEEDBACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, draw_box
+from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes
 from kiosk.ui.widgets import KioskButton, Text
-
-
-FEEDBACK = {  # (background, text, border) for normal mode
-    "ok": (hex_rgba("#DFF3E4"), hex_rgba("#0B3D1A"), hex_rgba("#2E7D32")),
-    "bad": (hex_rgba("#FFF0D4"), hex_rgba("#4A2A00"), hex_rgba("#C25E00")),
-    "info": (hex_rgba("#E4ECF5"), hex_rgba("#10243E"), hex_rgba("#0B5CAD")),
-}
-
 
 
 

@@ -27,7 +27,36 @@ TOPICS = {
 MAX_STEP_WORDS = 40
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECRET_DIGITS = re.compile(r"\d{6,}")
-EXTRA_DIRS = ("practice", "drills")  # folders beside the lessons, read by kiosk.core.content.practice
+# folders beside the lessons: read by kiosk.core.content.practice, and shared screens (step_picture)
+EXTRA_DIRS = ("practice", "drills", "screens")
+# A step's picture (step_picture.py): a shared screen is named FILE/NAME
+SCREEN_REF = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
+
+# The fixed set of pictograms: name -> what it shows, in words (said in audio mode).
+SIGNS = {
+    "police": "trụ sở Công an",
+    "card": "thẻ căn cước",
+    "phone": "điện thoại",
+    "sms": "tin nhắn đến trên điện thoại",
+    "call": "cuộc gọi điện thoại",
+    "counter": "quầy tiếp nhận có cán bộ",
+    "money": "tiền",
+    "clock": "đồng hồ: chờ một thời gian",
+    "paper": "giấy tờ",
+    "face": "chụp ảnh khuôn mặt",
+    "fingerprint": "lấy vân tay",
+    "warning": "biển cảnh báo",
+    "lock": "ổ khóa: giữ bí mật",
+    "hospital": "bệnh viện",
+    "wifi": "sóng Wi-Fi",
+    "bank": "ngân hàng",
+    "child": "em bé",
+    "car": "ô tô",
+    "house": "ngôi nhà",
+    "mail": "phong bì thư",
+    "check": "dấu tích: đã xong",
+    "people": "người thân trong gia đình",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +67,8 @@ class Step:
     image: Path | None = None
     audio: Path | None = None
     sensitive: bool = False
+    picture: object = None  # step_picture.StepPicture: the drawn screen or pictogram beside the text
+    line: int = 1           # where the step starts in its file
 
     @property
     def spoken(self) -> str:
@@ -74,6 +105,7 @@ class Lesson:
     checklist: tuple[str, ...] = ()
     quiz: tuple[Question, ...] = ()
     path: Path | None = None
+    next: str | None = None  # the lesson that naturally comes next (offered on the finish screen)
 
     @property
     def take_home_lines(self) -> tuple[str, ...]:

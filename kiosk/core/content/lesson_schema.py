@@ -135,6 +135,9 @@ class StepModel(Strict):
     say: Text(max_words=MAX_STEP_WORDS * 2) | None = Field(
         None, description="what the kiosk says aloud when it differs from text")
     image: FileName | None = Field(None, description="a PNG or JPEG under lessons/images/")
+    # resolved by schema.complete(): picture_schema.py is above this module (it needs practice_schema)
+    picture: "PictureModel | None" = Field(None, description="a drawn phone screen (with the "
+                                           "element to touch) or a pictogram: picture_schema.py")
     audio: FileName | None = Field(None, description="a WAV under lessons/audio/")
     sensitive: StrictBool = Field(False, description="true: never read this step aloud")
 
@@ -198,6 +201,8 @@ class LessonModel(Strict):
     bring: Annotated[list[Text(max_len=200)], Field(description="what to bring; may be []")]
     time_needed: Annotated[Text(max_len=40), Field(description="e.g. Khoảng 10 phút")]
     link: Link | None = Field(None, description="the official address for the take-home QR code")
+    next: Ident | None = Field(None, description="the id of the lesson that naturally comes "
+                               "next; the finish screen offers it")
     checklist: list[Text(max_len=200)] = Field([], description="lines for the take-home QR code")
     steps: Annotated[list[StepModel], Field(min_length=1, max_length=60)]
     quiz: Annotated[list[QuestionModel], Field(min_length=1, max_length=10)] = []

@@ -19,6 +19,7 @@ from kiosk.core.content.catalog import (  # noqa: F401  (the model: callers impo
 from kiosk.core.content.lesson_yaml import MAX_FILE_BYTES, Problem, read_yaml  # noqa: F401
 from kiosk.core.content.lexicon import LEXICON_NAME
 from kiosk.core.content.practice_load import attach_practice
+from kiosk.core.content.step_picture import attach_pictures, picture_of
 
 
 # --- checking: the shape by the schema (lesson_schema.py), then what refers to files ---------
@@ -48,9 +49,13 @@ def _step(n: int, model, raw, path: Path, lessons_dir: Path, problems: list[Prob
     def file(key, folder, suffixes):
         return _file(path, lessons_dir, getattr(model, key), key, folder, suffixes,
                      raw.line_of(key), problems, f"step {n}")
+    picture = None
+    if model.picture is not None:
+        picture = picture_of(model.picture, raw.line_of("picture"))
     return Step(title=model.title, text=model.text, say=model.say,
                 image=file("image", "images", (".png", ".jpg", ".jpeg")),
-                audio=file("audio", "audio", (".wav",)), sensitive=model.sensitive)
+                audio=file("audio", "audio", (".wav",)), sensitive=model.sensitive,
+                picture=picture, line=getattr(raw, "line", 1))
 
 
 def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
@@ -72,7 +77,7 @@ def _check_lesson(doc, path: Path, lessons_dir: Path, problems: list[Problem],
         id=model.id, title=model.title, topic=model.topic, summary=model.summary,
         bring=tuple(model.bring), time_needed=model.time_needed, steps=steps,
         sources=sources_of(model.sources), reviewed=model.reviewed, link=model.link,
-        checklist=tuple(model.checklist), path=path,
+        checklist=tuple(model.checklist), path=path, next=model.next,
         quiz=tuple(Question(question=q.question, choices=tuple(q.choices), answer=q.answer, why=q.why)
                    for q in model.quiz))
 
@@ -132,6 +137,7 @@ def load_catalog(*paths: Path, today: dt.date | None = None) -> Catalog:
         seen[lesson.id] = lesson
         catalog.lessons.append(lesson)
     attach_practice(catalog, [Path(p) for p in paths], today)
+    attach_pictures(catalog)  # the shared screens of step pictures
     return catalog
 
 

@@ -34,7 +34,8 @@ def _file_id(c: _Refs, doc, model_id: str, path: Path) -> None:
         c.add(doc.line_of("id"), f"id '{model_id}' must match the file name '{path.stem}'")
 
 
-def _item(m) -> Item:
+def item_of(m) -> Item:
+    """An element as checked, from its pydantic model (also used by lesson pictures)."""
     kw = m.model_dump(exclude={"rows", "lines"})
     return Item(**kw, rows=tuple(Row(**r.model_dump()) for r in getattr(m, "rows", ())),
                 lines=tuple(getattr(m, "lines", ())))
@@ -43,10 +44,15 @@ def _item(m) -> Item:
 def _screens(c: _Refs, model, doc) -> dict[str, Screen]:
     screens = {}
     for name, s in model.screens.items():
-        items = [_item(i) for i in s.items]
+        items = [item_of(i) for i in s.items]
         _check_screen_consistency(c, f"screen '{name}'", items, list(doc["screens"][name]["items"]))
         screens[name] = Screen(name=name, title=s.title, style=s.style, items=tuple(items))
     return screens
+
+
+def check_screen(path: Path, problems: list[Problem], where: str, items: list[Item], raws: list) -> None:
+    """The rules below for a screen of another file (the shared screens of lesson pictures)."""
+    _check_screen_consistency(_Refs(path, problems), where, items, raws)
 
 
 def _check_screen_consistency(c, where, items: list[Item], raws: list) -> None:

@@ -1,9 +1,10 @@
 """The file formats' checks as messages, and the published JSON Schema (`lessons/schema.json`).
 
-The models are in lesson_schema.py (lessons) and practice_schema.py (practice copies, drills);
-this module sits above both: every validation error becomes `path:line: message`, an unknown
+The models are in lesson_schema.py (lessons), practice_schema.py (practice copies, drills) and
+picture_schema.py (step pictures, shared screens); this module sits above them: it completes a
+step's `picture` field (complete()), every validation error becomes `path:line: message`, an unknown
 key gets a "did you mean" from the keys of every format, and `python -m kiosk.core.content.schema
-> lessons/schema.json` writes one schema matching any of the three kinds of file.
+> lessons/schema.json` writes one schema matching any of the four kinds of file.
 """
 
 import datetime as dt
@@ -15,10 +16,18 @@ import sys
 from pydantic import ValidationError
 from pydantic.json_schema import models_json_schema
 
-from kiosk.core.content import lesson_schema, practice_schema
-from kiosk.core.content.lesson_schema import LessonModel, Strict
+from kiosk.core.content import lesson_schema, picture_schema, practice_schema
+from kiosk.core.content.lesson_schema import LessonModel, StepModel, Strict
 from kiosk.core.content.lesson_yaml import Problem, printable
+from kiosk.core.content.picture_schema import PictureModel, ScreensModel
 from kiosk.core.content.practice_schema import DrillModel, PracticeModel
+
+
+@functools.lru_cache(maxsize=1)
+def complete() -> None:
+    """Resolve StepModel's `picture` (picture_schema.py needs lesson_schema, so it comes late)."""
+    StepModel.model_rebuild(_types_namespace={"PictureModel": PictureModel})
+    LessonModel.model_rebuild(force=True)
 
 
 # --- errors as path:line: message ---------------------------------------------------------
@@ -42,6 +51,7 @@ def validate(model: type[Strict], doc, path, what: str,
              today: dt.date | None = None) -> tuple[Strict | None, list[Problem]]:
     """The checked model, or None and a `path:line: message` per problem. With `today` (the
     editor's check) the source rules apply too: a page, not a site; not checked in the future."""
+    complete()
     try:
         return model.model_validate(doc, context={"today": today}), []
     except ValidationError as e:
@@ -108,6 +118,7 @@ def _describe(names: list, what: str) -> str:
 def _field_names() -> tuple[str, ...]:
     """Every key the formats know, to suggest one for a typo (`tittle` -> `title`)."""
     models = [m for m in list(vars(lesson_schema).values()) + list(vars(practice_schema).values())
+              + list(vars(picture_schema).values())
               if isinstance(m, type) and issubclass(m, Strict) and m is not Strict]
     return tuple(sorted({name for m in models for name in m.model_fields}))
 
@@ -144,11 +155,12 @@ def _message(e: dict, names: list, what: str) -> str:
 # --- the published JSON Schema -------------------------------------------------------------
 
 def json_schema() -> dict:
-    """lessons/schema.json: one schema matching a lesson, a practice or a drill file."""
-    models = [LessonModel, PracticeModel, DrillModel]
+    """lessons/schema.json: one schema matching a lesson, a practice, a drill or a screens file."""
+    complete()
+    models = [LessonModel, PracticeModel, DrillModel, ScreensModel]
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/$defs/{model}")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "HCC kiosk lesson, practice or drill file",
+            "title": "HCC kiosk lesson, practice, drill or shared screens file",
             "anyOf": [{"$ref": f"#/$defs/{m.__name__}"} for m in models], **defs}
 
 

@@ -17,10 +17,14 @@ from kiosk.core.content.catalog import Catalog, Lesson, is_dir
 from kiosk.core.content.lesson_yaml import Problem, read_yaml
 from kiosk.core.content.lessons import load_catalog
 from kiosk.core.content.lexicon import LEXICON_NAME, check as check_lexicon
+from kiosk.core.content.step_picture import missing_pictures
 from kiosk.core.screens import layout as L
+from kiosk.core.screens.views import intro_outline  # the list of steps the intro shows
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
 BAR = ["Quay lại", "Nghe lại", "Chữ to", "Cách dùng", "Gọi nhân viên"]
+OUTLINE_SHARE = 0.45  # landscape intro: the list of steps' share of the content width
+OUTLINE_GAP = 0       # px between its lines
 
 
 def _space(width, height, sizes, title, progress, forward, picture: bool, captions: bool):
@@ -48,10 +52,30 @@ def step_fit(lesson: Lesson, index: int, width: int, height: int, panel: L.Panel
 def intro_fit(lesson: Lesson, width: int, height: int, panel: L.Panel | None = None,
               captions: bool = False) -> L.Fit:
     sizes = L.sizes_for(width, height, True, panel)
-    text_w, have = _space(width, height, sizes, lesson.title, None, "Bắt đầu", False, captions)
+    fr, have = L.body_space(width, height, sizes, lesson.title, None, BAR + ["Bắt đầu"], captions)
     bring = lesson.bring or ("Không cần mang gì.",)
     paras = ["Cần chuẩn bị:"] + [f"• {b}" for b in bring] + [f"Thời gian: {lesson.time_needed}."]
-    return L.paragraphs_fit(paras, sizes.body, text_w, have, sizes.gap / 2)
+    outline = list(intro_outline(lesson))
+    if not outline:
+        return L.paragraphs_fit(paras, sizes.body, fr.content_w, have, sizes.gap / 2)
+    if fr.landscape:  # the list of steps in a column at the right (kiosk.ui.step_pictures.outline)
+        side = outline_width(outline, sizes.small, fr.content_w)
+        words = L.paragraphs_fit(paras, sizes.body, fr.content_w - side - sizes.gap, have, sizes.gap / 2)
+        steps = L.paragraphs_fit(outline, sizes.small, side, have, OUTLINE_GAP)
+        return words if not words.fits else steps
+    words = L.paragraphs_fit(paras, sizes.body, fr.content_w, have, sizes.gap / 2)
+    steps = L.paragraphs_fit(outline, sizes.small, fr.content_w, have, OUTLINE_GAP)
+    need = words.need + sizes.gap + steps.need
+    return L.Fit(need <= have and words.width_ok and steps.width_ok, need, have,
+                 words.width_ok and steps.width_ok)
+
+
+def outline_width(lines, size: float, content_w: float) -> float:
+    """Width of the intro's list of steps in landscape: as wide as its longest line needs, at
+    most OUTLINE_SHARE of the content (the words of a lesson with short steps keep their room)."""
+    most = content_w * OUTLINE_SHARE
+    return min(most, max(L.text_block(line, size, most, bold=i == 0)[2]
+                         for i, line in enumerate(lines)) + 8)
 
 
 def _lines(path: Path) -> tuple[dict[int, int], int]:
@@ -108,4 +132,7 @@ def check_paths(paths: list[Path], today: Callable[[], dt.date] = dt.date.today)
         lexicon = p / LEXICON_NAME if is_dir(p) else (p if p.name == LEXICON_NAME else None)
         if lexicon is not None and lexicon.is_file():
             catalog.problems.extend(check_lexicon(lexicon)[1])
+    catalog.problems.extend(missing_pictures(catalog))  # every step shows what to do
+    catalog.problems.extend(Problem(str(l.path), 1, f"'next' names '{l.next}', which is not a lesson")
+                            for l in catalog.lessons if l.next and not catalog.get(l.next))
     return catalog

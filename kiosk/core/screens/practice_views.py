@@ -13,6 +13,7 @@ from kiosk.core.content.practice import (
     CHANNELS, DRILL_MARKER, MARKER, PLACEHOLDER, SECRET_PLACEHOLDERS, Item, book_of, fill,
     fill_spoken,
 )
+from kiosk.core.content.step_picture import MARKER as PICTURE_MARKER, StepPicture, sample_codes
 from kiosk.core.screens.view import BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, bar
 from kiosk.core.state import HINT_AFTER, DrillRun, PracticeRun, QuizRun
 
@@ -46,7 +47,7 @@ def _unsaid(text: str, codes: dict) -> str:
     return text
 
 
-def _fill_item(item: Item, codes: dict) -> Item:
+def fill_item(item: Item, codes: dict) -> Item:
     changes = {k: fill(getattr(item, k), codes) for k in
                ("label", "text", "title", "value", "recipient", "amount", "bank", "note", "sender")
                if getattr(item, k) and PLACEHOLDER.search(getattr(item, k))}
@@ -109,7 +110,7 @@ def _practice(state, catalog) -> View:
     if hint and feedback and feedback[0] == "bad":
         feedback = ("bad", f"{feedback[1]} {HINT_TEXT}")
     phone = Phone(title=screen.title, style=screen.style, marker=MARKER,
-                  items=tuple(_fill_item(i, codes) for i in screen.items),
+                  items=tuple(fill_item(i, codes) for i in screen.items),
                   filled=frozenset(e for _, e in run.filled), values=tuple(values.items()),
                   typing=typing, hint=hint)
     n, total = run.step + 1, len(p.steps)
@@ -208,3 +209,14 @@ def _quiz(state, catalog) -> View:
 
 BUILDERS = {"practice": _practice, "practice_done": _practice_done, "drills": _drills,
             "drill": _drill, "quiz": _quiz}
+
+
+def phone_of(picture: StepPicture) -> Phone:
+    """The phone the kiosk draws for a step's screen picture: the practice copies' drawing,
+    marked "Hình minh họa", nothing tappable, the element to touch ringed."""
+    codes = sample_codes(picture)
+    screen = picture.screen
+    values = tuple((i.id, fill(i.value, codes) or "") for i in screen.items if i.kind == "field")
+    return Phone(title=fill(screen.title, codes), style=screen.style, marker=PICTURE_MARKER,
+                 items=tuple(fill_item(i, codes) for i in screen.items), values=values,
+                 hint=picture.touch, tappable=False)

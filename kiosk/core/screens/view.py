@@ -55,6 +55,8 @@ class View:
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
     strip: str | None = None    # the visitor's waiting number on every screen (queue_views)
     board: tuple = ()           # welcome screen: (number, counter) being called (queue_views)
+    picture: object = None      # step_picture.StepPicture: the screen or pictogram beside a step
+    outline: tuple[str, ...] = ()  # intro: every step by name, beside (or under) the words
 
 
 def spell_ticket(number: str) -> str:

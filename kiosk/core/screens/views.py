@@ -7,6 +7,7 @@ words on screen and the words spoken can never drift apart.
 from __future__ import annotations
 
 from kiosk.core.content.catalog import TOPICS, Catalog
+from kiosk.core.content.step_picture import describe
 from kiosk.core.content.take_home import take_home_qr
 from kiosk.core.screens import practice_views
 from kiosk.core.screens.confirm import confirm_view, noted
@@ -98,16 +99,25 @@ def _topic(state, catalog):
                 spoken=f"Mục {label}. Có {len(choices)} bài. {names}.")
 
 
+def intro_outline(lesson) -> tuple[str, ...]:
+    """The intro's list of every step by name, as GOV.UK's step-by-step pages show the whole
+    way before the first step. A one-step lesson has no list: its intro keeps all its room."""
+    if len(lesson.steps) < 2:
+        return ()
+    return ("Các bước:",) + tuple(f"{n}. {s.title}" for n, s in enumerate(lesson.steps, start=1))
+
+
 def _intro(state, catalog):
     lesson = catalog.get(state.lesson)
     bring = lesson.bring or ("Không cần mang gì.",)
     body = ("Cần chuẩn bị:",) + tuple(f"• {b}" for b in bring) + (f"Thời gian: {lesson.time_needed}.",)
-    return View(screen="intro", title=lesson.title, body=body,
+    return View(screen="intro", title=lesson.title, body=body, outline=intro_outline(lesson),
                 choices=(Choice("Bắt đầu", "begin", icon="start", key="enter", primary=True),)
                 + lesson_extras(state, catalog, first_key=1),
                 bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=(f"{lesson.title}. {lesson.summary} Cần chuẩn bị: {'; '.join(bring)}. "
-                        f"Thời gian: {lesson.time_needed}. Chạm Bắt đầu khi bạn sẵn sàng."
+                        f"Thời gian: {lesson.time_needed}. Có {len(lesson.steps)} bước. "
+                        "Chạm Bắt đầu khi bạn sẵn sàng."
                         + practice_hint(state, catalog)))
 
 
@@ -118,8 +128,10 @@ def _step(state, catalog):
     last = n == total
     said = ("Nội dung bước này chỉ hiện trên màn hình, máy không đọc to." if step.sensitive
             else step.spoken)
+    if state.modes.audio and step.picture is not None:  # Nghe đọc: the picture said in words
+        said = f"{said} {describe(step.picture)}"
     return View(screen="step", title=step.title, progress=f"Bước {n}/{total}", body=(step.text,),
-                image=step.image,
+                image=step.image, picture=step.picture,
                 bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF,
                          forward=("Xong", "done") if last else ("Tiếp", "next")),
                 spoken=f"Bước {n} trên {total}. {step.title}. {said}")
@@ -136,12 +148,23 @@ def _finish(state, catalog):
                 qr_text=qr,
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
-                + extras,
+                + extras + _next_lesson(lesson, catalog, first_key=3 + len(extras)),
                 bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
                 spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. "
                         + ("Quét mã QR để mở trang chính thức trên điện thoại. " if qr else "")
                         + "Chạm Về trang đầu khi xong."
+                        + "".join(f" Hoặc chạm Bài tiếp theo để học bài {c.detail}."
+                                  for c in _next_lesson(lesson, catalog, 0))
                         + practice_hint(state, catalog)))
+
+
+def _next_lesson(lesson, catalog, first_key: int) -> tuple[Choice, ...]:
+    """The lesson that naturally comes next (the lesson's `next:`), when the kiosk has it."""
+    after = catalog.get(lesson.next) if lesson.next else None
+    if after is None:
+        return ()
+    return (Choice("Bài tiếp theo", "lesson", after.id, icon=after.topic, key=str(first_key),
+                   detail=after.title),)
 
 
 def _ticket(state, catalog):

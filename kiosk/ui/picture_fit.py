@@ -1,0 +1,102 @@
+"""The text size that lets a drawn phone screen fit its frame (lesson step pictures).
+
+A practice copy keeps its text size and shrinks only above a keypad (phone_copy._fit_text); a
+step's picture must show the whole screen at once, in every mode: in large text the phone's
+words grow with the kiosk's, until the screen would no longer fit, then they stop. Worked out
+before drawing, from the items and the frame (an estimate of wrapped lines from the average
+glyph width), so the picture is right in the first frame; no measuring, no second layout pass.
+"""
+
+from __future__ import annotations
+
+CHAR_W = 0.6        # average glyph width / font size, bold, with a margin for word wrapping
+CAPITAL_W = 0.78    # the same for a bold capital
+LINE = 1.3          # line height / font size
+KEY_MIN = 68        # px: a keypad row
+MIN_F = 12.0
+
+
+def lines(text: str, size: float, width: float) -> int:
+    """Lines a text wraps to: capitals (NGUYEN THI LAN, CƠ QUAN…) count wider than the rest."""
+    units = sum(CAPITAL_W if c.isupper() else CHAR_W for c in (text or ""))
+    return max(1, -(-int(units * size) // max(1, int(width))))
+
+
+def payment_height(f: float, small_rows: int) -> float:
+    """The recipient / amount panel: two big rows (name over value) and 0-2 small ones."""
+    name = f * 0.72 * LINE
+    rows = 2 * (name + f * 1.15 * 1.5) + small_rows * (name + f * 0.9 * 1.5)
+    return rows + 4 * (2 * (2 + small_rows) - 1) + 20
+
+
+def row_height(row, f: float, w: float) -> float:
+    """A list row of a picture: taller when its label wraps (phone_copy draws it so)."""
+    return f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
+
+
+def _item_h(it, f: float, w: float) -> float:
+    """Height of one element at text size f (as phone_copy draws it)."""
+    k = it.kind
+    if k == "text":
+        s = f * {"small": 0.8, "big": 1.2}.get(it.style, 1)
+        return lines(it.text, s, w) * s * LINE
+    if k == "button":
+        return max(f * 3.1, lines(it.label, f * 1.05, w - 28) * f * 1.05 * LINE + 16)
+    if k == "field":
+        one = max(lines(it.value or "", f * 0.9, w - 28), lines(it.label, f * 0.8, w)) == 1
+        return f * 3.1 if one else float("inf")  # a field's words stay on one line
+    if k == "search":
+        return f * 2.8
+    if k == "list":
+        return sum(row_height(r, f, w) for r in it.rows) + 10 * (len(it.rows) - 1)
+    if k == "card":
+        return f * (2.2 + 1.5 * len(it.lines)) + 20
+    if k == "qr":
+        return f * 9 + 20
+    if k == "attach":  # its words beside the drawn paper, on one line
+        return f * 4.2 if lines(it.label, f * 0.95, (w - 32) * 0.68 - 16) == 1 else float("inf")
+    if k == "payment":  # every value on one line
+        values = [(it.recipient, 1.15), (it.amount, 1.15), (it.bank, 0.9), (it.note, 0.9)]
+        if any(v and lines(v, f * s, w - 36) > 1 for v, s in values):
+            return float("inf")
+        return payment_height(f, bool(it.bank) + bool(it.note))
+    if k == "sms":
+        return f * 0.72 * LINE + lines(it.text, f * 0.85, w - 32) * f * 0.85 * LINE + 24
+    if k == "keypad":
+        return 4 * KEY_MIN + 30
+    return f * 3.1
+
+
+def needed(phone, f: float, w: float) -> float:
+    """Height the whole screen takes at text size f in a phone `w` wide (inside the bezel)."""
+    inner = w - 36
+    title_f = f * (1.05 if len(phone.title) <= 22 else 0.9)
+    h = f * 1.3 + max(f * 1.6, lines(phone.marker, f * 0.72, w) * f * 0.72 * LINE + f * 0.4)
+    h += max(f * 2.4, lines(phone.title, title_f, w - 40) * title_f * LINE + 16) + 32
+    items, i = list(phone.items), 0
+    while i < len(items):
+        it = items[i]
+        if it.kind == "app":
+            n, tile_w = 0, (inner - 14) / 2 - 16  # two icons a row; a name on one line
+            while i < len(items) and items[i].kind == "app":
+                if lines(items[i].label, f * 0.85, tile_w) > 1:
+                    return float("inf")
+                n, i = n + 1, i + 1
+            rows = -(-n // 2)
+            h += rows * f * 4.6 + (rows - 1) * 14 + 14
+            continue
+        if it.kind == "keypad" and i + 1 < len(items) and items[i + 1].kind == "button":
+            i += 1  # the button sits in the keypad's corner: its label on one line there
+            if lines(items[i].label, f * 1.05, (inner - 20) / 3 - 12) > 1:
+                return float("inf")
+        h += _item_h(it, f, inner) + 14
+        i += 1
+    return h
+
+
+def picture_f(phone, base_f: float, w: float, h: float) -> float:
+    """The largest text size up to base_f at which the screen fits w x h."""
+    f = base_f
+    while f > MIN_F and needed(phone, f, w) > h:
+        f *= 0.94
+    return max(f, MIN_F)
