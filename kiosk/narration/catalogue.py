@@ -22,7 +22,7 @@ from kiosk.core.screens.modes import ARMED_SUFFIX, SIMPLE_HELP
 from kiosk.core.screens.views import line as screen_line
 from kiosk.core.content.catalog import Catalog
 from kiosk.core.content.practice import book_of
-from kiosk.core.content.lexicon import load as load_lexicon, spoken_form
+from kiosk.core.content.lexicon import load as load_lexicon, word_forms
 from kiosk.core.screens.views import (PRIORITY_LABELS, TO_COUNTER_BODY, TO_COUNTER_TITLE,
                               TOPIC_ORDER)
 from kiosk.speech.asr import number_words
@@ -98,7 +98,7 @@ def spoken_line(state, catalog) -> str:
 
 
 def _said(text: str) -> str:
-    return unicodedata.normalize("NFC", " ".join(spoken_form(text).split()))
+    return unicodedata.normalize("NFC", " ".join(word_forms(text).split()))
 
 
 def lines(catalog: Catalog) -> list[Line]:

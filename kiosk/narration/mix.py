@@ -25,7 +25,7 @@ import numpy as np
 from kiosk.narration.catalogue import lines as catalogue_lines
 from kiosk.narration.process import PLAY_RATE, resample
 from kiosk.narration.split import Part, split
-from kiosk.speech.tts import for_engine
+from kiosk.core.content.lexicon import word_forms
 from kiosk.narration.store import NarrationStore
 
 #: silence between two parts, by the visitor's rate
@@ -115,8 +115,9 @@ class Narrator:
     def plan(self, text: str) -> list[Planned]:
         entries = self.store.entries()
         by_id = {l.id: l for l in self.lines()}
-        # the kiosk passes the written line (VNeID); the catalogue holds what the voice says
-        spoken = " ".join(for_engine(text).split())
+        # the kiosk passes the written line (VNeID); the catalogue holds its words as said
+        # (Vê nê ai đi) with numbers as written, which the spliced lines are made of
+        spoken = " ".join(word_forms(text).split())
         return [self._planned(part, by_id, entries) for part in split(spoken, self.lines())]
 
     def _planned(self, part: Part, by_id, entries) -> Planned:

@@ -186,6 +186,15 @@ def _number(m: re.Match, text: str, lex: Lexicon) -> str:
     return digit_words(s)
 
 
+def word_forms(text: str, lexicon: Lexicon | None = None) -> str:
+    """Only the lexicon's words said as spoken (VNeID: Vê nê ai đi); numbers and addresses as
+    written. Recorded narration keys its lines on this: a number there is a spliced piece."""
+    lex = lexicon if lexicon is not None else load()
+    for written in sorted(lex.words, key=len, reverse=True):  # "VietQR" before "QR"
+        text = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", lex.words[written], text)
+    return text
+
+
 def spoken_form(text: str, lexicon: Lexicon | None = None) -> str:
     """What the voice should say for `text` as written on screen (the lexicon's one place)."""
     lex = lexicon if lexicon is not None else load()
@@ -193,8 +202,7 @@ def spoken_form(text: str, lexicon: Lexicon | None = None) -> str:
     text = _WEB.sub(lambda m: _web(m, lex), text)
     text = _DATE.sub(lambda m: f"{number_words(int(m.group(1)))} tháng {number_words(int(m.group(2)))} "
                                f"năm {number_words(int(m.group(3)))}", text)
-    for written in sorted(lex.words, key=len, reverse=True):  # "VietQR" before "QR"
-        text = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", lex.words[written], text)
+    text = word_forms(text, lex)
     text = _THOUSANDS.sub(lambda m: number_words(int(m.group(1).replace(".", ""))), text)
     text = _VERSION.sub(lambda m: " chấm ".join(number_words(int(p)) for p in m.group(1).split(".")), text)
     text = _PHONE.sub(lambda m: ", ".join(digit_words(g) for g in m.group(1).split()), text)
