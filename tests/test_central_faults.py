@@ -79,12 +79,6 @@ def server_events(url, kiosk):
         return c.execute("SELECT count(*) FROM events WHERE kiosk = %s", (kiosk,)).fetchone()[0]
 
 
-def connected(url):
-    import psycopg
-    with psycopg.connect(url) as c:
-        return c.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'kiosk_k_1'").fetchone()[0] > 0
-
-
 def test_sync_killed_at_random_points_loses_and_duplicates_nothing(pg, tmp_path):
     from kiosk.core.data.store import Store
     url, (login,) = central(pg, "kills", ("21130", "k-1"))
@@ -95,17 +89,19 @@ def test_sync_killed_at_random_points_loses_and_duplicates_nothing(pg, tmp_path)
     for i in range(KILLS):
         before = server_events(url, "k-1")
         p = sync_proc(login, tmp_path)
-        # kill at a random moment of the sync itself, not of Python's start: from its login on
-        while p.poll() is None and not connected(url):
-            time.sleep(0.01)
-        time.sleep(rnd.uniform(0, 0.5))
+        # kill at a random moment of the sync itself, not of Python's start or its login (whose
+        # length depends on the machine): from its first batch on the server
+        while p.poll() is None and server_events(url, "k-1") == before:
+            time.sleep(0.005)
+        time.sleep(rnd.uniform(0, 0.1))
         p.send_signal(signal.SIGKILL)
         p.communicate()
         if p.returncode == -signal.SIGKILL and server_events(url, "k-1") > before:
             mid_send += 1  # killed while it was sending
-        # the kiosk goes on logging meanwhile
+        # the kiosk goes on logging meanwhile (enough that the next run has several batches to
+        # send, so that its kill lands mid-send however fast this machine is)
         sid = store.start_session()
-        store.log_many([dict(session_id=sid, kind="screen", screen="home") for _ in range(5)])
+        store.log_many([dict(session_id=sid, kind="screen", screen="home") for _ in range(60)])
         store.end_session(sid, "done")
     r = kiosk_cmd("sync", "--to", login, "--data", tmp_path, "--json")
     assert r.returncode == 0, r.stderr
