@@ -102,7 +102,9 @@ class KioskApp(Screenshots, App):
         self._drawn_frames += 1
         if self._collect_after_draw and self._drawn_frames > 1:  # the first: quiet_gc's job
             self._collect_after_draw = False
-            self._collect_garbage()
+            # on the next tick, not inside this flip: the frame is out, and whatever else
+            # listens for the flip (a bench, a replay's screenshot) is not held up by it
+            Clock.schedule_once(lambda *_: self._collect_garbage(), 0)
         if self._drawn_frames == 1:
             if os.environ.get("KIOSK_BENCH_FIRST_FRAME"):
                 print(f"first-frame {time.time():.6f}", flush=True)
