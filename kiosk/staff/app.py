@@ -14,6 +14,7 @@ with a plain message: nothing is shown as done unless it is on disk.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 import sqlite3
@@ -50,10 +51,18 @@ POLL_MS = 1000
 WAITING_SHOWN = 100
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int = 2000,
-               pragmas: tuple[str, ...] = ()) -> FastAPI:
+               pragmas: tuple[str, ...] = (), queue_db: str | None = None) -> FastAPI:
+    """`queue_db` (default: KIOSK_QUEUE_DB): a centre's shared queue in PostgreSQL, which the
+    console then lists and acts on instead of this log's tickets (staff, settings and the
+    reports stay in the log)."""
     db_path = Path(db_path)
     Store(db_path).close()  # migrate once, and fail early with a clear StoreError
     stores = Stores(db_path, busy_ms, pragmas)
+    queue_db = queue_db if queue_db is not None else os.environ.get("KIOSK_QUEUE_DB", "").strip()
+    queue_stores = stores
+    if queue_db:
+        from kiosk.central.queue_db import QueueDbs
+        queue_stores = QueueDbs(queue_db)
     catalog = None
     if lessons_dir is not None and Path(lessons_dir).exists():
         catalog = load_catalog(Path(lessons_dir))
@@ -68,7 +77,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                        POLL_MS=POLL_MS)
 
     def queue() -> Queue:
-        return Queue(stores.get())
+        return Queue(queue_stores.get())
 
     async def guard(request: Request):
         """Every route: a live session (except the login page) and, for forms, its CSRF token."""
@@ -333,7 +342,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         events = []
         if t["session_id"]:
             events = [dict(zip(("ts", "kind", "screen", "lesson", "step", "data"), r)) for r in
-                      stores.get().conn.execute(
+                      q.conn.execute(
                           "SELECT ts, kind, screen, lesson, step, data FROM events WHERE session_id = ? "
                           "ORDER BY id LIMIT 300", (t["session_id"],))]
         return page(request, "ticket.html", t=t, history=q.history(ticket_id), events=events)
@@ -431,7 +440,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             datacare.set_counters(store, count, staff)
         return back("/settings", msg="saved")
 
-    display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache")
+    display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache", queue_stores)
     narration_page.register(app, page, db_path.parent, lessons_dir)  # "Giọng đọc"
     return app
 

@@ -18,7 +18,11 @@ def open_store(data: Path):
     read-only, full or damaged) and writes in order; the screen never waits for it."""
     from kiosk.core.data.writer import Writer
     from kiosk.paths import db_path
-    return Writer(db_path(data), threaded=True)
+    tickets = None
+    if os.environ.get("KIOSK_QUEUE_DB"):  # a centre's shared queue; psycopg only then
+        from kiosk.central.queue_db import tickets_from_env
+        tickets = tickets_from_env()
+    return Writer(db_path(data), threaded=True, tickets=tickets)
 
 
 def close_log(runtime) -> int:
