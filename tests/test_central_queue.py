@@ -141,3 +141,41 @@ def test_a_running_kiosk_sends_its_offline_tickets_by_itself(pg, tmp_path, monke
                  what="the offline ticket in the shared queue")
     finally:
         w.close()
+
+
+def test_the_kiosk_screen_reads_place_and_calls_from_the_shared_queue(pg, tmp_path, monkeypatch):
+    """What the welcome board and the ticket screen show (kiosk.ui.queue_watch): the shared
+    queue's place and calls, this kiosk's log while the shared queue does not answer."""
+    from kiosk.central.queue_db import QueueDb
+    from kiosk.core.data import shared_queue
+    from kiosk.core.data.queue import Queue
+    from kiosk.ui.queue_watch import QueueWatch
+    url = pg.create_db("centre_watch")
+    monkeypatch.setenv("KIOSK_COMMUNE", "21130")
+    monkeypatch.setenv("KIOSK_ID", "k-4")
+    store = Store(tmp_path / "kiosk.sqlite3")
+    tickets = shared_queue.Tickets(QueueDb(url))
+    other = Store(tmp_path / "other.sqlite3")  # another kiosk's visitor, first in line
+    monkeypatch.setenv("KIOSK_ID", "k-5")
+    tickets_other = shared_queue.Tickets(QueueDb(url))
+    assert tickets_other.create_ticket(other, "s-other", {}) == "A001"
+    monkeypatch.setenv("KIOSK_ID", "k-4")
+    assert tickets.create_ticket(store, "s-mine", {}) == "A002"
+    Queue(QueueDb(url)).call_next(3, "lan")
+    watch = QueueWatch(None, tmp_path / "kiosk.sqlite3", QueueDb(url))
+    try:
+        place, calls = watch._read("s-mine")
+        assert (place.number, place.before) == ("A002", 0)
+        assert [(c.number, c.counter) for c in calls] == [("A001", 3)]
+        pg.stop("fast")
+        try:
+            assert tickets.create_ticket(store, "s-late", {}) == "Y001"  # k-5 took X first
+            place, calls = watch._read("s-late")  # the kiosk's own log: its offline ticket
+            assert (place.number, place.before, calls) == ("Y001", 0, ())
+        finally:
+            pg.start()
+            pg.wait_ready()
+    finally:
+        watch.stop()
+        store.close()
+        other.close()
