@@ -24,12 +24,22 @@ class _Where:
     """The filters: sessions (s) by start, tickets (t) by creation, rollups (r) by local day;
     optionally one commune. Raw rows are read only after the rollups' marks."""
 
-    def __init__(self, since: str | None, since_ts: str | None, commune: str | None, marks=(0, 0)):
+    def __init__(self, since: str | None, since_ts: str | None, commune: str | None, marks=(0, 0),
+                 until: str | None = None):
         self.s, self.t, self.s_args, self.t_args = ["TRUE"], ["TRUE"], [], []
         self.r, self.r_args = ["TRUE"], []
         self.smark, self.tmark = marks
         self.since_day = dt.date.fromisoformat(since) if since_ts else None
+        self.until_day = dt.date.fromisoformat(until) if until else None
         self.commune = commune
+        if until:  # before that local day (a month view: the first day of the next month)
+            self.s.append("s.started_at < %s")
+            self.t.append("t.created_at < %s")
+            self.r.append("r.day < %s")
+            until_ts = parse_since(until)
+            self.s_args.append(until_ts)
+            self.t_args.append(until_ts)
+            self.r_args.append(self.until_day)
         if since_ts:
             self.s.append("s.started_at >= %s")
             self.t.append("t.created_at >= %s")
@@ -50,13 +60,29 @@ class _Where:
 
     def rolled(self, table: str) -> tuple[str, list]:
         """A rollup's rows for the filters, as `FROM …`: whole months from `table`_month, the days
-        of a partial first month (from `since` to the end of its month) from `table` itself."""
-        month_cond, month_args, day_cond, day_args = ["TRUE"], [], ["FALSE"], []
-        if self.since_day is not None:
-            d = self.since_day
-            first_full = d if d.day == 1 else (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            month_cond, month_args = ["r.day >= %s"], [first_full]
-            day_cond, day_args = ["r.day >= %s", "r.day < %s"], [d, first_full]
+        of a partial first or last month (`since`, `until` inside a month) from `table` itself."""
+        lo, hi = self.since_day, self.until_day
+        first_full = lo if lo is None or lo.day == 1 else (lo.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        end_full = hi if hi is None or hi.day == 1 else hi.replace(day=1)
+        if first_full is not None and end_full is not None and first_full >= end_full:
+            first_full = end_full = lo  # no whole month between them: days only
+        month_cond, month_args, day_parts, day_args = ["TRUE"], [], [], []
+        if first_full is not None:
+            month_cond.append("r.day >= %s")
+            month_args.append(first_full)
+        if end_full is not None:
+            month_cond.append("r.day < %s")
+            month_args.append(end_full)
+        if lo is not None and lo < first_full:
+            day_parts.append("(r.day >= %s AND r.day < %s)")
+            day_args += [lo, first_full]
+        if hi is not None and end_full < hi:
+            day_parts.append("(r.day >= %s AND r.day < %s)")
+            day_args += [max(end_full, lo) if lo else end_full, hi]
+        if first_full is not None and first_full == end_full:
+            month_cond = ["FALSE"]
+            month_args = []
+        day_cond = [f"({' OR '.join(day_parts)})" if day_parts else "FALSE"]
         if self.commune:
             month_cond.append("r.commune = %s")
             month_args.append(self.commune)
@@ -172,11 +198,12 @@ def report_zone() -> str:
 
 
 def build_central_report(conn, since: str | None = None, catalog: Catalog | None = None,
-                         commune: str | None = None, rollups: bool = True) -> dict:
-    """`rollups=False` reads every row directly (the tests compare both ways)."""
+                         commune: str | None = None, rollups: bool = True, until: str | None = None) -> dict:
+    """`until`: before that day (the console's month view). `rollups=False` reads every row
+    directly (the tests compare both ways)."""
     since_ts = parse_since(since)
     cur = conn.cursor()
-    w = _Where(since, since_ts, commune, _marks(cur, report_zone()) if rollups else (0, 0))
+    w = _Where(since, since_ts, commune, _marks(cur, report_zone()) if rollups else (0, 0), until)
     by: dict[str, dict] = {}
 
     def q(sql: str, args: list, roll_sql: str | None = None, roll_args: list | None = None) -> list[tuple]:
@@ -240,6 +267,8 @@ def build_central_report(conn, since: str | None = None, catalog: Catalog | None
     report["by_commune"] = [by[c] for c in sorted(by)]
     if commune:
         report["commune"] = commune
+    if until:
+        report["until"] = until
     return report
 
 

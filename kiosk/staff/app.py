@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,7 +36,7 @@ from kiosk.core.data.queue import CATEGORIES, OUTCOMES, Queue, QueueError
 from kiosk.core.data.report import build_report, parse_since, report_csv
 from kiosk.core.data.store import Store, StoreError, utcnow
 from kiosk.core.data.timeutil import local_today
-from kiosk.staff import auth, charts, display, display_routes, labels, narration_page
+from kiosk.staff import auth, charts, display, display_routes, labels, narration_page, province
 from kiosk.staff.web import (BAD_REQUEST, COUNTER, CSRF_ONLY, SAVE_FAILED, CsrfFailed,
                              LoginRequired, SecurityHeaders, Stores, TicketId, form_doc, integer,
                              plain_page, same, to_int)
@@ -51,15 +51,18 @@ POLL_MS = 1000
 WAITING_SHOWN = 100
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int = 2000,
-               pragmas: tuple[str, ...] = (), queue_db: str | None = None) -> FastAPI:
+               pragmas: tuple[str, ...] = (), queue_db: str | None = None,
+               report_db: str | None = None) -> FastAPI:
     """`queue_db` (default: KIOSK_QUEUE_DB): a centre's shared queue in PostgreSQL, which the
     console then lists and acts on instead of this log's tickets (staff, settings and the
-    reports stay in the log)."""
+    reports stay in the log). `report_db` (default: KIOSK_REPORT_DB): the province's database,
+    read-only, for the Báo cáo page (kiosk/staff/province.py)."""
     db_path = Path(db_path)
     Store(db_path).close()  # migrate once, and fail early with a clear StoreError
     stores = Stores(db_path, busy_ms, pragmas)
     queue_db = queue_db if queue_db is not None else os.environ.get("KIOSK_QUEUE_DB", "").strip()
     queue_stores = stores
+    report_db = report_db if report_db is not None else os.environ.get("KIOSK_REPORT_DB", "").strip()
     if queue_db:
         from kiosk.central.queue_db import QueueDbs
         queue_stores = QueueDbs(queue_db)
@@ -370,8 +373,23 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             return None, "Ngày không hợp lệ (dạng YYYY-MM-DD)."
         return build_report(stores.get(), since or None, catalog), None
 
+    def province_for(since: str, month: str, commune: str):
+        pq = province.parse(since, month, commune)
+        if pq.error:
+            return pq, None, [], pq.error
+        r, communes, error = province.report(report_db, pq, catalog)
+        return pq, r, communes, error
+
     @app.get("/reports", response_class=HTMLResponse)
-    def reports(request: Request, since: str = ""):
+    def reports(request: Request, since: str = "", month: str = "", commune: str = ""):
+        if report_db:
+            pq, r, communes, error = province_for(since, month, commune)
+            query = ("?" + urlencode(pq.params)) if pq.params else ""
+            if r is None:
+                return page(request, "message.html", code=400 if pq.error else 503, text=error)
+            return page(request, "reports.html", r=r, since=pq.since, error=None, charts=_charts(r),
+                        province=True, month=pq.month, commune=pq.commune, communes=communes,
+                        csv_href="/reports.csv" + query, json_href="/reports.json" + query)
         r, error = report_for(since)
         if r is None:
             r, since = build_report(stores.get(), None, catalog), ""
@@ -380,7 +398,16 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                     json_href="/reports.json" + (f"?since={quote(since)}" if since else ""))
 
     @app.get("/reports.csv")
-    def reports_csv(request: Request, since: str = ""):
+    def reports_csv(request: Request, since: str = "", month: str = "", commune: str = ""):
+        if report_db:
+            pq, r, _, error = province_for(since, month, commune)
+            if r is None:
+                return Response(error, status_code=400 if pq.error else 503,
+                                media_type="text/plain; charset=utf-8")
+            name = f"province-report-{pq.month or local_today()}{'-' + pq.commune if pq.commune else ''}.csv"
+            from kiosk.central.report import central_csv
+            return Response(central_csv(r), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
         r, error = report_for(since)
         if r is None:
             return Response(error, status_code=400, media_type="text/plain; charset=utf-8")
@@ -389,7 +416,12 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/reports.json")
-    def reports_json(request: Request, since: str = ""):
+    def reports_json(request: Request, since: str = "", month: str = "", commune: str = ""):
+        if report_db:
+            pq, r, _, error = province_for(since, month, commune)
+            if r is None:
+                return JSONResponse({"error": error}, status_code=400 if pq.error else 503)
+            return JSONResponse(r)
         r, error = report_for(since)
         if r is None:
             return JSONResponse({"error": error}, status_code=400)
