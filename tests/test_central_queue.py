@@ -179,3 +179,25 @@ def test_the_kiosk_screen_reads_place_and_calls_from_the_shared_queue(pg, tmp_pa
         watch.stop()
         store.close()
         other.close()
+
+
+def test_kiosks_taking_tickets_at_the_same_moment_get_different_numbers(pg, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, kiosk_env
+    url = pg.create_db("centre_race")
+    procs = []
+    for i in range(8):
+        kiosk = f"k-{i % 2 + 1}"
+        env = kiosk_env(tmp_path / kiosk, {"KIOSK_QUEUE_DB": url, "KIOSK_COMMUNE": "21130", "KIOSK_ID": kiosk})
+        procs.append(subprocess.Popen([sys.executable, "-m", "kiosk", "queue", "take"], cwd=ROOT, env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    numbers = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        t = json.loads(out.strip().splitlines()[-1])
+        assert not t["offline"]
+        numbers.append(t["number"])
+    assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 9)]
