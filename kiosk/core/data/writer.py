@@ -165,7 +165,7 @@ class Writer:
                     if self.tickets is not None and now >= self._flush_at and not self.failing:
                         break  # offline tickets to send to the shared queue, if it is back
                     wait = self._retry_at - now if due else None
-                    if self.tickets is not None:
+                    if self.tickets is not None and not self.failing:  # wake for the next flush
                         wait = max(0.0, min(wait if wait is not None else FLUSH_EVERY,
                                             self._flush_at - now))
                     self._cv.wait(wait)
@@ -179,9 +179,11 @@ class Writer:
         """Every FLUSH_EVERY seconds: tickets numbered offline go to the shared queue once it
         answers again (kiosk.core.data.shared_queue), so the console sees them without waiting for
         this kiosk's next visitor."""
-        if self.tickets is None or self.failing or self.store is None or time.monotonic() < self._flush_at:
+        if self.tickets is None or time.monotonic() < self._flush_at:
             return
         self._flush_at = time.monotonic() + FLUSH_EVERY
+        if self.failing or self.store is None:
+            return  # the log itself is down: its offline tickets wait for it
         from kiosk.core.data.shared_queue import SharedQueueDown
         try:
             self.tickets.learn_letter(self.store)
