@@ -105,6 +105,10 @@ def test_two_kiosks_and_a_console_share_one_queue_through_a_cut(pg, tmp_path):
     assert flush(k1, url, "k-1") == (0, {"sent": 2})
     assert flush(k2, url, "k-2") == (0, {"sent": 1})
     assert flush(k1, url, "k-1") == (0, {"sent": 0})  # again: nothing twice
+    import sqlite3
+    local = sqlite3.connect(k1 / "kiosk.sqlite3")  # handed over: never again "waiting" here
+    assert local.execute("SELECT number, status FROM tickets ORDER BY id").fetchall() == [
+        ("X001", "shared"), ("X002", "shared")]
     after, _ = take(k2, url, "k-2")
     assert after["number"] == "A009" and not after["offline"]
 

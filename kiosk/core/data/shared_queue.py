@@ -153,9 +153,24 @@ class Tickets:
         if not todo:
             return 0
         new = self._try("sending offline tickets", lambda k: self.shared.merge(k, todo), store)
-        store.transact(lambda c: _put_setting(c, MARK_KEY, str(todo[-1]["id"])))
+        ids = [t["id"] for t in todo]
+
+        def mark(c):
+            # its state lives in the shared queue from now on: 'shared' here, so that this log
+            # never counts it as waiting (a later offline place) and its report says where it went
+            c.execute(f"UPDATE tickets SET status = 'shared', updated_at = ? WHERE status = 'waiting' "
+                      f"AND id IN ({', '.join('?' for _ in ids)})", (utcnow(), *ids))
+            _put_setting(c, MARK_KEY, str(ids[-1]))
+        store.transact(mark)
         log.warning("shared queue back: %d offline tickets sent (%d new)", len(todo), new)
         return new
+
+    def tick(self, store: Store) -> None:
+        """The log writer's timer: learn the letter if unknown, send offline tickets. Without
+        either to do it costs no network round trip. Raises SharedQueueDown."""
+        if _setting(store, LETTER_KEY) is None:
+            self.learn_letter(store)
+        self.flush(store)
 
     def learn_letter(self, store: Store) -> str | None:
         """Ask the shared queue for this kiosk's offline letter and keep it in the log."""

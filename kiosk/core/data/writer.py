@@ -186,8 +186,7 @@ class Writer:
             return  # the log itself is down: its offline tickets wait for it
         from kiosk.core.data.shared_queue import SharedQueueDown
         try:
-            self.tickets.learn_letter(self.store)
-            self.tickets.flush(self.store)
+            self.tickets.tick(self.store)
         except SharedQueueDown:
             pass  # said once by Tickets; tried again later
         except (StoreError, sqlite3.Error) as e:
