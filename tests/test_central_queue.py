@@ -205,3 +205,16 @@ def test_kiosks_taking_tickets_at_the_same_moment_get_different_numbers(pg, tmp_
         assert not t["offline"]
         numbers.append(t["number"])
     assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 9)]
+
+
+def test_doctor_says_where_the_queue_is_and_whether_it_answers(pg, tmp_path):
+    url = pg.create_db("centre_doctor")
+    env = {"KIOSK_QUEUE_DB": url, "KIOSK_COMMUNE": "21130", "KIOSK_ID": "k-9"}
+    take(tmp_path, url, "k-9")
+    r = kiosk_cmd("doctor", "--json", "--data", tmp_path, env=env)
+    q = json.loads(r.stdout)["queue"]
+    assert (q["shared"], q["reachable"], q["waiting"], q["offline_letter"]) == (True, True, 1, "X")
+    away = dict(env, KIOSK_QUEUE_DB=url.replace(f":{pg.port}/", ":1/"))
+    text = kiosk_cmd("doctor", "--data", tmp_path, env=away).stdout
+    assert "NOT reachable" in text and "offline numbers X001" in text
+    assert "this kiosk's own" in kiosk_cmd("doctor", "--data", tmp_path).stdout
