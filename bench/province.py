@@ -198,8 +198,8 @@ def main(argv=None) -> None:
             t = time.perf_counter()
             rollup.refresh(c, report_zone())
             result["rollup_refresh_seconds"] = round(time.perf_counter() - t, 1)
-            result["rollup_rows"] = {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                                     for t in ("roll_sessions", "roll_progress", "roll_activity", "roll_tickets")}
+            result["rollup_rows"] = {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in (
+                *schema.ROLL_TABLES, *(f"{t}_month" for t in schema.ROLL_TABLES), "roll_visitors", "roll_helped")}
             print(json.dumps({k: result[k] for k in ("report_seconds_without_rollups", "rollup_refresh_seconds",
                                                      "rollup_rows")}), flush=True)
         with schema.connect(admin) as c:

@@ -56,7 +56,8 @@ class LazyGroup(click.Group):
             "backup-rotate": ("kiosk.cli_appliance", "backup_rotate_cmd"),
             "narration": ("kiosk.cli_narration", "narration_group"),
             "identity": ("kiosk.cli_central", "identity_group"),
-            "central": ("kiosk.cli_central", "central_group"), "sync": ("kiosk.cli_central", "sync_cmd")}
+            "central": ("kiosk.cli_central", "central_group"), "sync": ("kiosk.cli_central", "sync_cmd"),
+            "queue": ("kiosk.cli_queue", "queue_group")}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})

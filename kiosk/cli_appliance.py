@@ -41,10 +41,12 @@ dry_option = click.option("--dry-run", is_flag=True, help="Print what would be d
 @click.option("--console-port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--central-db", envvar="KIOSK_CENTRAL_DB", help="The province's central database (also "
               "$KIOSK_CENTRAL_DB): adds the sync timer.")
+@click.option("--queue-db", envvar="KIOSK_QUEUE_DB", help="The centre's shared queue (also $KIOSK_QUEUE_DB), "
+              "for a centre with several kiosks: the kiosk and its console use it.")
 @click.option("--watchdog", "watchdog_sec", default=30, show_default=True, type=click.IntRange(5, 600),
               help="Seconds without a sign of life before the kiosk screen is restarted.")
 def install_cmd(root, dry_run, data, backup_dir, backup_usb, keep, backup_time, console_host,
-                console_port, central_db, watchdog_sec):
+                console_port, central_db, queue_db, watchdog_sec):
     """Make this Debian 12 machine a kiosk appliance: a system user, the kiosk screen on tty1,
     the staff console, a nightly backup (and the sync timer with a central database)."""
     from kiosk.appliance.install import InstallError, Settings, carry_out, install_plan, kiosk_command
@@ -54,7 +56,7 @@ def install_cmd(root, dry_run, data, backup_dir, backup_usb, keep, backup_time, 
     try:
         s = Settings(kiosk=kiosk_command(), data=data, backup_dir=backup_dir, backup_usb=backup_usb,
                      keep=keep, backup_time=backup_time, console_host=console_host,
-                     console_port=console_port, central_db=central_db or None,
+                     console_port=console_port, central_db=central_db or None, queue_db=queue_db or None,
                      sync_available=_has_sync_command(), watchdog_sec=watchdog_sec)
         steps = install_plan(s, root)
         if central_db and not s.sync_available:

@@ -78,6 +78,42 @@ def identity_status(data: Path) -> dict:
                                                                "source": "unset"}
 
 
+def queue_status(data: Path) -> dict:
+    """The centre's shared queue (KIOSK_QUEUE_DB): reachable now, and this kiosk's offline letter."""
+    url = (os.environ.get("KIOSK_QUEUE_DB") or "").strip()
+    if not url:
+        return {"shared": False}
+    import sqlite3
+
+    from kiosk import paths
+    from kiosk.central.queue_db import QueueDb
+    from kiosk.core.data.shared_queue import LETTER_KEY
+    from kiosk.core.data.store import StoreError
+    out = {"shared": True, "reachable": False, "waiting": None, "offline_letter": None}
+    try:
+        conn = sqlite3.connect(f"file:{paths.db_path(data)}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (LETTER_KEY,)).fetchone()
+            out["offline_letter"] = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # no log yet: no letter yet
+    try:
+        db = QueueDb(url)
+    except ValueError as e:
+        return dict(out, where=url, detail=str(e))
+    out["where"] = db.path
+    try:
+        out["waiting"] = db.conn.execute("SELECT count(*) FROM tickets WHERE status = 'waiting'").fetchone()[0]
+        out["reachable"], out["detail"] = True, "reachable"
+    except StoreError as e:
+        out["detail"] = str(e)
+    finally:
+        db.close()
+    return out
+
+
 def doctor_report(data: Path, lessons: Path, models: Path) -> dict:
     from kiosk.cli_speech import speech_status
     speech = speech_status(models, preference=os.environ.get("KIOSK_ASR") or "auto")
@@ -93,6 +129,7 @@ def doctor_report(data: Path, lessons: Path, models: Path) -> dict:
     }
     report["printer"] = printer_status()
     report["identity"] = identity_status(data)
+    report["queue"] = queue_status(data)
     from kiosk.appliance.status import appliance_status
     report["appliance"] = appliance_status(data)
     if os.environ.get("KIOSK_MIC_WAV"):
@@ -122,6 +159,7 @@ def _print(r: dict) -> None:
         ("Receipt printer", f"{'ok' if r['printer']['ok'] else 'none'}: {r['printer']['detail']}"),
         ("Data directory", f"{r['data']['path']}: {r['data']['detail']}"),
         ("Identity", _identity_text(r["identity"])),
+        ("Queue", _queue_text(r["queue"])),
         ("Lessons", f"{r['lessons']['count']} lessons, {r['lessons']['problems']} problem(s) "
                     f"in {r['lessons']['path']} ({r['lessons']['detail']})"),
     ]
@@ -130,6 +168,16 @@ def _print(r: dict) -> None:
     for a, b in rows:
         click.echo(f"{a:<{w}}  {b}")
     click.echo("ok: the kiosk can run" if r["ok"] else "PROBLEM: the kiosk cannot run as is (see above)")
+
+
+def _queue_text(q: dict) -> str:
+    if not q["shared"]:
+        return "this kiosk's own (KIOSK_QUEUE_DB not set)"
+    letter = f"; offline numbers {q['offline_letter']}001…" if q["offline_letter"] else \
+        "; no offline letter yet (given at the first ticket)"
+    if q["reachable"]:
+        return f"shared at {q['where']}: {q['waiting']} waiting{letter}"
+    return f"shared at {q['where']}: NOT reachable ({q['detail']}): tickets are numbered offline{letter}"
 
 
 def _identity_text(ident: dict) -> str:

@@ -193,6 +193,17 @@ def test_no_kiosk_log_is_a_clear_error(tmp_path):
     assert r.returncode == 1 and "backup failed: no kiosk log at" in r.stderr
 
 
+def test_a_centres_shared_queue_reaches_the_kiosk_and_its_console(tmp_path):
+    r = kiosk("install", "--root", tmp_path / "root", "--queue-db", "postgresql://centre.lan/hcc_centre")
+    assert r.returncode == 0, r.stderr
+    env_text = (tmp_path / "root/etc/hcc-kiosk/kiosk.env").read_text()
+    assert "KIOSK_QUEUE_DB=postgresql://centre.lan/hcc_centre" in env_text
+    for name in ("hcc-kiosk.service", "hcc-kiosk-console.service"):
+        assert "EnvironmentFile=-/etc/hcc-kiosk/kiosk.env" in (tmp_path / "root" / UNIT_DIR / name).read_text()
+    r = kiosk("install", "--root", tmp_path / "root")
+    assert "KIOSK_QUEUE_DB" not in (tmp_path / "root/etc/hcc-kiosk/kiosk.env").read_text()
+
+
 def test_sync_timer_runs_the_sync_command(tmp_path):
     r = kiosk("install", "--root", tmp_path / "root", "--central-db", "postgresql://tinh.example/kiosk")
     assert r.returncode == 0, r.stderr

@@ -137,3 +137,134 @@ def test_one_commune_with_one_kiosk_is_exactly_that_kiosks_report(province):
         {k: v for k, v in own.items() if k not in drop}
     r = kiosk_cmd("report", "--csv", "--db", reader)
     assert r.returncode == 0 and "commune_visitors,21130,,," in r.stdout
+
+
+@pytest.mark.parametrize("since, commune, until", [
+    (None, None, None), ("2026-07-15", None, None), ("2026-08-01", None, None), ("2026-06-22", "21130", None),
+    (None, "21131", None), ("2026-07-01", None, "2026-08-01"), ("2026-06-22", None, "2026-08-25"),
+    (None, "21130", "2026-07-24"), ("2026-06-21", None, "2026-06-25")])
+def test_the_rollups_give_the_figures_of_the_rows_themselves(province, since, commune, until):
+    """Month rollups, day rollups for a partial month, duration histograms for the medians and
+    the rows after the mark: the report equals the one read from every row, medians included."""
+    from kiosk.central.report import build_central_report
+    from kiosk.central.schema import connect
+    reader, _ = province
+    with connect(reader) as c:
+        cur = c.execute("SELECT count(*) FROM roll_sessions_month")
+        assert cur.fetchone()[0] > 0  # the month tables are really read
+        fast = build_central_report(c, since=since, commune=commune, until=until)
+        raw = build_central_report(c, since=since, commune=commune, rollups=False, until=until)
+    for r in (fast, raw):
+        r.pop("generated_at")
+    assert fast["sessions"] > 0 and fast["escalations"]["called"] > 0
+    assert fast == raw
+
+
+def test_medians_from_the_histograms_equal_the_rows_medians_within_a_bucket():
+    """Durations to the microsecond, many in each 10-second bucket, some rolled up and some after
+    the mark: the median read through a bucket's rows is percentile_cont's over all rows."""
+    from kiosk.central import rollup, schema
+    from kiosk.central.report import _median, _Where, build_central_report, report_zone
+    from kiosk.core.data.report import parse_since
+    pg = start_cluster(missing_part)
+    try:
+        url = pg.create_db("medians")
+        with schema.connect(url) as c:
+            schema.init(c)
+            c.execute("SELECT setseed(0.42)")
+            c.execute("INSERT INTO kiosks VALUES ('k-1', '21130', 'r1'), ('k-2', '21131', 'r2')")
+
+            def add(first, count):
+                c.execute(
+                    "INSERT INTO sessions (commune, kiosk, id, started_at, ended_at, modes) "
+                    "SELECT CASE WHEN i %% 3 = 0 THEN '21131' ELSE '21130' END, "
+                    "CASE WHEN i %% 3 = 0 THEN 'k-2' ELSE 'k-1' END, 's' || i, x.t, "
+                    "CASE WHEN i %% 17 = 0 THEN NULL ELSE x.t + (100 + random() * 25) * interval '1 second' END, "
+                    "'[]' FROM generate_series(%s::int, %s::int) i, "
+                    "LATERAL (SELECT timestamptz '2026-05-01 02:00+00' + (i * 0.37) * interval '1 day' AS t) x",
+                    (first, first + count - 1))
+                c.execute(
+                    "INSERT INTO tickets (commune, kiosk, id, number, created_at, status, first_called_at) "
+                    "SELECT commune, kiosk, substr(id, 2)::bigint, 'A001', started_at, 'called', "
+                    "started_at + (50 + random() * 30) * interval '1 second' FROM sessions "
+                    "WHERE substr(id, 2)::bigint BETWEEN %s AND %s AND substr(id, 2)::bigint %% 5 <> 0",
+                    (first, first + count - 1))
+            add(1, 201)
+            rollup.refresh(c, report_zone())
+            add(202, 120)  # after the mark: read directly
+            (mixed,) = c.execute("SELECT count(*) FROM roll_durations_month WHERE lo <> hi").fetchone()
+            assert mixed > 0  # buckets of many values: the median reads their rows
+            for since, commune in ((None, None), ("2026-06-10", None), ("2026-07-01", "21130"),
+                                   ("2026-05-20", "21131")):
+                fast = build_central_report(c, since=since, commune=commune)
+                raw = build_central_report(c, since=since, commune=commune, rollups=False)
+                assert fast["median_session_seconds"] == raw["median_session_seconds"] is not None
+                assert fast["escalations"]["median_wait_seconds"] == raw["escalations"]["median_wait_seconds"]
+                assert fast["escalations"]["called"] == raw["escalations"]["called"] > 0
+                # unrounded, too: the very middle value(s)
+                w = _Where(since, parse_since(since), commune, (1, 1))
+                exact = c.execute(
+                    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.ended_at - "
+                    f"s.started_at)) FROM sessions s WHERE {w.sessions} AND s.ended_at IS NOT NULL",
+                    w.s_args).fetchone()[0]
+                w = _Where(since, parse_since(since), commune, rollup_marks(c))
+                assert abs(_median(c.cursor(), w, "session")[0] - exact) < 1e-6
+    finally:
+        pg.close()
+
+
+def rollup_marks(c):
+    rows = dict(c.execute("SELECT name, seq FROM rollup_marks").fetchall())
+    return rows["sessions"], rows["tickets"]
+
+
+def test_the_consoles_reports_page_reads_the_province(province, tmp_path):
+    """KIOSK_REPORT_DB: the Báo cáo page over HTTP from the province's database (read-only
+    login), all communes, one commune, one month, and plainly when the database is away."""
+    import re
+    import warnings
+
+    from kiosk.core.data.store import Store
+    from kiosk.staff import auth
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from kiosk.staff.app import create_app
+    from staff_helpers import PIN, csrf_of, free_port
+    reader, dirs = province
+    db = tmp_path / "console" / "kiosk.sqlite3"
+    s = Store(db)
+    auth.add_staff(s, "lan", PIN)
+    s.close()
+
+    def logged_in(report_db):
+        from kiosk import paths
+        c = TestClient(create_app(db, paths.lessons_dir(), busy_ms=100, report_db=report_db),
+                       client=("127.0.0.1", 50000))
+        page = c.get("/login")
+        assert c.post("/login", data={"csrf": csrf_of(page.text), "name": "lan", "pin": PIN},
+                      follow_redirects=False).status_code == 303
+        return c
+
+    def shown(html):
+        return int(re.search(r'id="stat-sessions">(\d+)<', html).group(1))
+
+    staff = logged_in(reader)
+    html = staff.get("/reports").text
+    assert "Báo cáo toàn tỉnh" in html and shown(html) == sum(n for _, _, n in KIOSKS)
+    assert 'id="commune-21130"' in html and 'id="commune-21131"' in html
+    assert '<option value="21131">21131</option>' in html
+    june = staff.get("/reports", params={"month": "2026-06", "commune": "21130"}).text
+    assert "Báo cáo xã 21130, tháng 06/2026" in june and shown(june) == own_report(dirs["k-1"])["sessions"]
+    july = staff.get("/reports.json", params={"month": "2026-07"}).json()
+    assert (july["sessions"], july["until"]) == (own_report(dirs["k-2"])["sessions"], "2026-08-01")
+    august = staff.get("/reports.json", params={"month": "2026-08", "commune": "21131"}).json()
+    own = own_report(dirs["k-3"], "--since", "2026-08-01")
+    drop = {"generated_at", "by_commune", "commune", "until"}
+    assert {k: v for k, v in august.items() if k not in drop} == {k: v for k, v in own.items() if k not in drop}
+    csv = staff.get("/reports.csv", params={"month": "2026-08"})
+    assert csv.status_code == 200 and "commune_visitors,21131,,," in csv.text
+    assert staff.get("/reports", params={"month": "2026-13"}).status_code == 400
+    away = logged_in(f"postgresql://report_x:pw@127.0.0.1:{free_port()}/province")
+    r = away.get("/reports")
+    assert r.status_code == 503 and "Không đọc được cơ sở dữ liệu của tỉnh" in r.text

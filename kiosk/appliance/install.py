@@ -41,6 +41,7 @@ class Settings:
     console_host: str = "0.0.0.0"
     console_port: int = 8080
     central_db: str | None = None               # KIOSK_CENTRAL_DB: the sync timer
+    queue_db: str | None = None                 # KIOSK_QUEUE_DB: a centre's shared queue
     sync_available: bool = False                # this version has `kiosk sync`
     sync_minutes: int = 15
     watchdog_sec: int = 30
@@ -79,6 +80,7 @@ def _values(s: Settings) -> dict:
         "console_port": s.console_port, "sync_minutes": s.sync_minutes,
         "watchdog_sec": s.watchdog_sec, "cage": s.cage,
         "central_db_line": f"KIOSK_CENTRAL_DB={s.central_db}" if s.central_db else "",
+        "queue_db_line": f"KIOSK_QUEUE_DB={s.queue_db}" if s.queue_db else "",
         # a USB disk's mount point must not be made on the system disk when it is unplugged
         "backup_dir_line": "" if s.backup_usb else f"d {s.backup_dir} 0750 {USER} {USER} -",
     }

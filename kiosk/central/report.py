@@ -24,10 +24,22 @@ class _Where:
     """The filters: sessions (s) by start, tickets (t) by creation, rollups (r) by local day;
     optionally one commune. Raw rows are read only after the rollups' marks."""
 
-    def __init__(self, since: str | None, since_ts: str | None, commune: str | None, marks=(0, 0)):
+    def __init__(self, since: str | None, since_ts: str | None, commune: str | None, marks=(0, 0),
+                 until: str | None = None):
         self.s, self.t, self.s_args, self.t_args = ["TRUE"], ["TRUE"], [], []
         self.r, self.r_args = ["TRUE"], []
         self.smark, self.tmark = marks
+        self.since_day = dt.date.fromisoformat(since) if since_ts else None
+        self.until_day = dt.date.fromisoformat(until) if until else None
+        self.commune = commune
+        if until:  # before that local day (a month view: the first day of the next month)
+            self.s.append("s.started_at < %s")
+            self.t.append("t.created_at < %s")
+            self.r.append("r.day < %s")
+            until_ts = parse_since(until)
+            self.s_args.append(until_ts)
+            self.t_args.append(until_ts)
+            self.r_args.append(self.until_day)
         if since_ts:
             self.s.append("s.started_at >= %s")
             self.t.append("t.created_at >= %s")
@@ -46,6 +58,39 @@ class _Where:
     def roll(self) -> str:
         return " AND ".join(self.r)
 
+    def rolled(self, table: str) -> tuple[str, list]:
+        """A rollup's rows for the filters, as `FROM …`: whole months from `table`_month, the days
+        of a partial first or last month (`since`, `until` inside a month) from `table` itself."""
+        lo, hi = self.since_day, self.until_day
+        first_full = lo if lo is None or lo.day == 1 else (lo.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        end_full = hi if hi is None or hi.day == 1 else hi.replace(day=1)
+        if first_full is not None and end_full is not None and first_full >= end_full:
+            first_full = end_full = lo  # no whole month between them: days only
+        month_cond, month_args, day_parts, day_args = ["TRUE"], [], [], []
+        if first_full is not None:
+            month_cond.append("r.day >= %s")
+            month_args.append(first_full)
+        if end_full is not None:
+            month_cond.append("r.day < %s")
+            month_args.append(end_full)
+        if lo is not None and lo < first_full:
+            day_parts.append("(r.day >= %s AND r.day < %s)")
+            day_args += [lo, first_full]
+        if hi is not None and end_full < hi:
+            day_parts.append("(r.day >= %s AND r.day < %s)")
+            day_args += [max(end_full, lo) if lo else end_full, hi]
+        if first_full is not None and first_full == end_full:
+            month_cond = ["FALSE"]
+            month_args = []
+        day_cond = [f"({' OR '.join(day_parts)})" if day_parts else "FALSE"]
+        if self.commune:
+            month_cond.append("r.commune = %s")
+            month_args.append(self.commune)
+            day_cond.append("r.commune = %s")
+            day_args.append(self.commune)
+        return (f"(SELECT * FROM {table}_month r WHERE {' AND '.join(month_cond)} UNION ALL "
+                f"SELECT * FROM {table} r WHERE {' AND '.join(day_cond)}) r", month_args + day_args)
+
     @property
     def s_new(self) -> str:
         """Sessions after the rollups' mark (all of them when there are no rollups)."""
@@ -62,6 +107,67 @@ class _Where:
     @property
     def tickets(self) -> str:
         return " AND ".join(self.t)
+
+
+def _from(w: _Where, table: str, sql: str) -> tuple[str, list]:
+    """A rollup query (`{}` where its FROM goes) and its arguments, for q()."""
+    source, args = w.rolled(table)
+    return sql.format(source), args
+
+
+# The medians (schema version 4): which rows, and the duration each is taken of.
+DURATIONS = {
+    "session": ("sessions s", "extract(epoch FROM s.ended_at - s.started_at)", "s.ended_at IS NOT NULL",
+                "sessions", "s_new", "s_args"),
+    "wait": ("tickets t", "extract(epoch FROM t.first_called_at - t.created_at)", "t.first_called_at IS NOT NULL",
+             "tickets", "t_new", "t_args"),
+}
+
+
+def _histogram(cur, w: _Where, kind: str) -> list[tuple[int, int, float, float]]:
+    """(bucket, n, smallest, largest) per 10-second bucket: the rollups' histograms plus the rows
+    that arrived after the mark, counted directly."""
+    table, d, present, _, new, args = DURATIONS[kind]
+    source, roll_args = w.rolled("roll_durations")
+    cur.execute(f"SELECT r.bucket, sum(r.n)::bigint, min(r.lo), max(r.hi) FROM {source} "
+                f"WHERE r.kind = %s GROUP BY 1", [*roll_args, kind])
+    rows = cur.fetchall()
+    cur.execute(f"SELECT floor(x.d / 10)::int, count(*), min(x.d), max(x.d) FROM {table}, "
+                f"LATERAL (SELECT {d} AS d) x WHERE {getattr(w, new)} AND {present} GROUP BY 1",
+                getattr(w, args))
+    merged: dict[int, list] = {}
+    for bucket, n, lo, hi in rows + cur.fetchall():
+        m = merged.setdefault(bucket, [0, lo, hi])
+        m[0] += n
+        m[1], m[2] = min(m[1], lo), max(m[2], hi)
+    return [(b, *merged[b]) for b in sorted(merged)]
+
+
+def _median(cur, w: _Where, kind: str) -> tuple[float | None, int]:
+    """The median of the durations, exactly as percentile_cont(0.5) over the rows: the histogram
+    says which bucket holds the middle row(s); a bucket whose rows are all one value gives it at
+    once, else its rows are read in order through the index on the duration (schema _v4)."""
+    hist = _histogram(cur, w, kind)
+    total = sum(n for _, n, _, _ in hist)
+    if not total:
+        return None, 0
+    table, d, present, rows_of, _, args = DURATIONS[kind]
+    values = []
+    for rank in ((total - 1) // 2, total // 2):
+        below = 0
+        for bucket, n, lo, hi in hist:
+            if rank < below + n:
+                if lo == hi:
+                    values.append(float(lo))
+                else:
+                    cur.execute(f"SELECT {d} FROM {table} WHERE {getattr(w, rows_of)} "
+                                f"AND {present} AND {d} >= %s::numeric AND {d} < %s::numeric "
+                                f"ORDER BY {d} OFFSET %s LIMIT 1",
+                                [*getattr(w, args), bucket * 10, (bucket + 1) * 10, rank - below])
+                    values.append(float(cur.fetchone()[0]))
+                break
+            below += n
+    return (values[0] + values[1]) / 2, total
 
 
 def _add(d: dict, key, n: int) -> None:
@@ -92,10 +198,12 @@ def report_zone() -> str:
 
 
 def build_central_report(conn, since: str | None = None, catalog: Catalog | None = None,
-                         commune: str | None = None) -> dict:
+                         commune: str | None = None, rollups: bool = True, until: str | None = None) -> dict:
+    """`until`: before that day (the console's month view). `rollups=False` reads every row
+    directly (the tests compare both ways)."""
     since_ts = parse_since(since)
     cur = conn.cursor()
-    w = _Where(since, since_ts, commune, _marks(cur, report_zone()))
+    w = _Where(since, since_ts, commune, _marks(cur, report_zone()) if rollups else (0, 0), until)
     by: dict[str, dict] = {}
 
     def q(sql: str, args: list, roll_sql: str | None = None, roll_args: list | None = None) -> list[tuple]:
@@ -106,6 +214,7 @@ def build_central_report(conn, since: str | None = None, catalog: Catalog | None
             cur.execute(roll_sql, roll_args or [])
             rows += cur.fetchall()
         return rows
+    q.cur = cur
 
     for code, n in q("SELECT commune, count(*) FROM kiosks" + (" WHERE commune = %s" if commune else "")
                      + " GROUP BY 1", [commune] if commune else []):
@@ -113,13 +222,14 @@ def build_central_report(conn, since: str | None = None, catalog: Catalog | None
     end_reasons: dict[str, int] = {}
     for code, reason, n in q(f"SELECT s.commune, COALESCE(s.end_reason, 'open'), count(*) FROM sessions s "
                              f"WHERE {w.s_new} GROUP BY 1, 2", w.s_args,
-                             f"SELECT r.commune, r.end_reason, sum(r.n)::bigint FROM roll_sessions r "
-                             f"WHERE {w.roll} GROUP BY 1, 2", w.r_args):
+                             *_from(w, "roll_sessions", "SELECT r.commune, r.end_reason, sum(r.n)::bigint "
+                                    "FROM {} GROUP BY 1, 2")):
         _commune(by, code)["visitors"] += n
         _add(end_reasons, reason, n)
-    (median,) = q("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
-                  f"s.ended_at - s.started_at)) FROM sessions s WHERE {w.sessions} "
-                  "AND s.ended_at IS NOT NULL", w.s_args)[0]
+    median = _median(cur, w, "session")[0] if w.use_rollups else q(
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
+        f"s.ended_at - s.started_at)) FROM sessions s WHERE {w.sessions} "
+        "AND s.ended_at IS NOT NULL", w.s_args)[0][0]
 
     lessons = _lessons(q, w, by, catalog)
     topics: dict[str, dict] = {}
@@ -133,9 +243,8 @@ def build_central_report(conn, since: str | None = None, catalog: Catalog | None
             "SELECT s.commune, m.value, count(DISTINCT (s.kiosk, s.id)) FROM sessions s CROSS JOIN "
             "LATERAL jsonb_array_elements_text(COALESCE(s.modes, '[]'::jsonb)) AS m(value) "
             f"WHERE {w.s_new} GROUP BY 1, 2", w.s_args,
-            "SELECT r.commune, m.value, sum(r.n)::bigint FROM roll_sessions r CROSS JOIN LATERAL "
-            "(SELECT DISTINCT value FROM jsonb_array_elements_text(r.modes)) AS m "
-            f"WHERE {w.roll} GROUP BY 1, 2", w.r_args):
+            *_from(w, "roll_sessions", "SELECT r.commune, m.value, sum(r.n)::bigint FROM {} CROSS JOIN "
+                   "LATERAL (SELECT DISTINCT value FROM jsonb_array_elements_text(r.modes)) AS m GROUP BY 1, 2")):
         _add(modes, mode, n)
         _add(_commune(by, code)["modes"], mode, n)
 
@@ -158,6 +267,8 @@ def build_central_report(conn, since: str | None = None, catalog: Catalog | None
     report["by_commune"] = [by[c] for c in sorted(by)]
     if commune:
         report["commune"] = commune
+    if until:
+        report["until"] = until
     return report
 
 
@@ -165,8 +276,8 @@ def _lessons(q, w: _Where, by: dict, catalog: Catalog | None) -> list[dict]:
     rows = q("SELECT p.commune, p.lesson, p.topic, p.max_step, p.finished, count(*), max(p.steps) "
              "FROM lesson_progress p JOIN sessions s ON s.kiosk = p.kiosk AND s.id = p.session_id "
              f"WHERE {w.s_new} GROUP BY 1, 2, 3, 4, 5", w.s_args,
-             "SELECT r.commune, r.lesson, r.topic, r.max_step, r.finished, sum(r.n)::bigint, max(r.steps) "
-             f"FROM roll_progress r WHERE {w.roll} GROUP BY 1, 2, 3, 4, 5", w.r_args)
+             *_from(w, "roll_progress", "SELECT r.commune, r.lesson, r.topic, r.max_step, r.finished, "
+                    "sum(r.n)::bigint, max(r.steps) FROM {} GROUP BY 1, 2, 3, 4, 5"))
     agg: dict[tuple, dict] = {}
     reached: list[tuple] = []
     for code, lesson, topic, max_step, finished, n, steps in rows:
@@ -196,8 +307,8 @@ def _escalations(q, w: _Where, by: dict) -> dict:
             "SELECT t.commune, t.status, t.outcome, COALESCE(t.category, 'none'), "
             f"COALESCE(t.priority, 'none'), count(*) FROM tickets t WHERE {w.t_new} "
             "GROUP BY 1, 2, 3, 4, 5", w.t_args,
-            "SELECT r.commune, r.status, r.outcome, r.category, r.priority, sum(r.n)::bigint "
-            f"FROM roll_tickets r WHERE {w.roll} GROUP BY 1, 2, 3, 4, 5", w.r_args):
+            *_from(w, "roll_tickets", "SELECT r.commune, r.status, r.outcome, r.category, r.priority, "
+                   "sum(r.n)::bigint FROM {} GROUP BY 1, 2, 3, 4, 5")):
         c = _commune(by, code)["escalations"]
         esc["total"] += n
         c["total"] += n
@@ -210,9 +321,13 @@ def _escalations(q, w: _Where, by: dict) -> dict:
             _add(esc["by_category"], category, n)
     for key in ("by_outcome", "by_category", "by_group"):
         esc[key] = dict(sorted(esc[key].items(), key=lambda kv: (kv[0] is None, kv[0] or "")))
-    median, called = q("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
-                       "t.first_called_at - t.created_at)), count(*) FROM tickets t "
-                       f"WHERE {w.tickets} AND t.first_called_at IS NOT NULL", w.t_args)[0]
+    if w.use_rollups:
+        cur = q.cur
+        median, called = _median(cur, w, "wait")
+    else:
+        median, called = q("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
+                           "t.first_called_at - t.created_at)), count(*) FROM tickets t "
+                           f"WHERE {w.tickets} AND t.first_called_at IS NOT NULL", w.t_args)[0]
     esc["median_wait_seconds"] = round(float(median), 1) if median is not None else None
     esc["called"] = called
     return esc
@@ -235,8 +350,8 @@ def _activity(q, w: _Where, catalog: Catalog | None) -> dict:
              "FROM events e JOIN sessions s ON s.kiosk = e.kiosk AND s.id = e.session_id "
              f"WHERE e.kind = ANY(%s) AND {w.s_new} GROUP BY 1, 2, 3, 4, 5, 6, 7",
              [list(ACTIVITY), *w.s_args],
-             "SELECT r.kind, r.practice, r.drill, r.lesson, r.first_try, r.is_right, r.is_first, "
-             f"sum(r.n)::bigint FROM roll_activity r WHERE {w.roll} GROUP BY 1, 2, 3, 4, 5, 6, 7", w.r_args)
+             *_from(w, "roll_activity", "SELECT r.kind, r.practice, r.drill, r.lesson, r.first_try, r.is_right, "
+                    "r.is_first, sum(r.n)::bigint FROM {} GROUP BY 1, 2, 3, 4, 5, 6, 7"))
     return fold_activity(rows, book)
 
 
@@ -246,21 +361,20 @@ def _periods(q, w: _Where, report: dict) -> None:
     per_day: dict[str, int] = {}
     for day, n in q(f"SELECT (s.started_at AT TIME ZONE %s)::date, count(*) FROM sessions s WHERE {w.s_new} "
                     "GROUP BY 1", [tz, *w.s_args],
-                    f"SELECT r.day, sum(r.n)::bigint FROM roll_sessions r WHERE {w.roll} GROUP BY 1", w.r_args):
+                    f"SELECT r.day, sum(r.n)::bigint FROM roll_visitors r WHERE {w.roll} GROUP BY 1", w.r_args):
         _add(per_day, str(day), n)
     report["visitors"] = periods(per_day)
     groups: dict[str, int] = {}
     for group, n in q(f"SELECT COALESCE(s.visitor_group, 'none'), count(*) FROM sessions s WHERE {w.s_new} "
                       "GROUP BY 1", w.s_args,
-                      f"SELECT r.visitor_group, sum(r.n)::bigint FROM roll_sessions r WHERE {w.roll} GROUP BY 1",
-                      w.r_args):
+                      *_from(w, "roll_sessions", "SELECT r.visitor_group, sum(r.n)::bigint FROM {} GROUP BY 1")):
         _add(groups, group, n)
     report["visitor_groups"] = dict(sorted(groups.items()))
     helped: dict[str, int] = {}
     for day, n in q(f"SELECT (t.served_at AT TIME ZONE %s)::date, count(*) FROM tickets t WHERE {w.t_new} "
                     "AND t.status = 'served' AND t.served_at IS NOT NULL GROUP BY 1", [tz, *w.t_args],
-                    f"SELECT r.served_day, sum(r.n)::bigint FROM roll_tickets r WHERE {w.roll} "
-                    "AND r.status = 'served' AND r.served_day IS NOT NULL GROUP BY 1", w.r_args):
+                    f"SELECT r.served_day, sum(r.n)::bigint FROM roll_helped r WHERE {w.roll} GROUP BY 1",
+                    w.r_args):
         _add(helped, str(day), n)
     report["helped"] = periods(helped)
 

@@ -119,9 +119,41 @@ def _v3(cur) -> None:
                 "TO hcc_report")
 
 
+ROLL_TABLES = ("roll_sessions", "roll_progress", "roll_activity", "roll_tickets", "roll_durations")
+# the expressions the medians are taken of (kiosk/central/rollup.py), indexed for the report
+SESSION_SECONDS = "extract(epoch FROM ended_at - started_at)"
+WAIT_SECONDS = "extract(epoch FROM first_called_at - created_at)"
+
+
+def _v4(cur) -> None:
+    """Report speed over a province's year (kiosk/central/rollup.py): the same rollups per month
+    (`*_month`, whole months read from there, days only for a partial month), visitors and
+    helped per day in two small tables, and histograms of session and waiting times (10-second
+    buckets with their smallest and largest value) so that a median reads one bucket's rows, by
+    an index on the duration, instead of every session and ticket."""
+    cur.execute("CREATE TABLE roll_durations (commune text, day date, kind text, bucket integer, "
+                "n bigint, lo numeric, hi numeric)")
+    cur.execute("CREATE TABLE roll_visitors (commune text, day date, n bigint)")
+    cur.execute("CREATE TABLE roll_helped (commune text, day date, served_day date, n bigint)")
+    for table in ("roll_durations", "roll_visitors", "roll_helped"):
+        cur.execute(f"CREATE INDEX {table}_day ON {table} (day, commune)")
+    for table in ROLL_TABLES:
+        cur.execute(f"CREATE TABLE {table}_month (LIKE {table})")
+        cur.execute(f"CREATE INDEX {table}_month_day ON {table}_month (day, commune)")
+    cur.execute(f"CREATE INDEX sessions_seconds ON sessions (({SESSION_SECONDS}))")
+    cur.execute(f"CREATE INDEX tickets_wait_seconds ON tickets (({WAIT_SECONDS}))")
+    cur.execute("GRANT SELECT ON " + ", ".join(
+        [*(f"{t}_month" for t in ROLL_TABLES), "roll_durations", "roll_visitors", "roll_helped"])
+        + " TO hcc_report")
+    # rollups of version 3 have no month rows nor histograms: the next refresh starts again
+    # (until then the report reads the rows directly, exact as always)
+    cur.execute("TRUNCATE rollup_marks, roll_sessions, roll_progress, roll_activity, roll_tickets")
+
+
 VERSIONS = [(1, "tables, kiosk mapping, roles, row-level security", _v1),
             (2, "indexes for the province report", _v2),
-            (3, "rollups for the province report", _v3)]
+            (3, "rollups for the province report", _v3),
+            (4, "month rollups and duration histograms for the province report", _v4)]
 SCHEMA_VERSION = VERSIONS[-1][0]
 
 

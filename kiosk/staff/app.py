@@ -14,17 +14,17 @@ with a plain message: nothing is shown as done unless it is on disk.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 import sqlite3
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -32,10 +32,8 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.core.data import datacare
 from kiosk.core.content.lessons import TOPICS, load_catalog
 from kiosk.core.data.queue import CATEGORIES, OUTCOMES, Queue, QueueError
-from kiosk.core.data.report import build_report, parse_since, report_csv
 from kiosk.core.data.store import Store, StoreError, utcnow
-from kiosk.core.data.timeutil import local_today
-from kiosk.staff import auth, charts, display, display_routes, labels, narration_page
+from kiosk.staff import auth, display, display_routes, labels, narration_page, reports_page
 from kiosk.staff.web import (BAD_REQUEST, COUNTER, CSRF_ONLY, SAVE_FAILED, CsrfFailed,
                              LoginRequired, SecurityHeaders, Stores, TicketId, form_doc, integer,
                              plain_page, same, to_int)
@@ -50,10 +48,21 @@ POLL_MS = 1000
 WAITING_SHOWN = 100
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int = 2000,
-               pragmas: tuple[str, ...] = ()) -> FastAPI:
+               pragmas: tuple[str, ...] = (), queue_db: str | None = None,
+               report_db: str | None = None) -> FastAPI:
+    """`queue_db` (default: KIOSK_QUEUE_DB): a centre's shared queue in PostgreSQL, which the
+    console then lists and acts on instead of this log's tickets (staff, settings and the
+    reports stay in the log). `report_db` (default: KIOSK_REPORT_DB): the province's database,
+    read-only, for the Báo cáo page (kiosk/staff/province.py)."""
     db_path = Path(db_path)
     Store(db_path).close()  # migrate once, and fail early with a clear StoreError
     stores = Stores(db_path, busy_ms, pragmas)
+    queue_db = queue_db if queue_db is not None else os.environ.get("KIOSK_QUEUE_DB", "").strip()
+    queue_stores = stores
+    report_db = report_db if report_db is not None else os.environ.get("KIOSK_REPORT_DB", "").strip()
+    if queue_db:
+        from kiosk.central.queue_db import QueueDbs
+        queue_stores = QueueDbs(queue_db)
     catalog = None
     if lessons_dir is not None and Path(lessons_dir).exists():
         catalog = load_catalog(Path(lessons_dir))
@@ -68,7 +77,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                        POLL_MS=POLL_MS)
 
     def queue() -> Queue:
-        return Queue(stores.get())
+        return Queue(queue_stores.get())
 
     async def guard(request: Request):
         """Every route: a live session (except the login page) and, for forms, its CSRF token."""
@@ -333,7 +342,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         events = []
         if t["session_id"]:
             events = [dict(zip(("ts", "kind", "screen", "lesson", "step", "data"), r)) for r in
-                      stores.get().conn.execute(
+                      q.conn.execute(
                           "SELECT ts, kind, screen, lesson, step, data FROM events WHERE session_id = ? "
                           "ORDER BY id LIMIT 300", (t["session_id"],))]
         return page(request, "ticket.html", t=t, history=q.history(ticket_id), events=events)
@@ -352,39 +361,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                 t["handled_seconds"] = seconds_between(t["first_called_at"], t["served_at"])
         return page(request, "history.html", rows=rows, day=day, status=status)
 
-    # --- reports -----------------------------------------------------------------------------
-
-    def report_for(since: str):
-        try:
-            parse_since(since or None)
-        except ValueError:
-            return None, "Ngày không hợp lệ (dạng YYYY-MM-DD)."
-        return build_report(stores.get(), since or None, catalog), None
-
-    @app.get("/reports", response_class=HTMLResponse)
-    def reports(request: Request, since: str = ""):
-        r, error = report_for(since)
-        if r is None:
-            r, since = build_report(stores.get(), None, catalog), ""
-        return page(request, "reports.html", r=r, since=since, error=error, charts=_charts(r),
-                    csv_href="/reports.csv" + (f"?since={quote(since)}" if since else ""),
-                    json_href="/reports.json" + (f"?since={quote(since)}" if since else ""))
-
-    @app.get("/reports.csv")
-    def reports_csv(request: Request, since: str = ""):
-        r, error = report_for(since)
-        if r is None:
-            return Response(error, status_code=400, media_type="text/plain; charset=utf-8")
-        name = f"kiosk-report-{local_today()}.csv"
-        return Response(report_csv(r), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-    @app.get("/reports.json")
-    def reports_json(request: Request, since: str = ""):
-        r, error = report_for(since)
-        if r is None:
-            return JSONResponse({"error": error}, status_code=400)
-        return JSONResponse(r)
+    reports_page.register(app, page, stores, catalog, report_db)  # "Báo cáo"
 
     # --- settings ----------------------------------------------------------------------------
 
@@ -431,30 +408,6 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             datacare.set_counters(store, count, staff)
         return back("/settings", msg="saved")
 
-    display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache")
+    display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache", queue_stores)
     narration_page.register(app, page, db_path.parent, lessons_dir)  # "Giọng đọc"
     return app
-
-
-def _charts(r: dict) -> dict:
-    g = labels
-    last_days = list(r["visitors"]["by_day"].items())[-31:]
-    helped_days = list(r["helped"]["by_day"].items())[-31:]
-    esc = r["escalations"]
-    return {
-        "visitors_day": charts.columns([(d[5:], n) for d, n in last_days], title="Lượt khách theo ngày"),
-        "helped_day": charts.columns([(d[5:], n) for d, n in helped_days], title="Lượt được giúp theo ngày",
-                                     color=charts.BAR_ALT),
-        "groups": charts.hbars([(g.GROUPS.get(k, k), n) for k, n in r["visitor_groups"].items()],
-                               title="Khách theo nhóm (tự khai)"),
-        "outcomes": charts.hbars([(g.OUTCOMES.get(k, k), n) for k, n in esc["by_outcome"].items()],
-                                 title="Kết quả hỗ trợ", color=charts.BAR_ALT),
-        "categories": charts.hbars([(g.CATEGORIES.get(k, k), n) for k, n in esc["by_category"].items()],
-                                   title="Nhóm việc được giúp"),
-        "topics": charts.hbars([(TOPICS.get(t["topic"], t["topic"]), t["started"]) for t in r["topics"]],
-                               title="Bài học bắt đầu theo chủ đề"),
-        "funnels": {l["lesson"]: charts.hbars([(f"Bước {k}", n) for k, n in l["funnel"].items()],
-                                              title=f"Số người đến từng bước: {l['title'] or l['lesson']}",
-                                              width=460, label_w=80)
-                    for l in r["lessons"]},
-    }

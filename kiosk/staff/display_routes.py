@@ -52,11 +52,13 @@ def refused_response(request: Request):
     return PlainTextResponse(display.REFUSED, status_code=403)
 
 
-def add_routes(app: FastAPI, stores, templates, cache_dir: Path) -> None:
+def add_routes(app: FastAPI, stores, templates, cache_dir: Path, queue_stores=None) -> None:
+    """`queue_stores`: where the tickets are (a centre's shared queue), if not in `stores`."""
     announcer = display.Announcer(cache_dir)
+    queue_stores = queue_stores or stores
 
     def board(after: int = 0) -> dict:
-        return display.board(stores.get().conn, local_today(), after)
+        return display.board(queue_stores.get().conn, local_today(), after)
 
     @app.get("/display/{token}", response_class=HTMLResponse)
     def display_page(request: Request, token: Token):
@@ -74,7 +76,7 @@ def add_routes(app: FastAPI, stores, templates, cache_dir: Path) -> None:
     @app.get("/display/{token}/calls/{call_id}.wav")
     def call_sound(request: Request, token: Token, call_id: CallId):
         from kiosk.speech.tts import TTSError
-        call = display.call_of(stores.get().conn, call_id)
+        call = display.call_of(queue_stores.get().conn, call_id)
         if call is None:
             return JSONResponse({"error": "no such call"}, status_code=404)
         try:

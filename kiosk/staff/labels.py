@@ -18,7 +18,8 @@ CATEGORIES = {
 }
 GROUPS = {"elderly": "Người cao tuổi", "disabled": "Người khuyết tật", "pregnant": "Phụ nữ mang thai",
           "none": "Không khai báo"}
-STATUSES = {"waiting": "Đang chờ", "called": "Đã gọi", "served": "Đã phục vụ", "no_show": "Vắng mặt"}
+STATUSES = {"waiting": "Đang chờ", "called": "Đã gọi", "served": "Đã phục vụ", "no_show": "Vắng mặt",
+            "shared": "Đã chuyển vào hàng chờ chung"}  # a kiosk's offline ticket, now in the centre's queue
 ACTIONS = {"call": "Gọi", "recall": "Gọi lại", "transfer": "Chuyển quầy", "serve": "Xong",
            "no_show": "Vắng mặt"}
 MODES = {"large_text": "Chữ to", "high_contrast": "Tương phản cao", "audio": "Đọc to",

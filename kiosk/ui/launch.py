@@ -18,7 +18,11 @@ def open_store(data: Path):
     read-only, full or damaged) and writes in order; the screen never waits for it."""
     from kiosk.core.data.writer import Writer
     from kiosk.paths import db_path
-    return Writer(db_path(data), threaded=True)
+    tickets = None
+    if os.environ.get("KIOSK_QUEUE_DB"):  # a centre's shared queue; psycopg only then
+        from kiosk.central.queue_db import tickets_from_env
+        tickets = tickets_from_env()
+    return Writer(db_path(data), threaded=True, tickets=tickets)
 
 
 def close_log(runtime) -> int:
@@ -99,7 +103,11 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
         from kiosk.ui.printing import attach_printer  # Pillow and escpos after the first frame
         attach_printer(app, runtime, db_path(data))
         from kiosk.ui.queue_watch import attach_queue_watch  # place, wait, board of calls
-        attach_queue_watch(app, runtime, db_path(data))
+        shared = None
+        if os.environ.get("KIOSK_QUEUE_DB"):  # a centre's shared queue (README "Several kiosks")
+            from kiosk.central.queue_db import from_env
+            shared = from_env()
+        attach_queue_watch(app, runtime, db_path(data), shared)
         from kiosk.ui.queue_board import add_to_header
         app.header_extras.insert(0, add_to_header)  # before the Nói button
         actions = script or (tour(catalog) if demo and catalog.lessons else None)

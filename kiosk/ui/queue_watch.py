@@ -5,19 +5,23 @@ A Kivy Clock poll every POLL_SECONDS hands one read to a worker thread with a re
 connection of its own (the log is in WAL mode: readers never wait for the writer), and passes
 its answer to the runtime at a later poll. The screen never waits on the database; a failing
 read is logged once and tried again. What the answers mean is decided in kiosk.core
-(queue_wait, queue_flow).
+(queue_wait, queue_flow). A kiosk of a centre with a shared queue (KIOSK_QUEUE_DB) reads that
+queue, and its own log while the shared one does not answer (kiosk.core.data.shared_queue).
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from kivy.clock import Clock
 
 from kiosk.core.data.queue_wait import CallBoard, calls_now, place_of
+from kiosk.core.data.shared_queue import RETRY_AFTER
+from kiosk.core.data.store import StoreError
 from kiosk.core.data.timeutil import now_utc
 
 log = logging.getLogger("kiosk.queue")
@@ -27,9 +31,11 @@ WARN_AFTER = 10   # failed reads in a row before a warning (at start the log is 
 
 
 class QueueWatch:
-    def __init__(self, runtime, db: Path):
+    def __init__(self, runtime, db: Path, shared=None):
         self.runtime = runtime
         self.db = Path(db)
+        self.shared = shared        # kiosk.central.queue_db.QueueDb, used on the worker thread
+        self._shared_down_until = 0.0
         self.board = CallBoard()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="queue-watch")
         self._conn: sqlite3.Connection | None = None   # used only on the worker thread
@@ -70,14 +76,23 @@ class QueueWatch:
     # --- on the worker thread --------------------------------------------------------------
 
     def _read(self, session_id: str | None):
+        if self.shared is not None and time.monotonic() >= self._shared_down_until:
+            try:
+                return self._read_from(self.shared.conn, session_id)
+            except StoreError as e:
+                log.debug("shared queue not read (%s); reading this kiosk's log", e)
+                self._shared_down_until = time.monotonic() + RETRY_AFTER
         try:
-            conn = self._connect()
-            now = now_utc()
-            place = place_of(conn, session_id, now) if session_id else None
-            return place, calls_now(conn, now)
+            return self._read_from(self._connect(), session_id)
         except sqlite3.Error:
             self._close()
             raise
+
+    @staticmethod
+    def _read_from(conn, session_id: str | None):
+        now = now_utc()
+        place = place_of(conn, session_id, now) if session_id else None
+        return place, calls_now(conn, now)
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -90,7 +105,7 @@ class QueueWatch:
             self._conn = None
 
 
-def attach_queue_watch(app, runtime, db: Path) -> QueueWatch:
-    watch = QueueWatch(runtime, db)
+def attach_queue_watch(app, runtime, db: Path, shared=None) -> QueueWatch:
+    watch = QueueWatch(runtime, db, shared)
     app.bind(on_stop=lambda *_: watch.stop())
     return watch

@@ -119,7 +119,7 @@ class Queue:
 
     def counts(self) -> dict:
         rows = self.conn.execute(
-            "SELECT status, COUNT(*), SUM(priority IS NOT NULL) FROM tickets "
+            "SELECT status, COUNT(*), SUM(CASE WHEN priority IS NOT NULL THEN 1 ELSE 0 END) FROM tickets "
             "WHERE status IN ('waiting', 'called') GROUP BY status").fetchall()
         out = {"waiting": 0, "called": 0, "priority_waiting": 0}
         for status, n, prio in rows:

@@ -221,25 +221,11 @@ class Store:
 
     # --- tickets -------------------------------------------------------------------------
 
-    def create_ticket(self, session_id: str | None, context: dict, at: str | None = None) -> str:
-        """A short queue number, counted per day: A001 ... A999, then B001 ...
-
-        The day is the centre's (KIOSK_TZ), so numbering restarts at local midnight, not at
-        07:00 in Vietnam as a UTC day would."""
+    def create_ticket(self, session_id: str | None, context: dict, at: str | None = None,
+                      letter: str | None = None) -> str:
+        """A short queue number, counted per day (see new_ticket)."""
         now = at or utcnow()
-        day = local_day(now)
-
-        def write(c: sqlite3.Connection) -> str:
-            (count,) = c.execute("SELECT COUNT(*) FROM tickets WHERE day = ?", (day,)).fetchone()
-            number = f"{chr(ord('A') + count // 999 % 26)}{count % 999 + 1:03d}"
-            c.execute(
-                "INSERT INTO tickets (number, day, session_id, created_at, status, lesson, step, context, "
-                "priority) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
-                (number, day, session_id, now, context.get("lesson"), context.get("step"),
-                 json.dumps(context, ensure_ascii=False), context.get("group")))
-            return number
-
-        return self._write(write)
+        return self._write(lambda c: new_ticket(c, session_id, context, now, letter))
 
     def tickets(self, status: str | None = None) -> list[dict]:
         where, args = ("status = ?", [status]) if status else (None, None)
@@ -254,3 +240,25 @@ class Store:
 
     def sessions(self) -> list[dict]:
         return list(self.db["sessions"].rows_where(order_by="started_at"))
+
+
+def new_ticket(c, session_id: str | None, context: dict, now: str, letter: str | None = None) -> str:
+    """Insert a waiting ticket and return its number: A001 ... A999, then B001 ... counted per day.
+
+    The day is the centre's (KIOSK_TZ), so numbering restarts at local midnight, not at 07:00 in
+    Vietnam as a UTC day would. `letter`: a kiosk of a shared queue that cannot reach it numbers
+    its own tickets under a letter of its own (X001 ...), so they never collide with the shared
+    queue's numbers when they reach it (kiosk.core.data.shared_queue). `c` is any connection with
+    SQLite's `?` parameters (the shared queue's adapter translates them), inside a transaction."""
+    day = local_day(now)
+    (count,) = c.execute("SELECT COUNT(*) FROM tickets WHERE day = ?", (day,)).fetchone()
+    if letter:
+        number = f"{letter}{count % 999 + 1:03d}"
+    else:
+        number = f"{chr(ord('A') + count // 999 % 26)}{count % 999 + 1:03d}"
+    c.execute(
+        "INSERT INTO tickets (number, day, session_id, created_at, status, lesson, step, context, "
+        "priority) VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
+        (number, day, session_id, now, context.get("lesson"), context.get("step"),
+         json.dumps(context, ensure_ascii=False), context.get("group")))
+    return number

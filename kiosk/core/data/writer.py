@@ -40,6 +40,8 @@ THREAD_BUSY_MS = 1000         # the writer's own busy timeout: it retries anyway
 # The writes a spill file may hold: name -> how to apply it (see _apply).
 DURABLE = ("start_session", "end_session", "set_session_modes", "log_many", "set_priority")
 ASKS = ("create_ticket", "ticket_call", "ticket_place")   # answered to a waiting caller; never spilled or retried
+SHARED = ("create_ticket", "ticket_call", "ticket_place", "set_priority")  # via a shared queue if any
+FLUSH_EVERY = 10.0            # seconds between tries to send offline tickets to a shared queue
 
 
 @dataclass
@@ -65,7 +67,7 @@ class CloseReport:
 class Writer:
     def __init__(self, path: Path | None = None, *, store: Store | None = None,
                  threaded: bool = False, spill: Spill | None | bool = True,
-                 busy_ms: int | None = None):
+                 busy_ms: int | None = None, tickets=None):
         self.path = Path(path) if path is not None else store.path
         self.store = store
         self.threaded = threaded
@@ -76,6 +78,9 @@ class Writer:
         self.moved_aside: list[Path] = []
         self.written = 0
         self.lost = 0
+        # a centre's shared queue (kiosk.core.data.shared_queue.Tickets), or None: this log only
+        self.tickets = tickets
+        self._flush_at = 0.0
         self._identity = logfile.identity(self.path) if store is not None else None
         self._queue: deque[Op] = deque()
         self._cv = threading.Condition()
@@ -157,11 +162,42 @@ class Writer:
                         break  # writes to do, or a log to (re)open: also with nothing queued
                     if self.failing and self._spill_ok and self._unspilled():
                         break  # spill a new write now, not at the next retry
-                    self._cv.wait(self._retry_at - now if due else None)
+                    if self.tickets is not None and now >= self._flush_at and not self.failing:
+                        break  # offline tickets to send to the shared queue, if it is back
+                    wait = self._retry_at - now if due else None
+                    if self.tickets is not None and not self.failing:  # wake for the next flush
+                        wait = max(0.0, min(wait if wait is not None else FLUSH_EVERY,
+                                            self._flush_at - now))
+                    self._cv.wait(wait)
             if self.failing:
                 self._spill_waiting()
             if time.monotonic() >= self._retry_at:
                 self._drain()
+            self._flush_offline()
+
+    def _flush_offline(self) -> None:
+        """Every FLUSH_EVERY seconds: tickets numbered offline go to the shared queue once it
+        answers again (kiosk.core.data.shared_queue), so the console sees them without waiting for
+        this kiosk's next visitor."""
+        if self.tickets is None or time.monotonic() < self._flush_at:
+            return
+        self._flush_at = time.monotonic() + FLUSH_EVERY
+        if self.failing or self.store is None:
+            return  # the log itself is down: its offline tickets wait for it
+        from kiosk.core.data.shared_queue import SharedQueueDown
+        try:
+            self.tickets.tick(self.store)
+        except SharedQueueDown:
+            pass  # said once by Tickets; tried again later
+        except (StoreError, sqlite3.Error) as e:
+            log.warning("cannot read offline tickets to send: %s", e)
+
+    def send_offline(self) -> int:
+        """Send offline tickets to the shared queue now (`kiosk queue flush`): how many were new.
+        Raises SharedQueueDown or StoreError. The unthreaded writer only: it owns no thread."""
+        assert not self.threaded and self.tickets is not None
+        self._ensure_store()
+        return self.tickets.flush(self.store)
 
     def _unspilled(self) -> bool:
         return self.spill is not None and any(not op.spilled and op.future is None
@@ -201,6 +237,11 @@ class Writer:
 
     def _apply_checked(self, op: Op):
         self._ensure_store()
+        if self.tickets is not None and op.name in SHARED:
+            try:
+                return getattr(self.tickets, op.name)(self.store, **op.kw)
+            except sqlite3.Error as e:
+                raise StoreError(f"cannot read the log database {self.store.path}: {e}") from e
         return _apply(self.store, op)
 
     def _done(self, op: Op, result) -> None:
