@@ -258,6 +258,7 @@ class _Windows:
 
 
 _NEGATORS = frozenset({"không", "đừng", "chẳng", "chả", "khỏi", "chưa", "hổng", "hông"})
+NEGATORS = tuple(_NEGATORS)
 _PLAIN_NEGATORS = frozenset({"khong", "chang", "khoi", "chua"})  # not "dung": dùng/đúng/đừng
 # words that may stand between a negator and the command ("không cần gọi ...")
 _NEG_GAP = frozenset({"cần", "muốn", "phải", "có", "được", "tôi", "em", "mình", "hãy", "nên", "thèm"})

@@ -182,6 +182,25 @@ def _clause_words(words: list[str], has_marks: bool) -> list[str]:
 _CLASSIFIERS = frozenset({"cái", "chiếc", "cai", "chiec"})
 
 
+#: words the parser reads as they are said (the spelling model knows them as words):
+#: dialect words, third persons, times other than now
+KNOWN_WORDS = tuple(_DIALECT_WORDS) + tuple(_THIRD) + tuple(" ".join(p) for p in _OTHER_TIME)
+
+# standard word -> the first dialect word for it ("tôi" -> "tui"): one word each way only
+_TO_DIALECT: dict[str, str] = {}
+for _k, _v in _DIALECT_WORDS.items():
+    if " " not in _k and " " not in _v:
+        _TO_DIALECT.setdefault(_v, _k)
+
+
+def as_dialect(text: str) -> str:
+    """``text`` with its standard words said the central way ("cho tôi xem" ->
+    "cho tui coi"), or "" when none of them has a dialect form."""
+    words = text.split()
+    out = [_TO_DIALECT.get(w, w) for w in words]
+    return " ".join(out) if out != words else ""
+
+
 _DIALECT_CANON = {
     canon_syllable(k): v for k, v in _DIALECT_WORDS.items() if " " not in k
 }

@@ -22,10 +22,13 @@ from functools import lru_cache
 from typing import Sequence
 
 from kiosk.core.understand.intent_lessons import best_lesson
-from kiosk.core.understand.intent_match import PhraseIndex, Match, negated, score_matches
+from kiosk.core.understand.intent_match import NEGATORS, PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, refine_lesson
 from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
-from kiosk.core.understand.intent_text import CLAUSE, canon_syllable, tokenize, normalize, strip_marks
+from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
+from kiosk.core.understand.intent_text import (
+    CLAUSE, FILLERS, KNOWN_WORDS, as_dialect, OPEN_WORDS, canon_syllable, tokenize, normalize, strip_marks,
+)
 
 # canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
 _ = canon_syllable
@@ -132,6 +135,19 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     matches well enough (unrelated speech).
     """
     allowed = allowed_intents(screen)
+    respelled = respell_text(_spell_model(lessons), text)
+    if normalize(respelled) != normalize(text):
+        # marks put back (intent_spell); when the text came with marks and the
+        # respelled one gives nothing, the text as heard is tried too (a near
+        # miss like "bắc đầu" is closer to its phrase unchanged)
+        got = _parse(respelled, screen, allowed, lessons)
+        norm = normalize(text)
+        if got or norm == strip_marks(norm):
+            return got
+    return _parse(text, screen, allowed, lessons)
+
+
+def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     toks, has_marks = tokenize(text)
     # lesson titles are matched word by word ("wi fi"), the phrases on joined names ("wifi")
     split = _phrase_index().unglue(toks, join=False)
@@ -197,6 +213,26 @@ def _first_clause_answer(groups, toks):
             if m.start == 0 and m.end == first_end and m.quality >= 0.85:
                 return m.quality, m, key, set(range(m.start, m.end))
     return None
+
+
+_SPELL_CACHE: dict[tuple, SpellModel] = {}
+
+
+def _spell_model(lessons: Sequence) -> SpellModel:
+    """The spelling model for this set of lessons (built on first use, kept for a few sets)."""
+    key = tuple((getattr(x, "id", None), getattr(x, "title", None)) for x in lessons or ())
+    model = _SPELL_CACHE.get(key)
+    if model is None:
+        said = [ph.text for ph in static_phrases()] + [ph.text for ph in lesson_phrases(lessons)]
+        said += [w for w in (*KNOWN_WORDS, *FILLERS, *OPEN_WORDS, *NEGATORS) if w != CLAUSE]
+        # what visitors say, also as they say it ("cho tui" beside "cho tôi")
+        sentences = [(t, PHRASE_WEIGHT) for t in said]
+        sentences += [(d, PHRASE_WEIGHT) for d in map(as_dialect, said) if d]
+        sentences += lesson_sentences(lessons)
+        if len(_SPELL_CACHE) >= 4:
+            _SPELL_CACHE.clear()
+        model = _SPELL_CACHE[key] = SpellModel(sentences)
+    return model
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,167 @@
+"""Putting tone marks back: text typed without marks, or an ASR's wrong mark on a syllable.
+
+"ve trang chu", "dung roi", "tiêp theo", "nói mau lến": the parser's phrases
+are written with marks, and an unmarked syllable stands for up to six words
+("dung": dùng, đúng, dừng, dũng...). Rather than guessing per word, the
+whole sentence is read back with a small bigram language model of the
+kiosk's own words: every command and topic phrase, the procedures list's
+everyday names, the dialect words, and the words of every lesson file
+(title, summary, steps, checklist, bring). Each syllable may become any
+known word with the same letters (marks removed, đ -> d); the sequence the
+model finds likeliest (Viterbi) wins, so "dung roi" becomes "đúng rồi" and
+"dung lai" becomes "dừng lại".
+
+A syllable written *with* marks is kept when it is a known word unless its
+neighbours make another spelling far likelier ("nói mau lến" -> "lên");
+a marked syllable the vocabulary does not know at all ("tiêp") is taken as a
+slip and replaced by the likeliest known spelling. Words with no known
+spelling stay as they are.
+
+The model is a few thousand counts, built once per set of lessons (lazily,
+on the first parse) and kept; decoding a sentence is a few dozen dictionary
+look-ups per word.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Iterable, Sequence
+
+from kiosk.core.understand.intent_text import canon_syllable, normalize, plain_syllable
+
+_START = "<s>"
+#: how much likelier (as a factor) a known word written with marks is kept than respelled
+KEEP_WRITTEN = 30.0
+#: weight of the command and topic phrases against the lessons' running text:
+#: what visitors say to the kiosk, where the lessons are what the kiosk says
+PHRASE_WEIGHT = 3.0
+#: the same for a word the model has never seen (it knows a few thousand words of Vietnamese)
+#: (set on generic perturbations of the dev half: a wrong tone on one random syllable)
+KEEP_UNKNOWN = 3000.0
+_ALPHA = 2.0                # bigram smoothing towards the unigram
+_CLAUSE_SPLIT = re.compile(r"([,;.!?…:]+)")
+
+
+_CHECKED = ("p", "t", "c", "ch")
+
+
+def _impossible(canon: str) -> bool:
+    """A syllable Vietnamese spelling does not allow: a checked ending (p, t, c,
+    ch) with a tone other than sắc (1) or nặng (5)."""
+    tone = canon[-1] if canon[-1:].isdigit() else ""
+    base = canon[:-1] if tone else canon
+    return base.endswith(_CHECKED) and tone not in ("1", "5") and base.isalpha()
+
+
+class SpellModel:
+    """Bigram counts over toned words (tone placement ignored) and the known
+    spellings of every unmarked syllable."""
+
+    def __init__(self, sentences: Iterable[tuple[str, float]]):
+        self.uni: Counter = Counter()
+        self.bi: Counter = Counter()
+        self.left: Counter = Counter()      # count of a word as the left side of a pair
+        self.forms: dict[str, set[str]] = {}   # plain -> canon forms
+        self.spelling: dict[str, str] = {}     # canon -> an NFC spelling
+        for text, weight in sentences:
+            words = normalize(text).split()
+            prev = _START
+            for w in words:
+                c = canon_syllable(w)
+                self.spelling.setdefault(c, w)
+                self.forms.setdefault(plain_syllable(w), set()).add(c)
+                self.uni[c] += weight
+                self.bi[(prev, c)] += weight
+                self.left[prev] += weight
+                prev = c
+        self.total = sum(self.uni.values()) or 1.0
+        self.vocab = len(self.uni) + 1
+
+    def _p_uni(self, c: str) -> float:
+        return (self.uni.get(c, 0.0) + 0.1) / (self.total + 0.1 * self.vocab)
+
+    def _logp(self, prev: str, c: str) -> float:
+        left = self.left.get(prev, 0.0)
+        p = (self.bi.get((prev, c), 0.0) + _ALPHA * self._p_uni(c)) / (left + _ALPHA)
+        return math.log(p)
+
+    def candidates(self, word: str, marked_text: bool) -> list[tuple[str, float]]:
+        """(canon form, log prior) of the spellings ``word`` may stand for.
+
+        In text written with marks, a word as written is believed (it may be
+        a word the lessons never use: "chợ", "bữa"), unless it cannot be a
+        Vietnamese syllable at all ("tiêp": a syllable ending in p, t, c, ch
+        takes only the sắc or nặng tone). Without any marks, every known
+        spelling competes on context alone."""
+        c = canon_syllable(word)
+        known = [k for k in self.forms.get(plain_syllable(word), ()) if k != c]
+        if not marked_text:
+            return [(k, 0.0) for k in known] + ([(c, 0.0)] if c in self.uni or not known else [])
+        if c in self.uni:
+            return [(c, math.log(KEEP_WRITTEN))] + [(k, 0.0) for k in known]
+        if word != plain_syllable(word) and not _impossible(c):
+            return [(c, math.log(KEEP_UNKNOWN))] + [(k, 0.0) for k in known]
+        return [(k, 0.0) for k in known] or [(c, 0.0)]
+
+    def respell(self, words: list[str], marked_text: bool) -> list[str]:
+        """The likeliest spelling of ``words`` (NFC lower-case syllables)."""
+        if not words:
+            return words
+        cands = [self.candidates(w, marked_text) for w in words]
+        # Viterbi over the candidates
+        best = {_START: (0.0, [])}
+        for options in cands:
+            nxt: dict[str, tuple[float, list[str]]] = {}
+            for c, prior in options:
+                score, path = max(
+                    ((s + self._logp(p, c) + prior, pth) for p, (s, pth) in best.items()),
+                    key=lambda x: x[0])
+                nxt[c] = (score, path + [c])
+            best = nxt
+        _, path = max(best.values(), key=lambda x: x[0])
+        out = []
+        for w, c in zip(words, path):
+            out.append(w if canon_syllable(w) == c else self.spelling.get(c, w))
+        return out
+
+
+def respell_text(model: SpellModel, text: str) -> str:
+    """``text`` with marks put back clause by clause (punctuation kept)."""
+    norm = normalize(text)
+    marked = norm != plain_syllable(norm)
+    parts = _CLAUSE_SPLIT.split(text or "")
+    out = []
+    for part in parts:
+        if _CLAUSE_SPLIT.fullmatch(part):
+            out.append(part)
+            continue
+        out.append(" ".join(model.respell(normalize(part).split(), marked)))
+    return " ".join(p for p in out if p)
+
+
+def lesson_sentences(lessons: Sequence) -> list[tuple[str, float]]:
+    """Everything the lesson files say, as (text, weight) sentences."""
+    out: list[tuple[str, float]] = []
+
+    def add(value, weight=1.0):
+        if not value:
+            return
+        if isinstance(value, str):
+            for piece in re.split(r"[.;:!?\n]+", value):
+                if piece.strip():
+                    out.append((piece, weight))
+        else:
+            for v in value:
+                add(v, weight)
+
+    for lesson in lessons or ():
+        add(getattr(lesson, "title", ""), 2.0)
+        add(getattr(lesson, "summary", ""))
+        for step in getattr(lesson, "steps", ()) or ():
+            add(getattr(step, "title", ""))
+            add(getattr(step, "text", ""))
+        add(getattr(lesson, "checklist", ()))
+        add(getattr(lesson, "bring", ()))
+    return out
