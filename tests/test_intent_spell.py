@@ -76,3 +76,22 @@ def test_marked_near_miss_still_matches_as_heard():
 def test_model_is_built_once_per_lesson_set():
     a = intents._spell_model(())
     assert intents._spell_model(()) is a
+
+
+@pytest.mark.parametrize("heard, meant", [
+    ("nóimau lên", "nói mau lên"),      # two vowel runs: cannot be one syllable
+    ("lạihỉ", "lại hỉ"),                # two tone marks
+    ("dichvucong", "dịch vụ công"),     # typed without spaces or marks
+])
+def test_words_run_together_are_split_into_known_syllables(model, heard, meant):
+    assert respell_text(model, heard) == meant
+
+
+def test_a_known_name_or_one_syllable_is_not_split(model):
+    assert respell_text(model, "wifi") == "wifi"
+    assert respell_text(model, "nghiêng") == "nghiêng"
+
+
+def test_run_together_command_parses():
+    assert parse("nóimau lên chút", "step").name == "faster"
+    assert parse("đọclẹ", "intro").name == "faster"

@@ -55,6 +55,17 @@ def _impossible(canon: str) -> bool:
     return base.endswith(_CHECKED) and tone not in ("1", "5") and base.isalpha()
 
 
+_ONE_SYLLABLE = re.compile(r"^[^aeiouy]*[aeiouy]+[^aeiouy]*$")
+
+
+def one_syllable(word: str) -> bool:
+    """Whether ``word`` can be a single Vietnamese syllable: one run of vowels
+    and at most one tone mark ("nóimau", "lạihỉ", "ytế" cannot)."""
+    canon = canon_syllable(word)
+    tones = sum(1 for ch in canon if ch.isdigit()) + sum(1 for ch in canon_syllable(canon[:-1]) if ch.isdigit())
+    return tones <= 1 and bool(_ONE_SYLLABLE.match(plain_syllable(word)))
+
+
 class SpellModel:
     """Bigram counts over toned words (tone placement ignored) and the known
     spellings of every unmarked syllable."""
@@ -105,8 +116,40 @@ class SpellModel:
             return [(c, math.log(KEEP_UNKNOWN))] + [(k, 0.0) for k in known]
         return [(k, 0.0) for k in known] or [(c, 0.0)]
 
+    def split(self, word: str) -> list[str]:
+        """A word that cannot be one syllable ("nóimau", "tiptheo"), as the
+        likeliest run of 2-4 known syllables; other words as they are."""
+        if one_syllable(word) or len(word) > 24 or not word.isalpha() or self._known_logp(word) is not None:
+            return [word]
+        # best[j]: (log probability, parts) of word[:j]
+        best: dict[int, tuple[float, list[str]]] = {0: (0.0, [])}
+        for i in range(len(word)):
+            if i not in best or len(best[i][1]) >= 4:
+                continue
+            for j in range(i + 1, min(len(word), i + 8) + 1):
+                part = word[i:j]
+                score = self._known_logp(part)
+                if score is None or not one_syllable(part):
+                    continue
+                cand = (best[i][0] + score, best[i][1] + [part])
+                if j not in best or cand[0] > best[j][0]:
+                    best[j] = cand
+        got = best.get(len(word))
+        return got[1] if got and len(got[1]) >= 2 else [word]
+
+    def _known_logp(self, part: str) -> float | None:
+        c = canon_syllable(part)
+        if c in self.uni:
+            return math.log(self._p_uni(c))
+        forms = self.forms.get(part) if part == plain_syllable(part) else None
+        if forms:
+            return max(math.log(self._p_uni(k)) for k in forms)
+        return None
+
     def respell(self, words: list[str], marked_text: bool) -> list[str]:
-        """The likeliest spelling of ``words`` (NFC lower-case syllables)."""
+        """The likeliest spelling of ``words`` (NFC lower-case syllables); words
+        run together are split first."""
+        words = [p for w in words for p in self.split(w)]
         if not words:
             return words
         cands = [self.candidates(w, marked_text) for w in words]
