@@ -214,6 +214,8 @@ def _syllable_slip(heard: str, meant: str) -> bool:
 
 def _fuzzy_allowed(ph: Phrase) -> bool:
     """Whether a phrase is long enough to be matched by a near miss at all."""
+    if not ph.fuzzy:
+        return False
     min_chars = _FUZZY_MIN_CHARS_OPEN if ph.intent == "open" else _FUZZY_MIN_CHARS
     if len(" ".join(ph.plain)) < min_chars:
         return False

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from kiosk.core.understand.intent_classes import class_phrases
 from kiosk.core.understand.intent_vocab import procedures
 from kiosk.core.understand.intent_text import FILLERS, OPEN_WORDS, canon_syllable, plain_syllable, normalize
 
@@ -185,19 +186,22 @@ class Phrase:
     plain: tuple[str, ...]
     topic: str | None = None
     lesson: str | None = None
+    #: may be matched by a near miss; not the phrases made from word classes,
+    #: whose many short combinations sit close to everyday talk ("thấy chưa ra")
+    fuzzy: bool = True
 
 
 def split_block(block: str) -> list[str]:
     return [normalize(p) for p in block.split("|") if normalize(p)]
 
 
-def _mk(intent: str, text: str, topic=None, lesson=None) -> Phrase:
+def _mk(intent: str, text: str, topic=None, lesson=None, fuzzy=True) -> Phrase:
     words = text.split()
     return Phrase(
         intent, text,
         tuple(canon_syllable(w) for w in words),
         tuple(plain_syllable(w) for w in words),
-        topic, lesson,
+        topic, lesson, fuzzy,
     )
 
 
@@ -209,6 +213,10 @@ def static_phrases() -> tuple[Phrase, ...]:
     for topic, block in TOPIC_PHRASES.items():
         out.extend(_mk("open", p, topic=topic) for p in split_block(block))
     out.extend(_mk("_none", p) for p in split_block(_NONE_PHRASES))
+    # the same meanings in other words (intent_classes); a hand-written phrase wins
+    written = {ph.text for ph in out}
+    out.extend(_mk(intent, normalize(text), fuzzy=False) for intent, text in class_phrases()
+               if normalize(text) not in written)
     # everyday names of the commune's procedures and papers (kiosk/data/procedures.yaml)
     for proc in procedures():
         out.extend(_mk("open", name, topic=proc["topic"], lesson=proc["lesson"]) for name in proc["names"])

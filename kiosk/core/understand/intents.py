@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
+from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, refine_lesson
@@ -78,6 +79,9 @@ _ALLOWED: dict[str, frozenset[str]] = {
 }
 # on the confirm screen an answer wins a tie against a global command ("thôi")
 _PRIORITY = {"yes": 2, "no": 2}
+# a complaint about the speed says why the visitor missed it: "nói mau quá, tui nghe
+# không kịp" asks for slower speech, not the same speech again
+_CAUSE_FIRST = {"slower": 1, "faster": 1}
 
 
 @dataclass
@@ -223,11 +227,16 @@ def _spell_model(lessons: Sequence) -> SpellModel:
     key = tuple((getattr(x, "id", None), getattr(x, "title", None)) for x in lessons or ())
     model = _SPELL_CACHE.get(key)
     if model is None:
-        said = [ph.text for ph in static_phrases()] + [ph.text for ph in lesson_phrases(lessons)]
-        said += [w for w in (*KNOWN_WORDS, *FILLERS, *OPEN_WORDS, *NEGATORS) if w != CLAUSE]
+        # the class combinations (intent_classes) would outweigh everything else: their words once
+        said = [ph.text for ph in static_phrases() if ph.fuzzy] + [ph.text for ph in lesson_phrases(lessons)]
+        said += class_words()
+        said += [w for w in (*KNOWN_WORDS, *OPEN_WORDS, *NEGATORS)]
         # what visitors say, also as they say it ("cho tui" beside "cho tôi")
         sentences = [(t, PHRASE_WEIGHT) for t in said]
         sentences += [(d, PHRASE_WEIGHT) for d in map(as_dialect, said) if d]
+        # particles and forms of address are the commonest words said to the kiosk
+        # ("giup toi voi" is "giúp tôi với", not "vội")
+        sentences += [(w, 4 * PHRASE_WEIGHT) for w in FILLERS if w != CLAUSE]
         sentences += lesson_sentences(lessons)
         if len(_SPELL_CACHE) >= 4:
             _SPELL_CACHE.clear()
@@ -259,7 +268,7 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         answer = _first_clause_answer(groups, toks)
         if answer is not None:
             return answer
-    best = None
+    best = cause = None
     last = _last_clause_start(toks)
     for key, group in groups.items():
         conf, m = score_matches(group, toks)
@@ -277,8 +286,12 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         )
         if best is None or rank > best[0]:
             best = (rank, conf, m, key)
+        if _CAUSE_FIRST.get(key[0]) and conf >= MIN_CONFIDENCE and (cause is None or conf > cause[1]):
+            cause = (rank, conf, m, key)
     if best is None:
         return None
+    if best[3][0] == "repeat" and cause is not None:
+        best = cause
     _, conf, m, key = best
     # the words every strong match of the winner explains ("mạng" and "internet")
     explained = {j for x in groups[key] if x.quality >= 0.85 or x is m for j in range(x.start, x.end)}
