@@ -267,6 +267,18 @@ _NEG_GAP = frozenset({"cần", "muốn", "phải", "có", "được", "tôi", "e
 _PLAIN_NEG_GAP = frozenset(strip_marks(w) for w in _NEG_GAP)
 
 
+_DENIALS = frozenset({("đâu", "có"), ("đâu", "phải"), ("có", "đâu")})
+_PLACE = frozenset({"ở", "chỗ", "nơi", "tới", "đi"})
+
+
+def denied(toks: list[Tok]) -> bool:
+    """The sentence denies ("tui đâu có xài ngân hàng", "có đâu"), as opposed to
+    asking where ("ở đâu có ...")."""
+    words = [t.raw for t in toks]
+    return any((a, b) in _DENIALS and (i == 0 or words[i - 1] not in _PLACE)
+               for i, (a, b) in enumerate(zip(words, words[1:])))
+
+
 def negated(m: Match, toks: list[Tok], has_marks: bool) -> bool:
     """True when a negation word stands just before the matched phrase
     ("tôi không muốn gọi nhân viên"); one other word may stand between."""
@@ -280,6 +292,8 @@ def negated(m: Match, toks: list[Tok], has_marks: bool) -> bool:
             return False
         if (t.raw in _NEGATORS) if has_marks else (t.plain in _PLAIN_NEGATORS):
             return True
+        if t.raw == "đâu" and j + 1 < len(toks) and toks[j + 1].raw in ("có", "phải"):
+            return True     # "tui đâu có xài ngân hàng": "đâu có" denies
         if not ((t.raw in _NEG_GAP) if has_marks else (t.plain in _PLAIN_NEG_GAP)):
             others += 1
             if others > 1:

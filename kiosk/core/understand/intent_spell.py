@@ -165,9 +165,25 @@ class SpellModel:
             best = nxt
         _, path = max(best.values(), key=lambda x: x[0])
         out = []
-        for w, c in zip(words, path):
-            out.append(w if canon_syllable(w) == c else self.spelling.get(c, w))
+        for i, (w, c) in enumerate(zip(words, path)):
+            written = canon_syllable(w)
+            if written == c or (marked_text and w != plain_syllable(w)
+                                and not _impossible(written) and not self._seen_beside(path, i)):
+                # a word written with marks ("vợ") is only respelled when a neighbour
+                # vouches for the new spelling (a pair seen together), never on
+                # the new word's frequency alone
+                out.append(w)
+            else:
+                out.append(self.spelling.get(c, w))
         return out
+
+    def _seen_beside(self, path: list[str], i: int) -> bool:
+        prev = path[i - 1] if i else _START
+        nxt = path[i + 1] if i + 1 < len(path) else None
+        if nxt is None:
+            return self.bi.get((prev, path[i]), 0) > 0      # a one-word answer: "thồi"
+        # else the start of a sentence vouches for nothing: many phrases start alike
+        return (prev != _START and self.bi.get((prev, path[i]), 0) > 0) or self.bi.get((path[i], nxt), 0) > 0
 
 
 def respell_text(model: SpellModel, text: str) -> str:

@@ -110,7 +110,10 @@ class Tok:
 CLAUSE = "|"
 
 # talk about (or to) someone else: "ổng nói chậm lắm", "bà ấy nói đúng"
-_THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn").split())
+_THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn thằng đứa").split())
+# "con tui", "vợ tôi", "cháu nội tui": one's family, talked about (the kiosk is never "my son")
+_KIN = frozenset(normalize("con cháu vợ chồng ba má mẹ cha bố dâu rể nội ngoại anh chị em ông bà bạn").split())
+_MINE = frozenset(normalize("tôi mình").split())
 _THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó"), ("bà", "con")}) | {
     (p, d) for p in normalize("ông bà anh chị cô chú bác em con cháu").split() for d in ("ấy", "kia")
 }
@@ -137,6 +140,7 @@ def third_person(toks) -> int:
     quá" is the machine), nor after "máy"."""
     n = sum(1 for t in toks if t.raw in _THIRD)
     n += sum(1 for a, b in zip(toks, toks[1:]) if b.raw == "nó" and a.raw not in ("máy", "chính", CLAUSE))
+    n += sum(1 for a, b in zip(toks, toks[1:]) if a.raw in _KIN and b.raw in _MINE)
     return n + sum(1 for a, b in zip(toks, toks[1:]) if (a.raw, b.raw) in _THIRD_PAIRS)
 
 

@@ -23,7 +23,7 @@ from typing import Sequence
 
 from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
-from kiosk.core.understand.intent_match import NEGATORS, PhraseIndex, Match, negated, score_matches
+from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, refine_lesson
 from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
@@ -160,6 +160,10 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         return Intent(None, 0.0, {})
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     best = _best_rule(toks, has_marks, allowed, screen, ids)
+    if denied(toks):
+        # "tui đâu có xài ngân hàng": the sentence denies what it names; only a
+        # rule (which checks its own negation) may still find a command in it
+        allowed = allowed - {"open"}
     if "open" in allowed and lessons:
         named = best_lesson(split, has_marks, lessons)
         if named is not None:
