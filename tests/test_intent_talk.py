@@ -36,3 +36,28 @@ def test_denial(text, denies):
 def test_a_denied_service_opens_nothing():
     assert parse("tui đâu có xài ngân hàng", "topic").name is None
     assert parse("tui xài ngân hàng", "topic").name == "open"
+
+
+def _real_lessons():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+
+    return list(load_catalog(lessons_dir()).lessons)
+
+
+def test_a_phrase_naming_its_lesson_beats_another_lessons_title_words():
+    # "tin nhắn lừa đảo" is the procedures list's name for the link-scam lesson;
+    # "Báo tin lừa đảo ở đâu" shares two title words with it, which is not enough
+    got = parse("tin nhắn lừa đảo", "home", _real_lessons())
+    assert got.args.get("lesson") == "lua-dao-tin-nhan-lien-ket"
+
+
+def test_a_lesson_named_beside_its_topic_wins():
+    # "quét mã" names the topic, "việt qr" (joined: vietqr) its lesson
+    got = parse("bài quét mã việt qr", "topic", _real_lessons())
+    assert got.args == {"topic": "payment", "lesson": "thanh-toan-vietqr"}
+
+
+def test_letters_heard_as_english_names_join_into_a_name():
+    got = parse("việt qui a", "home", _real_lessons())
+    assert got.args.get("lesson") == "thanh-toan-vietqr"

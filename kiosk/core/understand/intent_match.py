@@ -45,6 +45,11 @@ _LETTERS = {
 }
 
 
+# letters heard as their English names, beside the Vietnamese reading above: "a" (R),
+# "rờ" (R), "ét" (S): "việt qui a" = VietQR
+_LETTERS_TOO = {"a": ("r",), "ro": ("r",), "ro2": ("r",), "et": ("s",)}
+
+
 class PhraseIndex:
     """The phrases, indexed so that a parse looks at the few that can match.
 
@@ -104,7 +109,7 @@ class PhraseIndex:
             return None
         options = [""]
         for t in window:
-            forms = {t.plain, _LETTERS.get(t.plain, t.plain)}
+            forms = {t.plain, _LETTERS.get(t.plain, t.plain), *_LETTERS_TOO.get(t.plain, ())}
             options = [o + f for o in options for f in forms]
         return next((o for o in options if o in self.names), None)
 

@@ -88,6 +88,7 @@ mình tôi em anh chị cô chú bác ông bà con cháu bạn ad máy kiosk ơi
 coi xem muốn tôi giùm cho với lại ra đây đấy kìa ấy giờ nay gì hết cả lắm
 chút một hoài mãi quá trời ơi nhé hen
 bấm nhấn chạm ấn nút
+ủa ơ ô ôi úi ui chà thưa
 """
 FILLERS = frozenset(normalize(_FILLER_TEXT).split()) | {"|"}
 # words that may come with "open" ("tôi muốn làm căn cước", "hướng dẫn dùng zalo")

@@ -166,13 +166,19 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         allowed = allowed - {"open"}
     if "open" in allowed and lessons:
         named = best_lesson(split, has_marks, lessons)
+        if len(toks) != len(split):
+            # a name said in pieces and joined ("việt qr" = vietqr) may be a title's word
+            joined = best_lesson(toks, has_marks, lessons)
+            if joined is not None and (named is None or joined[0] > named[0]):
+                named = joined
         if named is not None:
             lconf, lesson = named
             # a named lesson beats a bare topic of its own (or a weaker one),
-            # and anything else weaker than itself
+            # and anything else weaker than itself; not a phrase that names its
+            # own lesson as surely ("tin nhắn lừa đảo" is not "báo tin lừa đảo")
             top = None if best is None else best[2]
             if (top is None or lconf > best[0] or top[0] == "_none"
-                    or (top[0] == "open" and top[1] == getattr(lesson, "topic", None))):
+                    or (top[0] == "open" and top[1] == getattr(lesson, "topic", None) and not top[2])):
                 args = {"topic": getattr(lesson, "topic", None), "lesson": lesson.id}
                 if not args["topic"]:
                     del args["topic"]
@@ -273,6 +279,7 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         if answer is not None:
             return answer
     best = cause = None
+    specific: list = []
     last = _last_clause_start(toks)
     for key, group in groups.items():
         conf, m = score_matches(group, toks)
@@ -292,10 +299,18 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
             best = (rank, conf, m, key)
         if _CAUSE_FIRST.get(key[0]) and conf >= MIN_CONFIDENCE and (cause is None or conf > cause[1]):
             cause = (rank, conf, m, key)
+        if key[0] == "open" and key[2] and conf >= MIN_CONFIDENCE:
+            specific.append((rank, conf, m, key))
     if best is None:
         return None
     if best[3][0] == "repeat" and cause is not None:
         best = cause
+    if best[3][0] == "open" and not best[3][2]:
+        # a lesson of the same topic named sure enough beats the bare topic
+        # ("quét mã" is payment, "vietqr" its lesson)
+        same = [v for v in specific if v[3][1] == best[3][1]]
+        if same:
+            best = max(same, key=lambda v: v[0])
     _, conf, m, key = best
     # the words every strong match of the winner explains ("mạng" and "internet")
     explained = {j for x in groups[key] if x.quality >= 0.85 or x is m for j in range(x.start, x.end)}
