@@ -61,3 +61,17 @@ def test_a_lesson_named_beside_its_topic_wins():
 def test_letters_heard_as_english_names_join_into_a_name():
     got = parse("việt qui a", "home", _real_lessons())
     assert got.args.get("lesson") == "thanh-toan-vietqr"
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("home", "trở về trang chủ"),       # "home" on the home page, not "back" from "trở về"
+    ("topic", "bắt đầu bài ni"),        # "next" (not taken here), not a near miss of "bắt đầu lại"
+])
+def test_a_command_said_where_it_means_nothing_gives_nothing(screen, text):
+    assert parse(text, screen).name is None
+
+
+def test_the_same_words_on_their_own_screen_still_work():
+    assert parse("trở về trang chủ", "step").name == "home"
+    assert parse("trở về", "home").name == "back"
+    assert parse("bắt đầu bài ni", "intro").name == "next"

@@ -160,6 +160,8 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         return Intent(None, 0.0, {})
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     best = _best_rule(toks, has_marks, allowed, screen, ids)
+    if best is not None and _means_elsewhere(best, toks, has_marks, allowed, screen, ids):
+        return Intent(None, 0.0, {})
     if denied(toks):
         # "tui đâu có xài ngân hàng": the sentence denies what it names; only a
         # rule (which checks its own negation) may still find a command in it
@@ -209,6 +211,24 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
             args["topic"] = next((getattr(l, "topic", None) for l in lessons or ()
                                   if getattr(l, "id", None) == lesson), None) or topic
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
+
+
+def _means_elsewhere(best, toks, has_marks, allowed, screen, ids) -> bool:
+    """True when the words that gave ``best`` are better read as a command this
+    screen does not take: "trở về trang chủ" on the home page is "home" (where
+    the visitor already is), not "back" from its "trở về"; "qua trang sau" on a
+    topic page is "next", not a near miss of "trang đầu". Such a sentence is
+    a command said in the wrong place, and gives nothing."""
+    if best[0] < MIN_CONFIDENCE or best[2][0] == "_none" or len(allowed) == len(INTENTS):
+        return False
+    every = _best_rule(toks, has_marks, frozenset(INTENTS), screen, ids)
+    if every is None or every[2][0] in allowed or every[2][0] == "_none" or every[0] < MIN_CONFIDENCE:
+        return False
+    mine, theirs = best[3], every[3]     # the words each reading explains
+    # the other reading takes in all the words this one used, and more or surer;
+    # or this one is a near miss where the other is the words as said
+    return ((mine <= theirs and (len(theirs) > len(mine) or every[1].quality > best[1].quality))
+            or (best[1].quality < 0.85 <= every[1].quality and bool(mine & theirs) and every[0] > best[0]))
 
 
 def _last_clause_start(toks) -> int:
