@@ -75,3 +75,13 @@ def test_the_same_words_on_their_own_screen_still_work():
     assert parse("trở về trang chủ", "step").name == "home"
     assert parse("trở về", "home").name == "back"
     assert parse("bắt đầu bài ni", "intro").name == "next"
+
+
+def test_a_phrase_with_a_classifier_matches_as_the_words_arrive():
+    from kiosk.core.understand.intent_text import without_classifiers
+    # the visitor's classifiers are dropped before matching, so the phrase's are too
+    assert without_classifiers("học cái này") == "học này"
+    assert parse("ừ học cái ni", "intro").name == "next"
+    # a phrase that starts with one would be a bare word or two without it: left alone
+    assert without_classifiers("cái lúc nãy") == "cái lúc nãy"
+    assert parse("hồi nãy bà Tư nói bài ni hay lắm", "intro").name is None

@@ -71,6 +71,7 @@ _DIALECT_WORDS = {
     "đặng": "được", "chộ": "thấy", "bựa ni": "hôm nay", "ừa": "ừ", "ờ": "ừ",
     "vô": "vào", "kiếng": "kính", "xài": "dùng", "lộn": "nhầm", "hè": "nhỉ", "hỉ": "nhỉ",
     "chi mô": "gì đâu", "bấm lộn": "bấm nhầm", "trển": "trên đó", "dìa": "về",
+    "trật": "sai", "trật lất": "sai bét", "y chang": "y vậy",
     "dzô": "vào", "zô": "vào", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
 }
 # the same for text typed without any marks (only forms that stay unambiguous)
@@ -185,6 +186,17 @@ def _clause_words(words: list[str], has_marks: bool) -> list[str]:
 
 
 _CLASSIFIERS = frozenset({"cái", "chiếc", "cai", "chiec"})
+
+
+def without_classifiers(text: str) -> str:
+    """A phrase as the visitor's words reach the matcher: classifiers dropped
+    ("học cái này" is matched as "học này"). A phrase that starts with one is
+    left as it is, so never matched: without it, "cái lúc nãy" (the one from
+    before) or "cái gì" would be a bare "lúc nãy" or "gì", in too many sentences."""
+    words = text.split()
+    if not words or words[0] in _CLASSIFIERS:
+        return text
+    return " ".join(w for w in words if w not in _CLASSIFIERS)
 
 
 #: words the parser reads as they are said (the spelling model knows them as words):
