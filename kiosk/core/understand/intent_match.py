@@ -75,8 +75,9 @@ class PhraseIndex:
             self.plain.setdefault(ph.plain, []).append(ph)
             if len(ph.plain) == 1 and ph in self.fuzzy_ok:
                 self.singles_by_first.setdefault(ph.plain[0][:1], []).append(ph)
-            for syl in set(ph.plain):
-                self.by_syllable.setdefault(syl, []).append(ph)
+            if ph in self.fuzzy_ok:    # only near misses look phrases up by syllable
+                for syl in set(ph.plain):
+                    self.by_syllable.setdefault(syl, []).append(ph)
 
     def unglue(self, toks: list[Tok], join: bool = True) -> list[Tok]:
         """Words run together by typing or an ASR ("quaylại", "gọinhân",
