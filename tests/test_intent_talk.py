@@ -85,3 +85,21 @@ def test_a_phrase_with_a_classifier_matches_as_the_words_arrive():
     # a phrase that starts with one would be a bare word or two without it: left alone
     assert without_classifiers("cái lúc nãy") == "cái lúc nãy"
     assert parse("hồi nãy bà Tư nói bài ni hay lắm", "intro").name is None
+
+
+@pytest.mark.parametrize("text, story", [
+    ("con tui đang làm bên ngân hàng", True),       # news about one's son
+    ("ổng mới mua điện thoại", True),
+    ("con tui lấy chồng cần giấy độc thân", False),  # a need, for the daughter
+    ("con dâu tui mới sinh em bé, làm giấy tờ cho nó răng", False),   # a question
+    ("làm giấy khai sinh cho con tui", False),       # does not start with them
+])
+def test_story_about_others(text, story):
+    from kiosk.core.understand.intent_text import story_about_others
+    assert story_about_others(tokenize(text)[0]) is story
+
+
+def test_news_about_someone_opens_nothing():
+    lessons = _real_lessons()
+    assert parse("con tui đang làm bên ngân hàng", "home", lessons).name is None
+    assert parse("con tui lấy chồng cần giấy độc thân", "home", lessons).name == "open"

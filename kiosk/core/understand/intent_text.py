@@ -135,6 +135,25 @@ def other_time(toks) -> bool:
     return any(tuple(words[i:i + 2]) in _OTHER_TIME for i in range(len(words) - 1))
 
 
+# words that make a sentence a need or a question, whoever it is about
+_ASKS = frozenset(normalize("""
+cần muốn xin hỏi giúp giùm chỉ sao thế nào gì đâu hả không chưa được nhờ phải
+lừa lạ giả mượn đòi biểu bảo
+""").split())
+
+
+def story_about_others(toks) -> bool:
+    """A sentence that starts with someone else ("con tui đang làm bên ngân
+    hàng", "ổng ...", "thằng ...") and neither needs nor asks anything: news
+    about them, not a request (of the kiosk or for them)."""
+    words = [t.raw for t in toks]
+    if len(words) < 3:
+        return False
+    starts = words[0] in _THIRD or (words[0] in _KIN and words[1] in _MINE) or (
+        words[0] in _KIN and len(words) > 2 and words[1] in _KIN and words[2] in _MINE)
+    return starts and not any(w in _ASKS for w in words)
+
+
 def third_person(toks) -> int:
     """How many words point at a third person (a command is rarely among them).
 
@@ -203,11 +222,14 @@ def without_classifiers(text: str) -> str:
 #: dialect words, third persons, times other than now
 KNOWN_WORDS = tuple(_DIALECT_WORDS) + tuple(_THIRD) + tuple(" ".join(p) for p in _OTHER_TIME)
 
-# standard word -> the first dialect word for it ("tôi" -> "tui"): one word each way only
-_TO_DIALECT: dict[str, str] = {}
-for _k, _v in _DIALECT_WORDS.items():
-    if " " not in _k and " " not in _v:
-        _TO_DIALECT.setdefault(_v, _k)
+# standard word -> its commonest central form, for the spelling model's picture of
+# what visitors say; only forms that are no other common word ("nỏ" is one letter
+# from "nó", "ả" and "o" are everywhere)
+_TO_DIALECT = {
+    "tôi": "tui", "vậy": "rứa", "đâu": "mô", "gì": "chi", "sao": "răng", "này": "ni", "kia": "tê",
+    "giờ": "chừ", "làm": "mần", "gọi": "kêu", "xem": "coi", "về": "dìa", "vào": "vô", "không": "hông",
+    "nhanh": "lẹ", "dùng": "xài", "nhầm": "lộn", "nha": "nghen", "nhỉ": "hỉ",
+}
 
 
 def as_dialect(text: str) -> str:

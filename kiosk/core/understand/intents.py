@@ -28,7 +28,7 @@ from kiosk.core.understand.intent_guess import guess, refine_lesson
 from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
 from kiosk.core.understand.intent_text import (
-    CLAUSE, FILLERS, KNOWN_WORDS, as_dialect, OPEN_WORDS, canon_syllable, tokenize, normalize, strip_marks,
+    CLAUSE, FILLERS, KNOWN_WORDS, as_dialect, story_about_others, OPEN_WORDS, canon_syllable, tokenize, normalize, strip_marks,
 )
 
 # canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
@@ -162,10 +162,13 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     best = _best_rule(toks, has_marks, allowed, screen, ids)
     if best is not None and _means_elsewhere(best, toks, has_marks, allowed, screen, ids):
         return Intent(None, 0.0, {})
-    if denied(toks):
-        # "tui đâu có xài ngân hàng": the sentence denies what it names; only a
-        # rule (which checks its own negation) may still find a command in it
+    if denied(toks) or story_about_others(toks):
+        # "tui đâu có xài ngân hàng": the sentence denies what it names; "con
+        # tui đang làm bên ngân hàng": it tells about someone. Only a rule
+        # for another command (which checks negation and third persons itself) stands
         allowed = allowed - {"open"}
+        if best is not None and best[2][0] == "open":
+            best = None
     if "open" in allowed and lessons:
         named = best_lesson(split, has_marks, lessons)
         if len(toks) != len(split):
