@@ -101,3 +101,14 @@ def test_a_marked_word_is_not_respelled_on_frequency_alone(model):
     # "vô" is far commoner than "vợ" in what the kiosk knows, but no neighbour
     # vouches for "vô tui": the word stays as written
     assert respell_text(model, "vợ tui gọi nhân viên rồi").startswith("vợ tui")
+
+
+def test_warm_builds_the_indexes_before_the_first_request():
+    from kiosk.core.understand import intent_guess
+    lesson = _lesson("nuoi-tam", "Nuôi tằm lấy tơ")
+    intents._SPELL_CACHE.clear()
+    intent_guess._CACHE.clear()
+    intents.warm([lesson])
+    assert len(intents._SPELL_CACHE) == 1 and len(intent_guess._CACHE) == 1
+    intents.parse("nuoi tam", "home", [lesson])     # uses them: nothing new is built
+    assert len(intents._SPELL_CACHE) == 1 and len(intent_guess._CACHE) == 1

@@ -43,6 +43,7 @@ __all__ = [
     "CONFIRM_BELOW",
     "parse",
     "phrases_for",
+    "warm",
     "needs_confirm",
     "confirm_question",
     "allowed_intents",
@@ -232,6 +233,17 @@ def _means_elsewhere(best, toks, has_marks, allowed, screen, ids) -> bool:
     # or this one is a near miss where the other is the words as said
     return ((mine <= theirs and (len(theirs) > len(mine) or every[1].quality > best[1].quality))
             or (best[1].quality < 0.85 <= every[1].quality and bool(mine & theirs) and every[0] > best[0]))
+
+
+def warm(lessons: Sequence = ()) -> None:
+    """Build the phrase index, the spelling model and the lesson ranker now
+    (a few hundred ms of pure Python), so the visitor's first spoken request
+    does not wait for them. Called off the UI thread when voice input starts."""
+    _phrase_index()
+    _spell_model(lessons)
+    if lessons:
+        from kiosk.core.understand.intent_guess import ranker
+        ranker(lessons)
 
 
 def _last_clause_start(toks) -> int:
