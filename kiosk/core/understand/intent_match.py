@@ -19,7 +19,7 @@ _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
 # names of things ("da lô", "vneid") are short and many: a near miss of a short
 # name is more often another word ("a lô") than a slip, so they need more letters
-_FUZZY_MIN_CHARS_OPEN = 8
+_FUZZY_MIN_CHARS_OPEN = 6
 _FUZZY_MIN_CONTENT = 3
 _FUZZY_MIN_REGROUPED = 85
 _LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
