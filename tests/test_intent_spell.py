@@ -112,3 +112,11 @@ def test_warm_builds_the_indexes_before_the_first_request():
     assert len(intents._SPELL_CACHE) == 1 and len(intent_guess._CACHE) == 1
     intents.parse("nuoi tam", "home", [lesson])     # uses them: nothing new is built
     assert len(intents._SPELL_CACHE) == 1 and len(intent_guess._CACHE) == 1
+
+
+def test_a_plain_word_an_asr_wrote_without_marks_is_still_tried_as_heard():
+    # viet-asr writes "qua" (go on); respelled it would be "quá" (too), which
+    # commands nothing: a text whose words are all known as written is tried as is
+    assert parse("qua", "step").name == "next"
+    # "roi" is no word as written: "dung roi" is read only respelled (đúng rồi)
+    assert parse("dung roi", "step").name is None

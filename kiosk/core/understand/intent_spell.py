@@ -146,6 +146,10 @@ class SpellModel:
             return max(math.log(self._p_uni(k)) for k in forms)
         return None
 
+    def all_known(self, words: list[str]) -> bool:
+        """Every word is a word the model knows, spelled as it stands."""
+        return all(canon_syllable(w) in self.uni for w in words)
+
     def respell(self, words: list[str], marked_text: bool) -> list[str]:
         """The likeliest spelling of ``words`` (NFC lower-case syllables); words
         run together are split first."""

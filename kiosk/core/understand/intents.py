@@ -147,7 +147,10 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
         # miss like "bắc đầu" is closer to its phrase unchanged)
         got = _parse(respelled, screen, allowed, lessons)
         norm = normalize(text)
-        if got or norm == strip_marks(norm):
+        if got or (norm == strip_marks(norm) and not _spell_model(lessons).all_known(norm.split())):
+            # text without marks whose words are not all words as they stand
+            # ("dung roi") is read only as respelled; "qua" (an ASR's plain word)
+            # is still tried as heard
             return got
     return _parse(text, screen, allowed, lessons)
 
