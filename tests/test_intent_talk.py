@@ -111,3 +111,8 @@ def test_a_short_service_name_with_one_letter_misheard_still_opens():
     got = parse("mứt hai", "home", _real_lessons())
     assert got.args.get("lesson") == "vneid-muc-2" and got.confidence < 0.8
     assert parse("a lô a lô", "home", _real_lessons()).name is None
+
+
+@pytest.mark.parametrize("text", ["hồi đó tui có nói lại với ổng", "tối qua tui đọc chậm lắm"])
+def test_a_story_of_another_time_commands_nothing(text):
+    assert parse(text, "step").name is None

@@ -125,7 +125,8 @@ _THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó")
 _OTHER_TIME = frozenset(tuple(normalize(p).split()) for p in """
 hôm qua | hôm kia | bữa qua | bữa trước | bữa kia | bữa nào | bữa đâu | tháng trước | tuần trước |
 năm ngoái | năm trước | hồi trước | lần trước | ngày mai | mai mốt | tuần sau | tháng sau | năm sau |
-lát nữa | chiều nay | tối nay
+lát nữa | chiều nay | tối nay | hồi đó | hồi xưa | hồi nhỏ | ngày xưa | lúc trước | hồi sáng |
+tối qua | đêm qua | bữa hổm | hôm trước | tuần rồi | tháng rồi | năm rồi
 """.split("|"))
 
 
