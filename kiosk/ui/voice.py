@@ -122,10 +122,22 @@ class VoiceService:
             self.engine_name, self.why = name, why
             if not self.lazy and not self._load():
                 return
+            self._warm_intents()
             self._main(self._ready, f"{name}: {why}")
         except Exception as e:  # numpy missing, a broken install...: touch only, never a crash
             log.exception("voice input could not start")
             self._main(self._turn_off, f"voice input could not start ({e})")
+
+    def _warm_intents(self) -> None:
+        """The intent parser's indexes, built here (background) rather than on the
+        visitor's first request; the lessons may not be loaded yet, then only the
+        lesson-free parts are."""
+        try:
+            from kiosk.core.understand.intents import warm
+            catalog = getattr(self.runtime, "catalog", None)
+            warm(tuple(getattr(catalog, "lessons", ()) or ()))
+        except Exception:  # a warm-up must never stop voice input
+            log.exception("intent parser warm-up failed; it builds on first use instead")
 
     def _load(self) -> bool:
         """Load the engine (on this background thread). False (and voice off) if it fails."""

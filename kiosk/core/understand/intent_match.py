@@ -19,7 +19,7 @@ _FUZZY_MIN = 82          # rapidfuzz ratio (0..100) on unmarked text
 _FUZZY_MIN_CHARS = 5     # shorter phrases are never matched fuzzily
 # names of things ("da lô", "vneid") are short and many: a near miss of a short
 # name is more often another word ("a lô") than a slip, so they need more letters
-_FUZZY_MIN_CHARS_OPEN = 8
+_FUZZY_MIN_CHARS_OPEN = 6
 _FUZZY_MIN_CONTENT = 3
 _FUZZY_MIN_REGROUPED = 85
 _LEFTOVER_COST = 0.17    # confidence lost per word no phrase of the intent explains
@@ -43,6 +43,11 @@ _LETTERS = {
     "ro": "r", "et": "s", "ech": "s", "te": "t", "ti": "t", "u": "u", "ve": "v", "vi": "v",
     "ich": "x", "it": "x", "y": "y", "det": "z", "zet": "z",
 }
+
+
+# letters heard as their English names, beside the Vietnamese reading above: "a" (R),
+# "rờ" (R), "ét" (S): "việt qui a" = VietQR
+_LETTERS_TOO = {"a": ("r",), "ro": ("r",), "ro2": ("r",), "et": ("s",)}
 
 
 class PhraseIndex:
@@ -70,8 +75,9 @@ class PhraseIndex:
             self.plain.setdefault(ph.plain, []).append(ph)
             if len(ph.plain) == 1 and ph in self.fuzzy_ok:
                 self.singles_by_first.setdefault(ph.plain[0][:1], []).append(ph)
-            for syl in set(ph.plain):
-                self.by_syllable.setdefault(syl, []).append(ph)
+            if ph in self.fuzzy_ok:    # only near misses look phrases up by syllable
+                for syl in set(ph.plain):
+                    self.by_syllable.setdefault(syl, []).append(ph)
 
     def unglue(self, toks: list[Tok], join: bool = True) -> list[Tok]:
         """Words run together by typing or an ASR ("quaylại", "gọinhân",
@@ -104,7 +110,7 @@ class PhraseIndex:
             return None
         options = [""]
         for t in window:
-            forms = {t.plain, _LETTERS.get(t.plain, t.plain)}
+            forms = {t.plain, _LETTERS.get(t.plain, t.plain), *_LETTERS_TOO.get(t.plain, ())}
             options = [o + f for o in options for f in forms]
         return next((o for o in options if o in self.names), None)
 
@@ -214,6 +220,8 @@ def _syllable_slip(heard: str, meant: str) -> bool:
 
 def _fuzzy_allowed(ph: Phrase) -> bool:
     """Whether a phrase is long enough to be matched by a near miss at all."""
+    if not ph.fuzzy:
+        return False
     min_chars = _FUZZY_MIN_CHARS_OPEN if ph.intent == "open" else _FUZZY_MIN_CHARS
     if len(" ".join(ph.plain)) < min_chars:
         return False
@@ -258,10 +266,23 @@ class _Windows:
 
 
 _NEGATORS = frozenset({"không", "đừng", "chẳng", "chả", "khỏi", "chưa", "hổng", "hông"})
+NEGATORS = tuple(_NEGATORS)
 _PLAIN_NEGATORS = frozenset({"khong", "chang", "khoi", "chua"})  # not "dung": dùng/đúng/đừng
 # words that may stand between a negator and the command ("không cần gọi ...")
 _NEG_GAP = frozenset({"cần", "muốn", "phải", "có", "được", "tôi", "em", "mình", "hãy", "nên", "thèm"})
 _PLAIN_NEG_GAP = frozenset(strip_marks(w) for w in _NEG_GAP)
+
+
+_DENIALS = frozenset({("đâu", "có"), ("đâu", "phải"), ("có", "đâu")})
+_PLACE = frozenset({"ở", "chỗ", "nơi", "tới", "đi"})
+
+
+def denied(toks: list[Tok]) -> bool:
+    """The sentence denies ("tui đâu có xài ngân hàng", "có đâu"), as opposed to
+    asking where ("ở đâu có ...")."""
+    words = [t.raw for t in toks]
+    return any((a, b) in _DENIALS and (i == 0 or words[i - 1] not in _PLACE)
+               for i, (a, b) in enumerate(zip(words, words[1:])))
 
 
 def negated(m: Match, toks: list[Tok], has_marks: bool) -> bool:
@@ -277,6 +298,8 @@ def negated(m: Match, toks: list[Tok], has_marks: bool) -> bool:
             return False
         if (t.raw in _NEGATORS) if has_marks else (t.plain in _PLAIN_NEGATORS):
             return True
+        if t.raw == "đâu" and j + 1 < len(toks) and toks[j + 1].raw in ("có", "phải"):
+            return True     # "tui đâu có xài ngân hàng": "đâu có" denies
         if not ((t.raw in _NEG_GAP) if has_marks else (t.plain in _PLAIN_NEG_GAP)):
             others += 1
             if others > 1:

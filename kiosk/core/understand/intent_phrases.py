@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from kiosk.core.understand.intent_classes import class_phrases
 from kiosk.core.understand.intent_vocab import procedures
-from kiosk.core.understand.intent_text import FILLERS, OPEN_WORDS, canon_syllable, plain_syllable, normalize
+from kiosk.core.understand.intent_text import (
+    FILLERS, OPEN_WORDS, canon_syllable, plain_syllable, normalize, without_classifiers,
+)
 
 _PHRASES: dict[str, str] = {
     "next": """
@@ -103,7 +106,7 @@ _PHRASES: dict[str, str] = {
         chắc chắn | chính xác | có chứ | chắc rồi | dạ đúng | dạ được | rồi | yes |
         đúng rồi đó | vâng đúng rồi | phải đó | có đúng | đúng là vậy |
         vậy đó | đúng vậy đó | đúng như vậy | chính nó | chuẩn | chuẩn rồi | làm vậy đi | cứ vậy đi |
-        vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi
+        vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi | y vậy | đúng y vậy
     """,
     "no": """
         không | không phải | không đúng | sai | sai rồi | chưa | chưa đúng |
@@ -118,7 +121,7 @@ _PHRASES: dict[str, str] = {
         bắt đầu lại | lại từ đầu | quay lại từ đầu | quay về đầu | quay về trang chủ |
         quay lại trang chủ | trở về trang chủ | chọn lại | chọn việc khác | làm việc khác |
         thoát | thoát ra | kết thúc | menu | danh mục | về menu | home |
-        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | chọn cái khác | màn hình đầu | về lại đầu | sáu cái ô | sáu ô | ra khỏi | ra khỏi bài | thoát khỏi bài
+        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | màn hình đầu | về lại đầu | sáu cái ô | sáu ô | ra khỏi | ra khỏi bài | thoát khỏi bài
     """,
 }
 
@@ -185,19 +188,22 @@ class Phrase:
     plain: tuple[str, ...]
     topic: str | None = None
     lesson: str | None = None
+    #: may be matched by a near miss; not the phrases made from word classes,
+    #: whose many short combinations sit close to everyday talk ("thấy chưa ra")
+    fuzzy: bool = True
 
 
 def split_block(block: str) -> list[str]:
-    return [normalize(p) for p in block.split("|") if normalize(p)]
+    return [without_classifiers(normalize(p)) for p in block.split("|") if normalize(p)]
 
 
-def _mk(intent: str, text: str, topic=None, lesson=None) -> Phrase:
+def _mk(intent: str, text: str, topic=None, lesson=None, fuzzy=True) -> Phrase:
     words = text.split()
     return Phrase(
         intent, text,
         tuple(canon_syllable(w) for w in words),
         tuple(plain_syllable(w) for w in words),
-        topic, lesson,
+        topic, lesson, fuzzy,
     )
 
 
@@ -209,9 +215,14 @@ def static_phrases() -> tuple[Phrase, ...]:
     for topic, block in TOPIC_PHRASES.items():
         out.extend(_mk("open", p, topic=topic) for p in split_block(block))
     out.extend(_mk("_none", p) for p in split_block(_NONE_PHRASES))
+    # the same meanings in other words (intent_classes); a hand-written phrase wins
+    written = {ph.text for ph in out}
+    out.extend(_mk(intent, without_classifiers(normalize(text)), fuzzy=False) for intent, text in class_phrases()
+               if without_classifiers(normalize(text)) not in written)
     # everyday names of the commune's procedures and papers (kiosk/data/procedures.yaml)
     for proc in procedures():
-        out.extend(_mk("open", name, topic=proc["topic"], lesson=proc["lesson"]) for name in proc["names"])
+        out.extend(_mk("open", without_classifiers(name), topic=proc["topic"], lesson=proc["lesson"])
+                   for name in proc["names"])
     return tuple(out)
 
 

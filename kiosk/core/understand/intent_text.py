@@ -71,6 +71,7 @@ _DIALECT_WORDS = {
     "đặng": "được", "chộ": "thấy", "bựa ni": "hôm nay", "ừa": "ừ", "ờ": "ừ",
     "vô": "vào", "kiếng": "kính", "xài": "dùng", "lộn": "nhầm", "hè": "nhỉ", "hỉ": "nhỉ",
     "chi mô": "gì đâu", "bấm lộn": "bấm nhầm", "trển": "trên đó", "dìa": "về",
+    "trật": "sai", "trật lất": "sai bét", "y chang": "y vậy",
     "dzô": "vào", "zô": "vào", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
 }
 # the same for text typed without any marks (only forms that stay unambiguous)
@@ -88,6 +89,7 @@ mình tôi em anh chị cô chú bác ông bà con cháu bạn ad máy kiosk ơi
 coi xem muốn tôi giùm cho với lại ra đây đấy kìa ấy giờ nay gì hết cả lắm
 chút một hoài mãi quá trời ơi nhé hen
 bấm nhấn chạm ấn nút
+ủa ơ ô ôi úi ui chà thưa
 """
 FILLERS = frozenset(normalize(_FILLER_TEXT).split()) | {"|"}
 # words that may come with "open" ("tôi muốn làm căn cước", "hướng dẫn dùng zalo")
@@ -110,7 +112,10 @@ class Tok:
 CLAUSE = "|"
 
 # talk about (or to) someone else: "ổng nói chậm lắm", "bà ấy nói đúng"
-_THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn").split())
+_THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn thằng đứa").split())
+# "con tui", "vợ tôi", "cháu nội tui": one's family, talked about (the kiosk is never "my son")
+_KIN = frozenset(normalize("con cháu vợ chồng ba má mẹ cha bố dâu rể nội ngoại anh chị em ông bà bạn").split())
+_MINE = frozenset(normalize("tôi mình").split())
 _THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó"), ("bà", "con")}) | {
     (p, d) for p in normalize("ông bà anh chị cô chú bác em con cháu").split() for d in ("ấy", "kia")
 }
@@ -120,7 +125,8 @@ _THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó")
 _OTHER_TIME = frozenset(tuple(normalize(p).split()) for p in """
 hôm qua | hôm kia | bữa qua | bữa trước | bữa kia | bữa nào | bữa đâu | tháng trước | tuần trước |
 năm ngoái | năm trước | hồi trước | lần trước | ngày mai | mai mốt | tuần sau | tháng sau | năm sau |
-lát nữa | chiều nay | tối nay
+lát nữa | chiều nay | tối nay | hồi đó | hồi xưa | hồi nhỏ | ngày xưa | lúc trước | hồi sáng |
+tối qua | đêm qua | bữa hổm | hôm trước | tuần rồi | tháng rồi | năm rồi
 """.split("|"))
 
 
@@ -130,6 +136,25 @@ def other_time(toks) -> bool:
     return any(tuple(words[i:i + 2]) in _OTHER_TIME for i in range(len(words) - 1))
 
 
+# words that make a sentence a need or a question, whoever it is about
+_ASKS = frozenset(normalize("""
+cần muốn xin hỏi giúp giùm chỉ sao thế nào gì đâu hả không chưa được nhờ phải
+lừa lạ giả mượn đòi biểu bảo
+""").split())
+
+
+def story_about_others(toks) -> bool:
+    """A sentence that starts with someone else ("con tui đang làm bên ngân
+    hàng", "ổng ...", "thằng ...") and neither needs nor asks anything: news
+    about them, not a request (of the kiosk or for them)."""
+    words = [t.raw for t in toks]
+    if len(words) < 3:
+        return False
+    starts = words[0] in _THIRD or (words[0] in _KIN and words[1] in _MINE) or (
+        words[0] in _KIN and len(words) > 2 and words[1] in _KIN and words[2] in _MINE)
+    return starts and not any(w in _ASKS for w in words)
+
+
 def third_person(toks) -> int:
     """How many words point at a third person (a command is rarely among them).
 
@@ -137,6 +162,7 @@ def third_person(toks) -> int:
     quá" is the machine), nor after "máy"."""
     n = sum(1 for t in toks if t.raw in _THIRD)
     n += sum(1 for a, b in zip(toks, toks[1:]) if b.raw == "nó" and a.raw not in ("máy", "chính", CLAUSE))
+    n += sum(1 for a, b in zip(toks, toks[1:]) if a.raw in _KIN and b.raw in _MINE)
     return n + sum(1 for a, b in zip(toks, toks[1:]) if (a.raw, b.raw) in _THIRD_PAIRS)
 
 
@@ -180,6 +206,39 @@ def _clause_words(words: list[str], has_marks: bool) -> list[str]:
 
 
 _CLASSIFIERS = frozenset({"cái", "chiếc", "cai", "chiec"})
+
+
+def without_classifiers(text: str) -> str:
+    """A phrase as the visitor's words reach the matcher: classifiers dropped
+    ("học cái này" is matched as "học này"). A phrase that starts with one is
+    left as it is, so never matched: without it, "cái lúc nãy" (the one from
+    before) or "cái gì" would be a bare "lúc nãy" or "gì", in too many sentences."""
+    words = text.split()
+    if not words or words[0] in _CLASSIFIERS:
+        return text
+    return " ".join(w for w in words if w not in _CLASSIFIERS)
+
+
+#: words the parser reads as they are said (the spelling model knows them as words):
+#: dialect words, third persons, times other than now
+KNOWN_WORDS = tuple(_DIALECT_WORDS) + tuple(_THIRD) + tuple(" ".join(p) for p in _OTHER_TIME)
+
+# standard word -> its commonest central form, for the spelling model's picture of
+# what visitors say; only forms that are no other common word ("nỏ" is one letter
+# from "nó", "ả" and "o" are everywhere)
+_TO_DIALECT = {
+    "tôi": "tui", "vậy": "rứa", "đâu": "mô", "gì": "chi", "sao": "răng", "này": "ni", "kia": "tê",
+    "giờ": "chừ", "làm": "mần", "gọi": "kêu", "xem": "coi", "về": "dìa", "vào": "vô", "không": "hông",
+    "nhanh": "lẹ", "dùng": "xài", "nhầm": "lộn", "nha": "nghen", "nhỉ": "hỉ",
+}
+
+
+def as_dialect(text: str) -> str:
+    """``text`` with its standard words said the central way ("cho tôi xem" ->
+    "cho tui coi"), or "" when none of them has a dialect form."""
+    words = text.split()
+    out = [_TO_DIALECT.get(w, w) for w in words]
+    return " ".join(out) if out != words else ""
 
 
 _DIALECT_CANON = {

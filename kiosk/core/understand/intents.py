@@ -21,11 +21,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
+from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
-from kiosk.core.understand.intent_match import PhraseIndex, Match, negated, score_matches
+from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, refine_lesson
 from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
-from kiosk.core.understand.intent_text import CLAUSE, canon_syllable, tokenize, normalize, strip_marks
+from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
+from kiosk.core.understand.intent_text import (
+    CLAUSE, FILLERS, KNOWN_WORDS, as_dialect, story_about_others, OPEN_WORDS, canon_syllable, tokenize, normalize, strip_marks,
+)
 
 # canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
 _ = canon_syllable
@@ -39,6 +43,7 @@ __all__ = [
     "CONFIRM_BELOW",
     "parse",
     "phrases_for",
+    "warm",
     "needs_confirm",
     "confirm_question",
     "allowed_intents",
@@ -75,6 +80,9 @@ _ALLOWED: dict[str, frozenset[str]] = {
 }
 # on the confirm screen an answer wins a tie against a global command ("thôi")
 _PRIORITY = {"yes": 2, "no": 2}
+# a complaint about the speed says why the visitor missed it: "nói mau quá, tui nghe
+# không kịp" asks for slower speech, not the same speech again
+_CAUSE_FIRST = {"slower": 1, "faster": 1}
 
 
 @dataclass
@@ -132,6 +140,22 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     matches well enough (unrelated speech).
     """
     allowed = allowed_intents(screen)
+    respelled = respell_text(_spell_model(lessons), text)
+    if normalize(respelled) != normalize(text):
+        # marks put back (intent_spell); when the text came with marks and the
+        # respelled one gives nothing, the text as heard is tried too (a near
+        # miss like "bắc đầu" is closer to its phrase unchanged)
+        got = _parse(respelled, screen, allowed, lessons)
+        norm = normalize(text)
+        if got or (norm == strip_marks(norm) and not _spell_model(lessons).all_known(norm.split())):
+            # text without marks whose words are not all words as they stand
+            # ("dung roi") is read only as respelled; "qua" (an ASR's plain word)
+            # is still tried as heard
+            return got
+    return _parse(text, screen, allowed, lessons)
+
+
+def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     toks, has_marks = tokenize(text)
     # lesson titles are matched word by word ("wi fi"), the phrases on joined names ("wifi")
     split = _phrase_index().unglue(toks, join=False)
@@ -140,15 +164,30 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
         return Intent(None, 0.0, {})
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     best = _best_rule(toks, has_marks, allowed, screen, ids)
+    if best is not None and _means_elsewhere(best, toks, has_marks, allowed, screen, ids):
+        return Intent(None, 0.0, {})
+    if denied(toks) or story_about_others(toks):
+        # "tui đâu có xài ngân hàng": the sentence denies what it names; "con
+        # tui đang làm bên ngân hàng": it tells about someone. Only a rule
+        # for another command (which checks negation and third persons itself) stands
+        allowed = allowed - {"open"}
+        if best is not None and best[2][0] == "open":
+            best = None
     if "open" in allowed and lessons:
         named = best_lesson(split, has_marks, lessons)
+        if len(toks) != len(split):
+            # a name said in pieces and joined ("việt qr" = vietqr) may be a title's word
+            joined = best_lesson(toks, has_marks, lessons)
+            if joined is not None and (named is None or joined[0] > named[0]):
+                named = joined
         if named is not None:
             lconf, lesson = named
             # a named lesson beats a bare topic of its own (or a weaker one),
-            # and anything else weaker than itself
+            # and anything else weaker than itself; not a phrase that names its
+            # own lesson as surely ("tin nhắn lừa đảo" is not "báo tin lừa đảo")
             top = None if best is None else best[2]
             if (top is None or lconf > best[0] or top[0] == "_none"
-                    or (top[0] == "open" and top[1] == getattr(lesson, "topic", None))):
+                    or (top[0] == "open" and top[1] == getattr(lesson, "topic", None) and not top[2])):
                 args = {"topic": getattr(lesson, "topic", None), "lesson": lesson.id}
                 if not args["topic"]:
                     del args["topic"]
@@ -181,6 +220,35 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
 
 
+def _means_elsewhere(best, toks, has_marks, allowed, screen, ids) -> bool:
+    """True when the words that gave ``best`` are better read as a command this
+    screen does not take: "trở về trang chủ" on the home page is "home" (where
+    the visitor already is), not "back" from its "trở về"; "qua trang sau" on a
+    topic page is "next", not a near miss of "trang đầu". Such a sentence is
+    a command said in the wrong place, and gives nothing."""
+    if best[0] < MIN_CONFIDENCE or best[2][0] == "_none" or len(allowed) == len(INTENTS):
+        return False
+    every = _best_rule(toks, has_marks, frozenset(INTENTS), screen, ids)
+    if every is None or every[2][0] in allowed or every[2][0] == "_none" or every[0] < MIN_CONFIDENCE:
+        return False
+    mine, theirs = best[3], every[3]     # the words each reading explains
+    # the other reading takes in all the words this one used, and more or surer;
+    # or this one is a near miss where the other is the words as said
+    return ((mine <= theirs and (len(theirs) > len(mine) or every[1].quality > best[1].quality))
+            or (best[1].quality < 0.85 <= every[1].quality and bool(mine & theirs) and every[0] > best[0]))
+
+
+def warm(lessons: Sequence = ()) -> None:
+    """Build the phrase index, the spelling model and the lesson ranker now
+    (a few hundred ms of pure Python), so the visitor's first spoken request
+    does not wait for them. Called off the UI thread when voice input starts."""
+    _phrase_index()
+    _spell_model(lessons)
+    if lessons:
+        from kiosk.core.understand.intent_guess import ranker
+        ranker(lessons)
+
+
 def _last_clause_start(toks) -> int:
     """Index where the last clause starts (0 with a single clause)."""
     return max((j + 1 for j, t in enumerate(toks) if t.raw == CLAUSE), default=0)
@@ -197,6 +265,31 @@ def _first_clause_answer(groups, toks):
             if m.start == 0 and m.end == first_end and m.quality >= 0.85:
                 return m.quality, m, key, set(range(m.start, m.end))
     return None
+
+
+_SPELL_CACHE: dict[tuple, SpellModel] = {}
+
+
+def _spell_model(lessons: Sequence) -> SpellModel:
+    """The spelling model for this set of lessons (built on first use, kept for a few sets)."""
+    key = tuple((getattr(x, "id", None), getattr(x, "title", None)) for x in lessons or ())
+    model = _SPELL_CACHE.get(key)
+    if model is None:
+        # the class combinations (intent_classes) would outweigh everything else: their words once
+        said = [ph.text for ph in static_phrases() if ph.fuzzy] + [ph.text for ph in lesson_phrases(lessons)]
+        said += class_words()
+        said += [w for w in (*KNOWN_WORDS, *OPEN_WORDS, *NEGATORS)]
+        # what visitors say, also as they say it ("cho tui" beside "cho tôi")
+        sentences = [(t, PHRASE_WEIGHT) for t in said]
+        sentences += [(d, PHRASE_WEIGHT) for d in map(as_dialect, said) if d]
+        # particles and forms of address are the commonest words said to the kiosk
+        # ("giup toi voi" is "giúp tôi với", not "vội")
+        sentences += [(w, 4 * PHRASE_WEIGHT) for w in FILLERS if w != CLAUSE]
+        sentences += lesson_sentences(lessons)
+        if len(_SPELL_CACHE) >= 4:
+            _SPELL_CACHE.clear()
+        model = _SPELL_CACHE[key] = SpellModel(sentences)
+    return model
 
 
 @lru_cache(maxsize=1)
@@ -223,7 +316,8 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         answer = _first_clause_answer(groups, toks)
         if answer is not None:
             return answer
-    best = None
+    best = cause = None
+    specific: list = []
     last = _last_clause_start(toks)
     for key, group in groups.items():
         conf, m = score_matches(group, toks)
@@ -241,8 +335,20 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         )
         if best is None or rank > best[0]:
             best = (rank, conf, m, key)
+        if _CAUSE_FIRST.get(key[0]) and conf >= MIN_CONFIDENCE and (cause is None or conf > cause[1]):
+            cause = (rank, conf, m, key)
+        if key[0] == "open" and key[2] and conf >= MIN_CONFIDENCE:
+            specific.append((rank, conf, m, key))
     if best is None:
         return None
+    if best[3][0] == "repeat" and cause is not None:
+        best = cause
+    if best[3][0] == "open" and not best[3][2]:
+        # a lesson of the same topic named sure enough beats the bare topic
+        # ("quét mã" is payment, "vietqr" its lesson)
+        same = [v for v in specific if v[3][1] == best[3][1]]
+        if same:
+            best = max(same, key=lambda v: v[0])
     _, conf, m, key = best
     # the words every strong match of the winner explains ("mạng" and "internet")
     explained = {j for x in groups[key] if x.quality >= 0.85 or x is m for j in range(x.start, x.end)}

@@ -1,0 +1,104 @@
+"""Global commands by meaning: classes of words and the orders they combine in.
+
+A visitor rarely says the button's words. "nói mau quá", "đọc lẹ lên",
+"chữ bé tí", "coi không ra", "kêu cô cán bộ" are one meaning said with other
+words of the same class. Rather than listing every sentence, each command is
+a few templates over word classes ("{speak} {fast} {excess}" = too fast, so
+slower); every combination becomes a phrase of that command, matched like
+the hand-written ones (tone-insensitive, near misses, a filler inside, the
+negation and leftover-word rules). Standard words only: central words
+("mau", "lẹ", "kêu", "coi") are mapped to them before matching, so "lẹ" needs
+no entry of its own.
+
+Each class holds words that keep the meaning in *every* template it is used
+in; a word that would change it somewhere ("kịp": "nghe không kịp" is
+repeat, "đọc không kịp" is slower) stays out, or in the one template where
+it is safe.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+CLASSES: dict[str, str] = {
+    # saying or reading aloud (the kiosk's voice)
+    "speak": "nói | đọc | máy nói | máy đọc | giọng | cô nói | con nói",
+    "fast": "nhanh | gấp | vội | ào ào",
+    "slow": "chậm | rề rà | lề mề | chậm rì",
+    # "too ...": said as a complaint
+    "excess": "quá | vậy | thế | lắm | ghê | dữ | quá trời | dữ vậy | quá vậy",
+    # "a bit more ...": said as a request
+    "more": "lên | hơn | chút | một chút | thêm | lại | hơn nữa | lên chút",
+    "neg": "không | chẳng | chả | chưa",
+    "see": "nhìn | thấy | đọc | xem | ngó",
+    "seen": "rõ | ra | được | nổi | thấy",
+    "small": "nhỏ | bé | li ti | tí xíu | nhỏ xíu | bé tí | mờ | khó đọc | khó nhìn",
+    "big": "to | lớn | bự",
+    "make": "làm | cho | phóng | tăng | để",
+    "letters": "chữ | cỡ chữ | số | hàng chữ | dòng chữ",
+    "eyes": "mắt | mắt tôi",
+    "weak": "kém | yếu | mờ | lão | hoa | không tốt",
+    "glasses": "kính | kính lão | kính đeo",
+    "without": "quên | không có | không mang | không đeo | để quên | bỏ quên | mất",
+    "hear": "nghe",
+    "heard": "rõ | kịp | được | thấy | ra",
+    "again": "lại | lần nữa | lại lần nữa | thêm lần nữa | một lần nữa",
+    "retell": "nói | đọc | kể | nhắc | hỏi | giảng | nói rõ",
+    "quit": "thôi | đừng | khỏi | ngừng | dừng | ngưng | tắt | nín",
+    "voice": "nói | đọc | giọng | tiếng | loa | âm thanh",
+    "enough": "đủ | nghe đủ | đọc đủ | biết",
+    "call": "gọi | nhờ | mời | cần | gặp | tìm | hỏi",
+    "person": "nhân viên | cán bộ | người | ai | công chức | người hướng dẫn | người giúp | người chỉ",
+}
+
+TEMPLATES: dict[str, str] = {
+    "slower": """
+        {speak} {fast} {excess} | {fast} {excess} | {speak} {slow} {more} | {slow} {more}
+    """,
+    "faster": """
+        {speak} {slow} {excess} | {slow} {excess} | {speak} {fast} {more} | {fast} {more}
+    """,
+    "large_text": """
+        {neg} {see} {seen} | {see} {neg} {seen} | {letters} {small} | {letters} {small} {excess} |
+        {make} {letters} {big} | {letters} {big} {more} | {make} {big} {letters} |
+        {eyes} {weak} | {eyes} {weak} {excess} | {without} {glasses} | {glasses} {without}
+    """,
+    "repeat": """
+        {retell} {again} | {neg} {hear} {heard} | {hear} {neg} {heard}
+    """,
+    "stop": """
+        {quit} {voice} | {quit} {voice} nữa | {enough} rồi
+    """,
+    "call_staff": """
+        {call} {person} | {call} {person} giúp | {call} {person} ra
+    """,
+}
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def _words(name: str) -> list[str]:
+    return [w.strip() for w in CLASSES[name].split("|") if w.strip()]
+
+
+@lru_cache(maxsize=1)
+def class_phrases() -> tuple[tuple[str, str], ...]:
+    """(intent, phrase) for every combination of every template."""
+    out: dict[tuple[str, str], None] = {}
+    for intent, block in TEMPLATES.items():
+        for template in (t.strip() for t in block.split("|")):
+            if not template:
+                continue
+            slots = _SLOT.findall(template)
+            for combo in itertools.product(*(_words(s) for s in slots)):
+                values = iter(combo)
+                text = _SLOT.sub(lambda _m: next(values), template)
+                out.setdefault((intent, " ".join(text.split())), None)
+    return tuple(out)
+
+
+def class_words() -> list[str]:
+    """Every word of every class, once (for the spelling model's vocabulary)."""
+    return sorted({w for name in CLASSES for w in _words(name)})

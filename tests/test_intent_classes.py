@@ -1,0 +1,41 @@
+"""Global commands by meaning classes (kiosk/core/understand/intent_classes.py)."""
+
+import pytest
+
+from kiosk.core.understand import intent_classes
+from kiosk.core.understand.intent_classes import class_phrases
+from kiosk.core.understand.intents import parse
+
+
+def test_every_template_expands_over_its_classes():
+    got = set(class_phrases())
+    assert ("slower", "máy đọc gấp quá") in got
+    assert ("large_text", "cỡ chữ nhỏ xíu") in got
+    assert ("call_staff", "tìm người hướng dẫn") in got
+    # every slot of every template names a class
+    for block in intent_classes.TEMPLATES.values():
+        for slot in intent_classes._SLOT.findall(block):
+            assert slot in intent_classes.CLASSES
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "mắt tui yếu lắm", "large_text"),          # {eyes} {weak} {excess}
+    ("step", "coi chẳng rõ gì hết", "large_text"),      # {neg} {see} {seen}, "coi" = xem
+    ("step", "tui nghe chưa rõ", "repeat"),             # {neg} {hear} {heard}
+    ("step", "giọng chậm rì quá", "faster"),            # {speak} {slow} {excess}
+    ("intro", "ngưng giọng giùm cái", "stop"),          # {quit} {voice}
+])
+def test_a_new_combination_of_class_words_gives_its_command(screen, text, intent):
+    assert parse(text, screen).name == intent
+
+
+def test_class_phrases_are_never_matched_by_a_near_miss():
+    # "đi chợ chưa" is a few letters from "thấy chưa ra": talk, not a command
+    assert parse("bà ơi bà đi chợ chưa", "step").name is None
+    assert parse("ông ơi ông có nghe không", "intro").name is None
+
+
+def test_a_speed_complaint_beats_asking_again():
+    # the visitor says why they missed it: slower, not the same speed again
+    assert parse("nói mau quá tui nghe không kịp", "step").name == "slower"
+    assert parse("nói gấp quá tui không nghe ra", "home").name == "slower"

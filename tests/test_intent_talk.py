@@ -1,0 +1,118 @@
+"""Talk that names a command or a service without asking for it (generic rules)."""
+
+import pytest
+
+from kiosk.core.understand.intents import parse
+from kiosk.core.understand.intent_match import denied
+from kiosk.core.understand.intent_text import third_person, tokenize
+
+
+@pytest.mark.parametrize("text", [
+    "con tui nó mới bắt đầu đi học",      # "con tui": one's family, talked about
+    "vợ tui gọi nhân viên rồi",
+    "thằng Tư nói lại với tui rồi",
+])
+def test_ones_family_talked_about_gives_no_command(text):
+    toks, _ = tokenize(text)
+    assert third_person(toks) >= 1
+    assert parse(text, "step").name is None
+
+
+def test_asking_for_ones_child_still_opens():
+    # the rule is for commands; a service for one's child is still a request
+    got = parse("làm giấy khai sinh cho con tui", "home")
+    assert got.name == "open" and got.args["topic"] == "dvc"
+
+
+@pytest.mark.parametrize("text, denies", [
+    ("tui đâu có xài ngân hàng", True),
+    ("đâu phải bài này", True),
+    ("ở đâu có chỗ nộp tiền điện", False),   # a question where, not a denial
+])
+def test_denial(text, denies):
+    assert denied(tokenize(text)[0]) is denies
+
+
+def test_a_denied_service_opens_nothing():
+    assert parse("tui đâu có xài ngân hàng", "topic").name is None
+    assert parse("tui xài ngân hàng", "topic").name == "open"
+
+
+def _real_lessons():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+
+    return list(load_catalog(lessons_dir()).lessons)
+
+
+def test_a_phrase_naming_its_lesson_beats_another_lessons_title_words():
+    # "tin nhắn lừa đảo" is the procedures list's name for the link-scam lesson;
+    # "Báo tin lừa đảo ở đâu" shares two title words with it, which is not enough
+    got = parse("tin nhắn lừa đảo", "home", _real_lessons())
+    assert got.args.get("lesson") == "lua-dao-tin-nhan-lien-ket"
+
+
+def test_a_lesson_named_beside_its_topic_wins():
+    # "quét mã" names the topic, "việt qr" (joined: vietqr) its lesson
+    got = parse("bài quét mã việt qr", "topic", _real_lessons())
+    assert got.args == {"topic": "payment", "lesson": "thanh-toan-vietqr"}
+
+
+def test_letters_heard_as_english_names_join_into_a_name():
+    got = parse("việt qui a", "home", _real_lessons())
+    assert got.args.get("lesson") == "thanh-toan-vietqr"
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("home", "trở về trang chủ"),       # "home" on the home page, not "back" from "trở về"
+    ("topic", "bắt đầu bài ni"),        # "next" (not taken here), not a near miss of "bắt đầu lại"
+])
+def test_a_command_said_where_it_means_nothing_gives_nothing(screen, text):
+    assert parse(text, screen).name is None
+
+
+def test_the_same_words_on_their_own_screen_still_work():
+    assert parse("trở về trang chủ", "step").name == "home"
+    assert parse("trở về", "home").name == "back"
+    assert parse("bắt đầu bài ni", "intro").name == "next"
+
+
+def test_a_phrase_with_a_classifier_matches_as_the_words_arrive():
+    from kiosk.core.understand.intent_text import without_classifiers
+    # the visitor's classifiers are dropped before matching, so the phrase's are too
+    assert without_classifiers("học cái này") == "học này"
+    assert parse("ừ học cái ni", "intro").name == "next"
+    # a phrase that starts with one would be a bare word or two without it: left alone
+    assert without_classifiers("cái lúc nãy") == "cái lúc nãy"
+    assert parse("hồi nãy bà Tư nói bài ni hay lắm", "intro").name is None
+
+
+@pytest.mark.parametrize("text, story", [
+    ("con tui đang làm bên ngân hàng", True),       # news about one's son
+    ("ổng mới mua điện thoại", True),
+    ("con tui lấy chồng cần giấy độc thân", False),  # a need, for the daughter
+    ("con dâu tui mới sinh em bé, làm giấy tờ cho nó răng", False),   # a question
+    ("làm giấy khai sinh cho con tui", False),       # does not start with them
+])
+def test_story_about_others(text, story):
+    from kiosk.core.understand.intent_text import story_about_others
+    assert story_about_others(tokenize(text)[0]) is story
+
+
+def test_news_about_someone_opens_nothing():
+    lessons = _real_lessons()
+    assert parse("con tui đang làm bên ngân hàng", "home", lessons).name is None
+    assert parse("con tui lấy chồng cần giấy độc thân", "home", lessons).name == "open"
+
+
+def test_a_short_service_name_with_one_letter_misheard_still_opens():
+    # "mứt hai" for "mức hai": a slip in one syllable of a two-syllable name, at a
+    # confidence that makes the kiosk ask "đúng không?" first
+    got = parse("mứt hai", "home", _real_lessons())
+    assert got.args.get("lesson") == "vneid-muc-2" and got.confidence < 0.8
+    assert parse("a lô a lô", "home", _real_lessons()).name is None
+
+
+@pytest.mark.parametrize("text", ["hồi đó tui có nói lại với ổng", "tối qua tui đọc chậm lắm"])
+def test_a_story_of_another_time_commands_nothing(text):
+    assert parse(text, "step").name is None
