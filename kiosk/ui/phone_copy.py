@@ -30,7 +30,7 @@ from kiosk.ui.phone_draw import (
     phone_label, pointer, ring,
 )
 from kiosk.ui.phone_drill import DrillDrawing
-from kiosk.ui.picture_fit import LINE, payment_height, picture_f, row_height
+from kiosk.ui.picture_fit import LINE, card_height, card_label_heights, payment_height, picture_f, row_height
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
 
@@ -360,6 +360,13 @@ class PhoneCopy(DrillDrawing, FloatLayout):
             card = BoxLayout(orientation="vertical", padding=(18, 10), size_hint_y=None, height=h)
             draw_box(card, bg, radius=14)
         self._card_body(card, it, fg)
+        if self.illustration:  # a picture: a long title wraps, the card grows (picture_fit)
+            h = card_height(it, self.f, self.inner_w - 36)
+            if h > card.height:
+                card.height = h
+                heights = card_label_heights(it, self.f, self.inner_w - 36)
+                for label, lh in zip(reversed(card.children), heights):
+                    label.size_hint_y, label.height = None, lh
         return card
 
     def _item_qr(self, it):

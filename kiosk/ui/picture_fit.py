@@ -34,6 +34,20 @@ def row_height(row, f: float, w: float) -> float:
     return f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
 
 
+def card_label_heights(card, f: float, w: float) -> list[float]:
+    """A picture card's title and lines: the room a card gives one line of each (enough for
+    capitals with stacked marks, "NGUYỄN"), plus a line's height for every line it wraps to."""
+    inner = w - 36  # the card's side padding
+    return ([f * 2.2 + (lines(card.title, f * 0.95, inner) - 1) * f * 0.95 * LINE]
+            + [f * 1.5 + (lines(l, f * 0.8, inner) - 1) * f * 0.8 * LINE for l in card.lines])
+
+
+def card_height(card, f: float, w: float) -> float:
+    """A card of a picture: taller when its title or a line wraps (phone_copy draws it so);
+    in large text a shared screen's notice ("Bạn đang có thông tin") wraps in a small panel."""
+    return sum(card_label_heights(card, f, w)) + 20
+
+
 def _item_h(it, f: float, w: float) -> float:
     """Height of one element at text size f (as phone_copy draws it)."""
     k = it.kind
@@ -50,7 +64,7 @@ def _item_h(it, f: float, w: float) -> float:
     if k == "list":
         return sum(row_height(r, f, w) for r in it.rows) + 10 * (len(it.rows) - 1)
     if k == "card":
-        return f * (2.2 + 1.5 * len(it.lines)) + 20
+        return card_height(it, f, w)
     if k == "qr":
         return f * 9 + 20
     if k == "attach":  # its words beside the drawn paper, on one line
