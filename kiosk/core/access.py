@@ -56,7 +56,9 @@ SHORT = {"start": "Bắt đầu", "begin": "Bắt đầu", "back": "Quay lại",
          "resume": "Quay lại", "still_here": "Vẫn dùng", "settings_done": "Xong",
          "rate_next": "Tốc độ", "louder": "To hơn", "quieter": "Nhỏ hơn"}
 SHORT_TOPICS = {"dvc": "Dịch vụ"}
-NO_CONFIRM = {"still_here"}  # answering the idle warning must never need two touches
+# answering the idle warning must never need two touches; a digit of the drawn phone keypad
+# acts at once, like a key of the real keypad (typing a code touch by touch is the lesson)
+NO_CONFIRM = {"still_here", "p_key"}
 
 KEYS_HELP = ("Bàn phím: bấm phím số để chọn; phím Enter để tiếp; phím xóa lùi để quay lại; "
              "phím sao hoặc phím R để nghe lại; số 0 để gọi nhân viên; phím cộng, phím trừ để "
@@ -138,11 +140,12 @@ def adapt(view: View, state, catalog) -> View:
 
 
 def _short(c: Choice) -> Choice:
+    from kiosk.core.tile_pictures import picture_for  # every choice its own picture
     if c.action == "topic":
         return replace(c, short=SHORT_TOPICS.get(c.arg, c.label), detail=None)
-    if c.action == "lesson":
-        return replace(c, detail=None)
-    return replace(c, short=SHORT.get(c.action, c.short))
+    if c.action in ("lesson", "drill"):
+        return replace(c, detail=None, icon=picture_for(c))
+    return replace(c, short=SHORT.get(c.action, c.short), icon=picture_for(c))
 
 
 # --- what a screen says ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import logging
 import os
 import time
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from kivy.app import App
@@ -31,6 +32,8 @@ from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from kiosk.core import layout as L
+from kiosk.core.bar_slots import placed, slot_labels
+from kiosk.core.strips import STRIP_PAD_X, STRIP_PAD_Y, strip_height, strips_for, strips_height
 from kiosk.core.runtime import Runtime
 from kiosk.core.views import Choice, View
 from kiosk.ui import a11y, icons
@@ -233,19 +236,17 @@ class KioskApp(App):
         landscape = Window.width >= Window.height
         captions = modes.captions or modes.audio or self.captions_forced
         icon_w = self._bar_icon_w(sizes) if view.simple else 0
-        self.frame = L.frame_for(Window.width, Window.height, sizes,
-                                 [c.short or c.label for c in view.bar], captions=captions,
-                                 extra_w=icon_w, sidebar=view.layout != "switches")
+        bar_labels = slot_labels(view.simple, [c.short or c.label for c in view.bar]) if view.bar else []
+        strips = strips_for(self.runtime.notices)
+        fr = L.frame_for(Window.width, Window.height, sizes, bar_labels, captions=captions,
+                         extra_w=icon_w)
+        self.frame = replace(fr, notice_h=strips_height(strips, sizes, fr.content_w))
         sidebar = self.frame.sidebar_w > 0
         root.orientation = "horizontal" if sidebar else "vertical"
         content = BoxLayout(orientation="vertical", spacing=sizes.gap)
         root.add_widget(content)
-
-        if self.runtime.notices:
-            notice = Text(" ".join(self.runtime.notices.values()), sizes.small,
-                          palette.notice_text, padding=(16, 8), role="small")
-            _paint(notice, palette.notice)
-            content.add_widget(notice)
+        for strip in strips:  # their own rows: the screen is laid out in what is left
+            content.add_widget(self._strip(strip, palette, sizes))
         practice_screens = _practice_screens(state)  # practice copies, scam drills, quiz
         if practice_screens is not None and practice_screens.handles(view):
             content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
@@ -261,6 +262,15 @@ class KioskApp(App):
         self._said = []  # lines said before this screen was drawn are not carried further
         self._collect_after_draw = True
         self._after_render(view)
+
+    def _strip(self, strip, palette: Palette, sizes: Sizes) -> Widget:
+        """A notice row (kiosk.core.strips): a fixed height, measured before the screen."""
+        row = Text(strip.text, sizes.small, palette.notice_text, role="small",
+                   padding=(STRIP_PAD_X, STRIP_PAD_Y))
+        row.name = f"strip_{strip.kind}"
+        row.height = strip_height(strip, sizes, self.frame.content_w)
+        _paint(row, palette.notice)
+        return row
 
     def _header(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
         box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
@@ -448,7 +458,13 @@ class KioskApp(App):
         else:
             bar = GridLayout(cols=fr.bar_cols, spacing=sizes.gap, size_hint_y=None,
                              height=fr.bar_h)
-        for c in view.bar:
+        for c in placed(view.bar):  # every control in its own slot, empty slots kept
+            if c is None:
+                gap = Widget()
+                if not fr.sidebar_w:
+                    gap.size_hint_y, gap.height = None, fr.bar_button_h
+                bar.add_widget(gap)
+                continue
             fg = palette.primary_text if c.primary else palette.button_text
             check = None
             if c.checked is not None:

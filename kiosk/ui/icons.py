@@ -218,8 +218,13 @@ DRAW.update({
     "back": lambda d, c: _arrow(d, c, True), "next": lambda d, c: _arrow(d, c, False),
     "repeat": _repeat, "large_text": _large_text, "settings": _settings,
     "call_staff": _call_staff, "done": _done, "settings_done": _done, "begin": _start,
-    "home": _home, "more": _home, "exit": _home, "resume": lambda d, c: _arrow(d, c, True),
+    "home": _home, "exit": _home, "resume": lambda d, c: _arrow(d, c, True),
     "still_here": _hand, "high_contrast": _high_contrast, "audio": _audio, "simple": _simple,
     "captions": _captions, "rate": _rate, "louder": _louder, "quieter": _quieter,
     "check_on": _check_on, "check_off": _check_off,
 })
+
+# simple mode: a picture of its own for every lesson, drill and practice tile
+from kiosk.ui.icons_tiles import TILE_DRAW  # noqa: E402
+
+DRAW.update(TILE_DRAW)

@@ -9,6 +9,7 @@ Thin like app.py: what to show comes from kiosk.core.practice_views.
 
 from __future__ import annotations
 
+import math
 import re
 
 from kivy.core.window import Window
@@ -24,6 +25,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from kiosk.core import layout as L
 from kiosk.core.practice import KEY_DELETE
 from kiosk.core.views import Choice, View
 from kiosk.ui.app import KioskButton, Text, qr_texture
@@ -72,6 +74,7 @@ def shot_key(state):
 
 def _box(widget: Widget, color, radius=12, border=None, border_width=2):
     """Paint a rounded background (and border) that follows the widget."""
+    widget.bg = color  # what the gallery's contrast check reads as the text's background
     with widget.canvas.before:
         c = Color(*color)
         bg = RoundedRectangle(pos=widget.pos, size=widget.size, radius=[radius])
@@ -135,11 +138,8 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
     hc = palette == HIGH_CONTRAST
     panel = BoxLayout(orientation="vertical", spacing=sizes.gap * 0.75)
     head = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
-    if view.phone is not None:  # one line: the screen below needs the room
-        title = Label(text=view.title, font_size=sizes.title * 0.75, color=palette.text, bold=True,
-                      halign="left", valign="middle", shorten=True, shorten_from="right",
-                      size_hint_y=None, height=sizes.title * 0.75 * 1.4)
-        title.bind(size=lambda *_: setattr(title, "text_size", title.size))
+    if view.phone is not None:  # smaller: the screen below needs the room; wrapped, never cut
+        title = Text(view.title, sizes.body, palette.text, bold=True)
     else:
         title = Text(view.title, sizes.title, palette.text, bold=True)
     head.add_widget(title)
@@ -228,6 +228,8 @@ class PhoneCopy(FloatLayout):
         self.muted = palette.muted if hc else GREY_INK
         self.screen_bg = BLACK if hc else SCREEN_BG
         self.accent = palette.primary if hc else STYLE_COLORS.get(phone.style, STYLE_COLORS["phone"])
+        self.bg = self.screen_bg
+        self.miniature = True  # a phone's sizes, not the kiosk's (capped in large text)
         self.on_accent = palette.primary_text if hc else WHITE
         with self.canvas.before:
             Color(*FRAME)
@@ -254,16 +256,24 @@ class PhoneCopy(FloatLayout):
         self._glass.pos, self._glass.size = inner[:2], inner[2:]
         self.stack.pos, self.stack.size = inner[:2], inner[2:]
 
-    KEY_MIN = 68  # px: the smallest keypad row we accept before shrinking the text instead
+    @property
+    def key_min(self) -> float:
+        """The smallest keypad key: the kiosk's own 20 mm target on the panel (DESIGN.md)."""
+        return math.ceil(self.app.panel.mm(L.TARGET_MM)) + 2
+
+    @property
+    def key_gap(self) -> float:
+        """Space between keypad keys: the kiosk's 5 mm."""
+        return math.ceil(self.app.panel.mm(L.GAP_MM)) + 1
 
     def _fit_text(self, inner_h: float) -> float:
-        """Text size that leaves the keypad rows at least KEY_MIN high (screens with a keypad)."""
+        """Text size that leaves the keypad keys at least key_min high (screens with a keypad)."""
         items = self.phone.items
         if inner_h <= 0 or not any(i.kind == "keypad" for i in items):
             return self.base_f
         per_f = {"sms": 5.4, "field": 3.1, "text": 2.6, "search": 2.8, "payment": 10.0}
         est_f = 5.3 + sum(per_f.get(i.kind, 3.1) for i in items if i.kind not in ("keypad", "button"))
-        fixed = 4 * self.KEY_MIN + 3 * 10 + 32 + 14 * len(items) + 24
+        fixed = 4 * self.key_min + 3 * self.key_gap + 32 + 14 * len(items) + 24
         return max(18.0, min(self.base_f, (inner_h - fixed) / est_f))
 
     # --- building ---------------------------------------------------------------------------
@@ -281,6 +291,7 @@ class PhoneCopy(FloatLayout):
         # marks below the letters (the dot of "THẬT") are cut off.
         mark.bind(texture_size=lambda *_: setattr(
             mark, "height", max(f * 1.6, mark.texture_size[1] + f * 0.4)))
+        mark.bg = HINT if self.hc else MARK_BG
         with mark.canvas.before:
             Color(*(HINT if self.hc else MARK_BG))
             r = Rectangle()
@@ -399,7 +410,8 @@ class PhoneCopy(FloatLayout):
         return btn
 
     def _item_keypad(self, it, submit=None):
-        grid = GridLayout(cols=3, spacing=10, size_hint_y=1)
+        grid = GridLayout(cols=3, spacing=self.key_gap, size_hint_y=1,
+                          size_hint_min_y=4 * self.key_min + 3 * self.key_gap)
         keys = list("123456789") + [KEY_DELETE, "0", None]
         for k in keys:
             if k is None:
@@ -569,6 +581,7 @@ class PhoneCopy(FloatLayout):
 # --- little drawings --------------------------------------------------------------------------
 
 def _rect(widget, color):
+    widget.bg = color
     with widget.canvas.before:
         Color(*color)
         r = Rectangle(pos=widget.pos, size=widget.size)
