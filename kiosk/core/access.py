@@ -121,8 +121,8 @@ def adapt(view: View, state, catalog) -> View:
         if main:
             choices.remove(main[0])
             bar.append(replace(main[0], primary=True))
-    if modes.large_text:
-        choices = [replace(c, detail=None) if c.action == "lesson" else c for c in choices]
+    if modes.large_text:  # the words of a choice's second line are said, not shown, in large text
+        choices = [replace(c, detail=None) for c in choices]
     if modes.simple:
         choices = [_short(c) for c in choices]
         bar = [_short(c) for c in bar]

@@ -230,8 +230,8 @@ def button_label_h(label: str, size: float, width: float, extra_w: float = 0) ->
     return height + 2 * BUTTON_PAD_Y
 
 
-def caption_height(sizes: Sizes) -> float:
-    return CAPTION_LINES * line_height(sizes.small) + 2 * BUTTON_PAD_Y
+def caption_height(sizes: Sizes, lines: int = CAPTION_LINES) -> float:
+    return lines * line_height(sizes.small) + 2 * BUTTON_PAD_Y
 
 
 def frame_for(width: float, height: float, sizes: Sizes, bar_labels: list[str],

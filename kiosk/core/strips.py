@@ -25,8 +25,19 @@ class Strip:
     text: str
 
 
+# Voice input off and no sound at all (the usual case on a new kiosk) say one thing to the
+# visitor: touch (the captions show what would be said). One line for both keeps the screen's
+# room for the screen; the English reasons are in the log, the staff see them in `kiosk doctor`.
+NO_VOICE_NO_SOUND = "Giọng nói đang tắt, vui lòng chạm vào màn hình."
+SOUND_KEYS = ("speech_sound", "speech_voice")
+
+
 def strips_for(notices: dict[str, str]) -> list[Strip]:
     """The strips to show for the runtime's notices (one row: they are read together)."""
+    notices = dict(notices)
+    if "voice_off" in notices and any(k in notices for k in SOUND_KEYS):
+        notices = {"both": NO_VOICE_NO_SOUND,
+                   **{k: v for k, v in notices.items() if k != "voice_off" and k not in SOUND_KEYS}}
     texts = [t for t in dict.fromkeys(notices.values()) if t and t.strip()]
     return [Strip("notice", " ".join(texts))] if texts else []
 

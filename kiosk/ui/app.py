@@ -492,7 +492,11 @@ class KioskApp(App):
             self.cue_text = ""
         self._caption_key = key
         self._said = []
-        strip = a11y.CaptionStrip(palette, sizes, rate=state.modes.rate)
+        # captions nobody chose (forced on because the kiosk has no sound) take one line: with a
+        # notice row above, two would leave a large-text screen too little room
+        chosen = state.modes.captions or state.modes.audio
+        strip = a11y.CaptionStrip(palette, sizes, rate=state.modes.rate,
+                                  lines=L.CAPTION_LINES if chosen else 1)
         # a redraw of the same screen (e.g. a notice appearing) keeps the caption and its cue
         strip.show(self.caption)
         self.caption_strip = strip
@@ -516,6 +520,7 @@ class KioskApp(App):
                         a11y.show_pressed(w, True)
                         if hasattr(w, "_fg"):
                             (w.label if hasattr(w, "label") else w).color = palette.pressed_text
+                        _mark_armed(w, sizes)
 
     def _tapped(self, widget) -> None:
         choice: Choice = widget.choice
@@ -559,6 +564,15 @@ class KioskApp(App):
             from kiosk.ui.snapshot import save_window_png
             save_window_png(path)
         Clock.schedule_once(lambda *_: Clock.schedule_once(shoot, 0), 0)
+
+
+def _mark_armed(widget, sizes: Sizes) -> None:
+    """Simple mode, first touch: the control says in words, on it, that a second touch chooses
+    it (besides its pressed colour, frame and the spoken line), so the screen visibly changes."""
+    from kiosk.core.access import ARMED_SUFFIX
+    label = widget.label if hasattr(widget, "label") else widget
+    label.markup = True
+    label.text = f"{label.text}\n[size={int(sizes.small)}]{escape_markup(ARMED_SUFFIX)}[/size]"
 
 
 def _practice_screens(state):

@@ -127,7 +127,9 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     phone.size_hint = (None, None)
     def fit_portrait(*_):
         h = holder.height
-        phone.size = (min(h * 0.6, holder.width * 0.9), h)
+        # never narrower than its keypad at the kiosk's 20 mm keys and 5 mm gaps
+        keypad_w = 3 * phone.key_min + 2 * phone.key_gap + 36 + 2 * phone.BEZEL_SIDE
+        phone.size = (min(max(h * 0.6, keypad_w), holder.width), h)
     holder.bind(size=fit_portrait)
     holder.add_widget(phone)
     col.add_widget(holder)
@@ -146,13 +148,14 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
     if view.progress:
         prog = Label(text=view.progress, font_size=sizes.progress, bold=True, color=palette.text,
                      size_hint=(None, None))
+        prog.role = "progress"
         prog.bind(texture_size=lambda *_: setattr(prog, "size", prog.texture_size))
         head.add_widget(prog)
     title.bind(height=lambda *_: setattr(head, "height", max(title.height, sizes.progress * 1.4)))
     panel.add_widget(head)
     if view.phone is not None:
-        strip = Text(view.phone.marker.upper(), sizes.body * 0.75,
-                     BLACK if hc else MARK_TEXT, bold=True, halign="center", padding=(12, 10))
+        strip = Text(view.phone.marker.upper(), sizes.small, BLACK if hc else MARK_TEXT, bold=True,
+                     halign="center", padding=(12, 10), role="small")
         strip.name = "practice_marker"
         _box(strip, palette.primary if hc else MARK_BG, radius=8)
         panel.add_widget(strip)
@@ -165,7 +168,7 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
             bg, fg, border = BLACK, WHITE, FEEDBACK_HC.get(kind, WHITE)
         else:
             bg, fg, border = FEEDBACK.get(kind, FEEDBACK["info"])
-        fb = Text(text, sizes.body * 0.95, fg, bold=True, padding=(20, 12))
+        fb = Text(text, sizes.body, fg, bold=True, padding=(20, 12))
         fb.name = f"feedback_{kind}"
         _box(fb, bg, radius=10, border=border, border_width=3)
         panel.add_widget(fb)
@@ -184,8 +187,15 @@ def _grid(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> W
     cols = 2 if landscape else 1
     grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_y=None)
     grid.bind(minimum_height=grid.setter("height"))
-    for c in view.choices:
-        btn = KioskButton(c, palette, sizes, height=sizes.button * 3 + 24, on_release=app._tapped)
+    for c in view.choices:  # numbered (the keypad's digit), and in simple mode pictured
+        if view.simple:
+            from kiosk.ui.a11y import IconTile
+            fg = palette.primary_text if c.primary else palette.button_text
+            btn = IconTile(c, palette, sizes, app._icon(c.icon, fg), on_release=app._tapped,
+                           size_hint_y=None, height=sizes.button * 3 + 24)
+        else:
+            btn = KioskButton(c, palette, sizes, height=sizes.button * 3 + 24, numbered=True,
+                              on_release=app._tapped)
         grid.add_widget(btn)
     return grid
 
@@ -361,19 +371,19 @@ class PhoneCopy(FloatLayout):
     def _apps(self, group):
         grid = GridLayout(cols=2, spacing=14, size_hint_y=None)
         rows = -(-len(group) // 2)
-        tile_h = self.f * 4.6
+        tile_h = self.f * 5.4  # room for a two-line name under the icon
         grid.height = rows * tile_h + (rows - 1) * 14
         for it in group:
             tile = self._tap(it.label, it.id, bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
                              pressed=hex_rgba("#9FB8D6"), orientation="vertical", padding=8,
                              radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
-            icon = Widget(size_hint_y=0.62)
+            icon = Widget(size_hint_y=0.55)
             letters = it.label[:1].upper()
             color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
             _icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
             tile.add_widget(icon)
             tile.add_widget(_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
-                                   size_hint_y=0.38))
+                                   size_hint_y=0.45))
             grid.add_widget(tile)
         return grid
 
@@ -447,9 +457,10 @@ class PhoneCopy(FloatLayout):
         return box
 
     def _card_body(self, holder, it, fg):
-        holder.add_widget(_label(it.title, self.f * 0.95, fg, bold=True))
+        holder.add_widget(Text(it.title, self.f * 0.95, fg, bold=True))
         for line in it.lines:
-            holder.add_widget(_label(line, self.f * 0.8, fg))
+            holder.add_widget(Text(line, self.f * 0.8, fg))
+        holder.bind(minimum_height=holder.setter("height"))  # as tall as its lines, never cut
 
     def _item_card(self, it):
         h = self.f * (2.2 + 1.5 * len(it.lines)) + 20
@@ -494,13 +505,17 @@ class PhoneCopy(FloatLayout):
         pic = Widget(size_hint_x=0.32)
         _paper(pic, filled, self.accent)
         btn.add_widget(pic)
-        words = BoxLayout(orientation="vertical")
-        words.add_widget(_label(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
-                                self.ink, bold=True))
-        words.add_widget(_label("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
-                                (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
-                                bold=filled))
-        btn.add_widget(words)
+        words = BoxLayout(orientation="vertical", size_hint_y=None)
+        words.bind(minimum_height=words.setter("height"))
+        words.bind(height=lambda *_: setattr(btn, "height", max(self.f * 4.2, words.height + 20)))
+        words.add_widget(Text(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
+                              self.ink, bold=True))
+        words.add_widget(Text("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
+                              (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
+                              bold=filled))
+        holder = AnchorLayout()  # the words in the middle of the row
+        holder.add_widget(words)
+        btn.add_widget(holder)
         return btn
 
     def _item_payment(self, it):
@@ -509,12 +524,12 @@ class PhoneCopy(FloatLayout):
             rows.append(("Ngân hàng", it.bank, False))
         if it.note:
             rows.append(("Nội dung", it.note, False))
-        box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
-                        height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
+        box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None)
+        box.bind(minimum_height=box.setter("height"))  # as tall as its words, never cut
         _box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
         for name, value, big in rows:
-            box.add_widget(_label(name, self.f * 0.72, self.muted))
-            lbl = _label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
+            box.add_widget(Text(name, self.f * 0.72, self.muted))
+            lbl = Text(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
             lbl.name = f"payment_{name}"
             box.add_widget(lbl)
         return box
@@ -544,13 +559,14 @@ class PhoneCopy(FloatLayout):
         area = BoxLayout(orientation="vertical", padding=(18, 14), spacing=14)
         _rect(area, bg)
         if call:
-            head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
-            avatar = Widget(size_hint_y=0.5)
+            head = BoxLayout(orientation="vertical", size_hint_y=None, spacing=6)
+            head.bind(minimum_height=head.setter("height"))  # as tall as its words, never cut
+            avatar = Widget(size_hint_y=None, height=f * 3.6)
             _icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
             head.add_widget(avatar)
-            head.add_widget(_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
-            head.add_widget(_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
-                                   halign="center", size_hint_y=0.25))
+            head.add_widget(Text(caller.sender, f * 1.05, WHITE, bold=True, halign="center"))
+            head.add_widget(Text(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
+                                 halign="center"))
             area.add_widget(head)
         else:
             bar = BoxLayout(size_hint_y=None, height=f * 2.6, padding=(14, 0), spacing=12)
@@ -559,8 +575,10 @@ class PhoneCopy(FloatLayout):
             _icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
                   self.accent if not self.hc else HINT, round_=True)
             bar.add_widget(av)
-            bar.add_widget(_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
-                                  self.on_accent, bold=True, markup=True))
+            who = _label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
+                         self.on_accent, bold=True, markup=True)
+            who.bind(texture_size=lambda *_: setattr(bar, "height", max(f * 2.6, who.texture_size[1] + 12)))
+            bar.add_widget(who)
             self.stack.add_widget(bar)
         for text in bubbles:
             area.add_widget(self._bubble(text, call))
@@ -591,6 +609,7 @@ def _rect(widget, color):
 def _icon(widget, color, letters, f, fg, round_=False):
     """A square (or round) icon with one or two letters: drawn, not any app's logo."""
     lbl = Label(text=letters, font_size=f * 1.1, bold=True, color=fg)
+    lbl.bg = color  # the drawn shape behind the letters (the gallery's contrast check)
     with widget.canvas:
         Color(*color)
         shape = Ellipse() if round_ else RoundedRectangle(radius=[16])
@@ -600,7 +619,7 @@ def _icon(widget, color, letters, f, fg, round_=False):
         x = widget.x + (widget.width - s) / 2
         y = widget.y + (widget.height - s) / 2
         shape.pos, shape.size = (x, y), (s, s)
-        lbl.center, lbl.size = widget.center, (s, s)
+        lbl.size, lbl.pos = (s, s), (x, y)  # exactly on the shape (not through center)
     widget.bind(pos=sync, size=sync)
 
 
