@@ -33,9 +33,12 @@ def _names(value: str | None, known: dict, default: tuple, what: str) -> tuple[s
 @click.option("--sizes", help="Comma-separated: landscape,portrait,small (default: all three).")
 @click.option("--notices", help="Comma-separated notice states: none,no-mic-speaker,call "
               "(default: all three).")
+@click.option("--sample", is_flag=True,
+              help="The test suite's cut: every screen kind in every mode, size and notice "
+              "state, the other lessons' steps in normal and large text (see gallery_jobs.ci_keep).")
 @click.option("--workers", type=click.IntRange(1, 2), default=2, show_default=True,
               help="Worker processes (one window each).")
-def gallery(out, lessons, lesson_ids, modes, sizes, notices, workers):
+def gallery(out, lessons, lesson_ids, modes, sizes, notices, sample, workers):
     """Render every screen of every lesson in every mode and size to DIR (PNG + index.html).
 
     Each screen is checked from the real widget tree (text fits, large text >= 1.6x, targets
@@ -44,6 +47,7 @@ def gallery(out, lessons, lesson_ids, modes, sizes, notices, workers):
     from kiosk.core.lessons import load_catalog
     from kiosk.ui.gallery import (DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES, MODES,
                                   NOTICE_STATES, SIZES, build_gallery)
+    from kiosk.ui.gallery_jobs import ci_keep
     folder = lessons or paths.lessons_dir()
     if not folder.exists():
         click.echo(f"error: lessons folder not found: {folder}", err=True)
@@ -63,7 +67,8 @@ def gallery(out, lessons, lesson_ids, modes, sizes, notices, workers):
         sys.exit(2)
     with tempfile.TemporaryDirectory(prefix="kiosk-gallery-") as tmp:
         summary = build_gallery(out, folder, Path(tmp), list(lesson_ids) or None, mode_names,
-                                size_names, workers, notices=notice_names)
+                                size_names, workers, notices=notice_names,
+                                keep=ci_keep if sample else None)
     click.echo(f"gallery: {summary['screens']} screens in {summary['seconds']} s -> {out / 'index.html'}")
     for err in summary["worker_errors"]:
         click.echo(f"error: a gallery worker failed: {err}", err=True)

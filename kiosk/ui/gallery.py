@@ -11,7 +11,11 @@ Checks on each screen, from the widgets as drawn:
 - every control is at least 20 mm and controls are at least 5 mm apart on the configured panel;
 - text/background contrast at least 7:1 in high contrast (4.5:1 otherwise);
 - the screen has a spoken line, and (captions mode) a caption on screen;
-- every control is reachable from the keypad.
+- every control is reachable from the keypad;
+- nothing drawn outside its area or cut short, the practice copies' keypad at 20 mm / 5 mm, no two
+  simple-mode choices with one picture, and (across screens) the bar's controls never move
+  (kiosk.ui.gallery_checks).
+What is drawn (every screen kind, in each notice state): kiosk.ui.gallery_jobs.
 """
 
 from __future__ import annotations
@@ -195,6 +199,7 @@ def inspect_screen(app, job: dict) -> dict:
     return {
         "file": job["file"], "size": job["size"], "mode": job["mode"], "id": job["id"],
         "notices": job.get("notices", "none"), "bar": GC.bar_places(app, controls),
+        "keypad": GC.keypad_figures(phone, ppmm),
         "screen": job["screen"], "lesson": job.get("lesson"), "step": job.get("step"),
         "window": [W, H], "problems": problems, "spoken": spoken, "caption": caption,
         "keys": {cs[i].label: how for i, how in reach.items()},

@@ -164,3 +164,13 @@ def in_miniature(w) -> bool:
             return True
         p, seen = (p.parent if p.parent is not p else None), seen + 1
     return False
+
+
+def keypad_figures(phone, ppmm: float) -> dict | None:
+    """The drawn keypad's smallest key and gap in mm (None on a screen without one)."""
+    keys = [k for k in phone if k.choice.action == "p_key"]
+    if not keys:
+        return None
+    gaps = [_gap(box_of(a), box_of(b)) for i, a in enumerate(keys) for b in keys[i + 1:]]
+    return {"key_mm": round(min(min(k.width, k.height) for k in keys) / ppmm, 1),
+            "gap_mm": round(min(gaps) / ppmm, 1) if gaps else None}
