@@ -69,6 +69,7 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    picture_note: str | None = None  # words that go with the picture (QR), drawn beside it
 
 
 def speakable(text: str) -> str:
@@ -191,9 +192,9 @@ def _finish(state, catalog):
     from kiosk.core.practice_views import finish_lines, lesson_extras, practice_hint
     qr = take_home_qr(lesson)
     return View(screen="finish", title="Bạn đã làm xong!",
-                body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
-                     (("Quét mã QR để mở trang chính thức trên điện thoại.",) if qr else ()),
+                body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog),
                 qr_text=qr,
+                picture_note="Quét mã QR để mở trang chính thức trên điện thoại." if qr else None,
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
                 + lesson_extras(state, catalog, first_key=3),

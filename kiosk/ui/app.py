@@ -309,7 +309,7 @@ class KioskApp(App):
             left.add_widget(text_box)
             if choices is not None:
                 left.add_widget(choices)
-            if options is not None:
+            if options is not None and big is None:
                 left.add_widget(options)
             left.add_widget(Widget(size_hint_y=0.001 if flexible else 1))
             if big is not None:
@@ -320,12 +320,15 @@ class KioskApp(App):
                 holder.add_widget(big)
                 row.add_widget(holder)
                 row.add_widget(left)
+                if options is not None:  # the whole width under the number: words unbroken
+                    body.add_widget(row)
+                    body.add_widget(options)
+                    return body
             else:
                 row.add_widget(left)
                 side = max(min(self.frame.content_w * 0.36, Window.height * 0.55),
                            picture.size_hint_min_x or 0)
-                picture.size_hint_x, picture.width = None, side
-                row.add_widget(picture)
+                row.add_widget(self._with_note(picture, view, palette, sizes, side))
             body.add_widget(row)
             return body
         if big is not None:
@@ -336,6 +339,8 @@ class KioskApp(App):
             # gets about 3 mm a module here (screens that never overlap: issue 13)
             picture.size_hint_min_y = min(Window.height * 0.2, 360)
             body.add_widget(picture)
+            if view.picture_note:
+                body.add_widget(Text(view.picture_note, sizes.body, palette.text))
         if choices is not None:
             body.add_widget(choices)
         if options is not None:
@@ -344,6 +349,18 @@ class KioskApp(App):
             # pushes content up (a flexible grid takes what it can first)
             body.add_widget(Widget(size_hint_y=0.001 if flexible else 1))
         return body
+
+    def _with_note(self, picture, view: View, palette: Palette, sizes: Sizes, side: float) -> Widget:
+        """The picture's column (landscape): the picture, and under it the words about it."""
+        picture.size_hint_x, picture.width = None, side
+        if not view.picture_note:
+            return picture
+        column = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_x=None,
+                           width=side)
+        picture.size_hint_x = 1
+        column.add_widget(picture)
+        column.add_widget(Text(view.picture_note, sizes.body, palette.text))
+        return column
 
     def _picture(self, view: View) -> Widget | None:
         if view.qr_text:
@@ -382,8 +399,8 @@ class KioskApp(App):
             large = self.runtime.state.modes.large_text
             if landscape:
                 cols = 3 if n > 6 else 2
-            else:
-                cols = 1 if large else 2
+            else:  # one column in large text, unless it would not fit the height (Cách dùng)
+                cols = 1 if large and n <= 6 else 2
             rows = -(-n // cols)
             gaps = (rows - 1) * sizes.gap
             grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_min_y=rows * sizes.target + gaps,
