@@ -36,7 +36,8 @@ LESSON_PICTURES = {
     "vneid-quen-mat-khau": "key",
     "zalo-an-toan": "chat",
 }
-ACTION_PICTURES = {"more": "more", "exit": "home", "drills": "warning_sign", "practice": "touch"}
+ACTION_PICTURES = {"more": "more", "exit": "home", "drills": "warning_sign", "practice": "touch",
+                   "p_restart": "restart"}  # Làm lại is not the ear of Nghe lại
 
 
 def picture_for(choice) -> str | None:

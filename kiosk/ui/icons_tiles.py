@@ -218,7 +218,13 @@ def _bolt(d, c):
     d.polygon([(148, 16), (48, 144), (120, 144), (100, 240), (208, 104), (136, 104)], fill=c)
 
 
+def _restart(d, c):  # start again: a circular arrow
+    d.arc((32, 32, 224, 224), 20, 350, fill=c, width=W + 4)
+    d.polygon([(192, 120), (256, 120), (224, 168)], fill=c)
+
+
 TILE_DRAW = {
+    "restart": _restart,
     "megaphone": _megaphone, "health_card": _health_card, "book": _book, "login": _login,
     "suitcase": _suitcase, "baby": _baby, "document": _document, "magnifier": _magnifier,
     "rings": _rings, "wifi": _wifi, "scam_call": _scam_call, "scam_sms": _scam_sms,

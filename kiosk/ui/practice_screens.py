@@ -377,13 +377,13 @@ class PhoneCopy(FloatLayout):
             tile = self._tap(it.label, it.id, bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
                              pressed=hex_rgba("#9FB8D6"), orientation="vertical", padding=8,
                              radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
-            icon = Widget(size_hint_y=0.55)
+            icon = Widget(size_hint_y=0.5)
             letters = it.label[:1].upper()
-            color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
+            color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id and not self.hc else self.accent
             _icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
             tile.add_widget(icon)
             tile.add_widget(_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
-                                   size_hint_y=0.45))
+                                   size_hint_y=0.5))
             grid.add_widget(tile)
         return grid
 
