@@ -78,7 +78,7 @@ def bench_taps(taps: int, lock_s: float) -> dict:
 
 
 def bench_events(count: int) -> dict:
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     with tempfile.TemporaryDirectory() as d:
         store = Store(Path(d) / "k.sqlite3")
         sid = store.start_session()
@@ -94,8 +94,8 @@ def bench_events(count: int) -> dict:
 
 def build_big_log(path: Path, events: int = 1_000_000) -> None:
     """A realistic log: ~20 events per session, lessons started/finished, some tickets."""
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.store import Store
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.data.store import Store
     store = Store(path)
     lessons = load_catalog(ROOT / "lessons").lessons
     rng = random.Random(1)
@@ -149,8 +149,8 @@ def bench_report(events: int) -> dict:
         runs.append(time.perf_counter() - t0)
         assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    from kiosk.core.report import build_report
-    from kiosk.core.store import Store
+    from kiosk.core.data.report import build_report
+    from kiosk.core.data.store import Store
     store = Store(cache)
     t0 = time.perf_counter()
     build_report(store)

@@ -25,7 +25,7 @@ prepare(True, (1920, 1080), data)
 from kivy.base import EventLoop  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 
-from kiosk.core.lessons import load_catalog  # noqa: E402
+from kiosk.core.content.lessons import load_catalog  # noqa: E402
 from kiosk.core.runtime import Runtime  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.ui.touch import Touch  # noqa: E402

@@ -57,13 +57,13 @@ def correct(expected: str, got: str) -> bool:
 
 def real_lessons() -> list:
     from kiosk.cli_speech import lessons_dir
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
 
     return list(load_catalog(lessons_dir()).lessons)
 
 
 def evaluate(rows, lessons) -> dict:
-    from kiosk.core.intents import parse
+    from kiosk.core.understand.intents import parse
 
     parse("tiếp theo", "step", lessons)   # warm-up: indexes are built on first use
     ok = none_n = false_acc = 0

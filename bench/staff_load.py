@@ -71,8 +71,8 @@ def run(quick: bool = False, *, tickets: int | None = None, sessions: int | None
         time_limit: float = 240.0) -> dict:
     import httpx
 
-    from kiosk.core.queue import Queue, with_retries
-    from kiosk.core.store import Store, StoreError
+    from kiosk.core.data.queue import Queue, with_retries
+    from kiosk.core.data.store import Store, StoreError
     from kiosk.staff import auth
 
     tickets = tickets or (200 if quick else 1000)

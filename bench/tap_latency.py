@@ -32,15 +32,15 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.graphics.opengl import glFinish  # noqa: E402
 
-from kiosk.core.lessons import load_catalog  # noqa: E402
+from kiosk.core.content.lessons import load_catalog  # noqa: E402
 from kiosk.core.runtime import Runtime  # noqa: E402
-from kiosk.core.store import Store  # noqa: E402
+from kiosk.core.data.store import Store  # noqa: E402
 from kiosk.ui.app import KioskApp, visible_controls  # noqa: E402
 
 catalog = load_catalog(ROOT / "lessons")
 lesson = max(catalog.lessons, key=lambda l: len(l.steps))
-from kiosk.core.spill import Spill  # noqa: E402
-from kiosk.core.writer import Writer  # noqa: E402
+from kiosk.core.data.spill import Spill  # noqa: E402
+from kiosk.core.data.writer import Writer  # noqa: E402
 
 db = data / "bench.sqlite3"
 Store(db).close()

@@ -139,7 +139,7 @@ def lessons():
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @lessons_option
 def lessons_list(as_json, lessons):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     folder = lessons or paths.lessons_dir()
     if not folder.exists():
         fail(f"lessons folder not found: {folder}", 2)
@@ -161,7 +161,7 @@ def lessons_list(as_json, lessons):
 @click.argument("paths_", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
 def lessons_check(paths_):
     """Validate lesson files; prints path:line: message per problem, exit 1 if any."""
-    from kiosk.core.lessons import check_paths
+    from kiosk.core.content.lessons import check_paths
     targets = list(paths_) or [paths.lessons_dir()]
     catalog = check_paths(targets)
     for problem in catalog.problems:
@@ -184,7 +184,7 @@ def lessons_check(paths_):
 @lessons_option
 def lessons_qr(lesson_id, output, lessons):
     """Print the finish screen's take-home QR code of lesson ID into a PNG (for posters)."""
-    from kiosk.core.take_home import QrError, write_qr
+    from kiosk.core.content.take_home import QrError, write_qr
     try:
         text = write_qr(lessons or paths.lessons_dir(), lesson_id, output)
     except QrError as e:
@@ -201,9 +201,9 @@ def lessons_qr(lesson_id, output, lessons):
 @data_option
 def report(as_json, as_csv, since, data):
     """Numbers for the commune: sessions, lessons, escalations, drop-off."""
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.report import build_report, parse_since, report_csv
-    from kiosk.core.store import Store, StoreError
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.data.report import build_report, parse_since, report_csv
+    from kiosk.core.data.store import Store, StoreError
     if as_json and as_csv:
         fail("choose one of --json and --csv", 2)
     try:

@@ -44,7 +44,7 @@ def gallery(out, lessons, lesson_ids, modes, sizes, notices, sample, workers):
     Each screen is checked from the real widget tree (text fits, large text >= 1.6x, targets
     >= 20 mm, gaps >= 5 mm, contrast, spoken line and caption, keypad reach); the results go to
     DIR/checks.json. Exit 0 when every screen passed, 1 when some did not."""
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.ui.gallery import (DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES, MODES,
                                   NOTICE_STATES, SIZES, build_gallery)
     from kiosk.ui.gallery_jobs import ci_keep

@@ -139,7 +139,7 @@ def backup_rotate_cmd(folder, keep, mounted, data):
     """Write a checked backup of the log into FOLDER and keep the newest KEEP (nightly job)."""
     from kiosk import paths
     from kiosk.appliance.backups import rotate
-    from kiosk.core.datacare import DataError
+    from kiosk.core.data.datacare import DataError
     try:
         r = rotate(paths.db_path(paths.data_dir(data)), folder, keep, mounted=mounted)
     except DataError as e:

@@ -41,7 +41,7 @@ def data_status(data: Path) -> dict:
 
 
 def lessons_status(folder: Path) -> dict:
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     if not folder.is_dir():
         return {"path": str(folder), "count": 0, "problems": 0, "detail": "folder not found"}
     catalog = load_catalog(folder)

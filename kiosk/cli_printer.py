@@ -26,7 +26,7 @@ def printer_test(to, png, lesson_id, lessons):
     """Print a sample slip, to check paper, width and Vietnamese text."""
     import sys
 
-    from kiosk.core.timeutil import centre_zone, now_utc
+    from kiosk.core.data.timeutil import centre_zone, now_utc
     from kiosk.printer import device, slip
 
     try:
@@ -56,7 +56,7 @@ def _checklist(lesson_id: str, lessons: Path | None, width: int):
     import sys
 
     from kiosk import paths
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.printer.slip import ChecklistSlip, checklist_image
 
     lesson = load_catalog(lessons or paths.lessons_dir()).get(lesson_id)

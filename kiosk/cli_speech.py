@@ -162,7 +162,7 @@ def say_cmd(text, output, rate, voice, engine, warm, lessons_opt, rates, data):
 
 def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
     try:
-        from kiosk.core.lessons import load_catalog
+        from kiosk.core.content.lessons import load_catalog
     except ImportError as e:
         _fail(f"the lessons loader is not available ({e})")
     from kiosk.speech.tts import TTSError, lesson_lines
@@ -175,7 +175,7 @@ def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
     failed: list[str] = []
     t0 = time.perf_counter()
     # the lessons' own lines, and every screen's line exactly as the kiosk says it on arrival
-    from kiosk.core.voice import screen_lines
+    from kiosk.core.visit.voice import screen_lines
 
     work = [(lesson.id, line) for lesson in lessons for line in lesson_lines(lesson)]
     work += [("screens", line) for line in screen_lines(catalog)]
@@ -205,7 +205,7 @@ def _warm(speaker, lessons_path: Path, rates: list[str]) -> None:
 def _load_lessons_quiet(path: Path | None):
     """Lessons for lesson names in `open`; none when the loader or folder is missing."""
     try:
-        from kiosk.core.lessons import load_catalog
+        from kiosk.core.content.lessons import load_catalog
     except ImportError:
         return []
     p = lessons_dir(path)
@@ -227,7 +227,7 @@ def _load_lessons_quiet(path: Path | None):
 @_errors
 def intent_cmd(text, screen, as_json, lessons_opt):
     """The intent of TEXT on a screen; with - read one text per line from standard input."""
-    from kiosk.core.intents import parse
+    from kiosk.core.understand.intents import parse
 
     lessons = _load_lessons_quiet(lessons_opt)
     texts = (line.rstrip("\r\n") for line in sys.stdin) if text == "-" else [text]
@@ -259,7 +259,7 @@ def intent_cmd(text, screen, as_json, lessons_opt):
 @_errors
 def asr_cmd(files, engine, model, screen, grammar, as_json, models_opt, lessons_opt):
     """Transcribe WAV FILES and decide the intent of each for --screen."""
-    from kiosk.core.intents import parse, phrases_for
+    from kiosk.core.understand.intents import parse, phrases_for
     from kiosk.speech.asr import ASRError, VietAsrRecognizer, VoskRecognizer, choose_engine
 
     for f in files:

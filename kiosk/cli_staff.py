@@ -27,7 +27,7 @@ def fail(message: str, code: int = 1):
 
 
 def _store(data, must_exist: bool = True):
-    from kiosk.core.store import Store, StoreError
+    from kiosk.core.data.store import Store, StoreError
     db = paths.db_path(paths.data_dir(data))
     if must_exist and not db.exists():
         fail(f"no kiosk log at {db} (run the kiosk first, or pass --data)", 2)
@@ -55,7 +55,7 @@ def staff_serve(host, port, lessons, data):
 
     X-Forwarded-For is ignored unless KIOSK_TRUSTED_PROXY names the reverse proxy in front of
     the console (IP addresses or networks, comma-separated)."""
-    from kiosk.core.store import StoreError
+    from kiosk.core.data.store import StoreError
     from kiosk.staff.server import ServeError, serve
     folder = paths.data_dir(data)
     try:
@@ -86,7 +86,7 @@ def _read_pin(pin_stdin: bool) -> str:
 @data_option
 def staff_add(name, pin_stdin, data):
     """Create a staff account NAME; the PIN is asked twice (at least 6 digits)."""
-    from kiosk.core.store import StoreError
+    from kiosk.core.data.store import StoreError
     from kiosk.staff import auth
     try:
         name = auth.check_name(name)
@@ -122,7 +122,7 @@ def staff_list(as_json, data):
 
 
 def _set_disabled(name, data, disabled):
-    from kiosk.core.store import StoreError
+    from kiosk.core.data.store import StoreError
     from kiosk.staff import auth
     try:
         auth.set_disabled(_store(data, must_exist=False), name, disabled)
@@ -158,9 +158,9 @@ def staff_enable(name, data):
 @data_option
 def purge_cmd(days, data):
     """Delete log data older than DAYS days (retention)."""
-    from kiosk.core.datacare import DataError, purge
-    from kiosk.core.queue import with_retries
-    from kiosk.core.store import StoreError
+    from kiosk.core.data.datacare import DataError, purge
+    from kiosk.core.data.queue import with_retries
+    from kiosk.core.data.store import StoreError
     if days < 1:
         fail("--older-than must be at least 1 day", 2)
     store = _store(data)
@@ -178,7 +178,7 @@ def purge_cmd(days, data):
 @data_option
 def backup_cmd(file, force, data):
     """Copy the log to FILE (safe while the kiosk runs)."""
-    from kiosk.core.datacare import DataError, backup
+    from kiosk.core.data.datacare import DataError, backup
     db = paths.db_path(paths.data_dir(data))
     if file.exists() and not force:
         fail(f"{file} exists; pass --force to replace it", 2)
@@ -197,7 +197,7 @@ def backup_cmd(file, force, data):
 @data_option
 def restore_cmd(file, yes, data):
     """Replace the log with a backup FILE (the current log is kept beside it)."""
-    from kiosk.core.datacare import DataError, check_kiosk_db, restore
+    from kiosk.core.data.datacare import DataError, check_kiosk_db, restore
     db = paths.db_path(paths.data_dir(data))
     try:
         counts = check_kiosk_db(file)

@@ -3,7 +3,7 @@
     PYTHONPATH=. python scripts/practice_gallery.py [OUT_DIR]
 
 Runs the real kiosk headless through `kiosk replay` (journeys built from the content by
-kiosk.core.practice_replay, with fixed made-up codes) and keeps the named screenshots.
+kiosk.core.content.practice_replay, with fixed made-up codes) and keeps the named screenshots.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kiosk.core import practice_replay as pr  # noqa: E402
-from kiosk.core.lessons import TOPICS, load_catalog  # noqa: E402
+from kiosk.core.content import practice_replay as pr  # noqa: E402
+from kiosk.core.content.lessons import TOPICS, load_catalog  # noqa: E402
 
 SEED = "gallery"
 

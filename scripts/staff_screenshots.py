@@ -12,7 +12,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from staff_helpers import console_screenshots  # noqa: E402
 
-from kiosk.core.lessons import load_catalog  # noqa: E402
+from kiosk.core.content.lessons import load_catalog  # noqa: E402
 
 
 def main() -> None:

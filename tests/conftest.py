@@ -44,7 +44,7 @@ def need_module(name: str, hint: str = ""):
 
 @pytest.fixture
 def fixture_catalog():
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     catalog = load_catalog(FIXTURE_LESSONS)
     assert not catalog.problems, catalog.problems
     return catalog

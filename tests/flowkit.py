@@ -1,6 +1,6 @@
 """Helpers for tests of the pure flow: run events through it and pick effects out."""
 
-from kiosk.core import flow as f
+from kiosk.core.visit import flow as f
 
 
 def run(machine, events, state=None):

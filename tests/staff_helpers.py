@@ -144,10 +144,10 @@ def seed_demo(db_path: Path, catalog, days: int = 21, seed: int = 7) -> int:
     import json
     import random
 
-    from kiosk.core.queue import Queue
-    from kiosk.core.store import Store
-    from kiosk.core.datacare import set_counters
-    from kiosk.core.timeutil import local_day
+    from kiosk.core.data.queue import Queue
+    from kiosk.core.data.store import Store
+    from kiosk.core.data.datacare import set_counters
+    from kiosk.core.data.timeutil import local_day
 
     rnd = random.Random(seed)
     s = Store(db_path)

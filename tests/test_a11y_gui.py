@@ -12,13 +12,13 @@ pytestmark = pytest.mark.gui
 
 
 def lesson(lesson_id):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     return load_catalog(ROOT / "lessons").get(lesson_id)
 
 
 def topic_key(topic):
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.views import TOPIC_ORDER
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.screens.views import TOPIC_ORDER
     catalog = load_catalog(ROOT / "lessons")
     topics = [t for t in TOPIC_ORDER if catalog.by_topic(t)]
     return str(topics.index(topic) + 1), str([l.id for l in catalog.by_topic(topic)].index(
@@ -35,8 +35,8 @@ def sessions(data):
 
 def test_whole_lesson_in_audio_first_mode_by_keypad_only(kiosk, tmp_path):
     l = lesson("vneid-muc-2")
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.views import TOPIC_ORDER
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.screens.views import TOPIC_ORDER
     catalog = load_catalog(ROOT / "lessons")
     t_key = str([t for t in TOPIC_ORDER if catalog.by_topic(t)].index(l.topic) + 1)
     l_key = str([x.id for x in catalog.by_topic(l.topic)].index(l.id) + 1)
@@ -129,7 +129,7 @@ def test_replay_rejects_an_unknown_key(kiosk, tmp_path):
 
 def test_gallery_one_lesson_every_mode_and_size(kiosk, tmp_path):
     from kiosk.ui.gallery import DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES, jobs_for
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     lesson_id = "dvc-khai-sinh-lien-thong"   # the longest lesson title, three things to bring
     out = tmp_path / "gallery"
     r = kiosk("gallery", out, "--lesson", lesson_id, timeout=600)

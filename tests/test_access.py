@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 
 from flowkit import logs, run, said
-from kiosk.core import flow as f
-from kiosk.core import keys as K
-from kiosk.core import layout as L
-from kiosk.core.access import MODE_LABELS, adapt, compose
-from kiosk.core.views import view_for
+from kiosk.core.visit import flow as f
+from kiosk.core.screens import keys as K
+from kiosk.core.screens import layout as L
+from kiosk.core.visit.access import MODE_LABELS, adapt, compose
+from kiosk.core.screens.views import view_for
 
 
 @pytest.fixture
@@ -241,7 +241,7 @@ def test_every_screen_has_a_spoken_line_and_a_caption(fixture_catalog):
 
 
 def test_sensitive_step_is_spoken_only_with_headphones(fixture_catalog):
-    from kiosk.core.lessons import Catalog
+    from kiosk.core.content.lessons import Catalog
     lesson = fixture_catalog.get("thu-otp")
     secret = replace(lesson.steps[0], text="Mã của bạn hiện ở đây", sensitive=True)
     cat = Catalog([replace(lesson, steps=(secret,) + lesson.steps[1:])])
@@ -344,8 +344,8 @@ def test_lessons_check_reports_what_cannot_fit_in_large_text(tmp_path, kiosk):
 
 def test_project_lessons_fit_every_size(fixture_catalog):
     from kiosk import paths
-    from kiosk.core.fit import check_fit
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.screens.fit import check_fit
+    from kiosk.core.content.lessons import load_catalog
     assert check_fit(load_catalog(paths.lessons_dir())) == []
     assert check_fit(fixture_catalog) == []
 
@@ -353,9 +353,9 @@ def test_project_lessons_fit_every_size(fixture_catalog):
 # --- the log: modes per session and in the report ------------------------------------------
 
 def test_modes_in_the_session_row_and_the_report(tmp_path, fixture_catalog):
-    from kiosk.core.report import build_report, report_csv
+    from kiosk.core.data.report import build_report, report_csv
     from kiosk.core.runtime import Runtime
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     store = Store(tmp_path / "k.sqlite3")
     rt = Runtime(fixture_catalog, store)
     rt.tap("mode", "large_text")

@@ -144,7 +144,7 @@ def _get_when_up(url: str, proc, timeout: float = 60) -> str:
 
 
 def _kiosk_log(data: Path, sessions: int) -> None:
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     store = Store(data / "kiosk.sqlite3")
     for i in range(sessions):
         store.log(None, "test_event", {"n": i})

@@ -13,7 +13,7 @@ np = need_module("numpy", "a dependency of the speech layer")
 from click.testing import CliRunner
 
 from kiosk import cli_speech
-from kiosk.core.intents import SCREENS, parse
+from kiosk.core.understand.intents import SCREENS, parse
 from kiosk.speech.asr import (
     ASRError,
     Recognizer,

@@ -6,7 +6,8 @@ CORE = Path(__file__).resolve().parent.parent / "kiosk" / "core"
 
 
 def test_core_modules_do_not_import_kivy():
-    modules = sorted(f"kiosk.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__")
+    modules = sorted("kiosk.core." + ".".join(p.relative_to(CORE).with_suffix("").parts)
+                     for p in CORE.rglob("*.py") if p.stem != "__init__")
     assert len(modules) >= 6
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules) +
             "bad = sorted(m for m in sys.modules if m == 'kivy' or m.startswith('kivy.'))\n"

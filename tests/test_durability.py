@@ -9,7 +9,7 @@ import sys
 
 WRITER = r"""
 import sys
-from kiosk.core.store import Store
+from kiosk.core.data.store import Store
 store = Store(sys.argv[1])
 sid = store.start_session()
 print("session", sid, flush=True)

@@ -160,7 +160,7 @@ def _replayed_while_down(tmp_path, data, spill, release) -> str:
 
 
 def test_exclusive_lock_held_at_start_loses_nothing(tmp_path, expected):
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     data, spill = tmp_path / "data", tmp_path / "spill"
     Store(data / "kiosk.sqlite3").close()
     holder = _holder(data / "kiosk.sqlite3")
@@ -221,7 +221,7 @@ def test_full_disk_at_start_and_shutdown_writes_everything_at_the_next_start(tmp
 
 
 def test_full_disk_at_shutdown_with_nowhere_to_spill_counts_the_loss(tmp_path, expected):
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     data = tmp_path / "data"
     Store(data / "kiosk.sqlite3").close()
     (tmp_path / "afile").write_text("not a folder")

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from flowkit import run
-from kiosk.core import flow as f
+from kiosk.core.visit import flow as f
 
 
 @pytest.fixture
@@ -115,8 +115,8 @@ def test_audio_mode_speaks_every_arrival_and_repeat_always_speaks(machine):
 
 
 def test_sensitive_step_is_not_spoken(fixture_catalog):
-    from kiosk.core.lessons import Catalog
-    from kiosk.core.views import spoken_line
+    from kiosk.core.content.lessons import Catalog
+    from kiosk.core.screens.views import spoken_line
     lesson = fixture_catalog.get("thu-otp")
     secret = replace(lesson.steps[0], text="Mã của bạn hiện ở đây", sensitive=True)
     cat = Catalog([replace(lesson, steps=(secret,) + lesson.steps[1:])])

@@ -45,7 +45,7 @@ def sample(tmp_path_factory):
 
 
 def test_gallery_sample_draws_every_screen_kind_in_every_state(sample):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.ui.gallery_jobs import (DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES, ci_keep,
                                        jobs_for)
     _, checks = sample

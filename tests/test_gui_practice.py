@@ -1,6 +1,6 @@
 """Practice copies, scam drills and the quiz on the real app, driven by replays of real touches.
 
-Every journey is built from the content files (kiosk.core.practice_replay) and makes mistakes
+Every journey is built from the content files (kiosk.core.content.practice_replay) and makes mistakes
 on purpose: the gentle correction must show before the right action moves on. The made-up
 codes are predictable here because the kiosk runs with KIOSK_PRACTICE_SEED.
 """
@@ -10,8 +10,8 @@ import json
 import pytest
 
 from conftest import ROOT, write_script
-from kiosk.core import practice_replay as pr
-from kiosk.core.lessons import load_catalog
+from kiosk.core.content import practice_replay as pr
+from kiosk.core.content.lessons import load_catalog
 
 pytestmark = pytest.mark.gui
 SEED = "test-seed"
@@ -99,7 +99,7 @@ def test_lessons_qr_prints_the_take_home_link(kiosk, tmp_path):
     import zxingcpp  # test extra (pyproject): reads the QR back
     from PIL import Image
 
-    from kiosk.core.views import QR_MAX_MODULES, qr_modules, take_home_qr
+    from kiosk.core.screens.views import QR_MAX_MODULES, qr_modules, take_home_qr
     out = tmp_path / "poster" / "vneid.png"
     r = kiosk("lessons", "qr", "vneid-muc-2", "-o", out)
     assert r.returncode == 0, r.stderr
@@ -118,8 +118,8 @@ def test_every_take_home_qr_is_small_and_read_by_a_phone_camera():
     import zxingcpp
     from PIL import Image, ImageFilter
 
-    from kiosk.core.take_home import qr_image
-    from kiosk.core.views import QR_MAX_MODULES, qr_modules, take_home_qr
+    from kiosk.core.content.take_home import qr_image
+    from kiosk.core.screens.views import QR_MAX_MODULES, qr_modules, take_home_qr
 
     def take_home_text(lesson) -> str:  # what the finish QR held before: the whole checklist
         lines = [lesson.title] + [f"- {line}" for line in lesson.take_home_lines]

@@ -10,12 +10,12 @@ pytestmark = pytest.mark.gui
 
 
 def lesson(lesson_id):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     return load_catalog(ROOT / "lessons").get(lesson_id)
 
 
 def full_journey(l):
-    from kiosk.core.lessons import TOPICS
+    from kiosk.core.content.lessons import TOPICS
     lines = [{"expect": "miễn phí"}, {"tap": "Bắt đầu"}, {"expect": "Bạn muốn làm gì"},
              {"tap": TOPICS[l.topic]}, {"tap": l.title}, {"expect": "Cần chuẩn bị"}, {"tap": "Bắt đầu"}]
     n = len(l.steps)

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.core import intent_vocab
-from kiosk.core.intents import CONFIRM_BELOW, TOPICS, needs_confirm, parse
+from kiosk.core.understand import intent_vocab
+from kiosk.core.understand.intents import CONFIRM_BELOW, TOPICS, needs_confirm, parse
 
 
 def _lesson(lid, topic, title, summary="", steps=(), checklist=(), bring=()):
@@ -115,7 +115,7 @@ def test_spelled_names_join():
 
 def test_asking_to_learn_about_a_topic_stays_the_topic():
     from kiosk.cli_speech import lessons_dir
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
 
     lessons = load_catalog(lessons_dir()).lessons
     assert parse("cho tôi học về mạng internet", "home", lessons).args == {"topic": "internet"}

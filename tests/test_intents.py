@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from kiosk.core.intents import (
+from kiosk.core.understand.intents import (
     INTENTS,
     SCREENS,
     Intent,
@@ -362,7 +362,7 @@ REAL_LESSON_CASES = [
 @pytest.fixture(scope="module")
 def real_lessons():
     from kiosk.cli_speech import lessons_dir
-    from kiosk.core.lessons import load_catalog  # the project's own module: never a skip
+    from kiosk.core.content.lessons import load_catalog  # the project's own module: never a skip
 
     cat = load_catalog(lessons_dir())
     assert len(cat.lessons) >= 10, f"the project's lessons are missing from {lessons_dir()}"
@@ -385,7 +385,7 @@ def test_real_lessons_do_not_hijack_other_intents(real_lessons):
 
 
 def test_confirm_question_says_back_what_was_understood():
-    from kiosk.core.intents import confirm_question
+    from kiosk.core.understand.intents import confirm_question
 
     assert confirm_question(Intent("call_staff", 1.0)) == "Bác muốn gọi nhân viên, đúng không?"
     lessons = [SimpleNamespace(id="wifi", title="Kết nối Wi-Fi", topic="internet")]

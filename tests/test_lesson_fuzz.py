@@ -50,7 +50,7 @@ def lessons(tmp_path):
 
 def _check_alone(lessons, case):
     """(problems, seconds) for one damaged file checked by itself; Hang if it does not finish."""
-    from kiosk.core.lessons import check_paths
+    from kiosk.core.content.lessons import check_paths
     target = lessons / case.folder / case.name
     good = target.read_bytes()
     target.write_bytes(case.data)
@@ -80,7 +80,7 @@ def _bad_line(problem) -> str | None:
 
 
 def test_fuzz_checker_in_process(lessons):
-    from kiosk.core.lessons import check_paths
+    from kiosk.core.content.lessons import check_paths
     start = time.perf_counter()  # the first check imports the schema library: timed apart
     assert check_paths([lessons], today=lambda: TODAY).problems == []
     cold = time.perf_counter() - start

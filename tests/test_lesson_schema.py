@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import ROOT, check_lessons as check, lesson_problems as problems
-from kiosk.core.lessons import check_paths, load_catalog
+from kiosk.core.content.lessons import check_paths, load_catalog
 
 FIXTURE = ROOT / "tests" / "fixtures" / "practice_lessons"
 SCHEMA = ROOT / "lessons" / "schema.json"
@@ -35,13 +35,13 @@ def line_of(path, needle):
 # --- the published schema ------------------------------------------------------------------
 
 def test_published_schema_is_the_one_the_models_make():
-    from kiosk.core.lesson_schema import json_schema_text
+    from kiosk.core.content.lesson_schema import json_schema_text
     assert SCHEMA.read_text(encoding="utf-8") == json_schema_text(), (
         "lessons/schema.json is out of date: regenerate it (see lessons/README.md)")
 
 
 def _yaml(path):
-    from kiosk.core.lesson_yaml import read_yaml
+    from kiosk.core.content.lesson_yaml import read_yaml
     found = []
     doc = read_yaml(path, found)
     assert not found, found

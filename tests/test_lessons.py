@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURE_LESSONS, ROOT, check_lessons as check, lesson_problems as problems
-from kiosk.core.lessons import load_catalog
+from kiosk.core.content.lessons import load_catalog
 
 @pytest.fixture
 def lessons_copy(tmp_path):

@@ -9,11 +9,11 @@ import logging
 
 import pytest
 
-from kiosk.core import timeutil
-from kiosk.core.datacare import apply_retention, set_settings
-from kiosk.core.queue import Queue
-from kiosk.core.report import build_report, parse_since, report_csv
-from kiosk.core.store import Store
+from kiosk.core.data import timeutil
+from kiosk.core.data.datacare import apply_retention, set_settings
+from kiosk.core.data.queue import Queue
+from kiosk.core.data.report import build_report, parse_since, report_csv
+from kiosk.core.data.store import Store
 
 HCM = dt.timezone(dt.timedelta(hours=7))  # Vietnam: UTC+7 all year, no daylight saving
 
@@ -50,7 +50,7 @@ def test_the_zone_is_a_setting_and_a_typo_falls_back_with_a_log_line(monkeypatch
     monkeypatch.setenv("KIOSK_TZ", "Europe/Paris")
     assert timeutil.day_start(dt.date(2026, 7, 1)) == "2026-06-30T22:00:00.000000Z"  # summer time
     monkeypatch.setenv("KIOSK_TZ", "Asia/Ho_Chi_Minh_typo")
-    with caplog.at_level(logging.WARNING, logger="kiosk.core.timeutil"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.core.data.timeutil"):
         timeutil._zone.cache_clear()
         assert timeutil.local_day(moment) == "2026-11-26"
     assert "KIOSK_TZ='Asia/Ho_Chi_Minh_typo' is not a known time zone" in caplog.text

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from conftest import ROOT, check_lessons as check, lesson_problems as problems
-from kiosk.core.lessons import load_catalog
+from kiosk.core.content.lessons import load_catalog
 
 FIXTURE = ROOT / "tests" / "fixtures" / "practice_lessons"
 @pytest.fixture
@@ -113,9 +113,9 @@ def test_report_json_has_new_keys_and_keeps_old_ones(tmp_path):
     """Quick check through the real Store and Runtime (the GUI tests check it end to end)."""
     import random
 
-    from kiosk.core.report import build_report, report_csv
+    from kiosk.core.data.report import build_report, report_csv
     from kiosk.core.runtime import Runtime
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
 
     catalog = load_catalog(FIXTURE)
     store = Store(tmp_path / "k.sqlite3")
@@ -168,6 +168,6 @@ def test_report_json_has_new_keys_and_keeps_old_ones(tmp_path):
 def made_codes(rt):
     import random
 
-    from kiosk.core.practice import made_up_codes
+    from kiosk.core.content.practice import made_up_codes
     c = made_up_codes(random.Random(1))
     return [c["otp"], c["passcode"]]

@@ -6,11 +6,11 @@ import re
 import pytest
 
 from conftest import ROOT
-from kiosk.core import flow as f
-from kiosk.core.lessons import load_catalog
-from kiosk.core.practice import made_up_codes
-from kiosk.core.practice_flow import DrillRun, PracticeRun, QuizRun
-from kiosk.core.views import spoken_line, view_for
+from kiosk.core.visit import flow as f
+from kiosk.core.content.lessons import load_catalog
+from kiosk.core.content.practice import made_up_codes
+from kiosk.core.visit.practice_flow import DrillRun, PracticeRun, QuizRun
+from kiosk.core.screens.views import spoken_line, view_for
 
 FIXTURE = ROOT / "tests" / "fixtures" / "practice_lessons"
 

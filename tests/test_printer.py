@@ -128,8 +128,8 @@ def test_a_visitor_who_asks_for_help_gets_a_printed_slip(tmp_path):
     import sqlite3
 
     from conftest import ROOT
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.timeutil import centre_zone
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.data.timeutil import centre_zone
     out, data = tmp_path / "lp0", tmp_path / "data"
     r = kiosk_cmd("-v", "replay", _ask_for_help(tmp_path), data=data, env={"KIOSK_PRINTER": f"file:{out}"})
     assert r.returncode == 0, r.stderr[-2000:]

@@ -6,12 +6,13 @@ the report on a real SQLite file); no Kivy, no clock of this machine."""
 import pytest
 
 from flowkit import run
-from kiosk.core import flow as f
-from kiosk.core import intents, layout
-from kiosk.core.access import VOLUME_MAX, VOLUME_MIN, config_from_env
-from kiosk.core.datacare import DEFAULT_SETTINGS, get_int_setting
-from kiosk.core.report import build_report
-from kiosk.core.store import Store
+from kiosk.core.visit import flow as f
+from kiosk.core.understand import intents
+from kiosk.core.screens import layout
+from kiosk.core.visit.access import VOLUME_MAX, VOLUME_MIN, config_from_env
+from kiosk.core.data.datacare import DEFAULT_SETTINGS, get_int_setting
+from kiosk.core.data.report import build_report
+from kiosk.core.data.store import Store
 
 
 @pytest.fixture

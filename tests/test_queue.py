@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import flow as f
-from kiosk.core.datacare import (DataError, apply_retention, backup, check_kiosk_db, purge, restore,
+from kiosk.core.visit import flow as f
+from kiosk.core.data.datacare import (DataError, apply_retention, backup, check_kiosk_db, purge, restore,
                                  set_settings)
-from kiosk.core.queue import Queue, QueueError, set_priority, ticket_call
-from kiosk.core.report import build_report, report_csv
+from kiosk.core.data.queue import Queue, QueueError, set_priority, ticket_call
+from kiosk.core.data.report import build_report, report_csv
 from kiosk.core.runtime import Runtime
-from kiosk.core.store import Store, StoreError
-from kiosk.core.timeutil import local_day
+from kiosk.core.data.store import Store, StoreError
+from kiosk.core.data.timeutil import local_day
 
 
 @pytest.fixture

@@ -10,20 +10,20 @@ from collections import Counter
 
 import pytest
 
-from kiosk.core import layout as L
-from kiosk.core.bar_slots import SLOTS, placed, slot_labels
-from kiosk.core.flow import Flow, Modes, State, Tap
-from kiosk.core.keys import controls
-from kiosk.core.strips import NO_VOICE_NO_SOUND, strip_height, strips_for, strips_height
-from kiosk.core.tile_pictures import LESSON_PICTURES, picture_for
-from kiosk.core.views import view_for
+from kiosk.core.screens import layout as L
+from kiosk.core.screens.bar_slots import SLOTS, placed, slot_labels
+from kiosk.core.visit.flow import Flow, Modes, State, Tap
+from kiosk.core.screens.keys import controls
+from kiosk.core.screens.strips import NO_VOICE_NO_SOUND, strip_height, strips_for, strips_height
+from kiosk.core.screens.tile_pictures import LESSON_PICTURES, picture_for
+from kiosk.core.screens.views import view_for
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def real_catalog():
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     return load_catalog(ROOT / "lessons")
 
 
@@ -86,7 +86,7 @@ def test_voice_off_and_no_sound_together_are_one_short_line():
 
 
 def test_simple_mode_no_two_choices_on_a_screen_share_a_picture(real_catalog):
-    from kiosk.core.views import TOPIC_ORDER
+    from kiosk.core.screens.views import TOPIC_ORDER
     simple = Modes(simple=True)
     screens = [State(active=True, screen="home", modes=simple)]
     screens += [State(active=True, screen="topic", topic=t, modes=simple) for t in TOPIC_ORDER]
@@ -108,7 +108,7 @@ def test_simple_mode_no_two_choices_on_a_screen_share_a_picture(real_catalog):
 
 def test_every_simple_mode_picture_is_drawn():
     from kiosk.ui.icons import DRAW  # Pillow drawings, no window
-    from kiosk.core.tile_pictures import ACTION_PICTURES, DRILL_PICTURES
+    from kiosk.core.screens.tile_pictures import ACTION_PICTURES, DRILL_PICTURES
     for name in [*LESSON_PICTURES.values(), *DRILL_PICTURES.values(), *ACTION_PICTURES.values()]:
         assert name in DRAW, name
 

@@ -27,7 +27,7 @@ def by_id(driver, ident):
 
 
 def test_replayed_ticket_is_seen_called_on_the_kiosk_served_and_reported(tmp_path):
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     from selenium.webdriver.support.ui import Select
     lesson = load_catalog(ROOT / "lessons").get("lua-dao-cuoc-goi")
     n = len(lesson.steps)
@@ -142,7 +142,7 @@ def test_lockout_after_five_bad_pins_in_the_browser(tmp_path):
 def test_screenshots_of_every_console_page(tmp_path):
     from PIL import Image
 
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     shots = console_screenshots(tmp_path / "shots", tmp_path / "data", load_catalog(ROOT / "lessons"))
     assert [p.stem for p in shots] == ["login", "queue", "history", "reports", "settings", "ticket"]
     for p in shots:

@@ -70,7 +70,7 @@ def test_purge_backup_restore(kiosk, tmp_path):
     data = tmp_path / "data"
     r = no_trace(kiosk("purge", "--older-than", "30", data=data))
     assert r.returncode == 2 and "no kiosk log" in r.stderr
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     s = Store(data / "kiosk.sqlite3")
     s.start_session(at="2025-01-01T08:00:00.000000Z")
     s.create_ticket(s.start_session(), {})

@@ -7,8 +7,8 @@ import warnings
 
 import pytest
 
-from kiosk.core.queue import Queue
-from kiosk.core.store import Store
+from kiosk.core.data.queue import Queue
+from kiosk.core.data.store import Store
 from kiosk.staff import auth
 
 with warnings.catch_warnings():  # Starlette prefers "httpx2"; httpx works the same here
@@ -252,7 +252,7 @@ def test_a_full_disk_says_not_saved_and_every_acknowledged_action_is_on_disk(db)
 
 
 def test_reports_page_csv_and_json_match_kiosk_report(app, db, staff):
-    from kiosk.core.report import build_report, report_csv
+    from kiosk.core.data.report import build_report, report_csv
     s = Store(db)
     sid = s.start_session()
     s.create_ticket(sid, {"topic": "payment"})

@@ -15,8 +15,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 
-from kiosk.core.queue import Queue
-from kiosk.core.store import Store
+from kiosk.core.data.queue import Queue
+from kiosk.core.data.store import Store
 from kiosk.paths import db_path
 from kiosk.staff.app import create_app
 from staff_helpers import PIN, Console, add_staff, csrf_of

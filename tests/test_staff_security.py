@@ -14,8 +14,8 @@ from collections import Counter
 import httpx
 import pytest
 
-from kiosk.core.queue import Queue
-from kiosk.core.store import Store
+from kiosk.core.data.queue import Queue
+from kiosk.core.data.store import Store
 from kiosk.paths import db_path
 from kiosk.staff import auth
 from kiosk.staff.server import ServeError, trusted_proxies, uvicorn_config

@@ -3,9 +3,9 @@ import sqlite3
 
 import pytest
 
-from kiosk.core.report import build_report, report_csv
+from kiosk.core.data.report import build_report, report_csv
 from kiosk.core.runtime import Runtime
-from kiosk.core.store import Store, StoreError
+from kiosk.core.data.store import Store, StoreError
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path):
     assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert set(s.db.table_names()) >= {"sessions", "events", "tickets", "lesson_progress"}
     applied = s.conn.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
-    from kiosk.core.store import migrations
+    from kiosk.core.data.store import migrations
     assert applied == len(migrations._migrations)  # each applied exactly once
 
 

@@ -255,8 +255,8 @@ def test_cli_say_errors_are_one_line(tmp_path):
 def test_cli_warm_renders_every_lesson_and_screen_line(tmp_path):
     """`kiosk say --warm`: the lessons' lines and every screen's line exactly as the kiosk says
     it on arrival (so the running kiosk finds them in the cache)."""
-    from kiosk.core.lessons import load_catalog
-    from kiosk.core.voice import screen_lines
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.visit.voice import screen_lines
 
     folder = Path(__file__).parent / "fixtures" / "lessons"
     catalog = load_catalog(folder)
@@ -277,7 +277,7 @@ def test_cli_warm_renders_every_lesson_and_screen_line(tmp_path):
 
 def test_every_real_lesson_line_renders(tmp_path):
     """Every spoken line of the project's lessons renders to a verified, non-silent WAV."""
-    from kiosk.core.lessons import load_catalog  # the project's own module: never a skip
+    from kiosk.core.content.lessons import load_catalog  # the project's own module: never a skip
     root = Path(cli_speech.PROJECT_ROOT) / "lessons"
     assert any(root.glob("*.yaml")), f"no lessons/*.yaml in {root}"
     catalog = load_catalog(root)

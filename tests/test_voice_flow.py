@@ -1,4 +1,4 @@
-"""Voice through the flow (kiosk.core.voice): heard text -> intent -> act, confirm, or ask again.
+"""Voice through the flow (kiosk.core.visit.voice): heard text -> intent -> act, confirm, or ask again.
 
 Pure: the real flow, the real intent parser and real views; no Kivy, no audio, no database.
 """
@@ -9,10 +9,10 @@ import pytest
 
 from flowkit import logs, run
 from flowkit import said as says
-from kiosk.core import flow as f
-from kiosk.core import voice
+from kiosk.core.visit import flow as f
+from kiosk.core.visit import voice
 from kiosk.core.runtime import Runtime
-from kiosk.core.views import view_for
+from kiosk.core.screens.views import view_for
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from kiosk.core.spill import Spill
-from kiosk.core.store import Store, StoreError
-from kiosk.core.logfile import junk_files
-from kiosk.core.writer import Writer
+from kiosk.core.data.spill import Spill
+from kiosk.core.data.store import Store, StoreError
+from kiosk.core.data.logfile import junk_files
+from kiosk.core.data.writer import Writer
 
 
 def wait_for(cond, timeout=120.0, what="condition"):
@@ -225,7 +225,7 @@ def test_the_kiosk_writer_moves_junk_aside_before_any_write(tmp_path):
 
 
 def test_spill_goes_to_the_first_place_that_takes_it(tmp_path, monkeypatch):
-    from kiosk.core.spill import spill_dirs
+    from kiosk.core.data.spill import spill_dirs
     (tmp_path / "afile").write_text("not a folder")
     spill = Spill([tmp_path / "afile" / "spill", tmp_path / "second"], "s.jsonl")
     assert spill.append(['{"op": "log_many", "kw": {"records": []}}'])

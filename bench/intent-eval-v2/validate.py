@@ -3,7 +3,7 @@
     python bench/intent-eval-v2/validate.py            # check both halves, print counts, exit 1 on a problem
     python bench/intent-eval-v2/validate.py --add NEW.tsv   # put new lines into their half by the split rule
 
-Deliberately does not import kiosk.core.intents: the set must stay independent of the parser.
+Deliberately does not import kiosk.core.understand.intents: the set must stay independent of the parser.
 Lesson ids and their topics are read from lessons/*.yaml with PyYAML (already a dependency).
 """
 

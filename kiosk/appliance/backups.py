@@ -1,5 +1,5 @@
 """Nightly backups: a checked copy of the log into a folder (or a mounted USB disk), the last N
-kept. The copy itself is kiosk.core.datacare.backup (SQLite's online backup API, then
+kept. The copy itself is kiosk.core.data.datacare.backup (SQLite's online backup API, then
 PRAGMA integrity_check on the copy before it gets its final name)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kiosk.core.datacare import DataError, backup
+from kiosk.core.data.datacare import DataError, backup
 
 PREFIX, SUFFIX = "kiosk-", ".sqlite3"
 

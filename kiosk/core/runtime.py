@@ -1,7 +1,7 @@
 """Carries out the flow's effects: the glue between the pure flow, the log and the outside world.
 
 Still no Kivy here. The Kivy app (or a test) subscribes to changes and to speech, and feeds
-taps, intents and clock ticks in. Log writes are handed to kiosk.core.writer (in order; in the
+taps, intents and clock ticks in. Log writes are handed to kiosk.core.data.writer (in order; in the
 kiosk a background thread owns SQLite, so a locked database never slows a tap). If the log cannot
 be written the kiosk keeps working: writes wait and are retried, and a notice tells the staff. A
 queue number is shown only once it is committed; otherwise the visitor is sent to the counter.
@@ -14,10 +14,10 @@ import os
 import time
 from typing import Callable
 
-from kiosk.core import flow as f
-from kiosk.core.lessons import Catalog
-from kiosk.core.timeutil import utcnow as _utc
-from kiosk.core.views import View, speakable, view_for
+from kiosk.core.visit import flow as f
+from kiosk.core.content.lessons import Catalog
+from kiosk.core.data.timeutil import utcnow as _utc
+from kiosk.core.screens.views import View, speakable, view_for
 
 log = logging.getLogger("kiosk.runtime")
 
@@ -90,14 +90,14 @@ class Runtime:
         self.dispatch(f.Intent(name, args or {}, self.now(), heard))
 
     def heard(self, text: str) -> None:
-        """Text from the recognizer (or replay's {"say": TEXT}): kiosk.core.voice decides."""
+        """Text from the recognizer (or replay's {"say": TEXT}): kiosk.core.visit.voice decides."""
         self.dispatch(f.Heard(text, self.now()))
 
     def push_to_talk(self) -> None:
         """The microphone button or the keypad's talk key."""
         self.tap("push_to_talk")
     def key(self, name: str) -> None:
-        """A key on the keypad/keyboard (kiosk.core.keys names: 'enter', '5', 'plus'...)."""
+        """A key on the keypad/keyboard (kiosk.core.screens.keys names: 'enter', '5', 'plus'...)."""
         self.dispatch(f.Key(name, self.now()))
 
     @property
@@ -195,7 +195,7 @@ class Runtime:
             for cb in list(self.on_listen):
                 cb()
             return
-        from kiosk.core.voice import VOICE_OFF
+        from kiosk.core.visit.voice import VOICE_OFF
         log.info("push-to-talk pressed but no speech layer is running")
         self.notices["voice_off"] = VOICE_OFF
         self.say(VOICE_OFF, "feedback")
@@ -340,7 +340,7 @@ def _as_writer(store):
     writer, so the log can be read right after a tap; no spill file)."""
     if store is None:
         return None
-    from kiosk.core.writer import Writer
+    from kiosk.core.data.writer import Writer
     if isinstance(store, Writer):
         return store
     return Writer(store=store, spill=None)

@@ -53,7 +53,7 @@ def parse_script(path: Path) -> list[Action]:
         if kind == "wait_for_voice" and value not in VOICE_STATES:
             raise ScriptError(f"{path}:{n}: 'wait_for_voice' takes one of: {', '.join(VOICE_STATES)}")
         if kind == "key":
-            from kiosk.core.keys import REPLAY_NAMES, normalize
+            from kiosk.core.screens.keys import REPLAY_NAMES, normalize
             if normalize(value) is None:
                 raise ScriptError(f"{path}:{n}: unknown key '{value}' (known: {', '.join(REPLAY_NAMES)})")
         if isinstance(value, str):

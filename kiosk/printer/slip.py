@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.core.layout import font_files
+from kiosk.core.screens.layout import font_files
 
 WIDTH_80MM = 576
 WIDTH_58MM = 384

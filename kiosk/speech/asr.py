@@ -184,7 +184,7 @@ def normalize_for_wer(text: str) -> str:
 def wer(reference: str, hypothesis: str) -> tuple[int, int]:
     """(word edits, reference words) between two texts already put through
     :func:`normalize_for_wer`; tone-mark placement (hoà/hòa) is not an error."""
-    from kiosk.core.intents import _canon_syllable
+    from kiosk.core.understand.intents import _canon_syllable
 
     r = [_canon_syllable(w) for w in reference.split()]
     h = [_canon_syllable(w) for w in hypothesis.split()]

@@ -30,12 +30,12 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 
-from kiosk.core import datacare
-from kiosk.core.lessons import TOPICS, load_catalog
-from kiosk.core.queue import CATEGORIES, OUTCOMES, Queue, QueueError
-from kiosk.core.report import build_report, parse_since, report_csv
-from kiosk.core.store import Store, StoreError, utcnow
-from kiosk.core.timeutil import local_today
+from kiosk.core.data import datacare
+from kiosk.core.content.lessons import TOPICS, load_catalog
+from kiosk.core.data.queue import CATEGORIES, OUTCOMES, Queue, QueueError
+from kiosk.core.data.report import build_report, parse_since, report_csv
+from kiosk.core.data.store import Store, StoreError, utcnow
+from kiosk.core.data.timeutil import local_today
 from kiosk.staff import auth, charts, labels
 
 log = logging.getLogger("kiosk.staff")
@@ -266,7 +266,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                 out.append("Chưa có tài khoản nhân viên.")
         except sqlite3.Error:
             out.append("Không đọc được cơ sở dữ liệu.")
-        from kiosk.core.logfile import junk_files  # a damaged log the kiosk moved aside (issue #11)
+        from kiosk.core.data.logfile import junk_files  # a damaged log the kiosk moved aside (issue #11)
         for kept in junk_files(db_path)[-3:]:
             out.append(f"Nhật ký cũ bị hỏng đã được cất sang tệp {kept.name}; máy đã tạo nhật ký mới.")
         return out
@@ -450,7 +450,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         for t in rows:
             t["handled_seconds"] = None
             if t["served_at"] and t["first_called_at"]:
-                from kiosk.core.queue import seconds_between
+                from kiosk.core.data.queue import seconds_between
                 t["handled_seconds"] = seconds_between(t["first_called_at"], t["served_at"])
         return page(request, "history.html", rows=rows, day=day, status=status)
 

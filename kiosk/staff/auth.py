@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kiosk.core.datacare import get_int_setting
-from kiosk.core.queue import with_retries
-from kiosk.core.store import Store, StoreError, utcnow
+from kiosk.core.data.datacare import get_int_setting
+from kiosk.core.data.queue import with_retries
+from kiosk.core.data.store import Store, StoreError, utcnow
 
 MAX_FAILURES = 5
 LOCK_SECONDS = 300

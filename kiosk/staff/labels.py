@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.core.lessons import TOPICS
-from kiosk.core.timeutil import centre_zone, parse
+from kiosk.core.content.lessons import TOPICS
+from kiosk.core.data.timeutil import centre_zone, parse
 
 OUTCOMES = {
     "resolved_at_kiosk": "Đã xong tại kiosk",

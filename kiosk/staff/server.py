@@ -79,8 +79,8 @@ def uvicorn_config(app, host: str, port: int, proxies: list[str]):
 
 def retention_loop(db_path: Path, stop: threading.Event) -> None:
     """Apply the retention setting once a day (checked hourly) while the console runs."""
-    from kiosk.core.datacare import apply_retention
-    from kiosk.core.store import Store, StoreError
+    from kiosk.core.data.datacare import apply_retention
+    from kiosk.core.data.store import Store, StoreError
     while not stop.is_set():
         try:
             store = Store(db_path)
@@ -99,7 +99,7 @@ def serve(db_path: Path, lessons_dir: Path | None, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT) -> None:
     import uvicorn
 
-    from kiosk.core.store import Store
+    from kiosk.core.data.store import Store
     from kiosk.staff.app import create_app
     from kiosk.staff.auth import active_staff_count
 
@@ -130,7 +130,7 @@ def serve(db_path: Path, lessons_dir: Path | None, host: str = DEFAULT_HOST,
 def start_beside(data: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  lessons: Path | None = None) -> subprocess.Popen | None:
     """`kiosk run`: the console as a child process, so a console problem never stops the kiosk."""
-    from kiosk.core.store import Store, StoreError
+    from kiosk.core.data.store import Store, StoreError
     from kiosk.paths import db_path
     try:
         Store(db_path(data)).close()  # create/migrate the log before two processes race for it

@@ -21,8 +21,8 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
-from kiosk.core import keys as K
-from kiosk.core import layout as L
+from kiosk.core.screens import keys as K
+from kiosk.core.screens import layout as L
 
 log = logging.getLogger("kiosk.ui")
 

@@ -31,11 +31,11 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core import layout as L
-from kiosk.core.bar_slots import placed, slot_labels
-from kiosk.core.strips import STRIP_PAD_X, STRIP_PAD_Y, strip_height, strips_for, strips_height
+from kiosk.core.screens import layout as L
+from kiosk.core.screens.bar_slots import placed, slot_labels
+from kiosk.core.screens.strips import STRIP_PAD_X, STRIP_PAD_Y, strip_height, strips_for, strips_height
 from kiosk.core.runtime import Runtime
-from kiosk.core.views import Choice, View
+from kiosk.core.screens.views import Choice, View
 from kiosk.ui import a11y, icons
 from kiosk.ui.theme import Palette, Sizes, font_files, theme_for
 
@@ -264,7 +264,7 @@ class KioskApp(App):
         self._after_render(view)
 
     def _strip(self, strip, palette: Palette, sizes: Sizes) -> Widget:
-        """A notice row (kiosk.core.strips): a fixed height, measured before the screen."""
+        """A notice row (kiosk.core.screens.strips): a fixed height, measured before the screen."""
         row = Text(strip.text, sizes.small, palette.notice_text, role="small",
                    padding=(STRIP_PAD_X, STRIP_PAD_Y))
         row.name = f"strip_{strip.kind}"
@@ -520,7 +520,7 @@ class KioskApp(App):
         return strip
 
     def _show_focus(self, view: View, palette: Palette, sizes: Sizes) -> None:
-        from kiosk.core.keys import controls
+        from kiosk.core.screens.keys import controls
         cs = controls(view)
         marks = {}
         if view.focus is not None and view.focus < len(cs):
@@ -586,7 +586,7 @@ class KioskApp(App):
 def _mark_armed(widget, sizes: Sizes) -> None:
     """Simple mode, first touch: the control says in words, on it, that a second touch chooses
     it (besides its pressed colour, frame and the spoken line), so the screen visibly changes."""
-    from kiosk.core.access import ARMED_SUFFIX
+    from kiosk.core.visit.access import ARMED_SUFFIX
     label = widget.label if hasattr(widget, "label") else widget
     label.markup = True
     label.text = f"{label.text}\n[size={int(sizes.small)}]{escape_markup(ARMED_SUFFIX)}[/size]"
@@ -595,7 +595,7 @@ def _mark_armed(widget, sizes: Sizes) -> None:
 def _practice_screens(state):
     """The practice-copy drawing module, imported only once a practice screen is shown
     (keeps it out of the cold start)."""
-    from kiosk.core.flow import PRACTICE_SCREENS
+    from kiosk.core.visit.flow import PRACTICE_SCREENS
     if state.screen not in PRACTICE_SCREENS:
         return None
     from kiosk.ui import practice_screens

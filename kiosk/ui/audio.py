@@ -77,7 +77,7 @@ class AudioOut:
         self._jobs.put((gen, text, rate))
 
     def _narration(self, text: str) -> Path | None:
-        from kiosk.core.voice import narration_for
+        from kiosk.core.visit.voice import narration_for
         rt = self.runtime
         try:
             if text != redact_for_speech(rt.flow.spoken(rt.state)).strip():

@@ -74,8 +74,8 @@ def inspect_screen(app, job: dict) -> dict:
     from kivy.uix.image import Image
     from kivy.uix.label import Label
 
-    from kiosk.core import keys as K
-    from kiosk.core import layout as L
+    from kiosk.core.screens import keys as K
+    from kiosk.core.screens import layout as L
     from kiosk.ui.app import visible_controls
     from kiosk.ui.theme import contrast, min_contrast
 
@@ -243,8 +243,8 @@ def run_worker(job_file: Path) -> int:
 
     from dataclasses import replace
 
-    from kiosk.core.access import config_from_env
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.visit.access import config_from_env
+    from kiosk.core.content.lessons import load_catalog
     from kiosk.core.runtime import Runtime
     from kiosk.ui.app import KioskApp
 
@@ -299,7 +299,7 @@ def run_worker(job_file: Path) -> int:
 def build_gallery(out: Path, lessons: Path, data: Path, lesson_ids=None, modes=DEFAULT_MODES,
                   sizes=DEFAULT_SIZES, workers: int = 2, log=print, notices=DEFAULT_NOTICES,
                   keep=None) -> dict:
-    from kiosk.core.lessons import load_catalog
+    from kiosk.core.content.lessons import load_catalog
     catalog = load_catalog(lessons)
     jobs = jobs_for(catalog, lesson_ids, modes, sizes, notices, keep)
     out.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ def short(text: str) -> str:
 
 def shortened(labels) -> list[str]:
     """Labels that Kivy cut short ("Tin nh…"): their words need more width than they have."""
-    from kiosk.core import layout as L
+    from kiosk.core.screens import layout as L
     from kiosk.ui.app import _strip_markup
     out = []
     for lab in labels:
@@ -78,8 +78,8 @@ def shared_pictures(view) -> list[str]:
     """Simple mode: no two choices on one screen show the same picture."""
     if not view.simple:
         return []
-    from kiosk.core.keys import controls
-    from kiosk.core.tile_pictures import picture_for
+    from kiosk.core.screens.keys import controls
+    from kiosk.core.screens.tile_pictures import picture_for
     names = [(picture_for(c), c.short or c.label) for c in controls(view)]
     names = [(p, label) for p, label in names if p]
     seen = Counter(p for p, _ in names)
@@ -89,7 +89,7 @@ def shared_pictures(view) -> list[str]:
 
 def bar_places(app, controls) -> dict:
     """Where each bar control is drawn: {slot: [x, y, w, h]} (window pixels)."""
-    from kiosk.core.bar_slots import slot_of
+    from kiosk.core.screens.bar_slots import slot_of
     bar_choices = {id(c): c for c in app.view.bar}
     out = {}
     for w in controls:
@@ -127,7 +127,7 @@ def on_phone(control) -> bool:
 def phone_checks(phone, controls, ppmm: float) -> list[str]:
     """The drawn keypad keeps the kiosk's 20 mm targets and 5 mm gaps (DESIGN.md); no phone
     element overlaps a kiosk control."""
-    from kiosk.core import layout as L
+    from kiosk.core.screens import layout as L
     out = []
     keys = [k for k in phone if k.choice.action == "p_key"]
     need_t, need_g = L.TARGET_MM * ppmm - 0.5, L.GAP_MM * ppmm - 0.5

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.core.voice import VOICE_OFF
+from kiosk.core.visit.voice import VOICE_OFF
 
 MODES = {
     "normal": {},
@@ -44,8 +44,8 @@ GLOBAL_SCREENS = ("welcome", "home", "settings", "ticket-wait", "ticket", "ticke
 
 def screens_for(catalog, lesson_ids: list[str] | None = None) -> list[dict]:
     """Every screen to draw: the global ones, practice copies and drills, then topics and lessons."""
-    from kiosk.core.practice import book_of
-    from kiosk.core.views import TOPIC_ORDER
+    from kiosk.core.content.practice import book_of
+    from kiosk.core.screens.views import TOPIC_ORDER
     lessons = [l for l in catalog.lessons if not lesson_ids or l.id in lesson_ids]
     out = [{"id": s, "screen": s} for s in GLOBAL_SCREENS]
     book = book_of(catalog)
@@ -91,7 +91,7 @@ def jobs_for(catalog, lesson_ids=None, modes=DEFAULT_MODES, sizes=DEFAULT_SIZES,
 # --- the flow state of a screen ---------------------------------------------------------------
 
 def state_for(job: dict, catalog):
-    from kiosk.core.flow import Modes, State
+    from kiosk.core.visit.flow import Modes, State
     modes = Modes(**MODES[job["mode"]])
     kind = job["screen"]
     if kind == "welcome":
@@ -108,11 +108,11 @@ def state_for(job: dict, catalog):
     if kind in simple:
         return replace(base, **simple[kind])
     if kind == "armed":
-        from kiosk.core.views import TOPIC_ORDER
+        from kiosk.core.screens.views import TOPIC_ORDER
         topic = next(t for t in TOPIC_ORDER if catalog.by_topic(t))
         return replace(base, armed=("topic", topic))
     if kind == "confirm":
-        from kiosk.core.voice import Pending
+        from kiosk.core.visit.voice import Pending
         return replace(base, screen="confirm", confirm=Pending(
             "call_staff", (), "Bạn muốn gọi nhân viên, đúng không?", "gọi nhân viên", "home"))
     if kind in ("drills", "drill", "practice"):
@@ -124,7 +124,7 @@ def state_for(job: dict, catalog):
     if kind == "step":
         s = replace(s, step=job["step"])
     if kind == "quiz":
-        from kiosk.core.practice_flow import QuizRun
+        from kiosk.core.visit.practice_flow import QuizRun
         s = replace(s, step=len(lesson.steps) - 1, activity=QuizRun(lesson.id, index=job["step"]))
     return s
 
@@ -132,8 +132,8 @@ def state_for(job: dict, catalog):
 def _activity_state(job: dict, catalog, base):
     import random
 
-    from kiosk.core.practice import book_of, made_up_codes
-    from kiosk.core.practice_flow import DrillRun, PracticeRun
+    from kiosk.core.content.practice import book_of, made_up_codes
+    from kiosk.core.visit.practice_flow import DrillRun, PracticeRun
     kind = job["screen"]
     if kind == "drills":
         return replace(base, screen="drills", topic="safety", activity=DrillRun())

@@ -1,4 +1,4 @@
-"""Pictograms for lesson, drill and practice tiles in simple mode (kiosk.core.tile_pictures).
+"""Pictograms for lesson, drill and practice tiles in simple mode (kiosk.core.screens.tile_pictures).
 
 Drawn with Pillow on a 256 px square like kiosk.ui.icons (which registers these): plain
 everyday things a visitor knows (a house, a car, a key, an envelope), no brand artwork.

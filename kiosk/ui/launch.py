@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kiosk.core.lessons import Catalog, load_catalog
+from kiosk.core.content.lessons import Catalog, load_catalog
 from kiosk.core.script import Action
 from kiosk.ui.env import prepare
 
@@ -15,7 +15,7 @@ log = logging.getLogger("kiosk")
 def open_store(data: Path):
     """The log writer: a background thread opens the database (retrying while it is locked,
     read-only, full or damaged) and writes in order; the screen never waits for it."""
-    from kiosk.core.writer import Writer
+    from kiosk.core.data.writer import Writer
     from kiosk.paths import db_path
     return Writer(db_path(data), threaded=True)
 
@@ -42,14 +42,14 @@ def load_lessons(lessons: Path) -> Catalog:
 
 def tour(catalog: Catalog) -> list[Action]:
     """A walk over every kind of screen, for `kiosk run --demo` (screenshots of each)."""
-    from kiosk.core.lessons import TOPICS
-    from kiosk.core.views import TOPIC_ORDER
+    from kiosk.core.content.lessons import TOPICS
+    from kiosk.core.screens.views import TOPIC_ORDER
     topic = next(t for t in TOPIC_ORDER if catalog.by_topic(t))
     lesson = catalog.by_topic(topic)[0]
     steps = [("tap", "Bắt đầu"), ("tap", TOPICS[topic]), ("tap", lesson.title), ("tap", "Bắt đầu")]
     steps += [("tap", "Tiếp")] * (len(lesson.steps) - 1) + [("tap", "Xong")]
     steps += [("tap", "Gọi nhân viên"), ("expect", "Số thứ tự"), ("tap", "Về trang đầu")]
-    from kiosk.core.practice_replay import demo_steps  # a practice copy, a drill, a quiz
+    from kiosk.core.content.practice_replay import demo_steps  # a practice copy, a drill, a quiz
     steps += demo_steps(catalog)
     return [Action(i + 1, kind, value) for i, (kind, value) in enumerate(steps)]
 
@@ -69,7 +69,7 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
     from kiosk.ui.app import KioskApp
 
     # The welcome screen needs neither lessons nor the log: load them once it is drawn.
-    from kiosk.core.access import config_from_env
+    from kiosk.core.visit.access import config_from_env
     runtime = Runtime(Catalog(), None, config=config_from_env(), source=source)
     app = KioskApp(runtime, data, screenshots=screenshots)
     app.busy.append(lambda: runtime.ticket_pending)  # a replay waits for the queue number

@@ -4,7 +4,7 @@ The phone is a copy drawn by the kiosk with plain widgets and canvas shapes (nev
 of anyone's app): a dark frame, a status bar, an orange "Bản tập – không phải thật" strip on
 every screen, an app bar, and the elements a practice file describes. Every element the visitor
 may tap is a real button with a `tap_label`, so replay scripts and `visible_controls` find it.
-Thin like app.py: what to show comes from kiosk.core.practice_views.
+Thin like app.py: what to show comes from kiosk.core.screens.practice_views.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk.core import layout as L
-from kiosk.core.practice import KEY_DELETE
-from kiosk.core.views import Choice, View
+from kiosk.core.screens import layout as L
+from kiosk.core.content.practice import KEY_DELETE
+from kiosk.core.screens.views import Choice, View
 from kiosk.ui.app import KioskButton, Text, qr_texture
 from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes, hex_rgba
 

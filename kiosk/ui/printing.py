@@ -14,8 +14,8 @@ from pathlib import Path
 
 from kivy.clock import Clock
 
-from kiosk.core.queue import place_in_queue
-from kiosk.core.timeutil import centre_zone
+from kiosk.core.data.queue import place_in_queue
+from kiosk.core.data.timeutil import centre_zone
 from kiosk.printer import device, slip
 
 log = logging.getLogger("kiosk.printer")

@@ -1,7 +1,7 @@
 """Sizes, colours and fonts. Plain Python (no Kivy) so that tests can check the numbers.
 
 Numbers from DESIGN.md §3: body text ≥32 px (at 1080p), large text ≥1.6×, touch targets ≥20 mm
-at least 5 mm apart (kiosk.core.layout works the sizes out per window and panel), contrast
+at least 5 mm apart (kiosk.core.screens.layout works the sizes out per window and panel), contrast
 ≥4.5:1 (≥7:1 in high contrast; `text_pairs` lists every pair the screens draw).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.core.layout import LARGE_FACTOR, Panel, Sizes, font_files, sizes_for  # noqa: F401
+from kiosk.core.screens.layout import LARGE_FACTOR, Panel, Sizes, font_files, sizes_for  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ HIGH_CONTRAST = Palette(
 
 def theme_for(large_text: bool, high_contrast: bool, window: tuple[float, float] | None = None,
               panel: Panel | None = None) -> tuple[Palette, Sizes]:
-    """Palette and sizes; with `window` the sizes follow that window (see kiosk.core.layout)."""
+    """Palette and sizes; with `window` the sizes follow that window (see kiosk.core.screens.layout)."""
     if window is None:
         sizes = Sizes().scaled(LARGE_FACTOR) if large_text else Sizes()
     else:

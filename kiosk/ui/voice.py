@@ -34,7 +34,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 
-from kiosk.core.voice import VOICE_OFF, voice_screen
+from kiosk.core.visit.voice import VOICE_OFF, voice_screen
 from kiosk.ui import icons
 
 log = logging.getLogger("kiosk.voice")
@@ -210,7 +210,7 @@ class VoiceService:
             else:
                 phrases = None
                 if self.engine.name == "vosk":
-                    from kiosk.core.intents import phrases_for
+                    from kiosk.core.understand.intents import phrases_for
                     phrases = phrases_for(screen, self.runtime.catalog.lessons)
                 text = self.engine.transcribe(samples, 16000, phrases=phrases).text
         except Exception as e:  # ASRError or a crash inside the engine

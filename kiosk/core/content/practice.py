@@ -1,0 +1,304 @@
+"""Practice copies ("Thử làm") and scam drills ("Nhận biết lừa đảo") are content too.
+
+They live beside the lessons: `lessons/practice/<id>.yaml` and `lessons/drills/<id>.yaml`.
+A practice describes the screens of a phone app as a few kinds of elements the kiosk knows how
+to draw (button, text field, digit keypad, list, card, QR, "attach a picture", payment panel,
+incoming SMS...) and the steps: what to do, which element the visitor must tap or which value
+to type, and the words of praise and of correction. A drill describes one scam message (a call,
+an SMS or a Zalo chat) and two or three answers, each with the reason.
+
+Loading reuses the safe YAML reader (lesson_yaml.py); the format is a pydantic schema
+(practice_schema.py) and the cross-references are checked in practice_check.py, so every
+problem is `path:line: message`, and a broken file never stops the others.
+Plain Python: no Kivy here.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.core.content.lessons import Catalog, Problem, Source, is_dir, read_yaml, unexpected
+
+PRACTICE_DIR = "practice"
+DRILL_DIR = "drills"
+EXTRA_DIRS = (PRACTICE_DIR, DRILL_DIR)
+
+MARKER = "Bản tập – không phải thật"
+DRILL_MARKER = "Bài tập nhận biết lừa đảo – không phải thật"
+
+# Made-up values generated when a practice starts; editors write {otp} etc. in the text.
+PLACEHOLDERS = {
+    "otp": "a made-up 6-digit one-time code (shown in the SMS on the copy)",
+    "passcode": "a made-up 6-digit passcode for the practice",
+    "file_no": "a made-up file number (mã số hồ sơ)",
+}
+SECRET_PLACEHOLDERS = ("otp", "passcode")  # never spoken aloud
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+STYLES = ("phone", "vneid", "dvc", "bank")
+CHANNELS = {"call": "Cuộc gọi đến", "video_call": "Cuộc gọi video đến", "sms": "Tin nhắn",
+            "zalo": "Zalo"}
+# Labels the kiosk itself uses around the phone: a phone element must not look like them.
+RESERVED_LABELS = ("Quay lại", "Nghe lại", "Chữ to", "Gọi nhân viên", "Làm lại", "Tiếp", "Xong")
+KEYPAD_KEYS = tuple("1234567890")
+KEY_DELETE = "Xóa"
+
+TAPPABLE = ("button", "app", "search", "qr", "attach", "card")  # plus list rows
+TEXT_STYLES = ("normal", "big", "small", "success", "warning")
+
+
+# --- the content, once checked -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    label: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    id: str | None = None
+    label: str | None = None
+    text: str | None = None
+    style: str | None = None
+    primary: bool = False
+    secret: bool = False
+    length: int = 6
+    value: str | None = None
+    field: str | None = None
+    rows: tuple[Row, ...] = ()
+    title: str | None = None
+    lines: tuple[str, ...] = ()
+    recipient: str | None = None
+    amount: str | None = None
+    bank: str | None = None
+    note: str | None = None
+    sender: str | None = None
+
+    def tap_ids(self) -> tuple[str, ...]:
+        if self.kind == "list":
+            return tuple(r.id for r in self.rows)
+        if self.kind in TAPPABLE and self.id:
+            return (self.id,)
+        return ()
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    title: str
+    style: str
+    items: tuple[Item, ...]
+
+    def tap_ids(self) -> tuple[str, ...]:
+        return tuple(i for item in self.items for i in item.tap_ids())
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def label_of(self, tap_id: str) -> str | None:
+        for item in self.items:
+            if item.kind == "list":
+                for r in item.rows:
+                    if r.id == tap_id:
+                        return r.label
+            elif item.id == tap_id:
+                return item.label or item.title
+        return None
+
+
+@dataclass(frozen=True)
+class Expect:
+    tap: str | None = None       # element to tap
+    type: str | None = None      # field to type into with the keypad
+    value: str | None = None     # what must be typed (may be a {placeholder})
+    submit: str | None = None    # button that sends what was typed
+
+
+@dataclass(frozen=True)
+class PracticeStep:
+    screen: str
+    do: str
+    expect: Expect
+    praise: str
+    correct: str
+    say: str | None = None
+    wrong: tuple[tuple[str, str], ...] = ()   # (element id, its own correction)
+
+    def correction_for(self, tap_id: str | None) -> str:
+        return dict(self.wrong).get(tap_id, self.correct) if tap_id else self.correct
+
+    @property
+    def target(self) -> str | None:
+        return self.expect.tap or self.expect.submit
+
+
+@dataclass(frozen=True)
+class Practice:
+    id: str
+    title: str
+    summary: str
+    lessons: tuple[str, ...]
+    screens: dict
+    steps: tuple[PracticeStep, ...]
+    reviewed: str
+    sources: tuple[Source, ...] = ()
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class DrillChoice:
+    text: str
+    right: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Drill:
+    id: str
+    title: str
+    channel: str
+    sender: str
+    messages: tuple[str, ...]
+    question: str
+    choices: tuple[DrillChoice, ...]
+    sources: tuple[Source, ...]
+    reviewed: str
+    lesson: str | None = None
+    path: Path | None = None
+
+
+@dataclass
+class Book:
+    """All practice copies and drills the kiosk knows."""
+    practices: list[Practice] = field(default_factory=list)
+    drills: list[Drill] = field(default_factory=list)
+
+    def practice(self, practice_id: str | None) -> Practice | None:
+        return next((p for p in self.practices if p.id == practice_id), None)
+
+    def drill(self, drill_id: str | None) -> Drill | None:
+        return next((d for d in self.drills if d.id == drill_id), None)
+
+    def for_lesson(self, lesson_id: str | None) -> list[Practice]:
+        return [p for p in self.practices if lesson_id in p.lessons]
+
+
+def book_of(catalog: Catalog) -> Book:
+    return getattr(catalog, "practice", None) or Book()
+
+
+# --- made-up values ----------------------------------------------------------------------
+
+def made_up_codes(rng: random.Random) -> dict[str, str]:
+    """Fresh practice values: never real, shown only on the kiosk's copy."""
+    def digits(n):
+        return "".join(str(rng.randrange(10)) for _ in range(n))
+    otp = digits(6)
+    passcode = digits(6)
+    while passcode == otp:
+        passcode = digits(6)
+    return {"otp": otp, "passcode": passcode, "file_no": f"HS-TAP-{rng.randrange(1000, 10000)}"}
+
+
+def fill(text: str | None, codes: dict[str, str]) -> str | None:
+    """Put the made-up values into a text written with {placeholders}."""
+    if text is None:
+        return None
+    return PLACEHOLDER.sub(lambda m: codes.get(m.group(1), m.group(0)), text)
+
+
+def fill_spoken(text: str | None, codes: dict[str, str]) -> str | None:
+    """As `fill`, but a code is never read aloud: the voice points at the screen instead."""
+    if text is None:
+        return None
+
+    def one(m):
+        name = m.group(1)
+        if name in SECRET_PLACEHOLDERS:
+            return "mã hiện trên màn hình"
+        return codes.get(name, m.group(0))
+    return PLACEHOLDER.sub(one, text)
+
+
+# --- loading -----------------------------------------------------------------------------
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(list(folder.glob("*.yaml")) + list(folder.glob("*.yml")))
+
+
+def practice_files(paths: list[Path]) -> list[tuple[str, Path]]:
+    """(kind, file) for every practice/drill file under the given paths.
+
+    A lessons folder brings its `practice/` and `drills/` subfolders; those folders, or files
+    in them, can also be named directly (`kiosk lessons check lessons/drills`).
+    """
+    out: list[tuple[str, Path]] = []
+    for p in paths:
+        if is_dir(p) and p.name in EXTRA_DIRS:
+            out += [(p.name, f) for f in _yaml_files(p)]
+        elif is_dir(p):
+            for sub in EXTRA_DIRS:
+                if is_dir(p / sub):
+                    out += [(sub, f) for f in _yaml_files(p / sub)]
+        elif p.parent.name in EXTRA_DIRS:
+            out.append((p.parent.name, p))
+    seen, unique = set(), []
+    for kind, f in out:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            unique.append((kind, f))
+    return unique
+
+
+def _load_one(kind: str, path: Path, lesson_exists, today=None):
+    from kiosk.core.content.practice_check import check_drill, check_practice
+    problems: list[Problem] = []
+    doc = read_yaml(path, problems)
+    if problems:
+        return None, problems
+    check = check_practice if kind == PRACTICE_DIR else check_drill
+    try:
+        return check(doc, path, problems, lesson_exists, today), problems
+    except Exception as e:
+        return None, [unexpected(path, e)]
+
+
+def load_book(paths: list[Path], catalog: Catalog, today=None) -> tuple[Book, list[Problem]]:
+    book, problems = Book(), []
+
+    def lesson_exists_for(folder: Path):
+        lessons_dir = folder.parent
+        return lambda lid: bool(catalog.get(lid)) or _is_file(lessons_dir / f"{lid}.yaml")
+
+    seen: dict[tuple[str, str], Path] = {}
+    for kind, path in practice_files(paths):
+        obj, file_problems = _load_one(kind, path, lesson_exists_for(path.parent), today)
+        problems += file_problems
+        if obj is None:
+            continue
+        if (kind, obj.id) in seen:
+            problems.append(Problem(str(path), 1, f"duplicate id '{obj.id}' (also in {seen[(kind, obj.id)]})"))
+            continue
+        seen[(kind, obj.id)] = path
+        (book.practices if kind == PRACTICE_DIR else book.drills).append(obj)
+    return book, problems
+
+
+def attach_practice(catalog: Catalog, paths: list[Path], today=None) -> None:
+    """Load practices and drills found under `paths` into `catalog.practice`."""
+    book, problems = load_book(paths, catalog, today)
+    catalog.practice = book
+    catalog.problems.extend(problems)

@@ -1,0 +1,6 @@
+"""What each screen shows and says: a state in, a plain `View` out (plain Python, no Kivy).
+
+Layer: below kiosk.core.visit (the flow asks a screen what it says and which controls it has);
+imports only kiosk.core.state and kiosk.core.content. Also here: keys (what a key does on a
+screen), layout (sizes, text measurement) and fit (does every lesson fit in large text).
+"""

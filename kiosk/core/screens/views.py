@@ -1,0 +1,294 @@
+"""What each screen shows and says, computed from the flow's state (plain Python, no Kivy).
+
+The Kivy layer draws a `View`; tests, the gallery and audio mode read the same `View`, so the
+words on screen and the words spoken can never drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kiosk.core.content.lessons import TOPICS, Catalog
+
+TOPIC_ORDER = ("vneid", "dvc", "payment", "health", "safety", "internet")
+TOPIC_SUMMARIES_UP_TO = 4  # choices a topic screen shows with their summaries (small screen, captions)
+
+# How the synthetic voice should pronounce words it reads badly (screen text stays as is).
+PRONOUNCE = {
+    "VNeID": "Vê nê ai đi",
+    "VietQR": "Việt quy a",
+    "QR": "quy a",
+    "OTP": "ô tê pê",
+    "BHYT": "bảo hiểm y tế",
+    "Wi-Fi": "oai phai",
+    "Zalo": "da lô",
+}
+
+BAR_BACK = ("Quay lại", "back")
+BAR_REPEAT = ("Nghe lại", "repeat")
+BAR_LARGE = ("Chữ to", "large_text")
+BAR_STAFF = ("Gọi nhân viên", "call_staff")
+
+PRIORITY_LABELS = {"elderly": "Người cao tuổi", "disabled": "Người khuyết tật",
+                   "pregnant": "Phụ nữ mang thai"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    action: str
+    arg: str | None = None
+    icon: str | None = None    # icon name (topic id or a control name)
+    key: str | None = None     # keypad key that chooses it
+    detail: str | None = None  # a second, smaller line
+    primary: bool = False
+    short: str | None = None   # one-word label shown in simple mode (label is still spoken)
+    checked: bool | None = None  # a mode switch: on / off (None: not a switch)
+
+
+@dataclass(frozen=True)
+class View:
+    screen: str
+    title: str
+    spoken: str
+    progress: str | None = None
+    body: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    bar: tuple[Choice, ...] = ()
+    image: Path | None = None
+    qr_text: str | None = None
+    big: str | None = None
+    layout: str = "list"  # "tiles" for the home screen, "switches" for mode switches
+    caption: str | None = None  # the spoken line as written text (Phụ đề)
+    focus: int | None = None    # index into choices + bar of the focused control
+    armed: int | None = None    # simple mode: control touched once, waiting for the second touch
+    simple: bool = False        # simple mode: pictures and one-word labels
+    phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
+    feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
+    options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    picture_note: str | None = None  # words that go with the picture (QR), drawn beside it
+
+
+def speakable(text: str) -> str:
+    for word, said in PRONOUNCE.items():
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", said, text)
+    return text
+
+
+def spell_ticket(number: str) -> str:
+    """'A012' -> 'A, không, một, hai' so that a queue number is heard digit by digit."""
+    digits = "không một hai ba bốn năm sáu bảy tám chín".split()
+    return ", ".join(digits[int(c)] if c.isdigit() else c for c in number)
+
+
+def _bar(*items, forward: tuple[str, str] | None = None) -> tuple[Choice, ...]:
+    keys = {"back": "backspace", "repeat": "r", "call_staff": "0", "next": "enter", "done": "enter"}
+    bar = [Choice(label, action, icon=action, key=keys.get(action)) for label, action in items]
+    if forward:
+        bar.append(Choice(forward[0], forward[1], icon=forward[1], key="enter", primary=True))
+    return tuple(bar)
+
+
+def view_for(state, catalog: Catalog) -> View:
+    from kiosk.core.visit.access import adapt  # accessibility modes: switches, focus, captions
+    if state.warning:
+        return adapt(_warning(state), state, catalog)
+    if state.screen == "settings":
+        from kiosk.core.visit.access import settings_view
+        return adapt(settings_view(state, catalog), state, catalog)
+    builder = _BUILDERS.get(state.screen)
+    if builder is None:  # practice copies, scam drills, quiz
+        from kiosk.core.screens.practice_views import BUILDERS
+        builder = BUILDERS[state.screen]
+    return adapt(builder(state, catalog), state, catalog)
+
+
+def _warning(state) -> View:
+    return View(screen=state.screen, title="Bạn còn ở đó không?",
+                body=("Nếu không ai chạm vào màn hình, máy sẽ xóa phiên làm việc này "
+                      "để bảo vệ thông tin của bạn.",),
+                choices=(Choice("Tôi vẫn đang dùng", "still_here", icon="start", key="enter",
+                                primary=True),),
+                spoken="Bạn còn ở đó không? Chạm nút Tôi vẫn đang dùng để tiếp tục.")
+
+
+def spoken_line(state, catalog: Catalog) -> str:
+    return speakable(view_for(state, catalog).spoken)
+
+
+def _welcome(state, catalog):
+    return View(
+        screen="welcome", title="Xin chào!",
+        body=("Hướng dẫn từng bước thủ tục trên mạng và kỹ năng số. Hoàn toàn miễn phí.",),
+        choices=(Choice("Bắt đầu", "start", icon="start", key="enter", primary=True),),
+        bar=_bar(BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+        spoken=("Xin chào. Máy này hướng dẫn bạn làm thủ tục hành chính trên mạng và học kỹ năng số, "
+                "hoàn toàn miễn phí. Chạm nút Bắt đầu, hoặc nói: bắt đầu."))
+
+
+def _home(state, catalog):
+    topics = [t for t in TOPIC_ORDER if catalog.by_topic(t)]
+    choices = tuple(Choice(TOPICS[t], "topic", t, icon=t, key=str(i + 1))
+                    for i, t in enumerate(topics))
+    names = ", ".join(f"số {i + 1}, {TOPICS[t]}" for i, t in enumerate(topics))
+    return View(screen="home", title="Bạn muốn làm gì?", layout="tiles",
+                body=("Chạm vào một mục.",), choices=choices,
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=f"Bạn muốn làm gì? Chạm vào một mục: {names}.")
+
+
+def _topic(state, catalog):
+    lessons = catalog.by_topic(state.topic)[:9]
+    from kiosk.core.screens.practice_views import topic_extras  # e.g. "Nhận biết lừa đảo" under safety
+    extras = topic_extras(state, catalog, first_key=len(lessons) + 1)
+    # The list does not scroll: past a few choices, titles only (and past a few more, no
+    # "Chọn một bài."), so that every lesson of a busy topic stays on the screen in every size and mode.
+    n = len(lessons) + len(extras)
+    crowded = n > TOPIC_SUMMARIES_UP_TO
+    choices = tuple(Choice(l.title, "lesson", l.id, icon=l.topic, key=str(i + 1),
+                           detail=None if crowded else l.summary)
+                    for i, l in enumerate(lessons)) + extras
+    names = ". ".join(f"Số {i + 1}: {c.label}" for i, c in enumerate(choices))
+    label = TOPICS.get(state.topic, state.topic or "")
+    body = () if n > TOPIC_SUMMARIES_UP_TO + 1 else ("Chọn một bài.",)
+    return View(screen="topic", title=label, body=body, choices=choices,
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=f"Mục {label}. Có {len(choices)} bài. {names}.")
+
+
+def _intro(state, catalog):
+    lesson = catalog.get(state.lesson)
+    bring = lesson.bring or ("Không cần mang gì.",)
+    body = ("Cần chuẩn bị:",) + tuple(f"• {b}" for b in bring) + (f"Thời gian: {lesson.time_needed}.",)
+    from kiosk.core.screens.practice_views import lesson_extras, practice_hint  # "Thử làm" on a copy
+    return View(screen="intro", title=lesson.title, body=body,
+                choices=(Choice("Bắt đầu", "begin", icon="start", key="enter", primary=True),)
+                + lesson_extras(state, catalog, first_key=1),
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=(f"{lesson.title}. {lesson.summary} Cần chuẩn bị: {'; '.join(bring)}. "
+                        f"Thời gian: {lesson.time_needed}. Chạm Bắt đầu khi bạn sẵn sàng."
+                        + practice_hint(state, catalog)))
+
+
+def _step(state, catalog):
+    lesson = catalog.get(state.lesson)
+    step = lesson.steps[state.step]
+    n, total = state.step + 1, len(lesson.steps)
+    last = n == total
+    said = ("Nội dung bước này chỉ hiện trên màn hình, máy không đọc to." if step.sensitive
+            else step.spoken)
+    return View(screen="step", title=step.title, progress=f"Bước {n}/{total}", body=(step.text,),
+                image=step.image,
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF,
+                         forward=("Xong", "done") if last else ("Tiếp", "next")),
+                spoken=f"Bước {n} trên {total}. {step.title}. {said}")
+
+
+def _finish(state, catalog):
+    lesson = catalog.get(state.lesson)
+    from kiosk.core.screens.practice_views import finish_lines, lesson_extras, practice_hint
+    qr = take_home_qr(lesson)
+    return View(screen="finish", title="Bạn đã làm xong!",
+                body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog),
+                qr_text=qr,
+                picture_note="Quét mã QR để mở trang chính thức trên điện thoại." if qr else None,
+                choices=(Choice("Học bài khác", "more", icon="home", key="1"),
+                         Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
+                + lesson_extras(state, catalog, first_key=3),
+                bar=_bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
+                spoken=(f"Chúc mừng, bạn đã làm xong bài {lesson.title}. "
+                        + ("Quét mã QR để mở trang chính thức trên điện thoại. " if qr else "")
+                        + "Chạm Về trang đầu khi xong."
+                        + practice_hint(state, catalog)))
+
+
+def _ticket(state, catalog):
+    if state.ticket is None and getattr(state, "ticket_failed", False):
+        return _to_counter()
+    if state.ticket is None:
+        return View(screen="ticket", title="Đang lấy số thứ tự…", body=("Vui lòng chờ.",),
+                    bar=_bar(BAR_REPEAT, BAR_LARGE), spoken="Đang lấy số thứ tự. Vui lòng chờ.")
+    choices = (Choice("Quay lại bài", "resume", icon="back", key="1"),
+               Choice("Về trang đầu", "exit", icon="exit", key="2"))
+    called_to = getattr(state, "called_to", None)
+    if called_to is not None:
+        return View(screen="ticket", title=f"Mời số {state.ticket} đến quầy {called_to}",
+                    big=state.ticket, body=(f"Nhân viên đang chờ bạn ở quầy {called_to}.",),
+                    choices=choices, bar=_bar(BAR_REPEAT, BAR_LARGE), layout="row",
+                    spoken=(f"Mời số {spell_ticket(state.ticket)} đến quầy {called_to}. "
+                            f"Nhân viên đang chờ bạn ở quầy {called_to}."))
+    priority = getattr(state, "priority", None)
+    options = tuple(Choice(label, "priority", group, key=str(i + 3), primary=priority == group)
+                    for i, (group, label) in enumerate(PRIORITY_LABELS.items()))
+    if priority:
+        note = "Đã ghi nhận ưu tiên:"  # the chosen button is highlighted; tap it again to undo
+        said = (f" Đã ghi nhận ưu tiên: {PRIORITY_LABELS[priority].lower()}. "
+                "Nếu chọn nhầm, chạm lại nút đó.")
+    else:
+        note = "Ưu tiên (không bắt buộc):"
+        said = (" Nếu bạn là người cao tuổi, người khuyết tật hoặc phụ nữ mang thai, "
+                "chạm nút tương ứng để được ưu tiên.")
+    return View(screen="ticket", title="Số thứ tự của bạn", big=state.ticket,
+                body=("Vui lòng chờ. Nhân viên sẽ đến giúp bạn.", note),
+                choices=choices, options=options, layout="row",
+                bar=_bar(BAR_REPEAT, BAR_LARGE),
+                spoken=(f"Số thứ tự của bạn là {spell_ticket(state.ticket)}. "
+                        f"Vui lòng chờ, nhân viên sẽ đến giúp bạn.{said}"))
+
+
+TO_COUNTER_TITLE = "Mời bạn đến quầy tiếp nhận"
+TO_COUNTER_BODY = "Máy chưa lấy được số thứ tự. Nhân viên ở quầy sẽ giúp bạn ngay."
+
+
+def _to_counter():
+    """The log cannot record a ticket: no number (the staff could never see it), go to the counter."""
+    choices = (Choice("Quay lại bài", "resume", icon="back", key="1"),
+               Choice("Về trang đầu", "exit", icon="exit", key="2"))
+    return View(screen="ticket", title=TO_COUNTER_TITLE, body=(TO_COUNTER_BODY,), choices=choices,
+                layout="row", bar=_bar(BAR_REPEAT, BAR_LARGE),
+                spoken=f"{TO_COUNTER_TITLE}. {TO_COUNTER_BODY}")
+
+
+#: the finish screen's QR stays at version 2 or below (25x25 modules): drawn at about 4 mm a
+#: module on the kiosk's screen, an older phone camera reads it from arm's length
+QR_MAX_MODULES = 25
+
+
+def qr_modules(text: str) -> int:
+    """Modules across the QR code of ``text`` (error correction L, as the kiosk draws it)."""
+    import qrcode  # only when a finish screen or a poster is made, not at start-up
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, border=0)
+    qr.add_data(text.encode("utf-8"))
+    qr.make(fit=True)
+    return qr.modules_count
+
+
+def take_home_qr(lesson) -> str | None:
+    """What the finish screen's QR holds: the official link alone, short enough for a small code;
+    a link too long for it gives way to its site's address. None without a link. The checklist
+    itself goes on paper ("In ra giấy") or stays on the screen, not into the code."""
+    link = getattr(lesson, "link", None)
+    return _qr_payload(link) if link else None
+
+
+@lru_cache(maxsize=64)
+def _qr_payload(link: str) -> str | None:
+    """Once per link: the finish view is built again at every redraw (notice, large text)."""
+    scheme, _, rest = link.partition("://")
+    site = f"{scheme}://{rest.split('/', 1)[0]}"
+    # a site's address in capitals is the same address (scheme and host ignore case) and fits
+    # QR's denser alphanumeric mode: "HTTPS://DICHVUCONG.BOCONGAN.GOV.VN" is 25x25, not 29x29
+    return next((c for c in (link, site, site.upper()) if qr_modules(c) <= QR_MAX_MODULES), None)
+
+
+_BUILDERS = {"welcome": _welcome, "home": _home, "topic": _topic, "intro": _intro,
+             "step": _step, "finish": _finish, "ticket": _ticket}
+
+
+# Voice (kiosk.core.visit.voice): the "Đúng không?" screen, and the "not understood" note on any screen.
+from kiosk.core.visit.voice import confirm_view, noted  # noqa: E402
+
+_BUILDERS = {name: noted(build) for name, build in {**_BUILDERS, "confirm": confirm_view}.items()}

@@ -1,0 +1,98 @@
+"""Open a topic or lesson from free text when the phrase rules are not enough.
+
+* ``guess``: no rule matched; the statistical ranker (``intent_rank``) over
+  the lesson files and the procedures list picks a topic, and a lesson when
+  one stands out. Its confidence stays below ``CONFIRM_BELOW``, so the kiosk
+  always asks "Bác muốn ..., đúng không?" before acting on a guess.
+* ``refine_lesson``: a rule found a topic ("cài vneid"); the ranker adds the
+  lesson of that topic the words point to, when one clearly leads.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from kiosk.core.understand.intent_match import _free
+from kiosk.core.understand.intent_phrases import _TOPIC_PHRASES, _split
+from kiosk.core.understand.intent_rank import Ranker
+from kiosk.core.understand.intent_text import _Tok, normalize
+from kiosk.core.understand.intent_vocab import lesson_documents
+
+# thresholds set on the development half of the eval set (bench/intent_eval.py):
+# at 0.2 about 3 in 70 unrelated sentences on the home screens pass the ranker
+GUESS_MIN = 0.20          # cosine a free-text guess needs
+GUESS_LESSON_MIN = 0.20   # ... to name the lesson as well
+AGREE_MIN = 0.10          # ... when a weak rule found the same topic
+LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (ratio)
+REFINE_MIN = 0.17         # cosine for adding a lesson to a topic a rule found
+
+_CACHE: dict[tuple, Ranker] = {}
+# words of asking to learn, which point at no lesson ("cho tôi học về mạng internet")
+_ASKING = frozenset(normalize("""
+học xem coi về biết tìm hiểu cách hướng dẫn bài mục phần chủ đề như thế nào sao dùng sử dụng
+""").split())
+
+
+def ranker(lessons: Sequence) -> Ranker:
+    """The index for this set of lessons (built once per set, kept for a few sets)."""
+    key = tuple((getattr(x, "id", None), getattr(x, "title", None)) for x in lessons or ())
+    index = _CACHE.get(key)
+    if index is None:
+        docs = lesson_documents(lessons)
+        for topic, block in _TOPIC_PHRASES.items():
+            docs.append((topic, None, [(p, 2.0) for p in _split(block)]))
+        if len(_CACHE) >= 4:
+            _CACHE.clear()
+        index = _CACHE[key] = Ranker(docs)
+    return index
+
+
+def content_words(toks: list[_Tok]) -> list[str]:
+    """The words that can say what the visitor wants: no politeness or particles.
+    Verbs like "cài", "đăng ký" stay: the ranker's idf weighs how telling they are."""
+    return [t.raw for t in toks if not _free(t, "command")]
+
+
+def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
+    """The lesson hit that clearly leads the other lessons (of ``topic``, if given)."""
+    lessons = [h for h in hits if h.lesson and (topic is None or h.topic == topic)]
+    if not lessons or lessons[0].score < lesson_min:
+        return None
+    if len(lessons) > 1 and lessons[0].score < LESSON_MARGIN * lessons[1].score:
+        return None
+    return lessons[0]
+
+
+def guess(toks: list[_Tok], lessons: Sequence, agree: str | None = None):
+    """(confidence, topic, lesson or None) for free text, or None when nothing fits.
+
+    ``agree``: the topic a weak rule found ("zalo" in a long story); then a
+    lower score is enough when the ranker's best document is of that topic."""
+    words = content_words(toks)
+    hits = ranker(lessons).rank(words)
+    # at least one word that names something ("ngân hàng"), not only verbs ("học", "làm")
+    if not hits or not any(hits[0].has(t.raw) for t in toks if not _free(t, "open")):
+        return None
+    need = AGREE_MIN if agree is not None and hits[0].topic == agree else GUESS_MIN
+    if hits[0].score < need:
+        return None
+    top = hits[0]
+    lead = _lesson_leads(hits, min(need, GUESS_LESSON_MIN), top.topic)
+    lesson = lead.lesson if lead is not None else None
+    conf = min(0.79, 0.5 + 0.4 * top.score)
+    return conf, top.topic, lesson
+
+
+def refine_lesson(toks: list[_Tok], rest: list[_Tok], topic: str | None, lessons: Sequence) -> str | None:
+    """The lesson of ``topic`` the visitor's words point to, or None.
+
+    Only when the visitor said more than the topic's phrase (``rest`` has a
+    content word: "cài" in "cài app định danh"); "dịch vụ công" alone stays
+    the topic. The ranking then uses all the words."""
+    if not lessons or not topic or not [w for w in content_words(rest) if w not in _ASKING]:
+        return None
+    hits = ranker(lessons).rank(content_words(toks))
+    lead = _lesson_leads(hits, REFINE_MIN, topic)
+    if lead is None or lead.words == 0:
+        return None
+    return lead.lesson

@@ -1,0 +1,301 @@
+"""Accessibility modes in plain Python: what they add to a screen and what they do.
+
+- Chữ to, Tương phản cao, Nghe đọc, Hình và tiếng, Phụ đề: switches on the welcome screen and
+  on the "Cách dùng" screen (reachable from the bar of every screen, or the / key).
+- Nghe đọc (audio-first): every screen is spoken on arrival with its choices and key numbers;
+  the keypad moves the focus, and the focused control is announced.
+- Hình và tiếng (simple): pictures and one-word labels; a touch speaks the choice, a second
+  touch on the same control confirms it (`State.armed`).
+- Phụ đề (captions): every spoken line is shown as text (`View.caption`); sound cues become
+  visual cues (the runtime's `on_cue`).
+
+`adapt(view, state, catalog)` turns a screen's plain `View` into what the current modes show;
+`AccessActions` is mixed into the flow and handles keys, arming, volume, settings, push-to-talk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.core.screens import keys as K
+from kiosk.core.screens.views import (BAR_REPEAT, BAR_STAFF, Choice, View, _bar, speakable,
+                              spell_ticket)
+
+class _LazyFlow:
+    """kiosk.core.visit.flow, imported on first use (flow imports this module to build its class)."""
+
+    def __getattr__(self, name):
+        from kiosk.core.visit import flow
+        return getattr(flow, name)
+
+
+f = _LazyFlow()
+
+MODE_LABELS = {
+    "large_text": "Chữ to",
+    "high_contrast": "Tương phản cao",
+    "audio": "Nghe đọc",
+    "simple": "Hình và tiếng",
+    "captions": "Phụ đề",
+}
+MODE_SAID = {  # what the mode does, said when the switch is focused or touched once
+    "large_text": "chữ lớn hơn",
+    "high_contrast": "chữ sáng trên nền đen",
+    "audio": "máy đọc to mọi thứ, dùng được bằng bàn phím",
+    "simple": "hình ảnh và lời nói, chạm hai lần để chọn",
+    "captions": "hiện chữ mọi lời máy nói",
+}
+BAR_SETTINGS = ("Cách dùng", "settings")
+RATE_WORDS = {"slow": "chậm", "normal": "vừa", "fast": "nhanh"}
+VOLUME_MIN, VOLUME_MAX = 1, 10
+
+# one-word labels for simple mode, by action (mode switches keep their names)
+SHORT = {"start": "Bắt đầu", "begin": "Bắt đầu", "back": "Quay lại", "repeat": "Nghe lại",
+         "large_text": "Chữ to", "settings": "Cách dùng", "call_staff": "Nhân viên",
+         "next": "Tiếp", "done": "Xong", "more": "Bài khác", "exit": "Trang đầu",
+         "resume": "Quay lại", "still_here": "Vẫn dùng", "settings_done": "Xong",
+         "rate_next": "Tốc độ", "louder": "To hơn", "quieter": "Nhỏ hơn"}
+SHORT_TOPICS = {"dvc": "Dịch vụ"}
+# answering the idle warning must never need two touches; a digit of the drawn phone keypad
+# acts at once, like a key of the real keypad (typing a code touch by touch is the lesson)
+NO_CONFIRM = {"still_here", "p_key"}
+
+KEYS_HELP = ("Bàn phím: bấm phím số để chọn; phím Enter để tiếp; phím xóa lùi để quay lại; "
+             "phím sao hoặc phím R để nghe lại; số 0 để gọi nhân viên; phím cộng, phím trừ để "
+             "nói to hơn, nhỏ hơn; phím Tab để đi qua từng nút.")
+SIMPLE_HELP = "Chế độ hình và tiếng. Chạm một lần để nghe tên nút, chạm lần nữa để chọn."
+ARMED_SUFFIX = "Chạm lần nữa để chọn."
+
+
+# --- what a screen shows in the current modes ------------------------------------------------
+
+def _switch(i: int, name: str, modes) -> Choice:
+    return Choice(MODE_LABELS[name], "mode", name, icon=name, key=str(i),
+                  checked=bool(getattr(modes, name)))
+
+
+def mode_switches(modes) -> tuple[Choice, ...]:
+    return tuple(_switch(i + 1, name, modes) for i, name in enumerate(f.MODE_NAMES))
+
+
+def settings_view(state, catalog) -> View:
+    m = state.modes
+    rate = RATE_WORDS.get(m.rate, m.rate)
+    choices = mode_switches(m) + (
+        Choice("Tốc độ đọc", "rate_next", icon="rate", key="6"),
+        Choice("Nói to hơn", "louder", icon="louder", key="7"),
+        Choice("Nói nhỏ hơn", "quieter", icon="quieter", key="8"),
+    )
+    said = "; ".join(f"số {c.key}, {c.label}{_state_word(c)}" for c in choices)
+    # "Xong" goes back (so does Backspace): no separate Quay lại, the bar stays one row
+    return View(screen="settings", title="Cách dùng", layout="switches",
+                body=(f"Đọc {rate}. Âm lượng {state.volume}/10.",),
+                choices=choices,
+                bar=_bar(BAR_REPEAT, BAR_STAFF, forward=("Xong", "settings_done")),
+                spoken=(f"Cách dùng. Chạm để bật hoặc tắt: {said}. "
+                        f"Tốc độ đọc: {rate}. Âm lượng {state.volume} trên 10. Chạm Xong khi xong."))
+
+
+def _state_word(c: Choice) -> str:
+    if c.checked is None:
+        return ""
+    return ", đang bật" if c.checked else ", đang tắt"
+
+
+def adapt(view: View, state, catalog) -> View:
+    """The plain screen -> what this visitor's modes show (pure; no Kivy)."""
+    modes = state.modes
+    choices, bar, layout = list(view.choices), list(view.bar), view.layout
+    if view.screen == "welcome" and not state.warning:
+        # big pictured switches for the five modes; "Chữ to" is one of them, not in the bar
+        choices += list(mode_switches(modes))
+        bar = [c for c in bar if c.action != "large_text"]
+        layout = "switches"
+    if any(c.action == "large_text" for c in bar) and not any(c.action == "settings" for c in bar):
+        i = next(i for i, c in enumerate(bar) if c.action == "large_text")
+        bar.insert(i + 1, Choice(BAR_SETTINGS[0], BAR_SETTINGS[1], icon="settings", key="/"))
+    bar = [replace(c, checked=modes.large_text) if c.action == "large_text" else c for c in bar]
+    # the main action (Enter) goes to the bar, next to Tiếp's place, when there is a bar
+    if bar and not any(c.key == "enter" for c in bar):
+        main = [c for c in choices if c.key == "enter"]
+        if main:
+            choices.remove(main[0])
+            bar.append(replace(main[0], primary=True))
+    if modes.large_text:  # the words of a choice's second line are said, not shown, in large text
+        choices = [replace(c, detail=None) for c in choices]
+    if modes.simple:
+        choices = [_short(c) for c in choices]
+        bar = [_short(c) for c in bar]
+        if layout == "list" and any(c.icon for c in choices) and view.screen != "warning":
+            layout = "tiles" if view.screen in ("home", "topic", "finish", "ticket") else layout
+    new = replace(view, choices=tuple(choices), bar=tuple(bar), layout=layout,
+                  simple=modes.simple)
+    controls = K.controls(new)
+    armed = None
+    if state.armed:
+        armed = next((i for i, c in enumerate(controls) if (c.action, c.arg) == tuple(state.armed)),
+                     None)
+    new = replace(new, focus=K.focus_index(state, new), armed=armed)
+    return replace(new, caption=compose(new, state, catalog, written=True))
+
+
+def _short(c: Choice) -> Choice:
+    from kiosk.core.screens.tile_pictures import picture_for  # every choice its own picture
+    if c.action == "topic":
+        return replace(c, short=SHORT_TOPICS.get(c.arg, c.label), detail=None)
+    if c.action in ("lesson", "drill"):
+        return replace(c, detail=None, icon=picture_for(c))
+    return replace(c, short=SHORT.get(c.action, c.short), icon=picture_for(c))
+
+
+# --- what a screen says ----------------------------------------------------------------------
+
+def compose(view: View, state, catalog, config=None, written: bool = False) -> str:
+    """The screen's spoken line in the current modes; `written` gives the caption's wording."""
+    text = view.spoken
+    if view.screen == "step" and not state.warning and config is not None and config.headphones:
+        lesson = catalog.get(state.lesson)
+        step = lesson.steps[state.step]
+        if step.sensitive:  # headphones on: the visitor alone hears it
+            text = (f"Bước {state.step + 1} trên {len(lesson.steps)}. {step.title}. "
+                    f"{step.spoken}")
+    if state.modes.audio:
+        text = f"{text} {hints(view)}".strip()
+    if written:
+        if view.big:
+            text = text.replace(spell_ticket(view.big), view.big)
+        return text
+    return speakable(text)
+
+
+def hints(view: View) -> str:
+    """Audio-first: the choices with their key numbers, and what Enter does."""
+    parts = []
+    numbered = [c for c in view.choices if c.key and c.key.isdigit()]
+    if numbered and not all(c.label in view.spoken and c.checked is None for c in numbered):
+        parts.append("Các lựa chọn: " + "; ".join(
+            f"phím {c.key}, {c.label}{_state_word(c)}" for c in numbered) + ".")
+    elif numbered:
+        parts.append("Bấm phím số để chọn.")
+    main = next((c for c in K.controls(view) if c.key == "enter"), None)
+    if main:
+        parts.append(f"Phím Enter: {main.label}.")
+    return " ".join(parts)
+
+
+def line(state, catalog, config=None, written: bool = False) -> str:
+    from kiosk.core.screens.views import view_for
+    return compose(view_for(state, catalog), state, catalog, config, written)
+
+
+def control_said(c: Choice) -> str:
+    """How a control is announced when focused (audio mode) or touched once (simple mode)."""
+    words = c.label
+    if c.action == "mode":
+        words += f", {MODE_SAID.get(c.arg, '')}"
+    words += _state_word(c)
+    if c.detail and c.action != "lesson":
+        words += f", {c.detail}"
+    return words
+
+
+# --- what the modes do: mixed into kiosk.core.visit.flow.Flow -----------------------------------
+
+class AccessActions:
+    """Keys, the two-touch rule, volume, settings and push-to-talk, as flow actions."""
+
+    # keys --------------------------------------------------------------------------------
+
+    def _key(self, state, event):
+        from kiosk.core.screens.views import view_for
+        view = view_for(state, self.catalog)
+        name = K.normalize(event.name)
+        log = f.Log("key", {"key": name or str(event.name)})
+        result = K.resolve(view, state, event.name) if name else None
+        if result is None:
+            return replace(state, last_input=event.now), [log]
+        kind, a, b = result
+        if kind == "act":
+            new, effects = self.next(state, f.KeyTap(a, b, event.now))
+            return new, [log] + effects
+        state = replace(state, last_input=event.now)
+        pre: list = []
+        if state.warning:
+            state, pre = self._still_here(state)
+        if kind == "focus":
+            new = replace(state, focus=a, armed=None)
+            effects = pre + [log, f.StopSpeech(), f.Cue("focus")]
+            if new.modes.audio:
+                c = K.controls(view_for(new, self.catalog))[a]
+                key = K.KEY_WORDS.get(c.key, f"phím {c.key}") if c.key else ""
+                effects.append(f.Say(f"{control_said(c)}. {key}. Bấm Enter để chọn.".replace(". .", "."),
+                                     "focus"))
+            return new, effects
+        # a number that no control carries here
+        return state, pre + [log, f.Say(f"Không có số {a} ở đây. Bấm phím sao để nghe lại.",
+                                        "feedback")]
+
+    # simple mode: first touch speaks, second touch on the same control confirms -----------
+
+    def _needs_confirm(self, state, event) -> bool:
+        return (type(event) is f.Tap and state.modes.simple and event.action not in NO_CONFIRM
+                and tuple(state.armed or ()) != (event.action, event.arg))
+
+    def _arm(self, state, event):
+        from kiosk.core.screens.views import view_for
+        view = view_for(state, self.catalog)
+        c = next((c for c in K.controls(view) if (c.action, c.arg) == (event.action, event.arg)), None)
+        said = control_said(c) if c else (event.arg or event.action)
+        new = replace(state, armed=(event.action, event.arg), focus=None)
+        return new, [f.StopSpeech(), f.Log("armed", {"action": event.action, "arg": event.arg}),
+                     f.Cue("armed"), f.Say(f"{said}. {ARMED_SUFFIX}", "feedback")]
+
+    # settings (Cách dùng) ---------------------------------------------------------------------
+
+    def _on_settings(self, state, _arg):
+        if state.screen == "settings":
+            return self._on_settings_done(state, None)
+        back_to = state.screen
+        return self._go(state, screen="settings", settings_from=back_to)
+
+    def _on_settings_done(self, state, _arg):
+        if state.screen != "settings":
+            return state, [f.Log("ignored", {"action": "settings_done"})]
+        return self._go(state, screen=state.settings_from or ("home" if state.active else "welcome"),
+                        settings_from=None)
+
+    def _on_rate_next(self, state, _arg):
+        rates = f.RATES
+        return self._on_rate(state, rates[(rates.index(state.modes.rate) + 1) % len(rates)])
+
+    # volume: per visitor, reset with the session ------------------------------------------
+
+    def _on_louder(self, state, _arg):
+        return self._volume(state, min(VOLUME_MAX, state.volume + 1))
+
+    def _on_quieter(self, state, _arg):
+        return self._volume(state, max(VOLUME_MIN, state.volume - 1))
+
+    def _volume(self, state, level: int):
+        new = replace(state, volume=level)
+        return new, [f.Log("volume", {"level": level}), f.Cue("volume"),
+                     f.Say(f"Âm lượng {level} trên 10.", "feedback")]
+
+
+
+def config_from_env(base=None):
+    """The flow's settings from the environment: KIOSK_IDLE_AFTER (s), KIOSK_ANSWER_WITHIN (s),
+    KIOSK_HEADPHONES=1 (speak sensitive steps: only when the sound is private)."""
+    import os
+    cfg = base or f.Config()
+    changes = {}
+    for key, field_ in (("KIOSK_IDLE_AFTER", "idle_after"), ("KIOSK_ANSWER_WITHIN", "answer_within")):
+        try:
+            if os.environ.get(key):
+                changes[field_] = max(20.0 if field_ == "answer_within" else 10.0,
+                                      float(os.environ[key]))
+        except ValueError:
+            pass
+    if os.environ.get("KIOSK_HEADPHONES"):
+        changes["headphones"] = os.environ["KIOSK_HEADPHONES"].strip().lower() in ("1", "yes", "true", "on")
+    return replace(cfg, **changes)
