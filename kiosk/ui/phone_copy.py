@@ -9,6 +9,7 @@ the screens' layout are in practice_screens.py.
 
 from __future__ import annotations
 
+import math
 import re
 
 from kivy.graphics import Color, Line, Rectangle
@@ -22,6 +23,7 @@ from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.core.content.practice import KEY_DELETE
+from kiosk.core.screens import layout as L
 from kiosk.core.screens.view import Choice
 from kiosk.ui.phone_draw import (BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON,
                                  MARK_BG, MARK_TEXT, SCREEN_BG, STYLE_COLORS, WHITE, draw_box, draw_icon,
@@ -70,6 +72,8 @@ class PhoneCopy(FloatLayout):
         self.muted = palette.muted if hc else GREY_INK
         self.screen_bg = BLACK if hc else SCREEN_BG
         self.accent = palette.primary if hc else STYLE_COLORS.get(phone.style, STYLE_COLORS["phone"])
+        self.bg = self.screen_bg
+        self.miniature = True  # a phone's sizes, not the kiosk's (capped in large text)
         self.on_accent = palette.primary_text if hc else WHITE
         with self.canvas.before:
             Color(*FRAME)
@@ -96,16 +100,24 @@ class PhoneCopy(FloatLayout):
         self._glass.pos, self._glass.size = inner[:2], inner[2:]
         self.stack.pos, self.stack.size = inner[:2], inner[2:]
 
-    KEY_MIN = 68  # px: the smallest keypad row we accept before shrinking the text instead
+    @property
+    def key_min(self) -> float:
+        """The smallest keypad key: the kiosk's own 20 mm target on the panel (DESIGN.md)."""
+        return math.ceil(self.app.panel.mm(L.TARGET_MM)) + 2
+
+    @property
+    def key_gap(self) -> float:
+        """Space between keypad keys: the kiosk's 5 mm."""
+        return math.ceil(self.app.panel.mm(L.GAP_MM)) + 1
 
     def _fit_text(self, inner_h: float) -> float:
-        """Text size that leaves the keypad rows at least KEY_MIN high (screens with a keypad)."""
+        """Text size that leaves the keypad keys at least key_min high (screens with a keypad)."""
         items = self.phone.items
         if inner_h <= 0 or not any(i.kind == "keypad" for i in items):
             return self.base_f
         per_f = {"sms": 5.4, "field": 3.1, "text": 2.6, "search": 2.8, "payment": 10.0}
         est_f = 5.3 + sum(per_f.get(i.kind, 3.1) for i in items if i.kind not in ("keypad", "button"))
-        fixed = 4 * self.KEY_MIN + 3 * 10 + 32 + 14 * len(items) + 24
+        fixed = 4 * self.key_min + 3 * self.key_gap + 32 + 14 * len(items) + 24
         return max(18.0, min(self.base_f, (inner_h - fixed) / est_f))
 
     # --- building ---------------------------------------------------------------------------
@@ -123,6 +135,7 @@ class PhoneCopy(FloatLayout):
         # marks below the letters (the dot of "THẬT") are cut off.
         mark.bind(texture_size=lambda *_: setattr(
             mark, "height", max(f * 1.6, mark.texture_size[1] + f * 0.4)))
+        mark.bg = HINT if self.hc else MARK_BG
         with mark.canvas.before:
             Color(*(HINT if self.hc else MARK_BG))
             r = Rectangle()
@@ -192,19 +205,19 @@ class PhoneCopy(FloatLayout):
     def _apps(self, group):
         grid = GridLayout(cols=2, spacing=14, size_hint_y=None)
         rows = -(-len(group) // 2)
-        tile_h = self.f * 4.6
+        tile_h = self.f * 5.4  # room for a two-line name under the icon
         grid.height = rows * tile_h + (rows - 1) * 14
         for it in group:
             tile = self._tap(it.label, it.id, bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
                              pressed=hex_rgba("#9FB8D6"), orientation="vertical", padding=8,
                              radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
-            icon = Widget(size_hint_y=0.62)
+            icon = Widget(size_hint_y=0.5)
             letters = it.label[:1].upper()
-            color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id else self.accent
+            color = STYLE_COLORS["vneid"] if it.id and "vneid" in it.id and not self.hc else self.accent
             draw_icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
             tile.add_widget(icon)
             tile.add_widget(phone_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
-                                   size_hint_y=0.38))
+                                   size_hint_y=0.5))
             grid.add_widget(tile)
         return grid
 
@@ -241,7 +254,8 @@ class PhoneCopy(FloatLayout):
         return btn
 
     def _item_keypad(self, it, submit=None):
-        grid = GridLayout(cols=3, spacing=10, size_hint_y=1)
+        grid = GridLayout(cols=3, spacing=self.key_gap, size_hint_y=1,
+                          size_hint_min_y=4 * self.key_min + 3 * self.key_gap)
         keys = list("123456789") + [KEY_DELETE, "0", None]
         for k in keys:
             if k is None:
@@ -277,9 +291,10 @@ class PhoneCopy(FloatLayout):
         return box
 
     def _card_body(self, holder, it, fg):
-        holder.add_widget(phone_label(it.title, self.f * 0.95, fg, bold=True))
+        holder.add_widget(Text(it.title, self.f * 0.95, fg, bold=True))
         for line in it.lines:
-            holder.add_widget(phone_label(line, self.f * 0.8, fg))
+            holder.add_widget(Text(line, self.f * 0.8, fg))
+        holder.bind(minimum_height=holder.setter("height"))  # as tall as its lines, never cut
 
     def _item_card(self, it):
         h = self.f * (2.2 + 1.5 * len(it.lines)) + 20
@@ -324,13 +339,17 @@ class PhoneCopy(FloatLayout):
         pic = Widget(size_hint_x=0.32)
         draw_paper(pic, filled, self.accent)
         btn.add_widget(pic)
-        words = BoxLayout(orientation="vertical")
-        words.add_widget(phone_label(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
-                                self.ink, bold=True))
-        words.add_widget(phone_label("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
-                                (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
-                                bold=filled))
-        btn.add_widget(words)
+        words = BoxLayout(orientation="vertical", size_hint_y=None)
+        words.bind(minimum_height=words.setter("height"))
+        words.bind(height=lambda *_: setattr(btn, "height", max(self.f * 4.2, words.height + 20)))
+        words.add_widget(Text(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
+                              self.ink, bold=True))
+        words.add_widget(Text("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
+                              (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
+                              bold=filled))
+        holder = AnchorLayout()  # the words in the middle of the row
+        holder.add_widget(words)
+        btn.add_widget(holder)
         return btn
 
     def _item_payment(self, it):
@@ -339,12 +358,12 @@ class PhoneCopy(FloatLayout):
             rows.append(("Ngân hàng", it.bank, False))
         if it.note:
             rows.append(("Nội dung", it.note, False))
-        box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None,
-                        height=sum(self.f * (2.7 if big else 2.2) for *_, big in rows) + 24)
+        box = BoxLayout(orientation="vertical", padding=(18, 10), spacing=4, size_hint_y=None)
+        box.bind(minimum_height=box.setter("height"))  # as tall as its words, never cut
         draw_box(box, BLACK if self.hc else WHITE, radius=12, border=(WHITE if self.hc else hex_rgba("#CFD8DC")))
         for name, value, big in rows:
-            box.add_widget(phone_label(name, self.f * 0.72, self.muted))
-            lbl = phone_label(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
+            box.add_widget(Text(name, self.f * 0.72, self.muted))
+            lbl = Text(value, self.f * (1.15 if big else 0.9), self.ink, bold=big)
             lbl.name = f"payment_{name}"
             box.add_widget(lbl)
         return box
@@ -374,13 +393,14 @@ class PhoneCopy(FloatLayout):
         area = BoxLayout(orientation="vertical", padding=(18, 14), spacing=14)
         draw_rect(area, bg)
         if call:
-            head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
-            avatar = Widget(size_hint_y=0.5)
+            head = BoxLayout(orientation="vertical", size_hint_y=None, spacing=6)
+            head.bind(minimum_height=head.setter("height"))  # as tall as its words, never cut
+            avatar = Widget(size_hint_y=None, height=f * 3.6)
             draw_icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
             head.add_widget(avatar)
-            head.add_widget(phone_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
-            head.add_widget(phone_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
-                                   halign="center", size_hint_y=0.25))
+            head.add_widget(Text(caller.sender, f * 1.05, WHITE, bold=True, halign="center"))
+            head.add_widget(Text(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
+                                 halign="center"))
             area.add_widget(head)
         else:
             bar = BoxLayout(size_hint_y=None, height=f * 2.6, padding=(14, 0), spacing=12)
@@ -389,8 +409,10 @@ class PhoneCopy(FloatLayout):
             draw_icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
                   self.accent if not self.hc else HINT, round_=True)
             bar.add_widget(av)
-            bar.add_widget(phone_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
-                                  self.on_accent, bold=True, markup=True))
+            who = phone_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
+                         self.on_accent, bold=True, markup=True)
+            who.bind(texture_size=lambda *_: setattr(bar, "height", max(f * 2.6, who.texture_size[1] + 12)))
+            bar.add_widget(who)
             self.stack.add_widget(bar)
         for text in bubbles:
             area.add_widget(self._bubble(text, call))

@@ -31,6 +31,7 @@ FEEDBACK_HC = {"ok": hex_rgba("#00FF66"), "bad": hex_rgba("#FFFF00"), "info": he
 
 def draw_box(widget: Widget, color, radius=12, border=None, border_width=2):
     """Paint a rounded background (and border) that follows the widget."""
+    widget.bg = color  # what the gallery's contrast check reads as the text's background
     with widget.canvas.before:
         c = Color(*color)
         bg = RoundedRectangle(pos=widget.pos, size=widget.size, radius=[radius])
@@ -56,6 +57,7 @@ def phone_label(text, size, color, bold=False, halign="left", markup=False, **kw
 
 
 def draw_rect(widget, color):
+    widget.bg = color
     with widget.canvas.before:
         Color(*color)
         r = Rectangle(pos=widget.pos, size=widget.size)
@@ -65,6 +67,7 @@ def draw_rect(widget, color):
 def draw_icon(widget, color, letters, f, fg, round_=False):
     """A square (or round) icon with one or two letters: drawn, not any app's logo."""
     lbl = Label(text=letters, font_size=f * 1.1, bold=True, color=fg)
+    lbl.bg = color  # the drawn shape behind the letters (the gallery's contrast check)
     with widget.canvas:
         Color(*color)
         shape = Ellipse() if round_ else RoundedRectangle(radius=[16])
@@ -74,7 +77,7 @@ def draw_icon(widget, color, letters, f, fg, round_=False):
         x = widget.x + (widget.width - s) / 2
         y = widget.y + (widget.height - s) / 2
         shape.pos, shape.size = (x, y), (s, s)
-        lbl.center, lbl.size = widget.center, (s, s)
+        lbl.size, lbl.pos = (s, s), (x, y)  # exactly on the shape (not through center)
     widget.bind(pos=sync, size=sync)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.core.screens import keys as K
+from kiosk.core.screens.tile_pictures import picture_for
 from kiosk.core.screens.view import BAR_REPEAT, BAR_STAFF, Choice, View, bar, speakable, spell_ticket
 from kiosk.core.state import MODE_NAMES
 
@@ -105,8 +106,8 @@ def adapt(view: View, state, catalog) -> View:
         if main:
             choices.remove(main[0])
             bar.append(replace(main[0], primary=True))
-    if modes.large_text:
-        choices = [replace(c, detail=None) if c.action == "lesson" else c for c in choices]
+    if modes.large_text:  # the words of a choice's second line are said, not shown, in large text
+        choices = [replace(c, detail=None) for c in choices]
     if modes.simple:
         choices = [_short(c) for c in choices]
         bar = [_short(c) for c in bar]
@@ -126,9 +127,9 @@ def adapt(view: View, state, catalog) -> View:
 def _short(c: Choice) -> Choice:
     if c.action == "topic":
         return replace(c, short=SHORT_TOPICS.get(c.arg, c.label), detail=None)
-    if c.action == "lesson":
-        return replace(c, detail=None)
-    return replace(c, short=SHORT.get(c.action, c.short))
+    if c.action in ("lesson", "drill"):  # every choice its own picture
+        return replace(c, detail=None, icon=picture_for(c))
+    return replace(c, short=SHORT.get(c.action, c.short), icon=picture_for(c))
 
 
 # --- what a screen says ----------------------------------------------------------------------

@@ -59,6 +59,7 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    picture_note: str | None = None  # words that go with the picture (QR), drawn beside it
 
 
 def speakable(text: str) -> str:
