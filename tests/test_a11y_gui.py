@@ -129,13 +129,13 @@ def test_replay_rejects_an_unknown_key(kiosk, tmp_path):
 
 
 def test_gallery_one_lesson_every_mode_and_size(kiosk, tmp_path):
-    from kiosk.ui.gallery import DEFAULT_MODES, DEFAULT_SIZES, jobs_for
+    from kiosk.ui.gallery import DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES, jobs_for
     from kiosk.core.content.lessons import load_catalog
     lesson_id = "dvc-khai-sinh-lien-thong"   # the longest lesson title, three things to bring
     out = tmp_path / "gallery"
     r = kiosk("gallery", out, "--lesson", lesson_id, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
-    jobs = jobs_for(load_catalog(ROOT / "lessons"), [lesson_id])
+    jobs = jobs_for(load_catalog(ROOT / "lessons"), [lesson_id], notices=DEFAULT_NOTICES)
     pngs = sorted(out.rglob("*.png"))
     assert len(pngs) == len(jobs) > 250
     checks = json.loads((out / "checks.json").read_text(encoding="utf-8"))
@@ -168,7 +168,9 @@ def test_gallery_finds_a_lesson_that_does_not_fit(kiosk, tmp_path):
     lessons.mkdir()
     too_long(lessons)
     out = tmp_path / "gallery"
-    r = kiosk("gallery", out, "--lessons", lessons, "--modes", "large,normal", "--sizes", "small")
+    # without notices: what `kiosk lessons check` estimates (a notice row takes more room)
+    r = kiosk("gallery", out, "--lessons", lessons, "--modes", "large,normal", "--sizes", "small",
+              "--notices", "none")
     assert r.returncode == 1, r.stdout + r.stderr
     screens = json.loads((out / "checks.json").read_text(encoding="utf-8"))["screens"]
     bad = {(s["mode"], s["id"]) for s in screens if s["problems"]}

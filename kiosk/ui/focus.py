@@ -10,7 +10,10 @@ copy's phone elements match their control by label, action and argument
 
 from __future__ import annotations
 
+from kivy.utils import escape_markup
+
 from kiosk.core.screens.keys import controls
+from kiosk.core.screens.modes import ARMED_SUFFIX
 from kiosk.core.screens.phone_keys import same_control
 from kiosk.core.screens.view import View
 from kiosk.ui import a11y
@@ -40,3 +43,14 @@ def draw_focus(root, view: View, palette: Palette, sizes: Sizes) -> None:
                     a11y.show_pressed(w, True)
                     if hasattr(w, "_fg"):
                         (w.label if hasattr(w, "label") else w).color = palette.pressed_text
+                    mark_armed(w, sizes)
+
+
+def mark_armed(widget, sizes: Sizes) -> None:
+    """Simple mode, first touch: the control says in words, on it, that a second touch chooses
+    it (besides its pressed colour, frame and the spoken line), so the screen visibly changes."""
+    label = widget.label if hasattr(widget, "label") else widget
+    if not hasattr(label, "markup"):  # a practice copy's field: its frame and colour say it
+        return
+    label.markup = True
+    label.text = f"{label.text}\n[size={int(sizes.small)}]{escape_markup(ARMED_SUFFIX)}[/size]"
