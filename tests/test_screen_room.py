@@ -125,3 +125,12 @@ def test_simple_mode_keypad_digit_acts_on_the_first_touch_other_taps_arm(real_ca
                          real_catalog)
     typed, _ = flow.next(practice, Tap("p_key", "5"))
     assert typed.armed is None
+
+
+def test_the_waiting_ticket_is_a_reserved_row_under_the_notices():
+    sizes = L.sizes_for(1920, 1080)
+    rows = strips_for({"store": "Máy tạm thời không ghi được nhật ký."},
+                      ticket="Số của bạn: A012 — Trước bạn còn 2 người")
+    assert [s.kind for s in rows] == ["notice", "ticket"]
+    assert strips_for({}, ticket="Số của bạn: A012")[0].kind == "ticket"
+    assert strips_height(rows, sizes, 1400) > strips_height(rows[:1], sizes, 1400)
