@@ -55,7 +55,7 @@ def identity_set(commune, kiosk_id, data):
         fail(str(e), 2)
     store = _store(data)
     try:
-        stamped = store._write(lambda c: identity.write(c, commune, kiosk_id, "cli"))
+        stamped = store.transact(lambda c: identity.write(c, commune, kiosk_id, "cli"))
     except StoreError as e:
         fail(str(e), 1)
     click.echo(f"identity: commune {commune}, kiosk {kiosk_id} ({stamped} earlier row(s) stamped)")

@@ -11,7 +11,10 @@ mode=${1:-run}; shift || true
 
 RUN_DEBS="python3-venv python3-pip ca-certificates libgl1 libegl1 libegl-mesa0 libmtdev1 espeak-ng libespeak-ng1 libportaudio2 libusb-1.0-0"
 APPLIANCE_DEBS="cage xwayland systemd systemd-sysv udev dbus libpam-systemd libgl1-mesa-dri"
-TEST_DEBS="sox chromium chromium-driver systemd cage npm postgresql postgresql-common"  # systemd-analyze verify checks the units and their cage; npm fetches axe-core; PostgreSQL for the central tests
+TEST_DEBS="sox chromium chromium-driver systemd cage postgresql postgresql-common"  # systemd-analyze verify checks the units and their cage; PostgreSQL for the central tests
+# npm fetches axe-core: Debian's npm only where no Node.js with npm is installed already (a
+# machine with NodeSource's nodejs has its own npm, which Debian's npm package would conflict with)
+command -v npm >/dev/null 2>&1 || TEST_DEBS="$TEST_DEBS npm"
 AXE_CORE="axe-core@4.14.1"  # the browser tests' accessibility engine (tests/axe_helpers.py has the same pin)
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }

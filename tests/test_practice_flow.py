@@ -4,6 +4,7 @@ import random
 import re
 
 import pytest
+from dataclasses import replace
 
 from conftest import ROOT
 from kiosk.core.visit import flow as f
@@ -135,6 +136,18 @@ def test_codes_are_shown_but_never_spoken(j):
     said = j.said() + [spoken_line(j.state, j.catalog)]
     assert said and not any(otp in s for s in said)  # ...the voice never says it
     assert any("mã hiện trên màn hình" in s for s in said)
+
+
+def test_codes_are_spoken_only_into_headphones_in_audio_mode(j):
+    """EN 301 549: private data only spoken privately; without sight the visitor needs the code."""
+    to_practice(j)
+    otp = j.codes()["otp"]
+    j(f.Tap("p_tap", "bank"))
+    assert otp not in spoken_line(j.state, j.catalog)
+    j.state = replace(j.state, modes=replace(j.state.modes, audio=True))
+    assert otp not in spoken_line(j.state, j.catalog)      # audio mode, loudspeaker: not said
+    j.state = replace(j.state, private=True)
+    assert otp in spoken_line(j.state, j.catalog)          # headphones: said, to be typed
 
 
 def test_whole_practice_logs_finish_and_first_try(j):

@@ -320,3 +320,35 @@ def test_a_pyttsx3_that_cannot_start_is_not_tried_twice(tmp_path, monkeypatch):
     monkeypatch.setattr(sp, "_pyttsx3", lambda text, out, wpm: calls.append(text) or "exit 3: voice not found")
     sp.render("Bác chờ một chút nhé.")
     assert len(calls) == 1 and sp.last_source == "espeak-ng"
+
+
+def _cut_mid_sound(path: Path, fraction: float) -> None:
+    """Rewrite ``path`` keeping its first ``fraction``: what pyttsx3 leaves when its loop ends early."""
+    with wave.open(str(path), "rb") as w:
+        params, frames = w.getparams(), w.readframes(w.getnframes())
+    keep = int(len(frames) * fraction) // 2 * 2
+    with wave.open(str(path), "wb") as w:
+        w.setparams(params)
+        w.writeframes(frames[:keep])
+
+
+def test_a_render_cut_off_mid_word_is_rejected_and_rendered_again(tmp_path, monkeypatch):
+    # CI once served a "slow" line 0.6 of its length: pyttsx3 stopped writing mid-word. A whole
+    # render ends in silence; a cut one does not, so it is rendered again by a fresh child.
+    line = "Chạm vào dòng Oai Phai, rồi bật công tắc lên."
+    sp = Speaker(tmp_path, engine="pyttsx3")
+    whole = sp._espeak(line, tmp_path / "whole.wav", 120) or tmp_path / "whole.wav"
+    assert verify_wav(whole, line, 120, quiet_tail=0.15).ok
+    calls = []
+
+    def cut_once(text, out, wpm):
+        calls.append(text)
+        err = sp._espeak(text, out, wpm)
+        if len(calls) == 1:
+            _cut_mid_sound(Path(out), 0.58)  # 2.40 s of 4.13 s falls inside "bật"
+        return err
+
+    monkeypatch.setattr(sp, "_pyttsx3", cut_once)
+    p = sp.render(line, "slow")
+    assert len(calls) == 2 and "cut off" in sp.last_errors[0]
+    assert verify_wav(p).seconds == pytest.approx(verify_wav(whole).seconds, abs=0.05)

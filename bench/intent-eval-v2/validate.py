@@ -72,7 +72,8 @@ def lesson_topics() -> dict[str, str]:
     topics = {}
     for path in sorted(LESSONS.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        topics[data["id"]] = data["topic"]
+        if isinstance(data, dict) and "topic" in data:  # a lesson (not the lexicon beside them)
+            topics[data["id"]] = data["topic"]
     return topics
 
 

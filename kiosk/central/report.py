@@ -13,7 +13,7 @@ import datetime as dt
 
 from kiosk.core.visit.flow import MODE_NAMES
 from kiosk.core.content.lessons import Catalog
-from kiosk.core.data.report import funnel, parse_since, periods
+from kiosk.core.data.report import fold_activity, funnel, parse_since, periods
 from kiosk.core.data.report import report_csv
 from kiosk.core.data.timeutil import centre_zone, utcnow, zone_name
 
@@ -227,7 +227,7 @@ def _events(q, commune: str | None) -> int:
 
 
 def _activity(q, w: _Where, catalog: Catalog | None) -> dict:
-    """Practice, drills and quiz, folded exactly as kiosk/core/report.activity_report does."""
+    """Practice, drills and quiz, folded by the kiosk report's own fold_activity."""
     from kiosk.core.content.practice import book_of
     book = book_of(catalog) if catalog else None
     rows = q("SELECT e.kind, e.data->>'practice', e.data->>'drill', e.data->>'lesson', "
@@ -237,42 +237,7 @@ def _activity(q, w: _Where, catalog: Catalog | None) -> dict:
              [list(ACTIVITY), *w.s_args],
              "SELECT r.kind, r.practice, r.drill, r.lesson, r.first_try, r.is_right, r.is_first, "
              f"sum(r.n)::bigint FROM roll_activity r WHERE {w.roll} GROUP BY 1, 2, 3, 4, 5, 6, 7", w.r_args)
-    practices: dict[str, dict] = {}
-    drills: dict[str, dict] = {}
-    quiz: dict[str, dict] = {}
-    for kind, pid, did, lesson, first_try, right, first, n in rows:
-        if kind in ("practice_start", "practice_finish"):
-            meta = book.practice(pid) if book else None
-            r = practices.setdefault(pid, {"practice": pid, "title": meta.title if meta else None,
-                                           "started": 0, "finished": 0, "first_try": 0})
-            if kind == "practice_start":
-                r["started"] += n
-            else:
-                r["finished"] += n
-                r["first_try"] += n if first_try else 0
-        elif kind == "drill_answer":
-            meta = book.drill(did) if book else None
-            r = drills.setdefault(did, {"drill": did, "title": meta.title if meta else None,
-                                        "right": 0, "wrong": 0, "first_right": 0})
-            r["right" if right else "wrong"] += n
-            r["first_right"] += n if (right and first) else 0
-        else:
-            r = quiz.setdefault(lesson, {"lesson": lesson, "right": 0, "wrong": 0})
-            r["right" if right else "wrong"] += n
-
-    def total(items, key):
-        return sum(r[key] for r in items)
-    p = sorted(practices.values(), key=lambda r: r["practice"])
-    d = sorted(drills.values(), key=lambda r: r["drill"])
-    z = sorted(quiz.values(), key=lambda r: r["lesson"])
-    return {
-        "practice": {"started": total(p, "started"), "finished": total(p, "finished"),
-                     "first_try": total(p, "first_try"), "by_practice": p},
-        "drills": {"answers": total(d, "right") + total(d, "wrong"), "right": total(d, "right"),
-                   "wrong": total(d, "wrong"), "by_drill": d},
-        "quiz": {"answers": total(z, "right") + total(z, "wrong"), "right": total(z, "right"),
-                 "wrong": total(z, "wrong"), "by_lesson": z},
-    }
+    return fold_activity(rows, book)
 
 
 def _periods(q, w: _Where, report: dict) -> None:

@@ -62,7 +62,7 @@ def _events(store: Store, pg, who: tuple[str, str], batch: int) -> int:
             return sent
         with pg.transaction(), pg.cursor() as cur:
             sent += _copy_in(cur, "events", rows)
-        store._write(lambda c: syncmarks.set_mark(c, rows[-1][2]))
+        store.transact(lambda c: syncmarks.set_mark(c, rows[-1][2]))
 
 
 def _sessions(store: Store, pg, who: tuple[str, str], batch: int, before: str) -> tuple[int, int]:
@@ -85,7 +85,7 @@ def _sessions(store: Store, pg, who: tuple[str, str], batch: int, before: str) -
             sent += _copy_in(cur, "sessions", rows)
             progress += _copy_in(cur, "lesson_progress", lp)
         now = utcnow()
-        store._write(lambda c: c.execute(
+        store.transact(lambda c: c.execute(
             f"UPDATE sessions SET synced_at = ? WHERE id IN ({marks})", (now, *ids)))
 
 
@@ -102,7 +102,7 @@ def _tickets(store: Store, pg, who: tuple[str, str], batch: int, before: str) ->
             sent += _copy_in(cur, "tickets", rows)
         ids = [r[2] for r in rows]
         now = utcnow()
-        store._write(lambda c: c.execute(
+        store.transact(lambda c: c.execute(
             f"UPDATE tickets SET synced_at = ? WHERE id IN ({', '.join('?' for _ in ids)})", (now, *ids)))
 
 

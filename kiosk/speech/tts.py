@@ -142,6 +142,12 @@ def lesson_lines(lesson) -> list[str]:
 # checking a rendered file
 
 
+def _loud_tail(samples, per_second: int, seconds: float, min_rms: float) -> bool:
+    """True when the last ``seconds`` of ``samples`` hold sound above ``min_rms``."""
+    tail = samples[-max(1, int(per_second * seconds)):]
+    return math.sqrt(sum(s * s for s in tail) / len(tail)) >= min_rms
+
+
 @dataclass
 class WavCheck:
     ok: bool
@@ -158,11 +164,17 @@ def _expected_seconds(text: str, wpm: int) -> tuple[float, float]:
     return max(0.15, 0.25 * nominal), 4.0 * nominal + 2.0
 
 
+#: a whole espeak-ng render ends in at least 0.36 s of near-silence (all 316 lesson lines);
+#: a file the engine stopped writing early ends mid-sound
+RENDER_TAIL_SECONDS = 0.15
+
+
 def verify_wav(path: Path | str, text: str | None = None, wpm: int = RATES["normal"],
-               min_rms: float = 100.0) -> WavCheck:
+               min_rms: float = 100.0, quiet_tail: float = 0.0) -> WavCheck:
     """Check that ``path`` is a WAV of plausible length for ``text`` and not silence.
 
-    ``min_rms`` is on the int16 scale (100 is about -50 dBFS).
+    ``min_rms`` is on the int16 scale (100 is about -50 dBFS). ``quiet_tail`` (seconds): the
+    file must end in that much near-silence, which catches a synthesis cut off mid-word.
     """
     path = Path(path)
     try:
@@ -187,6 +199,9 @@ def verify_wav(path: Path | str, text: str | None = None, wpm: int = RATES["norm
     rms = math.sqrt(sum(s * s for s in picked) / max(1, len(picked)))
     if rms < min_rms:
         return WavCheck(False, f"silence (RMS {rms:.0f} < {min_rms:.0f})", seconds, rms, rate)
+    if quiet_tail and _loud_tail(samples, nch * rate, quiet_tail, min_rms):
+        return WavCheck(False, f"cut off: the last {quiet_tail:.2f} s is not silence",
+                        seconds, rms, rate)
     if text is not None:
         lo, hi = _expected_seconds(text, wpm)
         if not lo <= seconds <= hi:
@@ -338,7 +353,7 @@ class Speaker:
             err = (self._pyttsx3 if name == "pyttsx3" else self._espeak)(safe, tmp_path, wpm)
             if err is not None:
                 return err
-            check = verify_wav(tmp_path, safe, wpm)
+            check = verify_wav(tmp_path, safe, wpm, quiet_tail=RENDER_TAIL_SECONDS)
             if not check.ok:
                 return f"{_BAD_WAV}{check.reason}"
             os.replace(tmp_path, target)

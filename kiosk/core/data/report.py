@@ -128,27 +128,41 @@ def activity_report(store: Store, since_ts: str | None, catalog: Catalog | None 
             f"WHERE e.kind IN ({marks}) {cond} GROUP BY 1, {', '.join(str(i + 2) for i in range(len(fields)))}",
             list(kinds) + args).fetchall()
 
+    folded = ([(kind, pid, None, None, first_try, None, None, n)
+               for kind, pid, first_try, n in rows(("practice_start", "practice_finish"), "practice", "first_try")]
+              + [(kind, None, did, None, None, right, first, n)
+                 for kind, did, right, first, n in rows(("drill_answer",), "drill", "right", "first")]
+              + [(kind, None, None, lesson, None, right, None, n)
+                 for kind, lesson, right, n in rows(("quiz_answer",), "lesson", "right")])
+    return fold_activity(folded, book)
+
+
+def fold_activity(rows, book=None) -> dict:
+    """Counted activity events -> the report's "practice", "drills" and "quiz" parts. Each row is
+    (kind, practice, drill, lesson, first_try, right, first, count); the kiosk's report and the
+    province's (kiosk.central.report) both fold their rows here, so the two cannot drift."""
     practices: dict[str, dict] = {}
-    for kind, pid, first_try, n in rows(("practice_start", "practice_finish"), "practice", "first_try"):
-        meta = book.practice(pid) if book else None
-        row = practices.setdefault(pid, {"practice": pid, "title": meta.title if meta else None,
-                                         "started": 0, "finished": 0, "first_try": 0})
-        if kind == "practice_start":
-            row["started"] += n
-        else:
-            row["finished"] += n
-            row["first_try"] += n if first_try else 0
     drills: dict[str, dict] = {}
-    for _, did, right, first, n in rows(("drill_answer",), "drill", "right", "first"):
-        meta = book.drill(did) if book else None
-        row = drills.setdefault(did, {"drill": did, "title": meta.title if meta else None,
-                                      "right": 0, "wrong": 0, "first_right": 0})
-        row["right" if right else "wrong"] += n
-        row["first_right"] += n if (right and first) else 0
     quiz: dict[str, dict] = {}
-    for _, lesson, right, n in rows(("quiz_answer",), "lesson", "right"):
-        row = quiz.setdefault(lesson, {"lesson": lesson, "right": 0, "wrong": 0})
-        row["right" if right else "wrong"] += n
+    for kind, pid, did, lesson, first_try, right, first, n in rows:
+        if kind in ("practice_start", "practice_finish"):
+            meta = book.practice(pid) if book else None
+            row = practices.setdefault(pid, {"practice": pid, "title": meta.title if meta else None,
+                                             "started": 0, "finished": 0, "first_try": 0})
+            if kind == "practice_start":
+                row["started"] += n
+            else:
+                row["finished"] += n
+                row["first_try"] += n if first_try else 0
+        elif kind == "drill_answer":
+            meta = book.drill(did) if book else None
+            row = drills.setdefault(did, {"drill": did, "title": meta.title if meta else None,
+                                          "right": 0, "wrong": 0, "first_right": 0})
+            row["right" if right else "wrong"] += n
+            row["first_right"] += n if (right and first) else 0
+        else:
+            row = quiz.setdefault(lesson, {"lesson": lesson, "right": 0, "wrong": 0})
+            row["right" if right else "wrong"] += n
 
     def total(items, key):
         return sum(r[key] for r in items)

@@ -114,7 +114,10 @@ def _practice(state, catalog) -> View:
                   filled=frozenset(e for _, e in run.filled), values=tuple(values.items()),
                   typing=typing, hint=hint)
     n, total = run.step + 1, len(p.steps)
-    said = fill_spoken(step.say or step.do, codes)
+    # a made-up code is read out only to a visitor listening privately (headphones) in audio
+    # mode: a blind visitor can then type it; the room never hears a code, even a practice one
+    private = getattr(state, "private", False) and state.modes.audio
+    said = (fill if private else fill_spoken)(step.say or step.do, codes)
     heard = _unsaid(feedback[1], codes) + " " if feedback else ""
     return View(screen="practice", title=p.title, progress=f"Bước {n}/{total}",
                 body=(fill(step.do, codes),), phone=phone, feedback=feedback,
