@@ -32,7 +32,7 @@ from kiosk.ui.phone_draw import (
     phone_label, pointer, ring,
 )
 from kiosk.ui.phone_drill import DrillDrawing
-from kiosk.ui.picture_fit import KEY_MIN, LINE, payment_height, picture_f, row_height
+from kiosk.ui.picture_fit import KEY_MIN, LINE, lines, payment_height, picture_f, row_height
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
 
@@ -352,12 +352,18 @@ class PhoneCopy(DrillDrawing, FloatLayout):
                             border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
             label = phone_label(r.label, self.f, self.ink, bold=True)
             row.add_widget(label)
+            detail = None
             if r.detail:
-                row.add_widget(phone_label(r.detail, self.f * 0.78, self.muted))
+                detail = phone_label(r.detail, self.f * 0.78, self.muted)
+                row.add_widget(detail)
             if self.illustration:  # a picture: a long label wraps, its row grows (picture_fit)
-                row.height = row_height(r, self.f, self.inner_w - 36)
+                w = self.inner_w - 36
+                row.height = row_height(r, self.f, w)
                 label.size_hint_y = None
-                label.height = row.height - 16 - (self.f * 0.78 * LINE if r.detail else 0)
+                detail_h = lines(r.detail, self.f * 0.78, w - 36) * self.f * 0.78 * LINE if detail else 0
+                label.height = row.height - 16 - detail_h
+                if detail is not None:
+                    detail.size_hint_y, detail.height = None, detail_h
             box.add_widget(row)
         return box
 

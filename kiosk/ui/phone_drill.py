@@ -36,7 +36,7 @@ class DrillDrawing:
             head = BoxLayout(orientation="vertical", size_hint_y=None, spacing=6)
             head.bind(minimum_height=head.setter("height"))  # as tall as its words, never cut
             avatar = Widget(size_hint_y=None, height=f * 3.6)
-            draw_icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
+            draw_icon(avatar, hex_rgba("#37474F"), "?", f * 1.4, WHITE, round_=True)  # 7:1 and more
             head.add_widget(avatar)
             head.add_widget(Text(caller.sender, f * 1.05, WHITE, bold=True, halign="center"))
             head.add_widget(Text(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),

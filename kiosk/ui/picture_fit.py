@@ -31,7 +31,10 @@ def payment_height(f: float, small_rows: int) -> float:
 
 def row_height(row, f: float, w: float) -> float:
     """A list row of a picture: taller when its label wraps (phone_copy draws it so)."""
-    return f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
+    h = f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
+    if row.detail:  # its second line wraps too ("Số đã lưu từ trước" in a narrow phone)
+        h += (lines(row.detail, f * 0.78, w - 36) - 1) * f * 0.78 * LINE
+    return h
 
 
 def _item_h(it, f: float, w: float) -> float:

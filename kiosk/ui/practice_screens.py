@@ -60,7 +60,9 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
         holder.add_widget(phone)
         def fit(*_):
             share = 0.42 if sizes.body < Sizes().body * 1.2 else 0.36  # large text: wider panel
-            w = min(holder.height * 0.64, Window.width * share)
+            # the window's height, not the holder's: in a scroll region (kiosk.ui.scroll_fit)
+            # a taller holder must not widen the phone and squeeze the words beside it
+            w = min(min(holder.height, Window.height) * 0.64, Window.width * share)
             holder.width = w
             phone.size_hint = (None, None)
             phone.size = (w, holder.height)
