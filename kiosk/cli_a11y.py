@@ -69,7 +69,9 @@ def gallery(out, lessons, lesson_ids, modes, sizes, notices, sample, workers):
         summary = build_gallery(out, folder, Path(tmp), list(lesson_ids) or None, mode_names,
                                 size_names, workers, notices=notice_names,
                                 keep=ci_keep if sample else None)
-    click.echo(f"gallery: {summary['screens']} screens in {summary['seconds']} s -> {out / 'index.html'}")
+    click.echo(f"gallery: {summary['screens']} screens in {summary['seconds']} s, "
+               f"{summary['with_problems']} with problems, {summary['scrolling']} scrolling "
+               f"-> {out / 'index.html'}")
     for err in summary["worker_errors"]:
         click.echo(f"error: a gallery worker failed: {err}", err=True)
     if summary["with_problems"]:

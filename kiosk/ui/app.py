@@ -28,7 +28,8 @@ from kiosk.core.screens.bar_slots import placed, slot_labels
 from kiosk.core.screens.strips import strips_for, strips_height
 from kiosk.core.screens.views import Choice, View
 from kiosk.ui import a11y, icons, screen_body
-from kiosk.ui.focus import draw_focus
+from kiosk.ui.focus import draw_focus, focused_widget
+from kiosk.ui.scroll_fit import FitOrScroll
 from kiosk.ui.screen_body import notice_row
 from kiosk.ui.shots import Screenshots, practice_screens_for
 from kiosk.ui.theme import Palette, Sizes, theme_for
@@ -68,6 +69,8 @@ class KioskApp(Screenshots, App):
         self.header_extras: list = []  # callables (header_box, view, palette, sizes)
         self.busy: list = []           # callables () -> bool
         self.captions_forced = False
+        self.screen_region = None
+        self._scroll_place = (None, 1.0, None)  # (screen, scroll_y, focus): last scrolled screen
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -160,15 +163,20 @@ class KioskApp(Screenshots, App):
         for strip in strips:  # their own rows: the screen is laid out in what is left
             content.add_widget(notice_row(strip, palette, sizes, self.frame.content_w))
         practice_screens = practice_screens_for(state)  # practice copies, scam drills, quiz
+        screen = BoxLayout(orientation="vertical", spacing=sizes.gap)
         if practice_screens is not None and practice_screens.handles(view):
-            content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
+            screen.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
         elif view.picture is not None:  # a lesson step with its picture (kiosk.ui.step_pictures)
             from kiosk.ui import step_pictures  # first shown on a step: kept out of the cold start
-            content.add_widget(self._header(view, palette, sizes))
-            content.add_widget(step_pictures.body(self, view, palette, sizes, landscape))
+            screen.add_widget(self._header(view, palette, sizes))
+            screen.add_widget(step_pictures.body(self, view, palette, sizes, landscape))
         else:
-            content.add_widget(self._header(view, palette, sizes))
-            content.add_widget(screen_body.body(self, view, palette, sizes, landscape))
+            screen.add_widget(self._header(view, palette, sizes))
+            screen.add_widget(screen_body.body(self, view, palette, sizes, landscape))
+        # in the room left by the notice rows and the caption; scrolls (with a cue) if it
+        # needs more (kiosk.ui.scroll_fit)
+        self.screen_region = FitOrScroll(screen, palette, sizes, on_settled=self._settled)
+        content.add_widget(self.screen_region)
         if captions:
             content.add_widget(self._caption(view, palette, sizes))
         if view.bar:
@@ -178,6 +186,30 @@ class KioskApp(Screenshots, App):
         self.said_lines = []  # lines said before this screen was drawn are not carried further
         self._collect_after_draw = True
         self.rendered(view)
+
+    @property
+    def settling(self) -> bool:
+        """The screen is still being measured (kiosk.ui.scroll_fit): not yet as the visitor
+        will see it."""
+        region = getattr(self, "screen_region", None)
+        return region is not None and region.parent is not None and not region.settled
+
+    def _settled(self, region: FitOrScroll) -> None:
+        """A screen that scrolls: the same screen drawn again (the keypad focus moved, a
+        notice came) keeps its place, and the focused control is scrolled into view."""
+        if region is not self.screen_region or region.scroller is None:
+            return
+        state = self.runtime.state
+        key = (state.screen, state.lesson, state.step, getattr(state.activity, "step", None))
+        same, keep, focus = self._scroll_place[0] == key, *self._scroll_place[1:]
+        # a new screen starts at its top (its title); on the same screen a moved keypad focus
+        # is brought into view
+        moved = same and focus != self.view.focus
+        region.show(focused_widget(region.screen, self.view) if moved else None,
+                    scroll_y=keep if same else 1.0)
+        focus = self.view.focus
+        self._scroll_place = (key, region.scroller.scroll_y, focus)
+        region.scroller.bind(scroll_y=lambda sv, y: setattr(self, "_scroll_place", (key, y, focus)))
 
     def _header(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
         box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)

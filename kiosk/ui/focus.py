@@ -29,9 +29,7 @@ def draw_focus(root, view: View, palette: Palette, sizes: Sizes) -> None:
         marks[view.focus] = False
     if view.armed is not None and view.armed < len(cs):
         marks[view.armed] = True
-    widgets = visible_controls(root) + [  # a practice copy's fields take the focus too
-        w for w in root.walk(restrict=True) if getattr(w, "focus_choice", None)]
-    for w in widgets:
+    for w in _focusable(root):
         for i, armed in marks.items():
             # the Nói button stands for no choice; a phone element's control has a detail
             choice = getattr(w, "choice", None) or getattr(w, "focus_choice", None)
@@ -44,6 +42,25 @@ def draw_focus(root, view: View, palette: Palette, sizes: Sizes) -> None:
                     if hasattr(w, "_fg"):
                         (w.label if hasattr(w, "label") else w).color = palette.pressed_text
                     mark_armed(w, sizes)
+
+
+def _focusable(root) -> list:
+    return visible_controls(root) + [  # a practice copy's fields take the focus too
+        w for w in root.walk(restrict=True) if getattr(w, "focus_choice", None)]
+
+
+def focused_widget(root, view: View):
+    """The widget under `root` that has the keypad focus, or None."""
+    cs = controls(view)
+    if view.focus is None or view.focus >= len(cs):
+        return None
+    target = cs[view.focus]
+    for w in _focusable(root):
+        choice = getattr(w, "choice", None) or getattr(w, "focus_choice", None)
+        if choice is not None and (choice is target or choice == target
+                                   or same_control(choice, target)):
+            return w
+    return None
 
 
 def mark_armed(widget, sizes: Sizes) -> None:

@@ -36,6 +36,7 @@ from kiosk.ui.gallery_jobs import (DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES
                                    notices_for, screens_for, state_for)
 
 FRAMES = 1  # frames drawn before a screen is checked and saved (layout settles within one)
+MORE_FRAMES = 24  # at most, while a screen that does not fit is moved into a scroll region
 
 
 # --- the checks (from the real widget tree) ------------------------------------------------
@@ -98,6 +99,7 @@ def inspect_screen(app, job: dict) -> dict:
     phone = [c for c in everything if GC.on_phone(c)]
     controls = [c for c in everything if not GC.on_phone(c)]
     control_boxes = [(_box(c), c) for c in controls]
+    areas = GC.Areas(app, window_box)  # a screen that scrolls (kiosk.ui.scroll_fit)
 
     # 1. text fits its box and the window; nothing outside the window
     for lab in labels:
@@ -106,22 +108,23 @@ def inspect_screen(app, job: dict) -> dict:
         if tw > lab.width + 2 or th > lab.height + 2:
             problems.append(f"text does not fit its box ({tw:.0f}x{th:.0f} in "
                             f"{lab.width:.0f}x{lab.height:.0f}): '{short(lab.text)}'")
-        if not _inside(box, window_box):
+        if not _inside(box, areas.allowed(lab)):
             problems.append(f"text outside the window: '{short(lab.text)}'")
         owner = next((c for c in controls if lab is c or _is_child(lab, c)), None)
         if owner is not None and owner is not lab and not _inside(box, _box(owner)):
             problems.append(f"text spills out of its button: '{short(lab.text)}'")
     for w in app.root_box.walk(restrict=True):
-        if isinstance(w, Image) and w.opacity > 0 and not _inside(_box(w), window_box):
+        if isinstance(w, Image) and w.opacity > 0 and not _inside(_box(w), areas.allowed(w)):
             problems.append("picture outside the window")
 
     # 2. labels that are not part of a control do not overlap anything
     free = [l for l in labels if not any(l is c or _is_child(l, c) for c in controls)]
-    boxes = [(_box(l), f"'{short(l.text)}'") for l in free] + [
-        (b, f"button '{c.tap_label}'") for b, c in control_boxes]
+    boxes = [(_box(l), f"'{short(l.text)}'", l) for l in free] + [
+        (b, f"button '{c.tap_label}'", c) for b, c in control_boxes]
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
-            if _distance(boxes[i][0], boxes[j][0]) < 0 and _overlap_area(boxes[i][0], boxes[j][0]) > 4:
+            pair = areas.pair(boxes[i][2], boxes[i][0], boxes[j][2], boxes[j][0])
+            if pair and _distance(*pair) < 0 and _overlap_area(*pair) > 4:
                 problems.append(f"overlap: {boxes[i][1]} and {boxes[j][1]}")
 
     # 3. touch targets and gaps
@@ -131,12 +134,16 @@ def inspect_screen(app, job: dict) -> dict:
         if c.width < need_target - 0.5 or c.height < need_target - 0.5:
             problems.append(f"target too small: '{c.tap_label}' {c.width:.0f}x{c.height:.0f} px "
                             f"(< {need_target:.0f} px = 20 mm)")
-        if not _inside(b, window_box):
+        if not _inside(b, areas.allowed(c)):
             problems.append(f"button outside the window: '{c.tap_label}'")
     min_gap = None
     for i in range(len(control_boxes)):
         for j in range(i + 1, len(control_boxes)):
-            d = _distance(control_boxes[i][0], control_boxes[j][0])
+            pair = areas.pair(control_boxes[i][1], control_boxes[i][0],
+                              control_boxes[j][1], control_boxes[j][0])
+            if pair is None:
+                continue
+            d = _distance(*pair)
             min_gap = d if min_gap is None else min(min_gap, d)
             if d < need_gap - 0.5:
                 problems.append(f"buttons too close: '{control_boxes[i][1].tap_label}' and "
@@ -193,16 +200,18 @@ def inspect_screen(app, job: dict) -> dict:
         problems.append("no focused control")
 
     # 8. the phone: keypad keys 20 mm and 5 mm apart, nothing of it over the kiosk's controls
-    problems += GC.phone_checks(phone, controls, ppmm)
+    problems += GC.phone_checks(phone, controls, ppmm, areas)
     # 9. nothing cut short, nothing outside its area, no two choices with one picture
     problems += GC.shortened(labels)
-    problems += GC.outside_region(app, labels, controls)
+    problems += GC.outside_region(app, labels, controls, areas)
+    problems += areas.problems(labels)
     problems += GC.shared_pictures(view)
 
     return {
         "file": job["file"], "size": job["size"], "mode": job["mode"], "id": job["id"],
         "notices": job.get("notices", "none"), "bar": GC.bar_places(app, controls),
-        "keypad": GC.keypad_figures(phone, ppmm),
+        "keypad": GC.keypad_figures(phone, ppmm), "scroll": areas.figures(),
+        "big_px": next((round(l.font_size) for l in labels if getattr(l, "role", None) == "big"), None),
         "screen": job["screen"], "lesson": job.get("lesson"), "step": job.get("step"),
         "window": [W, H], "problems": problems, "spoken": spoken, "caption": caption,
         "keys": {cs[i].label: how for i, how in reach.items()},
@@ -257,8 +266,10 @@ def run_worker(job_file: Path) -> int:
     results: list[dict] = []
     it = iter(jobs)
 
-    def frames(n, then):
-        if n <= 0:
+    def frames(n, then, more=MORE_FRAMES):
+        if n <= 0 and app.settling and more > 0:  # kiosk.ui.scroll_fit: measuring, growing
+            Clock.schedule_once(lambda *_: frames(0, then, more - 1), 0)
+        elif n <= 0:
             then()
         else:
             Clock.schedule_once(lambda *_: frames(n - 1, then), 0)
@@ -340,6 +351,7 @@ def build_gallery(out: Path, lessons: Path, data: Path, lesson_ids=None, modes=D
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "screens": len(records), "expected": len(jobs),
         "with_problems": sum(1 for r in records if r["problems"]),
+        "scrolling": sum(1 for r in records if r.get("scroll")),  # kiosk.ui.scroll_fit
         "modes": list(modes), "sizes": list(sizes), "notices": list(notices), "seconds": round(time.monotonic() - t0, 1),
         "worker_errors": failures,
     }
@@ -383,7 +395,7 @@ td.bad {{ background: #fdd; outline: 3px solid #c00; }}
 .p {{ color: #900; max-width: 200px; }}
 </style></head><body>
 <h1>Kiosk gallery</h1>
-<p>{summary['screens']} screens ({summary['with_problems']} with problems), modes: {e(', '.join(modes))};
+<p>{summary['screens']} screens ({summary['with_problems']} with problems, {summary.get('scrolling', 0)} scrolling with a cue), modes: {e(', '.join(modes))};
 sizes: {e(', '.join(sizes))}. Checks: text fits its box, large text &ge;1.6&times;, targets &ge;20&nbsp;mm
 and gaps &ge;5&nbsp;mm, contrast &ge;7:1 in high contrast, spoken line and caption, keypad reach.
 Details in <a href="checks.json">checks.json</a>.</p>

@@ -55,15 +55,16 @@ def regions(app) -> list:
     return list(root.children)
 
 
-def outside_region(app, labels, controls) -> list[str]:
-    """Every label and control lies inside the region (content column or bar) it belongs to."""
+def outside_region(app, labels, controls, areas=None) -> list[str]:
+    """Every label and control lies inside the region (content column or bar) it belongs to
+    (in a scroll region: inside its content, kiosk.ui.scroll_fit)."""
     out = []
     for region in regions(app):
         rbox = box_of(region)
         for w in list(labels) + list(controls):
             if w is region or not _within(w, region):
                 continue
-            if not inside(box_of(w), rbox):
+            if not inside(box_of(w), areas.allowed(w) if areas and areas.scrolled(w) else rbox):
                 what = f"button '{w.tap_label}'" if hasattr(w, "tap_label") else f"'{short(w.text)}'"
                 out.append(f"does not fit the screen (drawn outside its area): {what}")
     return out
@@ -125,7 +126,7 @@ def on_phone(control) -> bool:
     return getattr(control, "choice", None) is not None and control.choice.action in ("p_tap", "p_key")
 
 
-def phone_checks(phone, controls, ppmm: float) -> list[str]:
+def phone_checks(phone, controls, ppmm: float, areas=None) -> list[str]:
     """The drawn keypad keeps the kiosk's 20 mm targets and 5 mm gaps (DESIGN.md); no phone
     element overlaps a kiosk control."""
     out = []
@@ -143,7 +144,8 @@ def phone_checks(phone, controls, ppmm: float) -> list[str]:
                            f"{max(d, 0):.0f} px (< {need_g:.0f} px = 5 mm)")
     for p in phone:
         for c in controls:
-            if _gap(box_of(p), box_of(c)) < 0:
+            pair = (box_of(p), box_of(c)) if areas is None else areas.pair(p, box_of(p), c, box_of(c))
+            if pair is not None and _gap(*pair) < 0:
                 out.append(f"phone element over a button: '{p.tap_label}' and '{c.tap_label}'")
     return out
 
@@ -174,3 +176,68 @@ def keypad_figures(phone, ppmm: float) -> dict | None:
     gaps = [_gap(box_of(a), box_of(b)) for i, a in enumerate(keys) for b in keys[i + 1:]]
     return {"key_mm": round(min(min(k.width, k.height) for k in keys) / ppmm, 1),
             "gap_mm": round(min(gaps) / ppmm, 1) if gaps else None}
+
+
+# --- scroll regions (kiosk.ui.scroll_fit) -----------------------------------------------------
+
+class Areas:
+    """Where each widget may be drawn and where it is seen, given the screen's scroll region.
+
+    A widget in a scroll region may lie outside the window (scrolled out of view): it must lie
+    inside the region's content, and it is seen only through the region's viewport, so it
+    overlaps what is outside the region only where both are seen."""
+
+    def __init__(self, app, window_box):
+        region = getattr(app, "screen_region", None)
+        sv = getattr(region, "scroller", None) if region is not None and region.parent else None
+        self.window = window_box
+        self.sv = sv
+        self.content = sv.children[0] if sv is not None and sv.children else None
+        self.viewport = box_of(sv) if sv is not None else None
+
+    def scrolled(self, w) -> bool:
+        return self.content is not None and (w is self.content or _within(w, self.content))
+
+    def allowed(self, w):
+        """The box `w` must lie in: the window, or its scroll region's content."""
+        return box_of(self.content) if self.scrolled(w) else self.window
+
+    def seen(self, w, box):
+        """The part of `box` (w's) that is on screen; None if none of it is."""
+        if not self.scrolled(w):
+            return box
+        v = self.viewport
+        b = (max(box[0], v[0]), max(box[1], v[1]), min(box[2], v[2]), min(box[3], v[3]))
+        return b if b[2] > b[0] and b[3] > b[1] else None
+
+    def pair(self, a, box_a, b, box_b):
+        """The two boxes to compare for overlap or gap (None: they can never meet on screen)."""
+        if self.scrolled(a) == self.scrolled(b):
+            return box_a, box_b
+        sa, sb = self.seen(a, box_a), self.seen(b, box_b)
+        return (sa, sb) if sa is not None and sb is not None else None
+
+    def problems(self, labels) -> list[str]:
+        """A scroll region proves nothing is hidden without a cue: its content holds everything
+        of the screen, and while there is more than the viewport shows, the scroll bar and a
+        cue in words are on screen."""
+        if self.sv is None:
+            return []
+        from kiosk.ui.scroll_fit import overflow  # Kivy: worker only
+        out = []
+        hidden = overflow(self.content)
+        if hidden > 1.5:
+            out.append(f"does not fit its scroll region: {hidden:.0f} px drawn outside it")
+        if self.content.height > self.sv.height + 1:
+            cues = [l for l in labels if getattr(l, "name", None) == "scroll_cue"
+                    and l.text.strip() and inside(box_of(l), self.window)]
+            if not cues:
+                out.append("scrolls without a visible cue")
+            if self.sv.bar_width < 8 or self.sv.bar_inactive_color[3] < 0.5:
+                out.append("scrolls without a visible scroll bar")
+        return out
+
+    def figures(self) -> dict | None:
+        if self.sv is None:
+            return None
+        return {"content_h": round(self.content.height), "viewport_h": round(self.sv.height)}

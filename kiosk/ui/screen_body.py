@@ -20,6 +20,9 @@ from kiosk.core.screens.view import View
 from kiosk.ui.theme import Palette, Sizes
 from kiosk.ui.widgets import QR_BOX, QR_MODULE_MM, Text, paint, qr_texture
 
+UNPRINTED = "printer"   # the notice key of a slip not printed (kiosk.ui.printing)
+UNPRINTED_MAX = 2.0     # the number at most twice its usual size
+
 
 def notice_row(strip: Strip, palette: Palette, sizes: Sizes, width: float) -> Widget:
     """A notice row (kiosk.core.screens.strips) in a column `width` px wide: a fixed height,
@@ -37,10 +40,17 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     """The screen under its header: words, choices, the big number or the picture (QR)."""
     body = BoxLayout(orientation="vertical", spacing=sizes.gap)
     big = None
+    # the ticket's slip was not printed: the visitor must read (or photograph) the number on
+    # the screen, so it gets a row of its own across the column, as large as that row allows
+    unprinted = view.screen == "ticket" and bool(app.runtime.notices.get(UNPRINTED))
     if view.big:
-        big = Label(text=view.big, font_size=sizes.big, bold=True, color=palette.text,
-                    size_hint_y=None, height=L.line_height(sizes.big))
+        size = sizes.big
+        if unprinted:
+            size = sizes.big * max(1.0, min(UNPRINTED_MAX, _unprinted_room(app, view, sizes)))
+        big = Label(text=view.big, font_size=size, bold=True, color=palette.text,
+                    size_hint_y=None, height=L.line_height(size))
         big.role = "big"
+        big.name = "big_unprinted" if unprinted else "big"
     text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
     text_box.bind(minimum_height=text_box.setter("height"))
     for para in view.body:
@@ -55,7 +65,7 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
             picture = picture.portrait
             picture.parent.remove_widget(picture)
     flexible = choices is not None and getattr(choices, "flexible", False)
-    if landscape and (big is not None or picture is not None):
+    if landscape and (big is not None and not unprinted or picture is not None):
         # side by side: the words and choices at the left, the number or picture at the right
         row = BoxLayout(orientation="horizontal", spacing=sizes.gap)
         left = BoxLayout(orientation="vertical", spacing=sizes.gap)
@@ -104,6 +114,18 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
         # pushes content up (a flexible grid takes what it can first)
         body.add_widget(Widget(size_hint_y=0.001 if flexible else 1))
     return body
+
+
+def _unprinted_room(app, view: View, sizes: Sizes) -> float:
+    """How many times its usual size the ticket number may be drawn: 90% of the column's width,
+    and, with the title above it, the height the screen has under the notices (so that the
+    whole number is in view when the screen opens, even if the words under it scroll)."""
+    fr = app.frame
+    wide = fr.content_w * 0.9 / max(L.text_width(view.big, sizes.big, True), 1)
+    room_h = (fr.content_h - fr.notice_h - fr.caption_h - fr.bar_h - 3 * sizes.gap
+              - L.header_height(view.title, view.progress, sizes, fr.content_w))
+    tall = room_h / max(L.line_height(sizes.big), 1)
+    return min(wide, tall)
 
 
 def with_note(picture, view: View, palette: Palette, sizes: Sizes, side: float) -> Widget:
