@@ -21,7 +21,8 @@ from kiosk.ui.theme import Palette, Sizes
 from kiosk.ui.widgets import QR_BOX, QR_MODULE_MM, Text, paint, qr_texture
 
 UNPRINTED = "printer"   # the notice key of a slip not printed (kiosk.ui.printing)
-UNPRINTED_MAX = 2.0     # the number at most twice its usual size
+UNPRINTED_MAX = 2.0     # the number at most twice its usual size,
+UNPRINTED_MIN = 1.5     # and if the whole screen then needs to scroll, 1.5 times
 
 
 def notice_row(strip: Strip, palette: Palette, sizes: Sizes, width: float) -> Widget:
@@ -117,15 +118,21 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
 
 
 def _unprinted_room(app, view: View, sizes: Sizes) -> float:
-    """How many times its usual size the ticket number may be drawn: 90% of the column's width,
-    and, with the title above it, the height the screen has under the notices (so that the
-    whole number is in view when the screen opens, even if the words under it scroll)."""
+    """How many times its usual size the ticket number may be drawn: at most 90% of the
+    column's width; as large as lets the whole screen fit if that is still much larger, else
+    as large as lets the title and the number fit (the words and choices under them scroll),
+    so that the whole number is in view when the screen opens."""
     fr = app.frame
     wide = fr.content_w * 0.9 / max(L.text_width(view.big, sizes.big, True), 1)
     room_h = (fr.content_h - fr.notice_h - fr.caption_h - fr.bar_h - 3 * sizes.gap
               - L.header_height(view.title, view.progress, sizes, fr.content_w))
-    tall = room_h / max(L.line_height(sizes.big), 1)
-    return min(wide, tall)
+    words_h = sum(L.text_block(p, sizes.body, fr.content_w)[1] + sizes.gap / 2 for p in view.body)
+    rows_h = (sizes.target + sizes.gap) * (bool(view.choices) + bool(view.options))
+    line = max(L.line_height(sizes.big), 1)
+    whole = min(wide, (room_h - words_h - rows_h) / line, UNPRINTED_MAX)
+    if whole >= UNPRINTED_MIN:
+        return whole
+    return min(wide, room_h / line, UNPRINTED_MIN)
 
 
 def with_note(picture, view: View, palette: Palette, sizes: Sizes, side: float) -> Widget:
