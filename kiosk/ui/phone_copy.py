@@ -356,6 +356,14 @@ class PhoneCopy(DrillDrawing, FloatLayout):
             if r.detail:
                 detail = phone_label(r.detail, self.f * 0.78, self.muted)
                 row.add_widget(detail)
+            if not self.illustration:  # a practice copy: a label that wraps makes its row taller
+                base = row.height
+                label.size_hint_y = None
+                def grow(*_, row=row, label=label, detail=detail, base=base):
+                    label.height = label.texture_size[1]
+                    extra = detail.texture_size[1] if detail is not None else 0
+                    row.height = max(base, label.height + extra + 16)
+                label.bind(texture_size=grow)
             if self.illustration:  # a picture: a long label wraps, its row grows (picture_fit)
                 w = self.inner_w - 36
                 row.height = row_height(r, self.f, w)

@@ -9,6 +9,8 @@ glyph width), so the picture is right in the first frame; no measuring, no secon
 
 from __future__ import annotations
 
+from kiosk.core.screens import layout as L
+
 CHAR_W = 0.6        # average glyph width / font size, bold, with a margin for word wrapping
 CAPITAL_W = 0.78    # the same for a bold capital
 LINE = 1.3          # line height / font size
@@ -17,9 +19,14 @@ MIN_F = 12.0
 
 
 def lines(text: str, size: float, width: float) -> int:
-    """Lines a text wraps to: capitals (NGUYEN THI LAN, CƠ QUAN…) count wider than the rest."""
+    """Lines a text wraps to: capitals (NGUYEN THI LAN, CƠ QUAN…) count wider than the rest;
+    never fewer than the font's own measure gives (a close estimate once drew "Chạm vào một
+    ứng dụng để mở." on two lines where one was counted)."""
     units = sum(CAPITAL_W if c.isupper() else CHAR_W for c in (text or ""))
-    return max(1, -(-int(units * size) // max(1, int(width))))
+    guess = max(1, -(-int(units * size) // max(1, int(width))))
+    if not text or width < 1:
+        return guess
+    return max(guess, len(L.wrap(text, size, width)))
 
 
 def payment_height(f: float, small_rows: int) -> float:
@@ -86,7 +93,7 @@ def needed(phone, f: float, w: float) -> float:
                     return float("inf")
                 n, i = n + 1, i + 1
             rows = -(-n // 2)
-            h += rows * f * 4.6 + (rows - 1) * 14 + 14
+            h += rows * f * 5.4 + (rows - 1) * 14 + 14  # phone_copy._apps: tile_h
             continue
         if it.kind == "keypad" and i + 1 < len(items) and items[i + 1].kind == "button":
             i += 1  # the button sits in the keypad's corner: its label on one line there
