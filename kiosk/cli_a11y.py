@@ -31,16 +31,23 @@ def _names(value: str | None, known: dict, default: tuple, what: str) -> tuple[s
 @click.option("--modes", help="Comma-separated: normal,large,contrast,large-contrast,simple,captions,audio "
                               "(default: all but audio).")
 @click.option("--sizes", help="Comma-separated: landscape,portrait,small (default: all three).")
+@click.option("--notices", help="Comma-separated notice states: none,no-mic-speaker,call "
+              "(default: all three).")
+@click.option("--sample", is_flag=True,
+              help="The test suite's cut: every screen kind in every mode, size and notice "
+              "state, the other lessons' steps in normal and large text (see gallery_jobs.ci_keep).")
 @click.option("--workers", type=click.IntRange(1, 2), default=2, show_default=True,
               help="Worker processes (one window each).")
-def gallery(out, lessons, lesson_ids, modes, sizes, workers):
+def gallery(out, lessons, lesson_ids, modes, sizes, notices, sample, workers):
     """Render every screen of every lesson in every mode and size to DIR (PNG + index.html).
 
     Each screen is checked from the real widget tree (text fits, large text >= 1.6x, targets
     >= 20 mm, gaps >= 5 mm, contrast, spoken line and caption, keypad reach); the results go to
     DIR/checks.json. Exit 0 when every screen passed, 1 when some did not."""
     from kiosk.core.content.lessons import load_catalog
-    from kiosk.ui.gallery import DEFAULT_MODES, DEFAULT_SIZES, MODES, SIZES, build_gallery
+    from kiosk.ui.gallery import (DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES, MODES,
+                                  NOTICE_STATES, SIZES, build_gallery)
+    from kiosk.ui.gallery_jobs import ci_keep
     folder = lessons or paths.lessons_dir()
     if not folder.exists():
         click.echo(f"error: lessons folder not found: {folder}", err=True)
@@ -52,6 +59,7 @@ def gallery(out, lessons, lesson_ids, modes, sizes, workers):
         sys.exit(2)
     mode_names = _names(modes, MODES, DEFAULT_MODES, "mode")
     size_names = _names(sizes, SIZES, DEFAULT_SIZES, "size")
+    notice_names = _names(notices, NOTICE_STATES, DEFAULT_NOTICES, "notice state")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -59,8 +67,11 @@ def gallery(out, lessons, lesson_ids, modes, sizes, workers):
         sys.exit(2)
     with tempfile.TemporaryDirectory(prefix="kiosk-gallery-") as tmp:
         summary = build_gallery(out, folder, Path(tmp), list(lesson_ids) or None, mode_names,
-                                size_names, workers)
-    click.echo(f"gallery: {summary['screens']} screens in {summary['seconds']} s -> {out / 'index.html'}")
+                                size_names, workers, notices=notice_names,
+                                keep=ci_keep if sample else None)
+    click.echo(f"gallery: {summary['screens']} screens in {summary['seconds']} s, "
+               f"{summary['with_problems']} with problems, {summary['scrolling']} scrolling "
+               f"-> {out / 'index.html'}")
     for err in summary["worker_errors"]:
         click.echo(f"error: a gallery worker failed: {err}", err=True)
     if summary["with_problems"]:

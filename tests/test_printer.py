@@ -156,3 +156,45 @@ def test_a_failing_printer_is_said_plainly_and_the_kiosk_carries_on(tmp_path):
                   env={"KIOSK_PRINTER": f"network:127.0.0.1:{port}"})
     assert r.returncode == 0, r.stderr[-2000:]
     assert "queue slip A001 not printed" in r.stderr
+
+
+def _tallest_dark_stroke(png, thick: int = 16) -> int:
+    """Height in px of the tallest dark stroke at least `thick` px wide in the content column:
+    the stem of the ticket number's "1" (ordinary text has short, thin strokes; the focus
+    frame and the scroll bar are thinner)."""
+    img = Image.open(png).convert("L")
+    w, h = img.size
+    col = img.crop((0, 0, int(w * 0.7), h))  # left of the side bar
+    px = col.load()
+    runs = []
+    for x in range(col.width):
+        run = longest = 0
+        for y in range(h):
+            run = run + 1 if px[x, y] < 90 else 0
+            longest = max(longest, run)
+        runs.append(longest)
+    return max(min(runs[x:x + thick]) for x in range(len(runs) - thick))
+
+
+@pytest.mark.gui
+def test_a_failing_printer_shows_the_number_much_larger(tmp_path):
+    """Issue 17: the slip could not be printed, so the visitor must read (or photograph) the
+    number on the screen: in the real window, after the printer's failure, the number is drawn
+    at least 1.4 times as tall as on the same screen when the slip was printed."""
+    from conftest import write_script
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # the printer "is off"
+    heights = {}
+    for name, printer, wait in [
+            ("printed", f"file:{tmp_path / 'lp0'}", "Số thứ tự của bạn"),
+            ("unprinted", f"network:127.0.0.1:{port}", "Máy in chưa in được phiếu")]:
+        script = write_script(tmp_path / f"{name}.jsonl", [
+            {"tap": "Bắt đầu"}, {"tap": "VNeID"}, {"tap": "Gọi nhân viên"}, {"expect": "A001"},
+            {"wait_for": wait}, {"expect": "A001"}, {"screenshot": name}])
+        shots = tmp_path / f"shots-{name}"
+        r = kiosk_cmd("replay", script, "--screenshots", shots, data=tmp_path / f"data-{name}",
+                      env={"KIOSK_PRINTER": printer})
+        assert r.returncode == 0, r.stderr[-2000:]
+        heights[name] = _tallest_dark_stroke(next(shots.glob(f"*{name}*.png")))
+    assert heights["printed"] > 60 and heights["unprinted"] >= 1.4 * heights["printed"], heights

@@ -186,10 +186,11 @@ class IconTile(ButtonBehavior, BoxLayout):
 class CaptionStrip(Label):
     """Subtitles: the spoken line in pieces of at most two lines, each shown long enough to read."""
 
-    def __init__(self, palette, sizes, rate: str = "normal", **kw):
+    def __init__(self, palette, sizes, rate: str = "normal", lines: int = L.CAPTION_LINES, **kw):
         super().__init__(font_size=sizes.small, color=palette.caption_text, halign="left",
-                         valign="middle", size_hint_y=None, height=L.caption_height(sizes),
+                         valign="middle", size_hint_y=None, height=L.caption_height(sizes, lines),
                          padding=(L.BUTTON_PAD_X * 2, L.BUTTON_PAD_Y), **kw)
+        self.lines = lines
         self.role = "small"
         self.name = "caption"
         paint(self, palette.caption)
@@ -210,7 +211,7 @@ class CaptionStrip(Label):
         self.text_size = (self.width, None)
         if width <= 50:
             return
-        self.pieces = L.chunks(self.full, self.sizes.small, width) if self.full else [""]
+        self.pieces = L.chunks(self.full, self.sizes.small, width, self.lines) if self.full else [""]
         self.index = 0
         self._show_piece()
 

@@ -10,29 +10,31 @@ import gc
 import logging
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.graphics.opengl import glFinish
-from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.core.runtime import Runtime
 from kiosk.core.screens import layout as L
+from kiosk.core.screens.bar_slots import placed, slot_labels
+from kiosk.core.screens.strips import strips_for, strips_height
 from kiosk.core.screens.views import Choice, View
-from kiosk.ui import a11y, icons
-from kiosk.ui.focus import draw_focus
+from kiosk.ui import a11y, icons, screen_body
+from kiosk.ui.focus import draw_focus, focused_widget
+from kiosk.ui.scroll_fit import FitOrScroll
+from kiosk.ui.screen_body import notice_row
 from kiosk.ui.shots import Screenshots, practice_screens_for
 from kiosk.ui.theme import Palette, Sizes, theme_for
-from kiosk.ui.widgets import (  # noqa: F401  (norm, visible_texts: replay and tests import them from here)
-    QR_BOX, QR_MODULE_MM, KioskButton, Text, norm, paint, qr_texture, register_fonts, visible_controls,
-    visible_texts,
+from kiosk.ui.widgets import (  # noqa: F401  (norm, visible_*: replay and tests import them from here)
+    KioskButton, Text, norm, register_fonts, visible_controls, visible_texts,
 )
 
 log = logging.getLogger("kiosk.ui")
@@ -67,6 +69,8 @@ class KioskApp(Screenshots, App):
         self.header_extras: list = []  # callables (header_box, view, palette, sizes)
         self.busy: list = []           # callables () -> bool
         self.captions_forced = False
+        self.screen_region = None
+        self._scroll_place = (None, 1.0, None)  # (screen, scroll_y, focus): last scrolled screen
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -149,32 +153,32 @@ class KioskApp(Screenshots, App):
         landscape = Window.width >= Window.height
         captions = modes.captions or modes.audio or self.captions_forced
         icon_w = self._bar_icon_w(sizes) if view.simple else 0
-        self.frame = L.frame_for(Window.width, Window.height, sizes,
-                                 [c.short or c.label for c in view.bar], captions=captions,
-                                 extra_w=icon_w, sidebar=view.layout != "switches")
+        bar_labels = slot_labels(view.simple, [c.short or c.label for c in view.bar]) if view.bar else []
+        strips = strips_for(self.runtime.notices, ticket=view.strip)
+        fr = L.frame_for(Window.width, Window.height, sizes, bar_labels, captions=captions,
+                         extra_w=icon_w)
+        self.frame = replace(fr, notice_h=strips_height(strips, sizes, fr.content_w))
         sidebar = self.frame.sidebar_w > 0
         root.orientation = "horizontal" if sidebar else "vertical"
         content = BoxLayout(orientation="vertical", spacing=sizes.gap)
         root.add_widget(content)
-
-        if self.runtime.notices:
-            notice = Text(" ".join(self.runtime.notices.values()), sizes.small,
-                          palette.notice_text, padding=(16, 8), role="small")
-            paint(notice, palette.notice)
-            content.add_widget(notice)
-        if view.strip:  # the visitor's waiting number (the board of calls: a header extra)
-            from kiosk.ui import queue_board
-            content.add_widget(queue_board.ticket_strip(view.strip, palette, sizes))
+        for strip in strips:  # their own rows: the screen is laid out in what is left
+            content.add_widget(notice_row(strip, palette, sizes, self.frame.content_w))
         practice_screens = practice_screens_for(state)  # practice copies, scam drills, quiz
+        screen = BoxLayout(orientation="vertical", spacing=sizes.gap)
         if practice_screens is not None and practice_screens.handles(view):
-            content.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
+            screen.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
         elif view.picture is not None:  # a lesson step with its picture (kiosk.ui.step_pictures)
             from kiosk.ui import step_pictures  # first shown on a step: kept out of the cold start
-            content.add_widget(self._header(view, palette, sizes))
-            content.add_widget(step_pictures.body(self, view, palette, sizes, landscape))
+            screen.add_widget(self._header(view, palette, sizes))
+            screen.add_widget(step_pictures.body(self, view, palette, sizes, landscape))
         else:
-            content.add_widget(self._header(view, palette, sizes))
-            content.add_widget(self._body(view, palette, sizes, landscape))
+            screen.add_widget(self._header(view, palette, sizes))
+            screen.add_widget(screen_body.body(self, view, palette, sizes, landscape))
+        # in the room left by the notice rows and the caption; scrolls (with a cue) if it
+        # needs more (kiosk.ui.scroll_fit)
+        self.screen_region = FitOrScroll(screen, palette, sizes, on_settled=self._settled)
+        content.add_widget(self.screen_region)
         if captions:
             content.add_widget(self._caption(view, palette, sizes))
         if view.bar:
@@ -184,6 +188,30 @@ class KioskApp(Screenshots, App):
         self.said_lines = []  # lines said before this screen was drawn are not carried further
         self._collect_after_draw = True
         self.rendered(view)
+
+    @property
+    def settling(self) -> bool:
+        """The screen is still being measured (kiosk.ui.scroll_fit): not yet as the visitor
+        will see it."""
+        region = getattr(self, "screen_region", None)
+        return region is not None and region.parent is not None and not region.settled
+
+    def _settled(self, region: FitOrScroll) -> None:
+        """A screen that scrolls: the same screen drawn again (the keypad focus moved, a
+        notice came) keeps its place, and the focused control is scrolled into view."""
+        if region is not self.screen_region or region.scroller is None:
+            return
+        state = self.runtime.state
+        key = (state.screen, state.lesson, state.step, getattr(state.activity, "step", None))
+        same, keep, focus = self._scroll_place[0] == key, *self._scroll_place[1:]
+        # a new screen starts at its top (its title); on the same screen a moved keypad focus
+        # is brought into view
+        moved = same and focus != self.view.focus
+        region.show(focused_widget(region.screen, self.view) if moved else None,
+                    scroll_y=keep if same else 1.0)
+        focus = self.view.focus
+        self._scroll_place = (key, region.scroller.scroll_y, focus)
+        region.scroller.bind(scroll_y=lambda sv, y: setattr(self, "_scroll_place", (key, y, focus)))
 
     def _header(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
         box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
@@ -200,91 +228,12 @@ class KioskApp(Screenshots, App):
         title.bind(height=lambda *_: setattr(box, "height", max(title.height, L.line_height(sizes.progress))))
         return box
 
-    def _body(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
-        body = BoxLayout(orientation="vertical", spacing=sizes.gap)
-        big = None
-        if view.big:
-            big = Label(text=view.big, font_size=sizes.big, bold=True, color=palette.text,
-                        size_hint_y=None, height=L.line_height(sizes.big))
-            big.role = "big"
-        text_box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
-        text_box.bind(minimum_height=text_box.setter("height"))
-        for para in view.body:
-            text_box.add_widget(Text(para, sizes.body, palette.text))
-        choices = self.choice_buttons(view, palette, sizes, landscape) if view.choices else None
-        options = self._row(view.options, palette, sizes) if view.options else None
-        picture = self._picture(view) if (view.qr_text or view.image) else None
-        if picture is None and view.outline:  # intro: every step by name (kiosk.ui.step_pictures)
-            from kiosk.ui.step_pictures import outline  # as above: kept out of the cold start
-            picture = outline(view, palette, sizes, self.frame.content_w)
-            if not landscape:
-                picture = picture.portrait
-                picture.parent.remove_widget(picture)
-        flexible = choices is not None and getattr(choices, "flexible", False)
-        if landscape and (big is not None or picture is not None):
-            # side by side: the words and choices at the left, the number or picture at the right
-            row = BoxLayout(orientation="horizontal", spacing=sizes.gap)
-            left = BoxLayout(orientation="vertical", spacing=sizes.gap)
-            left.add_widget(text_box)
-            if choices is not None:
-                left.add_widget(choices)
-            if options is not None:
-                left.add_widget(options)
-            left.add_widget(Widget(size_hint_y=0.001 if flexible else 1))
-            if big is not None:
-                big.size_hint = (None, None)
-                big.bind(texture_size=lambda b, ts: setattr(b, "width", ts[0]))
-                holder = AnchorLayout(anchor_y="top", size_hint_x=None)
-                big.bind(width=holder.setter("width"))
-                holder.add_widget(big)
-                row.add_widget(holder)
-                row.add_widget(left)
-            else:
-                row.add_widget(left)
-                side = max(min(self.frame.content_w * 0.36, Window.height * 0.55),
-                           picture.size_hint_min_x or 0)
-                if view.outline and not (view.qr_text or view.image):
-                    side = picture.size_hint_min_x  # the list of steps: its own width
-
-                picture.size_hint_x, picture.width = None, side
-                row.add_widget(picture)
-            body.add_widget(row)
-            return body
-        if big is not None:
-            body.add_widget(big)
-        body.add_widget(text_box)
-        if picture is not None:
-            # stacked (portrait): the words and choices keep their room; a QR of 25 modules still
-            # gets about 3 mm a module here (screens that never overlap: issue 13)
-            picture.size_hint_min_y = min(Window.height * 0.2, 360)
-            body.add_widget(picture)
-        if choices is not None:
-            body.add_widget(choices)
-        if options is not None:
-            body.add_widget(options)
-        if picture is None:
-            # pushes content up (a flexible grid takes what it can first)
-            body.add_widget(Widget(size_hint_y=0.001 if flexible else 1))
-        return body
-
-    def _picture(self, view: View) -> Widget | None:
-        if view.qr_text:
-            texture = qr_texture(view.qr_text)
-            # QR_MODULE_MM a module on the panel, so an older phone can read it (on a window much
-            # smaller than the panel, no more than 45% of its height: the words come first)
-            side = min(texture.width / QR_BOX * self.panel.mm(QR_MODULE_MM), Window.height * 0.45)
-            return Image(texture=texture, fit_mode="contain", size_hint_min_x=side,
-                         size_hint_min_y=side)
-        if view.image and Path(view.image).is_file():
-            return Image(source=str(view.image), fit_mode="contain")
-        return None
-
-    def _icon(self, name: str | None, color: tuple) -> Path | None:
+    def icon_file(self, name: str | None, color: tuple) -> Path | None:
         if not name:
             return None
         return icons.icon_path(name, color, self.data_dir / "icons")
 
-    def _row(self, choices, palette: Palette, sizes: Sizes) -> Widget:
+    def choice_row(self, choices, palette: Palette, sizes: Sizes) -> Widget:
         """Choices side by side (layout "row", and the ticket screen's optional priority row)."""
         row = BoxLayout(orientation="horizontal", spacing=sizes.gap, size_hint_y=None,
                         height=sizes.target)
@@ -299,13 +248,13 @@ class KioskApp(Screenshots, App):
     def choice_buttons(self, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Widget:
         n = len(view.choices)
         if view.layout == "row":
-            return self._row(view.choices, palette, sizes)
+            return self.choice_row(view.choices, palette, sizes)
         if view.layout == "switches":
             large = self.runtime.state.modes.large_text
             if landscape:
                 cols = 3 if n > 6 else 2
-            else:
-                cols = 1 if large else 2
+            else:  # one column in large text, unless it would not fit the height (Cách dùng)
+                cols = 1 if large and n <= 6 else 2
             rows = -(-n // cols)
             gaps = (rows - 1) * sizes.gap
             grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_min_y=rows * sizes.target + gaps,
@@ -318,8 +267,8 @@ class KioskApp(Screenshots, App):
                 fg = palette.primary_text if c.primary else palette.button_text
                 check = None
                 if c.checked is not None:
-                    check = self._icon("check_on" if c.checked else "check_off", fg)
-                icon = self._icon(c.icon, fg) if pictures else None
+                    check = self.icon_file("check_on" if c.checked else "check_off", fg)
+                icon = self.icon_file(c.icon, fg) if pictures else None
                 tile = a11y.IconTile(c, palette, sizes, icon, check=check, on_release=self.tap_choice)
                 grid.add_widget(tile)
             need = self._switch_rows(grid, cols, sizes)
@@ -337,7 +286,7 @@ class KioskApp(Screenshots, App):
             grid.flexible = True
             for c in view.choices:
                 fg = palette.primary_text if c.primary else palette.button_text
-                tile = a11y.IconTile(c, palette, sizes, self._icon(c.icon, fg), vertical=True,
+                tile = a11y.IconTile(c, palette, sizes, self.icon_file(c.icon, fg), vertical=True,
                                      label_size=sizes.button, on_release=self.tap_choice)
                 grid.add_widget(tile)
             return grid
@@ -380,13 +329,19 @@ class KioskApp(Screenshots, App):
         else:
             bar = GridLayout(cols=fr.bar_cols, spacing=sizes.gap, size_hint_y=None,
                              height=fr.bar_h)
-        for c in view.bar:
+        for c in placed(view.bar):  # every control in its own slot, empty slots kept
+            if c is None:
+                gap = Widget()
+                if not fr.sidebar_w:
+                    gap.size_hint_y, gap.height = None, fr.bar_button_h
+                bar.add_widget(gap)
+                continue
             fg = palette.primary_text if c.primary else palette.button_text
             check = None
             if c.checked is not None:
-                check = self._icon("check_on" if c.checked else "check_off", fg)
+                check = self.icon_file("check_on" if c.checked else "check_off", fg)
             if view.simple:
-                btn = a11y.IconTile(c, palette, sizes, self._icon(c.icon, fg), check=check,
+                btn = a11y.IconTile(c, palette, sizes, self.icon_file(c.icon, fg), check=check,
                                     numbered=False, on_release=self.tap_choice)
                 btn.children[-1].width = self._bar_icon_w(sizes)
             else:
@@ -408,7 +363,11 @@ class KioskApp(Screenshots, App):
             self.cue_text = ""
         self.caption_key = key
         self.said_lines = []
-        strip = a11y.CaptionStrip(palette, sizes, rate=state.modes.rate)
+        # captions nobody chose (forced on because the kiosk has no sound) take one line: with a
+        # notice row above, two would leave a large-text screen too little room
+        chosen = state.modes.captions or state.modes.audio
+        strip = a11y.CaptionStrip(palette, sizes, rate=state.modes.rate,
+                                  lines=L.CAPTION_LINES if chosen else 1)
         # a redraw of the same screen (e.g. a notice appearing) keeps the caption and its cue
         strip.show(self.caption)
         self.caption_strip = strip

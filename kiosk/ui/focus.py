@@ -10,7 +10,10 @@ copy's phone elements match their control by label, action and argument
 
 from __future__ import annotations
 
+from kivy.utils import escape_markup
+
 from kiosk.core.screens.keys import controls
+from kiosk.core.screens.modes import ARMED_SUFFIX
 from kiosk.core.screens.phone_keys import same_control
 from kiosk.core.screens.view import View
 from kiosk.ui import a11y
@@ -26,9 +29,7 @@ def draw_focus(root, view: View, palette: Palette, sizes: Sizes) -> None:
         marks[view.focus] = False
     if view.armed is not None and view.armed < len(cs):
         marks[view.armed] = True
-    widgets = visible_controls(root) + [  # a practice copy's fields take the focus too
-        w for w in root.walk(restrict=True) if getattr(w, "focus_choice", None)]
-    for w in widgets:
+    for w in _focusable(root):
         for i, armed in marks.items():
             # the Nói button stands for no choice; a phone element's control has a detail
             choice = getattr(w, "choice", None) or getattr(w, "focus_choice", None)
@@ -40,3 +41,33 @@ def draw_focus(root, view: View, palette: Palette, sizes: Sizes) -> None:
                     a11y.show_pressed(w, True)
                     if hasattr(w, "_fg"):
                         (w.label if hasattr(w, "label") else w).color = palette.pressed_text
+                    mark_armed(w, sizes)
+
+
+def _focusable(root) -> list:
+    return visible_controls(root) + [  # a practice copy's fields take the focus too
+        w for w in root.walk(restrict=True) if getattr(w, "focus_choice", None)]
+
+
+def focused_widget(root, view: View):
+    """The widget under `root` that has the keypad focus, or None."""
+    cs = controls(view)
+    if view.focus is None or view.focus >= len(cs):
+        return None
+    target = cs[view.focus]
+    for w in _focusable(root):
+        choice = getattr(w, "choice", None) or getattr(w, "focus_choice", None)
+        if choice is not None and (choice is target or choice == target
+                                   or same_control(choice, target)):
+            return w
+    return None
+
+
+def mark_armed(widget, sizes: Sizes) -> None:
+    """Simple mode, first touch: the control says in words, on it, that a second touch chooses
+    it (besides its pressed colour, frame and the spoken line), so the screen visibly changes."""
+    label = widget.label if hasattr(widget, "label") else widget
+    if not hasattr(label, "markup"):  # a practice copy's field: its frame and colour say it
+        return
+    label.markup = True
+    label.text = f"{label.text}\n[size={int(sizes.small)}]{escape_markup(ARMED_SUFFIX)}[/size]"

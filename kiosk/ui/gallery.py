@@ -11,7 +11,11 @@ Checks on each screen, from the widgets as drawn:
 - every control is at least 20 mm and controls are at least 5 mm apart on the configured panel;
 - text/background contrast at least 7:1 in high contrast (4.5:1 otherwise);
 - the screen has a spoken line, and (captions mode) a caption on screen;
-- every control is reachable from the keypad.
+- every control is reachable from the keypad;
+- nothing drawn outside its area or cut short, the practice copies' keypad at 20 mm / 5 mm, no two
+  simple-mode choices with one picture, and (across screens) the bar's controls never move
+  (kiosk.ui.gallery_checks).
+What is drawn (every screen kind, in each notice state): kiosk.ui.gallery_jobs.
 """
 
 from __future__ import annotations
@@ -26,83 +30,13 @@ from pathlib import Path
 
 from kiosk.ui.snapshot import save_window_png
 
-MODES = {
-    "normal": {},
-    "large": {"large_text": True},
-    "contrast": {"high_contrast": True},
-    "large-contrast": {"large_text": True, "high_contrast": True},
-    "simple": {"simple": True},
-    "captions": {"captions": True},
-    "audio": {"audio": True},
-}
-DEFAULT_MODES = ("normal", "large", "contrast", "large-contrast", "simple", "captions")
-SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
-DEFAULT_SIZES = ("landscape", "portrait", "small")
+from kiosk.ui import gallery_checks as GC
+from kiosk.ui.gallery_jobs import (DEFAULT_MODES, DEFAULT_NOTICES, DEFAULT_SIZES,  # noqa: F401
+                                   GLOBAL_SCREENS, MODES, NOTICE_STATES, SIZES, jobs_for,
+                                   notices_for, screens_for, state_for)
+
 FRAMES = 1  # frames drawn before a screen is checked and saved (layout settles within one)
-GLOBAL_SCREENS = ("welcome", "home", "settings", "ticket-wait", "ticket", "ticket-counter", "warning",
-                  "armed")
-
-
-# --- the jobs ---------------------------------------------------------------------------------
-
-def screens_for(catalog, lesson_ids: list[str] | None = None) -> list[dict]:
-    """Every screen to draw: the global ones, then per topic and per lesson."""
-    from kiosk.core.screens.views import TOPIC_ORDER
-    lessons = [l for l in catalog.lessons if not lesson_ids or l.id in lesson_ids]
-    out = [{"id": s, "screen": s} for s in GLOBAL_SCREENS]
-    topics = [t for t in TOPIC_ORDER if any(l.topic == t for l in lessons)]
-    out += [{"id": f"topic-{t}", "screen": "topic", "topic": t} for t in topics]
-    for l in lessons:
-        out.append({"id": f"{l.id}/intro", "screen": "intro", "lesson": l.id})
-        for i in range(len(l.steps)):
-            out.append({"id": f"{l.id}/step-{i + 1:02d}", "screen": "step", "lesson": l.id, "step": i})
-        out.append({"id": f"{l.id}/finish", "screen": "finish", "lesson": l.id})
-    return out
-
-
-def jobs_for(catalog, lesson_ids=None, modes=DEFAULT_MODES, sizes=DEFAULT_SIZES) -> list[dict]:
-    jobs = []
-    for size in sizes:
-        for mode in modes:
-            for spec in screens_for(catalog, lesson_ids):
-                if spec["screen"] == "armed" and mode != "simple":
-                    continue
-                jobs.append({"size": size, "mode": mode, **spec,
-                             "file": f"{size}/{mode}/{spec['id'].replace('/', '--')}.png"})
-    return jobs
-
-
-def state_for(job: dict, catalog):
-    from kiosk.core.visit.flow import Modes, State
-    modes = Modes(**MODES[job["mode"]])
-    kind = job["screen"]
-    if kind == "welcome":
-        return State(modes=modes)
-    base = State(active=True, modes=modes, screen="home")
-    from dataclasses import replace
-    if kind == "home":
-        return base
-    if kind == "settings":
-        return replace(base, screen="settings", settings_from="home")
-    if kind == "ticket-wait":
-        return replace(base, screen="ticket", ticket_from="home")
-    if kind == "ticket":
-        return replace(base, screen="ticket", ticket="A012", ticket_from="home")
-    if kind == "ticket-counter":  # no number could be recorded: go to the counter
-        return replace(base, screen="ticket", ticket_failed=True, ticket_from="home")
-    if kind == "warning":
-        return replace(base, warning=True)
-    if kind == "armed":
-        from kiosk.core.screens.views import TOPIC_ORDER
-        topic = next(t for t in TOPIC_ORDER if catalog.by_topic(t))
-        return replace(base, armed=("topic", topic))
-    if kind == "topic":
-        return replace(base, screen="topic", topic=job["topic"])
-    lesson = catalog.get(job["lesson"])
-    s = replace(base, screen=kind, topic=lesson.topic, lesson=lesson.id)
-    if kind == "step":
-        s = replace(s, step=job["step"])
-    return s
+MORE_FRAMES = 24  # at most, while a screen that does not fit is moved into a scroll region
 
 
 # --- the checks (from the real widget tree) ------------------------------------------------
@@ -143,7 +77,7 @@ def inspect_screen(app, job: dict) -> dict:
 
     from kiosk.core.screens import keys as K
     from kiosk.core.screens import layout as L
-    from kiosk.ui.app import visible_controls
+    from kiosk.ui.widgets import visible_controls
     from kiosk.ui.theme import contrast, min_contrast
 
     state = app.runtime.state
@@ -159,8 +93,13 @@ def inspect_screen(app, job: dict) -> dict:
 
     labels = [w for w in app.root_box.walk(restrict=True)
               if isinstance(w, Label) and w.text and w.opacity > 0]
-    controls = visible_controls(app.root_box)
+    # the drawn phone of a practice copy is a miniature of a real one: its elements are checked
+    # as a phone's (the keypad at kiosk sizes), the kiosk's own controls as the kiosk's
+    everything = visible_controls(app.root_box)
+    phone = [c for c in everything if GC.on_phone(c)]
+    controls = [c for c in everything if not GC.on_phone(c)]
     control_boxes = [(_box(c), c) for c in controls]
+    areas = GC.Areas(app, window_box)  # a screen that scrolls (kiosk.ui.scroll_fit)
 
     # 1. text fits its box and the window; nothing outside the window
     for lab in labels:
@@ -169,22 +108,23 @@ def inspect_screen(app, job: dict) -> dict:
         if tw > lab.width + 2 or th > lab.height + 2:
             problems.append(f"text does not fit its box ({tw:.0f}x{th:.0f} in "
                             f"{lab.width:.0f}x{lab.height:.0f}): '{short(lab.text)}'")
-        if not _inside(box, window_box):
+        if not _inside(box, areas.allowed(lab)):
             problems.append(f"text outside the window: '{short(lab.text)}'")
         owner = next((c for c in controls if lab is c or _is_child(lab, c)), None)
         if owner is not None and owner is not lab and not _inside(box, _box(owner)):
             problems.append(f"text spills out of its button: '{short(lab.text)}'")
     for w in app.root_box.walk(restrict=True):
-        if isinstance(w, Image) and w.opacity > 0 and not _inside(_box(w), window_box):
+        if isinstance(w, Image) and w.opacity > 0 and not _inside(_box(w), areas.allowed(w)):
             problems.append("picture outside the window")
 
     # 2. labels that are not part of a control do not overlap anything
     free = [l for l in labels if not any(l is c or _is_child(l, c) for c in controls)]
-    boxes = [(_box(l), f"'{short(l.text)}'") for l in free] + [
-        (b, f"button '{c.tap_label}'") for b, c in control_boxes]
+    boxes = [(_box(l), f"'{short(l.text)}'", l) for l in free] + [
+        (b, f"button '{c.tap_label}'", c) for b, c in control_boxes]
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
-            if _distance(boxes[i][0], boxes[j][0]) < 0 and _overlap_area(boxes[i][0], boxes[j][0]) > 4:
+            pair = areas.pair(boxes[i][2], boxes[i][0], boxes[j][2], boxes[j][0])
+            if pair and _distance(*pair) < 0 and _overlap_area(*pair) > 4:
                 problems.append(f"overlap: {boxes[i][1]} and {boxes[j][1]}")
 
     # 3. touch targets and gaps
@@ -194,12 +134,16 @@ def inspect_screen(app, job: dict) -> dict:
         if c.width < need_target - 0.5 or c.height < need_target - 0.5:
             problems.append(f"target too small: '{c.tap_label}' {c.width:.0f}x{c.height:.0f} px "
                             f"(< {need_target:.0f} px = 20 mm)")
-        if not _inside(b, window_box):
+        if not _inside(b, areas.allowed(c)):
             problems.append(f"button outside the window: '{c.tap_label}'")
     min_gap = None
     for i in range(len(control_boxes)):
         for j in range(i + 1, len(control_boxes)):
-            d = _distance(control_boxes[i][0], control_boxes[j][0])
+            pair = areas.pair(control_boxes[i][1], control_boxes[i][0],
+                              control_boxes[j][1], control_boxes[j][0])
+            if pair is None:
+                continue
+            d = _distance(*pair)
             min_gap = d if min_gap is None else min(min_gap, d)
             if d < need_gap - 0.5:
                 problems.append(f"buttons too close: '{control_boxes[i][1].tap_label}' and "
@@ -217,14 +161,15 @@ def inspect_screen(app, job: dict) -> dict:
     # 5. large text: every text at least 1.6 x its normal size (same window)
     if state.modes.large_text:
         normal = L.sizes_for(W, H, False, panel).text_sizes()
-        for lab in labels:
+        for lab in [l for l in labels if not GC.in_miniature(l)]:
             role = getattr(lab, "role", None)
             if role in normal and lab.font_size < normal[role] * L.LARGE_FACTOR - 0.01:
                 problems.append(f"large text only {lab.font_size / normal[role]:.2f}x: '{short(lab.text)}'")
         # the words inside a step's picture are part of the drawing: they grow with large
-        # text as far as the drawn phone still fits its frame (kiosk.ui.picture_fit)
+        # text as far as the drawn phone still fits its frame (kiosk.ui.picture_fit); a practice
+        # copy's phone is a miniature with a phone's own sizes
         unknown = [l for l in labels if getattr(l, "role", None) not in normal
-                   and getattr(l, "role", None) != "picture"]
+                   and getattr(l, "role", None) != "picture" and not GC.in_miniature(l)]
         for lab in unknown:
             problems.append(f"text without a size role: '{short(lab.text)}'")
 
@@ -254,8 +199,19 @@ def inspect_screen(app, job: dict) -> dict:
     if view.focus is None and cs:
         problems.append("no focused control")
 
+    # 8. the phone: keypad keys 20 mm and 5 mm apart, nothing of it over the kiosk's controls
+    problems += GC.phone_checks(phone, controls, ppmm, areas)
+    # 9. nothing cut short, nothing outside its area, no two choices with one picture
+    problems += GC.shortened(labels)
+    problems += GC.outside_region(app, labels, controls, areas)
+    problems += areas.problems(labels)
+    problems += GC.shared_pictures(view)
+
     return {
         "file": job["file"], "size": job["size"], "mode": job["mode"], "id": job["id"],
+        "notices": job.get("notices", "none"), "bar": GC.bar_places(app, controls),
+        "keypad": GC.keypad_figures(phone, ppmm), "scroll": areas.figures(),
+        "big_px": next((round(l.font_size) for l in labels if getattr(l, "role", None) == "big"), None),
         "screen": job["screen"], "lesson": job.get("lesson"), "step": job.get("step"),
         "window": [W, H], "problems": problems, "spoken": spoken, "caption": caption,
         "keys": {cs[i].label: how for i, how in reach.items()},
@@ -310,8 +266,10 @@ def run_worker(job_file: Path) -> int:
     results: list[dict] = []
     it = iter(jobs)
 
-    def frames(n, then):
-        if n <= 0:
+    def frames(n, then, more=MORE_FRAMES):
+        if n <= 0 and app.settling and more > 0:  # kiosk.ui.scroll_fit: measuring, growing
+            Clock.schedule_once(lambda *_: frames(0, then, more - 1), 0)
+        elif n <= 0:
             then()
         else:
             Clock.schedule_once(lambda *_: frames(n - 1, then), 0)
@@ -327,6 +285,10 @@ def run_worker(job_file: Path) -> int:
             Window.size = size
         now = runtime.now()
         runtime.state = replace(state_for(job, catalog), last_input=now, warned_at=now)
+        notices, forced = notices_for(job)
+        runtime.notices.clear()
+        runtime.notices.update(notices)
+        app.captions_forced = forced
         app.caption, app.caption_key, app.said_lines = "", None, []
         app.render()
         frames(FRAMES, lambda: shoot(job))
@@ -349,10 +311,11 @@ def run_worker(job_file: Path) -> int:
 # --- the whole gallery ---------------------------------------------------------------------
 
 def build_gallery(out: Path, lessons: Path, data: Path, lesson_ids=None, modes=DEFAULT_MODES,
-                  sizes=DEFAULT_SIZES, workers: int = 2, log=print) -> dict:
+                  sizes=DEFAULT_SIZES, workers: int = 2, log=print, notices=DEFAULT_NOTICES,
+                  keep=None) -> dict:
     from kiosk.core.content.lessons import load_catalog
     catalog = load_catalog(lessons)
-    jobs = jobs_for(catalog, lesson_ids, modes, sizes)
+    jobs = jobs_for(catalog, lesson_ids, modes, sizes, notices, keep)
     out.mkdir(parents=True, exist_ok=True)
     data.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(2, workers, len(jobs)))
@@ -383,11 +346,13 @@ def build_gallery(out: Path, lessons: Path, data: Path, lesson_ids=None, modes=D
         records += json.loads(result.read_text(encoding="utf-8"))
     order = {j["file"]: n for n, j in enumerate(jobs)}
     records.sort(key=lambda r: order.get(r["file"], 0))
+    GC.bar_consistency(records)  # across screens: the bar's controls never move
     summary = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "screens": len(records), "expected": len(jobs),
         "with_problems": sum(1 for r in records if r["problems"]),
-        "modes": list(modes), "sizes": list(sizes), "seconds": round(time.monotonic() - t0, 1),
+        "scrolling": sum(1 for r in records if r.get("scroll")),  # kiosk.ui.scroll_fit
+        "modes": list(modes), "sizes": list(sizes), "notices": list(notices), "seconds": round(time.monotonic() - t0, 1),
         "worker_errors": failures,
     }
     (out / "checks.json").write_text(json.dumps({"summary": summary, "screens": records},
@@ -430,7 +395,7 @@ td.bad {{ background: #fdd; outline: 3px solid #c00; }}
 .p {{ color: #900; max-width: 200px; }}
 </style></head><body>
 <h1>Kiosk gallery</h1>
-<p>{summary['screens']} screens ({summary['with_problems']} with problems), modes: {e(', '.join(modes))};
+<p>{summary['screens']} screens ({summary['with_problems']} with problems, {summary.get('scrolling', 0)} scrolling with a cue), modes: {e(', '.join(modes))};
 sizes: {e(', '.join(sizes))}. Checks: text fits its box, large text &ge;1.6&times;, targets &ge;20&nbsp;mm
 and gaps &ge;5&nbsp;mm, contrast &ge;7:1 in high contrast, spoken line and caption, keypad reach.
 Details in <a href="checks.json">checks.json</a>.</p>

@@ -9,6 +9,8 @@ import logging
 import os
 from pathlib import Path
 
+from kiosk.ui.icons_tiles import TILE_DRAW
+
 
 SIZE = 256
 W = 14  # line width
@@ -218,8 +220,11 @@ DRAW.update({
     "back": lambda d, c: _arrow(d, c, True), "next": lambda d, c: _arrow(d, c, False),
     "repeat": _repeat, "large_text": _large_text, "settings": _settings,
     "call_staff": _call_staff, "done": _done, "settings_done": _done, "begin": _start,
-    "home": _home, "more": _home, "exit": _home, "resume": lambda d, c: _arrow(d, c, True),
+    "home": _home, "exit": _home, "resume": lambda d, c: _arrow(d, c, True),
     "still_here": _hand, "high_contrast": _high_contrast, "audio": _audio, "simple": _simple,
     "captions": _captions, "rate": _rate, "louder": _louder, "quieter": _quieter,
     "check_on": _check_on, "check_off": _check_off,
 })
+
+# simple mode: a picture of its own for every lesson, drill and practice tile
+DRAW.update(TILE_DRAW)

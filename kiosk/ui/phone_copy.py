@@ -10,6 +10,7 @@ Shared by kiosk.ui.practice_screens and kiosk.ui.step_pictures (never a screensh
 
 from __future__ import annotations
 
+import math
 import re
 
 from kivy.clock import Clock
@@ -23,6 +24,7 @@ from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.core.content.practice import KEY_DELETE
+from kiosk.core.screens import layout as L
 from kiosk.core.screens.view import Choice
 from kiosk.ui.phone_draw import (
     BLACK, CARD_BG, FEEDBACK_HC, FRAME, GREY_INK, HINT, INK, LIGHT_BUTTON, MARK_BG, MARK_TEXT,
@@ -30,7 +32,8 @@ from kiosk.ui.phone_draw import (
     phone_label, pointer, ring,
 )
 from kiosk.ui.phone_drill import DrillDrawing
-from kiosk.ui.picture_fit import LINE, card_height, card_label_heights, payment_height, picture_f, row_height
+from kiosk.ui.picture_fit import (KEY_MIN, LINE, card_height, card_label_heights, lines,
+                                  payment_height, picture_f, row_height)
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
 
@@ -93,6 +96,8 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         self.muted = palette.muted if hc else GREY_INK
         self.screen_bg = BLACK if hc else SCREEN_BG
         self.accent = palette.primary if hc else STYLE_COLORS.get(phone.style, STYLE_COLORS["phone"])
+        self.bg = self.screen_bg
+        self.miniature = True  # a phone's sizes, not the kiosk's (capped in large text)
         self.on_accent = palette.primary_text if hc else WHITE
         with self.canvas.before:
             Color(*FRAME)
@@ -142,16 +147,29 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         if w > 1 and h > 1:
             self._refit(picture_f(self.phone, self.base_f, w, h))
 
-    KEY_MIN = 68  # px: the smallest keypad row we accept before shrinking the text instead
+
+    @property
+    def key_min(self) -> float:
+        """The smallest keypad key: the kiosk's own 20 mm target on the panel (DESIGN.md)."""
+        if self.illustration:  # a step's picture: keys are drawn, not touched (picture_fit.KEY_MIN)
+            return KEY_MIN
+        return math.ceil(self.app.panel.mm(L.TARGET_MM)) + 2
+
+    @property
+    def key_gap(self) -> float:
+        """Space between keypad keys: the kiosk's 5 mm."""
+        if self.illustration:
+            return 10
+        return math.ceil(self.app.panel.mm(L.GAP_MM)) + 1
 
     def _fit_text(self, inner_h: float) -> float:
-        """Text size that leaves the keypad rows at least KEY_MIN high (screens with a keypad)."""
+        """Text size that leaves the keypad keys at least key_min high (screens with a keypad)."""
         items = self.phone.items
         if inner_h <= 0 or not any(i.kind == "keypad" for i in items):
             return self.base_f
         per_f = {"sms": 5.4, "field": 3.1, "text": 2.6, "search": 2.8, "payment": 10.0}
         est_f = 5.3 + sum(per_f.get(i.kind, 3.1) for i in items if i.kind not in ("keypad", "button"))
-        fixed = 4 * self.KEY_MIN + 3 * 10 + 32 + 14 * len(items) + 24
+        fixed = 4 * self.key_min + 3 * self.key_gap + 32 + 14 * len(items) + 24
         return max(18.0, min(self.base_f, (inner_h - fixed) / est_f))
 
     # --- building ---------------------------------------------------------------------------
@@ -247,20 +265,20 @@ class PhoneCopy(DrillDrawing, FloatLayout):
     def _apps(self, group):
         grid = GridLayout(cols=2, spacing=14, size_hint_y=None)
         rows = -(-len(group) // 2)
-        tile_h = self.f * 4.6
+        tile_h = self.f * 5.4  # room for a two-line name under the icon
         grid.height = rows * tile_h + (rows - 1) * 14
         for it in group:
             tile = self._tap(it.label, it.id, bg=(BLACK if self.hc else hex_rgba("#FFFFFF")),
                              pressed=hex_rgba("#9FB8D6"), orientation="vertical", padding=8,
                              radius=16, border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
-            icon = Widget(size_hint_y=0.62)
+            icon = Widget(size_hint_y=0.5)
             letters = it.label[:1].upper()
             vneid = it.id and "vneid" in it.id and not self.hc  # high contrast: yellow, black letters
             color = STYLE_COLORS["vneid"] if vneid else self.accent
             draw_icon(icon, color, letters, self.f, self.on_accent if self.hc else WHITE)
             tile.add_widget(icon)
             tile.add_widget(phone_label(it.label, self.f * 0.85, self.ink, bold=True, halign="center",
-                                   size_hint_y=0.38))
+                                   size_hint_y=0.5))
             grid.add_widget(tile)
         return grid
 
@@ -302,7 +320,8 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         return btn
 
     def _item_keypad(self, it, submit=None):
-        grid = GridLayout(cols=3, spacing=10, size_hint_y=1)
+        grid = GridLayout(cols=3, spacing=self.key_gap, size_hint_y=1,
+                          size_hint_min_y=4 * self.key_min + 3 * self.key_gap)
         keys = list("123456789") + [KEY_DELETE, "0", None]
         for k in keys:
             if k is None:
@@ -334,19 +353,34 @@ class PhoneCopy(DrillDrawing, FloatLayout):
                             border=(self.accent if self.hc else hex_rgba("#CFD8DC")))
             label = phone_label(r.label, self.f, self.ink, bold=True)
             row.add_widget(label)
+            detail = None
             if r.detail:
-                row.add_widget(phone_label(r.detail, self.f * 0.78, self.muted))
-            if self.illustration:  # a picture: a long label wraps, its row grows (picture_fit)
-                row.height = row_height(r, self.f, self.inner_w - 36)
+                detail = phone_label(r.detail, self.f * 0.78, self.muted)
+                row.add_widget(detail)
+            if not self.illustration:  # a practice copy: a label that wraps makes its row taller
+                base = row.height
                 label.size_hint_y = None
-                label.height = row.height - 16 - (self.f * 0.78 * LINE if r.detail else 0)
+                def grow(*_, row=row, label=label, detail=detail, base=base):
+                    label.height = label.texture_size[1]
+                    extra = detail.texture_size[1] if detail is not None else 0
+                    row.height = max(base, label.height + extra + 16)
+                label.bind(texture_size=grow)
+            if self.illustration:  # a picture: a long label wraps, its row grows (picture_fit)
+                w = self.inner_w - 36
+                row.height = row_height(r, self.f, w)
+                label.size_hint_y = None
+                detail_h = lines(r.detail, self.f * 0.78, w - 36) * self.f * 0.78 * LINE if detail else 0
+                label.height = row.height - 16 - detail_h
+                if detail is not None:
+                    detail.size_hint_y, detail.height = None, detail_h
             box.add_widget(row)
         return box
 
     def _card_body(self, holder, it, fg):
-        holder.add_widget(phone_label(it.title, self.f * 0.95, fg, bold=True))
+        holder.add_widget(Text(it.title, self.f * 0.95, fg, bold=True))
         for line in it.lines:
-            holder.add_widget(phone_label(line, self.f * 0.8, fg))
+            holder.add_widget(Text(line, self.f * 0.8, fg))
+        holder.bind(minimum_height=holder.setter("height"))  # as tall as its lines, never cut
 
     def _item_card(self, it):
         h = self.f * (2.2 + 1.5 * len(it.lines)) + 20
@@ -398,13 +432,17 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         pic = Widget(size_hint_x=0.32)
         draw_paper(pic, filled, self.accent)
         btn.add_widget(pic)
-        words = BoxLayout(orientation="vertical")
-        words.add_widget(phone_label(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
-                                self.ink, bold=True))
-        words.add_widget(phone_label("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
-                                (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
-                                bold=filled))
-        btn.add_widget(words)
+        words = BoxLayout(orientation="vertical", size_hint_y=None)
+        words.bind(minimum_height=words.setter("height"))
+        words.bind(height=lambda *_: setattr(btn, "height", max(self.f * 4.2, words.height + 20)))
+        words.add_widget(Text(it.label if not filled else "Ảnh giấy tờ (bản tập)", self.f * 0.95,
+                              self.ink, bold=True))
+        words.add_widget(Text("Đã đính kèm" if filled else "Chạm để chụp ảnh", self.f * 0.8,
+                              (hex_rgba("#1B5E20") if not self.hc else FEEDBACK_HC["ok"]) if filled else self.muted,
+                              bold=filled))
+        holder = AnchorLayout()  # the words in the middle of the row
+        holder.add_widget(words)
+        btn.add_widget(holder)
         return btn
 
     def _item_payment(self, it):

@@ -74,6 +74,7 @@ def draw_icon(widget, color, letters, f, fg, round_=False):
     """A square (or round) icon with one or two letters: drawn, not any app's logo."""
     lbl = Label(text=letters, font_size=f * 1.1, bold=True, color=fg)
     widget.bg = color  # what the letters stand on (the gallery's contrast check)
+    lbl.bg = color
     with widget.canvas:
         Color(*color)
         shape = Ellipse() if round_ else RoundedRectangle(radius=[16])
@@ -83,7 +84,7 @@ def draw_icon(widget, color, letters, f, fg, round_=False):
         x = widget.x + (widget.width - s) / 2
         y = widget.y + (widget.height - s) / 2
         shape.pos, shape.size = (x, y), (s, s)
-        lbl.center, lbl.size = widget.center, (s, s)
+        lbl.size, lbl.pos = (s, s), (x, y)  # exactly on the shape (not through center)
     widget.bind(pos=sync, size=sync)
 
 

@@ -33,13 +33,14 @@ class DrillDrawing:
         area = BoxLayout(orientation="vertical", padding=(18, 14), spacing=14)
         draw_rect(area, bg)
         if call:
-            head = BoxLayout(orientation="vertical", size_hint_y=None, height=f * 7.5, spacing=6)
-            avatar = Widget(size_hint_y=0.5)
-            draw_icon(avatar, hex_rgba("#546E7A"), "?", f * 1.4, WHITE, round_=True)
+            head = BoxLayout(orientation="vertical", size_hint_y=None, spacing=6)
+            head.bind(minimum_height=head.setter("height"))  # as tall as its words, never cut
+            avatar = Widget(size_hint_y=None, height=f * 3.6)
+            draw_icon(avatar, hex_rgba("#37474F"), "?", f * 1.4, WHITE, round_=True)  # 7:1 and more
             head.add_widget(avatar)
-            head.add_widget(phone_label(caller.sender, f * 1.05, WHITE, bold=True, halign="center", size_hint_y=0.25))
-            head.add_widget(phone_label(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
-                                   halign="center", size_hint_y=0.25))
+            head.add_widget(Text(caller.sender, f * 1.05, WHITE, bold=True, halign="center"))
+            head.add_widget(Text(f"{caller.text} · đang nghe máy", f * 0.8, hex_rgba("#B0BEC5"),
+                                 halign="center"))
             area.add_widget(head)
         else:
             bar = BoxLayout(size_hint_y=None, height=f * 2.6, padding=(14, 0), spacing=12)
@@ -48,8 +49,10 @@ class DrillDrawing:
             draw_icon(av, WHITE if not self.hc else BLACK, caller.sender[:1].upper(), f * 0.9,
                   self.accent if not self.hc else HINT, round_=True)
             bar.add_widget(av)
-            bar.add_widget(phone_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
-                                  self.on_accent, bold=True, markup=True))
+            who = phone_label(f"{caller.sender}\n[size={int(f * 0.7)}]{caller.text}[/size]", f * 0.95,
+                              self.on_accent, bold=True, markup=True)
+            who.bind(texture_size=lambda *_: setattr(bar, "height", max(f * 2.6, who.texture_size[1] + 12)))
+            bar.add_widget(who)
             self.stack.add_widget(bar)
         for text in bubbles:
             area.add_widget(self._bubble(text, call))

@@ -9,6 +9,8 @@ glyph width), so the picture is right in the first frame; no measuring, no secon
 
 from __future__ import annotations
 
+from kiosk.core.screens import layout as L
+
 CHAR_W = 0.6        # average glyph width / font size, bold, with a margin for word wrapping
 CAPITAL_W = 0.78    # the same for a bold capital
 LINE = 1.3          # line height / font size
@@ -17,9 +19,14 @@ MIN_F = 12.0
 
 
 def lines(text: str, size: float, width: float) -> int:
-    """Lines a text wraps to: capitals (NGUYEN THI LAN, CƠ QUAN…) count wider than the rest."""
+    """Lines a text wraps to: capitals (NGUYEN THI LAN, CƠ QUAN…) count wider than the rest;
+    never fewer than the font's own measure gives (a close estimate once drew "Chạm vào một
+    ứng dụng để mở." on two lines where one was counted)."""
     units = sum(CAPITAL_W if c.isupper() else CHAR_W for c in (text or ""))
-    return max(1, -(-int(units * size) // max(1, int(width))))
+    guess = max(1, -(-int(units * size) // max(1, int(width))))
+    if not text or width < 1:
+        return guess
+    return max(guess, len(L.wrap(text, size, width)))
 
 
 def payment_height(f: float, small_rows: int) -> float:
@@ -31,7 +38,10 @@ def payment_height(f: float, small_rows: int) -> float:
 
 def row_height(row, f: float, w: float) -> float:
     """A list row of a picture: taller when its label wraps (phone_copy draws it so)."""
-    return f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
+    h = f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
+    if row.detail:  # its second line wraps too ("Số đã lưu từ trước" in a narrow phone)
+        h += (lines(row.detail, f * 0.78, w - 36) - 1) * f * 0.78 * LINE
+    return h
 
 
 def card_label_heights(card, f: float, w: float) -> list[float]:
@@ -97,7 +107,7 @@ def needed(phone, f: float, w: float) -> float:
                     return float("inf")
                 n, i = n + 1, i + 1
             rows = -(-n // 2)
-            h += rows * f * 4.6 + (rows - 1) * 14 + 14
+            h += rows * f * 5.4 + (rows - 1) * 14 + 14  # phone_copy._apps: tile_h
             continue
         if it.kind == "keypad" and i + 1 < len(items) and items[i + 1].kind == "button":
             i += 1  # the button sits in the keypad's corner: its label on one line there

@@ -19,6 +19,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.core.screens.view import View
+from kiosk.ui.a11y import IconTile
 from kiosk.ui.phone_copy import PhoneCopy
 from kiosk.ui.phone_draw import BLACK, FEEDBACK, FEEDBACK_HC, MARK_BG, MARK_TEXT, WHITE, draw_box
 from kiosk.ui.theme import HIGH_CONTRAST, Palette, Sizes
@@ -59,7 +60,9 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
         holder.add_widget(phone)
         def fit(*_):
             share = 0.42 if sizes.body < Sizes().body * 1.2 else 0.36  # large text: wider panel
-            w = min(holder.height * 0.64, Window.width * share)
+            # the window's height, not the holder's: in a scroll region (kiosk.ui.scroll_fit)
+            # a taller holder must not widen the phone and squeeze the words beside it
+            w = min(min(holder.height, Window.height) * 0.64, Window.width * share)
             holder.width = w
             phone.size_hint = (None, None)
             phone.size = (w, holder.height)
@@ -75,7 +78,9 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     phone.size_hint = (None, None)
     def fit_portrait(*_):
         h = holder.height
-        phone.size = (min(h * 0.6, holder.width * 0.9), h)
+        # never narrower than its keypad at the kiosk's 20 mm keys and 5 mm gaps
+        keypad_w = 3 * phone.key_min + 2 * phone.key_gap + 36 + 2 * phone.BEZEL_SIDE
+        phone.size = (min(max(h * 0.6, keypad_w), holder.width), h)
     holder.bind(size=fit_portrait)
     holder.add_widget(phone)
     col.add_widget(holder)
@@ -86,24 +91,22 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
     hc = palette == HIGH_CONTRAST
     panel = BoxLayout(orientation="vertical", spacing=sizes.gap * 0.75)
     head = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
-    if view.phone is not None:  # one line: the screen below needs the room
-        title = Label(text=view.title, font_size=sizes.title * 0.75, color=palette.text, bold=True,
-                      halign="left", valign="middle", shorten=True, shorten_from="right",
-                      size_hint_y=None, height=sizes.title * 0.75 * 1.4)
-        title.bind(size=lambda *_: setattr(title, "text_size", title.size))
+    if view.phone is not None:  # smaller: the screen below needs the room; wrapped, never cut
+        title = Text(view.title, sizes.body, palette.text, bold=True)
     else:
         title = Text(view.title, sizes.title, palette.text, bold=True)
     head.add_widget(title)
     if view.progress:
         prog = Label(text=view.progress, font_size=sizes.progress, bold=True, color=palette.text,
                      size_hint=(None, None))
+        prog.role = "progress"
         prog.bind(texture_size=lambda *_: setattr(prog, "size", prog.texture_size))
         head.add_widget(prog)
     title.bind(height=lambda *_: setattr(head, "height", max(title.height, sizes.progress * 1.4)))
     panel.add_widget(head)
     if view.phone is not None:
-        strip = Text(view.phone.marker.upper(), sizes.body * 0.75,
-                     BLACK if hc else MARK_TEXT, bold=True, halign="center", padding=(12, 10))
+        strip = Text(view.phone.marker.upper(), sizes.small, BLACK if hc else MARK_TEXT, bold=True,
+                     halign="center", padding=(12, 10), role="small")
         strip.name = "practice_marker"
         draw_box(strip, palette.primary if hc else MARK_BG, radius=8)
         panel.add_widget(strip)
@@ -116,7 +119,7 @@ def _panel(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> 
             bg, fg, border = BLACK, WHITE, FEEDBACK_HC.get(kind, WHITE)
         else:
             bg, fg, border = FEEDBACK.get(kind, FEEDBACK["info"])
-        fb = Text(text, sizes.body * 0.95, fg, bold=True, padding=(20, 12))
+        fb = Text(text, sizes.body, fg, bold=True, padding=(20, 12))
         fb.name = f"feedback_{kind}"
         draw_box(fb, bg, radius=10, border=border, border_width=3)
         panel.add_widget(fb)
@@ -135,7 +138,13 @@ def _grid(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> W
     cols = 2 if landscape else 1
     grid = GridLayout(cols=cols, spacing=sizes.gap, size_hint_y=None)
     grid.bind(minimum_height=grid.setter("height"))
-    for c in view.choices:
-        btn = KioskButton(c, palette, sizes, height=sizes.button * 3 + 24, on_release=app.tap_choice)
+    for c in view.choices:  # numbered (the keypad's digit), and in simple mode pictured
+        if view.simple:
+            fg = palette.primary_text if c.primary else palette.button_text
+            btn = IconTile(c, palette, sizes, app.icon_file(c.icon, fg), on_release=app.tap_choice,
+                           size_hint_y=None, height=sizes.button * 3 + 24)
+        else:
+            btn = KioskButton(c, palette, sizes, height=sizes.button * 3 + 24, numbered=True,
+                              on_release=app.tap_choice)
         grid.add_widget(btn)
     return grid

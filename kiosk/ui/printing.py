@@ -27,11 +27,14 @@ from kiosk.core.data.queue_wait import place_of
 from kiosk.core.data.timeutil import centre_zone, now_utc
 from kiosk.core.screens.views import PRIORITY_LABELS
 from kiosk.printer import device, slip
+from kiosk.ui.screen_body import UNPRINTED
 
 log = logging.getLogger("kiosk.printer")
 
 PRINT_WAIT = 10.0  # seconds the kiosk waits at shutdown for slips still being sent
 PRINT_FAILED = "Máy in chưa in được phiếu. Bạn nhớ giúp số thứ tự trên màn hình nhé."
+# its key among the notices: the ticket screen then shows the number much larger
+PRINTER_NOTICE = UNPRINTED
 REPRINTED = "Đã in lại phiếu theo lựa chọn ưu tiên. Mời bạn lấy phiếu mới."
 PRIORITY_SETTLE = 4.0  # seconds a priority choice stands before its slip is printed
 PAPER_NOTICE_FOR = 30.0  # seconds "Đã in xong" / "chưa in được" stays in the notice strip
@@ -122,12 +125,12 @@ class SlipPrinter:
             device.print_image(self.spec, image)
         except Exception as e:  # PrinterError, or a read that failed: the visitor is told either way
             log.warning("queue slip %s not printed: %s", number, e)
-            self._main(self._notice, "printer", PRINT_FAILED)
+            self._main(self._notice, PRINTER_NOTICE, PRINT_FAILED)
             return
         self.printed += 1
         log.info("queue slip %s printed on %s%s", number, self.spec,
                  f" (priority {last['group']})" if last["group"] else "")
-        self._main(self._notice, "printer", None)
+        self._main(self._notice, PRINTER_NOTICE, None)
         if done_notice:
             self._main(self._paper, done_notice)
 

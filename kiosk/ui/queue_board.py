@@ -1,5 +1,6 @@
-"""Kivy side of the queue beyond the ticket screen: the visitor's ticket strip on every screen,
-and the board of numbers being called on the welcome screen. Thin: the words are decided in
+"""Kivy side of the queue beyond the ticket screen: the board of numbers being called on the
+welcome screen (the visitor's ticket strip on every screen is a reserved row: kiosk.core.screens.strips,
+drawn by kiosk.ui.screen_body.notice_row). Thin: the words are decided in
 kiosk.core.screens.queue_views; here they are only drawn.
 """
 
@@ -16,24 +17,6 @@ from kiosk.ui import a11y
 BOARD_SCALE = 1.0   # the called numbers as large as a title
 BOARD_SHARE = 2.5   # of the header row's width, the title ("Xin chào!") taking 1
 ARROW = "»"         # the kiosk's font has no "→"
-
-
-def _label(text: str, size: float, color: tuple, role: str, bold: bool = True) -> Label:
-    label = Label(text=text, font_size=size, bold=bold, color=color, halign="left",
-                  valign="middle", size_hint_y=None, height=L.line_height(size))
-    label.role = role
-    label.bind(width=lambda *_: setattr(label, "text_size", (label.width, None)),
-               texture_size=lambda *_: setattr(label, "height", label.texture_size[1]))
-    return label
-
-
-def ticket_strip(text: str, palette, sizes) -> Label:
-    """"Số của bạn: A001 — Trước bạn còn 2 người…" in the primary colours, above the screen."""
-    strip = _label(text, sizes.small, palette.primary_text, "small")
-    strip.padding = (L.BUTTON_PAD_X, L.BUTTON_PAD_Y / 2)
-    a11y.paint(strip, palette.primary)
-    strip.name = "ticket-strip"
-    return strip
 
 
 def call_board(rows, palette, sizes, landscape: bool) -> BoxLayout:

@@ -138,11 +138,11 @@ def visible_texts(root: Widget) -> list[str]:
     texts = []
     for w in root.walk(restrict=True):
         if isinstance(w, Label) and w.text and w.opacity > 0:
-            texts.append(_strip_markup(w.text))
+            texts.append(strip_markup(w.text))
     return texts
 
 
-def _strip_markup(text: str) -> str:
+def strip_markup(text: str) -> str:
     return re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", text)
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kiosk.core.screens.bar_slots import PORTRAIT_COLS, SLOTS
+
 LARGE_FACTOR = 1.6
 TARGET_MM = 20.0
 GAP_MM = 5.0
@@ -33,7 +35,6 @@ BASE_PAD = 32
 BUTTON_PAD_X = 14   # horizontal padding inside a button, each side
 BUTTON_PAD_Y = 14   # vertical padding inside a button, each side
 CAPTION_LINES = 2
-SIDEBAR_MIN = 4    # landscape: 4 or more bar buttons go to a column at the right
 MEASURE_SLACK = 1.006  # SDL_ttf sums whole-pixel advances: a hair wider than Pillow's sum
 
 SIZE_NAMES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "small": (1366, 768)}
@@ -218,10 +219,12 @@ class Frame:
     bar_h: float            # height of the bottom bar (portrait), 0 in landscape
     bar_button_h: float
     caption_h: float        # 0 without captions
+    notice_h: float = 0.0   # rows reserved for notices (and later a ticket strip), with gaps
 
     @property
     def content_h(self) -> float:
         return self.height - 2 * self.sizes.pad
+
 
 
 def button_label_h(label: str, size: float, width: float, extra_w: float = 0) -> float:
@@ -229,37 +232,42 @@ def button_label_h(label: str, size: float, width: float, extra_w: float = 0) ->
     return height + 2 * BUTTON_PAD_Y
 
 
-def caption_height(sizes: Sizes) -> float:
-    return CAPTION_LINES * line_height(sizes.small) + 2 * BUTTON_PAD_Y
+def caption_height(sizes: Sizes, lines: int = CAPTION_LINES) -> float:
+    return lines * line_height(sizes.small) + 2 * BUTTON_PAD_Y
 
 
 def frame_for(width: float, height: float, sizes: Sizes, bar_labels: list[str],
-              captions: bool = False, extra_w: float = 0, sidebar: bool = True) -> Frame:
-    """The screen's frame. `extra_w`: room a bar button needs beside its words (an icon);
-    `sidebar=False` keeps the bar at the bottom (grids of switches want the width)."""
+              captions: bool = False, extra_w: float = 0, sidebar: bool = True,
+              notice_h: float = 0.0) -> Frame:
+    """The screen's frame. `bar_labels`: every word a bar slot must hold (bar_slots.slot_labels);
+    `extra_w`: room a bar button needs beside its words (an icon); `notice_h`: the rows reserved
+    above the screen for notices (strips.strips_height). The bar always has all its slots
+    (kiosk.core.screens.bar_slots), so its controls sit in the same place on every screen of one
+    size."""
     landscape = width >= height
     inner_w = width - 2 * sizes.pad
     cap_h = caption_height(sizes) if captions else 0.0
-    n = len(bar_labels)
     if extra_w:
         extra_w += BUTTON_PAD_X
-    if not n:
-        return Frame(width, height, sizes, landscape, inner_w, 0.0, 0, 0.0, 0.0, cap_h)
-    if landscape and sidebar and n >= SIDEBAR_MIN:
+    if not bar_labels:
+        return Frame(width, height, sizes, landscape, inner_w, 0.0, 0, 0.0, 0.0, cap_h, notice_h)
+    n = len(SLOTS)
+    if landscape and sidebar:
         # a column of buttons at the right: landscape screens have width to spare, not height
         widest = max(text_width(l, sizes.button, bold=True) for l in bar_labels)
         side = min(max(widest + extra_w + 2 * BUTTON_PAD_X + 12, 0.2 * width), 0.34 * width)
         side = math.ceil(side)
         avail = height - 2 * sizes.pad - (n - 1) * sizes.gap
         return Frame(width, height, sizes, True, inner_w - side - sizes.gap, side, 1, 0.0,
-                     avail / n, cap_h)
-    cols = n if n <= 3 or landscape else (2 if n == 4 else 3)
+                     avail / n, cap_h, notice_h)
+    cols = n if landscape else PORTRAIT_COLS
     rows = math.ceil(n / cols)
     bw = (inner_w - (cols - 1) * sizes.gap) / cols
     button_h = max([sizes.target] + [button_label_h(l, sizes.button, bw, extra_w)
                                      for l in bar_labels])
     bar_h = rows * button_h + (rows - 1) * sizes.gap
-    return Frame(width, height, sizes, landscape, inner_w, 0.0, cols, bar_h, button_h, cap_h)
+    return Frame(width, height, sizes, landscape, inner_w, 0.0, cols, bar_h, button_h, cap_h,
+                 notice_h)
 
 
 def header_height(title: str, progress: str | None, sizes: Sizes, content_w: float) -> float:
@@ -286,7 +294,7 @@ def body_space(width: float, height: float, sizes: Sizes, title: str, progress: 
                bar_labels: list[str], captions: bool = False) -> tuple[Frame, float]:
     """(frame, height left for the body) on a screen with this header and bar."""
     fr = frame_for(width, height, sizes, bar_labels, captions)
-    used = header_height(title, progress, sizes, fr.content_w) + sizes.gap
+    used = header_height(title, progress, sizes, fr.content_w) + sizes.gap + fr.notice_h
     if captions:
         used += fr.caption_h + sizes.gap
     if fr.bar_h:

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from kiosk.core.screens import keys as K
 from kiosk.core.screens.phone_keys import phone_help
+from kiosk.core.screens.tile_pictures import picture_for
 from kiosk.core.screens.view import BAR_REPEAT, BAR_STAFF, Choice, View, bar, spell_ticket
 
 MODE_LABELS = {
@@ -109,8 +110,8 @@ def adapt(view: View, state, catalog) -> View:
         if main:
             choices.remove(main[0])
             bar.append(replace(main[0], primary=True))
-    if modes.large_text:
-        choices = [replace(c, detail=None) if c.action == "lesson" else c for c in choices]
+    if modes.large_text:  # the words of a choice's second line are said, not shown, in large text
+        choices = [replace(c, detail=None) for c in choices]
     if modes.simple:
         choices = [_short(c) for c in choices]
         bar = [_short(c) for c in bar]
@@ -130,9 +131,9 @@ def adapt(view: View, state, catalog) -> View:
 def _short(c: Choice) -> Choice:
     if c.action == "topic":
         return replace(c, short=SHORT_TOPICS.get(c.arg, c.label), detail=None)
-    if c.action == "lesson":
-        return replace(c, detail=None)
-    return replace(c, short=SHORT.get(c.action, c.short))
+    if c.action in ("lesson", "drill"):  # every choice its own picture
+        return replace(c, detail=None, icon=picture_for(c))
+    return replace(c, short=SHORT.get(c.action, c.short), icon=picture_for(c))
 
 
 # --- what a screen says ----------------------------------------------------------------------

@@ -57,6 +57,7 @@ class View:
     board: tuple = ()           # welcome screen: (number, counter) being called (queue_views)
     picture: object = None      # step_picture.StepPicture: the screen or pictogram beside a step
     outline: tuple[str, ...] = ()  # intro: every step by name, beside (or under) the words
+    picture_note: str | None = None  # words that go with the picture (QR), drawn beside it
 
 
 def spell_ticket(number: str) -> str:

@@ -143,9 +143,9 @@ def _finish(state, catalog):
     extras = lesson_extras(state, catalog, first_key=3)
     extras += print_choice(state, lesson, key=str(3 + len(extras)))
     return View(screen="finish", title="Bạn đã làm xong!",
-                body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog) +
-                     (("Quét mã QR để mở trang chính thức trên điện thoại.",) if qr else ()),
+                body=(f"Bài: {lesson.title}.",) + finish_lines(state, catalog),
                 qr_text=qr,
+                picture_note="Quét mã QR để mở trang chính thức trên điện thoại." if qr else None,
                 choices=(Choice("Học bài khác", "more", icon="home", key="1"),
                          Choice("Về trang đầu", "exit", icon="exit", key="2", primary=True))
                 + extras + _next_lesson(lesson, catalog, first_key=3 + len(extras)),

@@ -20,7 +20,9 @@ from kiosk.core.screens.views import view_for
 from kiosk.core.visit.audio_first import welcome_key
 
 VOLUME_MIN, VOLUME_MAX = 1, 10
-NO_CONFIRM = {"still_here"}  # answering the idle warning must never need two touches
+# answering the idle warning must never need two touches; a digit of the drawn phone keypad
+# acts at once, like a key of the real keypad (typing a code touch by touch is the lesson)
+NO_CONFIRM = {"still_here", "p_key"}
 
 
 class AccessActions:
