@@ -102,6 +102,23 @@ def _rings(d, c):
     d.polygon([(84, 40), (100, 64), (68, 64)], fill=c)
 
 
+def _ring_paper(d, c):  # a paper that says whether one is married: a page with one ring
+    d.polygon([(40, 20), (160, 20), (204, 64), (204, 236), (40, 236)], outline=c, width=W)
+    for y in (76, 108):
+        d.line((72, y, 172, y), fill=c, width=W - 4)
+    d.ellipse((96, 100, 252, 256), fill=CLEAR)  # the page stops where the ring lies on it
+    d.ellipse((112, 140, 236, 248), outline=c, width=W)
+    d.polygon([(174, 112), (192, 140), (156, 140)], fill=c)
+
+
+def _candle(d, c):  # a death in the family: a lit candle, as on a family altar
+    d.rectangle((92, 104, 164, 236), outline=c, width=W)
+    d.line((128, 104, 128, 80), fill=c, width=W - 6)
+    d.ellipse((106, 40, 150, 84), fill=c)  # the flame: a drop with its point up
+    d.polygon([(128, 12), (150, 62), (106, 62)], fill=c)
+    d.line((56, 236, 200, 236), fill=c, width=W)
+
+
 def _wifi(d, c):
     for r in (40, 84, 128):
         d.arc((128 - r * 1.5 + 40, 200 - r * 1.2, 128 + r * 1.5 - 40, 200 + r * 1.2), 220, 320,
@@ -227,7 +244,7 @@ TILE_DRAW = {
     "restart": _restart,
     "megaphone": _megaphone, "health_card": _health_card, "book": _book, "login": _login,
     "suitcase": _suitcase, "baby": _baby, "document": _document, "magnifier": _magnifier,
-    "rings": _rings, "wifi": _wifi, "scam_call": _scam_call, "scam_sms": _scam_sms,
+    "rings": _rings, "ring_paper": _ring_paper, "candle": _candle, "wifi": _wifi, "scam_call": _scam_call, "scam_sms": _scam_sms,
     "bank_card": _bank_card, "heart": _heart, "money": _money, "install": _install,
     "child": _child, "house_clock": _house_clock, "house": _house, "phone": _phone_only,
     "card_renew": _card_renew, "car": _car, "key": _key, "chat": _chat, "more": _more,
