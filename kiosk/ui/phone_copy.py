@@ -458,7 +458,10 @@ class PhoneCopy(DrillDrawing, FloatLayout):
             box.add_widget(phone_label(name, self.f * 0.72, self.muted, size_hint_y=None,
                                       height=self.f * 0.72 * LINE))
             size = self.f * (1.15 if big else 0.9)
-            lbl = phone_label(value, size, self.ink, bold=big, size_hint_y=None, height=size * 1.5)
+            # a picture at its smallest text may still need two lines for a value: the row grows
+            n = lines(value, size, self.inner_w - 72, bold=big) if self.illustration else 1
+            lbl = phone_label(value, size, self.ink, bold=big, size_hint_y=None, height=size * 1.5 * n)
+            box.height += size * 1.5 * (n - 1)
             lbl.name = f"payment_{name}"
             box.add_widget(lbl)
         return box

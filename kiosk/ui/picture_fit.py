@@ -18,7 +18,7 @@ KEY_MIN = 68        # px: a keypad row
 MIN_F = 12.0
 
 
-def lines(text: str, size: float, width: float) -> int:
+def lines(text: str, size: float, width: float, bold: bool = False) -> int:
     """Lines a text wraps to: capitals (NGUYEN THI LAN, CƠ QUAN…) count wider than the rest;
     never fewer than the font's own measure gives (a close estimate once drew "Chạm vào một
     ứng dụng để mở." on two lines where one was counted)."""
@@ -26,7 +26,7 @@ def lines(text: str, size: float, width: float) -> int:
     guess = max(1, -(-int(units * size) // max(1, int(width))))
     if not text or width < 1:
         return guess
-    return max(guess, len(L.wrap(text, size, width)))
+    return max(guess, len(L.wrap(text, size, width, bold)))
 
 
 def payment_height(f: float, small_rows: int) -> float:
@@ -81,7 +81,7 @@ def _item_h(it, f: float, w: float) -> float:
         return f * 4.2 if lines(it.label, f * 0.95, (w - 32) * 0.68 - 16) == 1 else float("inf")
     if k == "payment":  # every value on one line
         values = [(it.recipient, 1.15), (it.amount, 1.15), (it.bank, 0.9), (it.note, 0.9)]
-        if any(v and lines(v, f * s, w - 36) > 1 for v, s in values):
+        if any(v and lines(v, f * s, w - 36, bold=s > 1) > 1 for v, s in values):  # big: bold
             return float("inf")
         return payment_height(f, bool(it.bank) + bool(it.note))
     if k == "sms":
