@@ -365,6 +365,8 @@ class PhoneCopy(DrillDrawing, FloatLayout):
                     extra = detail.texture_size[1] if detail is not None else 0
                     row.height = max(base, label.height + extra + 16)
                 label.bind(texture_size=grow)
+                if detail is not None:  # its detail wraps again at the row's real width too
+                    detail.bind(texture_size=grow)
             if self.illustration:  # a picture: a long label wraps, its row grows (picture_fit)
                 w = self.inner_w - 36
                 row.height = row_height(r, self.f, w)
