@@ -41,14 +41,7 @@ MORE_FRAMES = 24  # at most, while a screen that does not fit is moved into a sc
 
 # --- the checks (from the real widget tree) ------------------------------------------------
 
-def _box(w):
-    x, y = w.to_window(w.x, w.y)
-    return (x, y, x + w.width, y + w.height)
-
-
-def _inside(inner, outer, tol=1.5):
-    return (inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol
-            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+_box, _inside, _is_child = GC.box_of, GC.inside, GC.within  # one copy, in gallery_checks
 
 
 def _distance(a, b) -> float:
@@ -220,15 +213,6 @@ def inspect_screen(app, job: dict) -> dict:
         "min_gap_mm": round(min_gap / ppmm, 1) if min_gap is not None else None,
         "min_contrast": round(worst, 2) if worst else None,
     }
-
-
-def _is_child(w, ancestor) -> bool:
-    p, seen = w.parent, 0
-    while p is not None and seen < 100:
-        if p is ancestor:
-            return True
-        p, seen = (p.parent if p.parent is not p else None), seen + 1
-    return False
 
 
 def _overlap_area(a, b) -> float:

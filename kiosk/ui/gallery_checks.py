@@ -62,7 +62,7 @@ def outside_region(app, labels, controls, areas=None) -> list[str]:
     for region in regions(app):
         rbox = box_of(region)
         for w in list(labels) + list(controls):
-            if w is region or not _within(w, region):
+            if w is region or not within(w, region):
                 continue
             if not inside(box_of(w), areas.allowed(w) if areas and areas.scrolled(w) else rbox):
                 what = f"button '{w.tap_label}'" if hasattr(w, "tap_label") else f"'{short(w.text)}'"
@@ -70,13 +70,10 @@ def outside_region(app, labels, controls, areas=None) -> list[str]:
     return out
 
 
-def _within(w, ancestor) -> bool:
-    p, seen = w.parent, 0
-    while p is not None and seen < 100:
-        if p is ancestor:
-            return True
-        p, seen = (p.parent if p.parent is not p else None), seen + 1
-    return False
+def within(w, ancestor) -> bool:
+    """True when `ancestor` holds `w` (kiosk.ui.scroll_fit's walk up the tree)."""
+    from kiosk.ui.scroll_fit import _under
+    return _under(w, ancestor)
 
 
 def shared_pictures(view) -> list[str]:
@@ -196,7 +193,7 @@ class Areas:
         self.viewport = box_of(sv) if sv is not None else None
 
     def scrolled(self, w) -> bool:
-        return self.content is not None and (w is self.content or _within(w, self.content))
+        return self.content is not None and (w is self.content or within(w, self.content))
 
     def allowed(self, w):
         """The box `w` must lie in: the window, or its scroll region's content."""
