@@ -352,3 +352,28 @@ def test_a_render_cut_off_mid_word_is_rejected_and_rendered_again(tmp_path, monk
     p = sp.render(line, "slow")
     assert len(calls) == 2 and "cut off" in sp.last_errors[0]
     assert verify_wav(p).seconds == pytest.approx(verify_wav(whole).seconds, abs=0.05)
+
+
+def test_a_slow_synthesis_is_waited_for_not_cut(tmp_path):
+    # pyttsx3's runAndWait returns once espeak's thread has *started*; on a loaded machine the
+    # child must still wait for the whole line (CI once got 2.42 s of a 4.13 s line: its end).
+    # A `python` that slows espeak's every audio callback stands in for the loaded machine.
+    shim = tmp_path / "slow-python"
+    shim.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, time\n"
+        "from pyttsx3.drivers import espeak as drv\n"
+        "orig = drv.EspeakDriver._onSynth\n"
+        "def slow(self, *a):\n"
+        "    time.sleep(0.08)\n"
+        "    return orig(self, *a)\n"
+        "drv.EspeakDriver._onSynth = slow\n"
+        "code, sys.argv = sys.argv[2], ['-c'] + sys.argv[3:]\n"
+        "exec(compile(code, '<child>', 'exec'), {'__name__': '__main__'})\n")
+    shim.chmod(0o755)
+    whole = Speaker(tmp_path / "a", engine="pyttsx3").render(LINE, "slow")
+    slowed = Speaker(tmp_path / "b", engine="pyttsx3", python=str(shim))
+    got = slowed.render(LINE, "slow")
+    assert slowed.last_source == "pyttsx3" and slowed.last_errors == []
+    with wave.open(str(whole)) as a, wave.open(str(got)) as b:
+        assert b.readframes(b.getnframes()) == a.readframes(a.getnframes())

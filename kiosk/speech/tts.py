@@ -255,14 +255,19 @@ if chosen is None:
     sys.exit(3)
 eng.setProperty("voice", chosen)
 eng.setProperty("rate", wpm)
-import os
-for attempt in range(3):
-    # pyttsx3's espeak driver sometimes ends its loop before the synthesis callback wrote the
-    # file (more often on a loaded machine): the same engine is asked again, up to three times
-    eng.save_to_file(text, out)
-    eng.runAndWait()
-    if os.path.getsize(out) > 44:
-        break
+import threading
+# pyttsx3 2.99's espeak driver synthesises in espeak's own thread and its runAndWait returns as
+# soon as the synthesis has *started* (the queued endLoop runs in the same pump as save_to_file).
+# Polling the file and asking again raced that thread: a second save_to_file emptied the buffer
+# mid-synthesis, and the file then held only the end of the line. The driver announces the file
+# written with "finished-utterance", so the child waits for exactly that.
+done = threading.Event()
+eng.connect("finished-utterance", lambda **kw: done.set())
+eng.save_to_file(text, out)
+eng.runAndWait()
+if not done.wait(float(sys.argv[5])):
+    sys.stderr.write("synthesis did not finish\n")
+    sys.exit(4)
 """
 
 
@@ -332,8 +337,8 @@ class Speaker:
         for name in engines:
             err = self._render_with(name, safe, target, wpm)
             if err is not None and name == "pyttsx3" and err.startswith(_BAD_WAV):
-                # pyttsx3's save_to_file now and then leaves an empty file (about 1 run in 20,
-                # more on a loaded machine): one more fresh child before giving up on it.
+                # a file that fails its check (empty, cut, silent) gets one more fresh child
+                # before pyttsx3 is given up for the espeak-ng command line
                 self.last_errors.append(f"{name}: {err}")
                 err = self._render_with(name, safe, target, wpm)
             if err is None:
@@ -364,7 +369,8 @@ class Speaker:
     def _pyttsx3(self, text: str, out: Path, wpm: int) -> str | None:
         try:
             proc = subprocess.run(
-                [self.python, "-c", _PYTTSX3_CHILD, text, str(out), self.voice, str(wpm)],
+                [self.python, "-c", _PYTTSX3_CHILD, text, str(out), self.voice, str(wpm),
+                 str(_SUBPROCESS_TIMEOUT - 5)],
                 capture_output=True, text=True, timeout=_SUBPROCESS_TIMEOUT,
             )
         except subprocess.TimeoutExpired:
