@@ -187,6 +187,7 @@ def central_add_reader(db, name):
 @data_option
 def sync_cmd(to, batch, as_json, data):
     """Send what the central database does not have yet (safe to stop and run again)."""
+    from kiosk.central import queue_db
     from kiosk.central.schema import CentralError
     from kiosk.central.sync import SyncError, sync
     db = paths.db_path(paths.data_dir(data))
@@ -194,7 +195,7 @@ def sync_cmd(to, batch, as_json, data):
         fail(f"no kiosk log at {db} (run the kiosk first, or pass --data)", 2)
     store = _store(data)
     try:
-        sent = sync(store, to, batch=batch)
+        sent = sync(store, to, batch=batch, queue=queue_db.from_env())
     except SyncError as e:
         fail(str(e), 2)
     except CentralError as e:
@@ -204,6 +205,9 @@ def sync_cmd(to, batch, as_json, data):
     else:
         click.echo("sync: sent " + ", ".join(f"{n} {t}" for t, n in sent["sent"].items()) +
                    f"; {sent['pending']} row(s) wait until their session or ticket is over")
+    if "shared_queue" in sent:
+        click.echo(f"sync: the shared queue did not answer ({sent['shared_queue']}); its tickets "
+                   "of this kiosk go with the next run", err=True)
 
 
 # --- the province's report (`kiosk report --db …`, kiosk/cli.py) ------------------------------

@@ -63,7 +63,8 @@ def test_sync_sends_everything_once_and_twice_is_a_no_op(central, tmp_path):
     assert have["sessions"] == local["sessions"] - 2
     assert first["sent"]["events"] == local["events"]
     r = kiosk_cmd("sync", "--to", url, "--data", tmp_path, "--json")
-    assert json.loads(r.stdout)["sent"] == {"events": 0, "sessions": 0, "lesson_progress": 0, "tickets": 0}
+    assert json.loads(r.stdout)["sent"] == {"events": 0, "sessions": 0, "lesson_progress": 0, "tickets": 0,
+                                            "shared_tickets": 0}
     assert server_counts(central) == have
 
 

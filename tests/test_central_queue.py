@@ -218,3 +218,74 @@ def test_doctor_says_where_the_queue_is_and_whether_it_answers(pg, tmp_path):
     text = kiosk_cmd("doctor", "--data", tmp_path, env=away).stdout
     assert "NOT reachable" in text and "offline numbers X001" in text
     assert "this kiosk's own" in kiosk_cmd("doctor", "--data", tmp_path).stdout
+
+
+def test_tickets_of_the_shared_queue_reach_the_province_once_with_how_they_ended(pg, tmp_path):
+    """Online tickets live in the centre's queue, not in the kiosk's log: `kiosk sync` sends each
+    kiosk's own from there once it is over, with the counter's outcome (also for an offline
+    ticket handed over later), each once, however often it runs."""
+    import psycopg
+
+    from kiosk.central import roles, schema
+    from kiosk.central.queue_db import QueueDb
+    from kiosk.core.data.queue import Queue
+    url, prov = pg.create_db("centre_sync"), pg.create_db("province_sync")
+    with schema.connect(prov) as c:
+        schema.init(c)
+        login = {k: roles.add_kiosk(c, prov, "21130", k)["url"] for k in ("k-1", "k-2")}
+    k1, k2 = tmp_path / "k1", tmp_path / "k2"
+    numbers = [take(k1, url, "k-1")[0]["number"], take(k2, url, "k-2")[0]["number"],
+               take(k1, url, "k-1")[0]["number"]]
+    assert numbers == ["A001", "A002", "A003"]
+    pg.stop("fast")
+    assert take(k1, url, "k-1")[0]["number"] == "X001"
+    pg.start()
+    pg.wait_ready()
+    assert flush(k1, url, "k-1") == (0, {"sent": 1})
+
+    q = Queue(QueueDb(url))
+    ids = {t["number"]: t["id"] for t in q.waiting()}
+    for number in ("A001", "X001"):
+        q.call(ids[number], 1, "lan")
+        q.serve(ids[number], "done_at_counter", "vneid", "lan")
+    q.call(ids["A002"], 2, "lan")
+    q.recall(ids["A002"], "lan")
+    q.no_show(ids["A002"], "lan")  # A003 still waits
+
+    def sync(data, kiosk):
+        r = kiosk_cmd("sync", "--to", login[kiosk], "--data", data, "--json",
+                      env={"KIOSK_QUEUE_DB": url, "KIOSK_COMMUNE": "21130", "KIOSK_ID": kiosk})
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)["sent"]
+
+    def province():
+        with psycopg.connect(prov) as c:
+            return c.execute("SELECT kiosk, number, status, outcome FROM tickets ORDER BY number").fetchall()
+
+    first = sync(k1, "k-1")
+    # X001's row in the log is 'shared': it goes from the queue, with its outcome, not twice
+    assert (first["shared_tickets"], first["tickets"]) == (2, 0)
+    assert sync(k2, "k-2")["shared_tickets"] == 1
+    assert province() == [("k-1", "A001", "served", "done_at_counter"), ("k-2", "A002", "no_show", None),
+                          ("k-1", "X001", "served", "done_at_counter")]
+    assert sync(k1, "k-1")["shared_tickets"] == 0 and sync(k2, "k-2")["shared_tickets"] == 0
+    import sqlite3
+    log_k1 = sqlite3.connect(k1 / "kiosk.sqlite3")
+    assert log_k1.execute("SELECT number, status, synced_at IS NOT NULL FROM tickets").fetchall() == [
+        ("X001", "shared", 1)]
+    q.call(ids["A003"], 1, "lan")
+    q.serve(ids["A003"], "referred", None, "lan")
+    assert sync(k1, "k-1")["shared_tickets"] == 1
+    assert [row[1] for row in province()] == ["A001", "A002", "A003", "X001"]
+
+    # the shared queue away: the rest is sent, its tickets wait, and nothing is marked sent
+    r = kiosk_cmd("sync", "--to", login["k-1"], "--data", k1, "--json",
+                  env={"KIOSK_QUEUE_DB": url.replace(f":{pg.port}/", ":1/"), "KIOSK_COMMUNE": "21130",
+                       "KIOSK_ID": "k-1"})
+    assert r.returncode == 0 and "shared queue did not answer" in r.stderr
+    assert "shared_queue" in json.loads(r.stdout)
+    report = kiosk_cmd("report", "--db", prov, "--json")
+    assert report.returncode == 0, report.stderr
+    commune = json.loads(report.stdout)["by_commune"][0]
+    assert commune["escalations"]["total"] == 4
+    assert commune["escalations"]["by_outcome"] == {"done_at_counter": 2, "referred": 1}
