@@ -153,6 +153,7 @@ def test_the_kiosk_screen_reads_place_and_calls_from_the_shared_queue(pg, tmp_pa
     from kiosk.central.queue_db import QueueDb
     from kiosk.core.data import shared_queue
     from kiosk.core.data.queue import Queue
+    from kiosk.ui.printing import SlipPrinter
     from kiosk.ui.queue_watch import QueueWatch
     url = pg.create_db("centre_watch")
     monkeypatch.setenv("KIOSK_COMMUNE", "21130")
@@ -165,6 +166,9 @@ def test_the_kiosk_screen_reads_place_and_calls_from_the_shared_queue(pg, tmp_pa
     assert tickets_other.create_ticket(other, "s-other", {}) == "A001"
     monkeypatch.setenv("KIOSK_ID", "k-4")
     assert tickets.create_ticket(store, "s-mine", {}) == "A002"
+    # the printed slip's place too: the number was given by the shared queue, not by this log
+    printer = SlipPrinter(None, None, None, 0, tmp_path / "kiosk.sqlite3", QueueDb(url))
+    assert printer._read("A002", "s-mine")[0] == 1
     Queue(QueueDb(url)).call_next(3, "lan")
     watch = QueueWatch(None, tmp_path / "kiosk.sqlite3", QueueDb(url))
     try:
@@ -176,6 +180,7 @@ def test_the_kiosk_screen_reads_place_and_calls_from_the_shared_queue(pg, tmp_pa
             assert tickets.create_ticket(store, "s-late", {}) == "Y001"  # k-5 took X first
             place, calls = watch._read("s-late")  # the kiosk's own log: its offline ticket
             assert (place.number, place.before, calls) == ("Y001", 0, ())
+            assert printer._read("Y001", "s-late")[0] == 0
         finally:
             pg.start()
             pg.wait_ready()

@@ -101,13 +101,13 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
         runtime.attach(catalog, open_store(data))
         from kiosk.paths import db_path
         from kiosk.ui.printing import attach_printer  # Pillow and escpos after the first frame
-        attach_printer(app, runtime, db_path(data))
         from kiosk.ui.queue_watch import attach_queue_watch  # place, wait, board of calls
-        shared = None
+        queue_db = None
         if os.environ.get("KIOSK_QUEUE_DB"):  # a centre's shared queue (README "Several kiosks")
-            from kiosk.central.queue_db import from_env
-            shared = from_env()
-        attach_queue_watch(app, runtime, db_path(data), shared)
+            from kiosk.central.queue_db import from_env as queue_db
+        # one connection each: the printer's and the watch's threads never share one
+        attach_printer(app, runtime, db_path(data), queue_db and queue_db())
+        attach_queue_watch(app, runtime, db_path(data), queue_db and queue_db())
         from kiosk.ui.queue_board import add_to_header
         app.header_extras.insert(0, add_to_header)  # before the Nói button
         actions = script or (tour(catalog) if demo and catalog.lessons else None)

@@ -24,6 +24,7 @@ from kivy.clock import Clock
 from kiosk.core.screens.paper import NOT_PRINTED, PRINTED
 from kiosk.core.data.queue import place_in_queue
 from kiosk.core.data.queue_wait import place_of
+from kiosk.core.data.store import StoreError
 from kiosk.core.data.timeutil import centre_zone, now_utc
 from kiosk.core.screens.views import PRIORITY_LABELS
 from kiosk.printer import device, slip
@@ -40,8 +41,9 @@ PRIORITY_SETTLE = 4.0  # seconds a priority choice stands before its slip is pri
 PAPER_NOTICE_FOR = 30.0  # seconds "Đã in xong" / "chưa in được" stays in the notice strip
 
 
-def attach_printer(app, runtime, db: Path):
-    """Print a slip for each committed queue number when KIOSK_PRINTER names a printer."""
+def attach_printer(app, runtime, db: Path, shared=None):
+    """Print a slip for each committed queue number when KIOSK_PRINTER names a printer.
+    `shared`: the centre's shared queue (a QueueDb of the printer's own), where the place is read."""
     try:
         spec = device.configured()
         width = device.paper_width() if spec else 0
@@ -50,7 +52,7 @@ def attach_printer(app, runtime, db: Path):
         return None
     if spec is None:
         return None
-    printer = SlipPrinter(app, runtime, spec, width, Path(db))
+    printer = SlipPrinter(app, runtime, spec, width, Path(db), shared)
     runtime.on_ticket.append(printer.ticket)
     runtime.on_priority.append(printer.priority_changed)
     runtime.on_print.append(printer.checklist)
@@ -60,8 +62,9 @@ def attach_printer(app, runtime, db: Path):
 
 
 class SlipPrinter:
-    def __init__(self, app, runtime, spec, width: int, db: Path):
+    def __init__(self, app, runtime, spec, width: int, db: Path, shared=None):
         self.app, self.runtime, self.spec, self.width, self.db = app, runtime, spec, width, db
+        self.shared = shared  # kiosk.central.queue_db.QueueDb: online tickets are only there
         self.printed = 0
         self._threads: list[threading.Thread] = []
         self._last: dict | None = None     # the last ticket printed: number, session, doing, group
@@ -146,20 +149,33 @@ class SlipPrinter:
         self._main(self._paper, PRINTED)
 
     def _read(self, number: str, session_id: str | None):
-        """(people before, estimated minutes, created_at) of the waiting ticket, or None."""
+        """(people before, estimated minutes, created_at) of the waiting ticket, or None. With a
+        shared queue its place is read there (the number was given there), else, or while it
+        does not answer, in the kiosk's log (where an offline number waits)."""
+        if self.shared is not None:
+            try:
+                found = self._read_from(self.shared.conn, number, session_id)
+                if found is not None:
+                    return found
+            except StoreError as e:
+                log.info("shared queue not read for the slip (%s); reading this kiosk's log", e)
         # a read-only connection of its own: this thread never shares the writer's
         conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=2.0)
         try:
-            found = place_in_queue(conn, number)
-            if found is None:
-                return None
-            before, created = found
-            place = place_of(conn, session_id, now_utc()) if session_id else None
-            if place is not None and place.number == number:
-                return place.before, place.minutes, created
-            return before, None, created
+            return self._read_from(conn, number, session_id)
         finally:
             conn.close()
+
+    @staticmethod
+    def _read_from(conn, number: str, session_id: str | None):
+        found = place_in_queue(conn, number)
+        if found is None:
+            return None
+        before, created = found
+        place = place_of(conn, session_id, now_utc()) if session_id else None
+        if place is not None and place.number == number:
+            return place.before, place.minutes, created
+        return before, None, created
 
     # --- on the main thread ----------------------------------------------------------------------
 
