@@ -97,7 +97,12 @@ def test_two_kiosks_and_a_console_share_one_queue_through_a_cut(pg, tmp_path):
     # each kiosk numbers under the letter the shared queue gave it alone
     assert [t["number"] for t in offline] == ["X001", "Y001", "X002"]
     assert max(seconds for _, seconds in cut) < 15  # a process start, not a network wait
-    assert staff.get("/queue").status_code == 503  # the console says plainly it cannot read
+    away = staff.get("/queue")  # the console says plainly which database it cannot read
+    assert away.status_code == 503 and "hàng chờ chung của trung tâm" in away.text
+    # the pages that do not need the queue still work, with a notice about it
+    for path in ("/reports", "/settings"):
+        page = staff.get(path)
+        assert page.status_code == 200 and "Không kết nối được hàng chờ chung" in page.text, path
     assert flush(k1, url, "k-1")[0] == 1  # still down: nothing is marked sent
 
     pg.start()

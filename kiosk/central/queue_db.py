@@ -23,7 +23,7 @@ import psycopg
 
 from kiosk.core.data import queue as local_queue
 from kiosk.core.data import queue_wait
-from kiosk.core.data.shared_queue import SharedQueueDown
+from kiosk.core.data.shared_queue import SharedQueueDown, SharedQueueError
 from kiosk.core.data.store import StoreError, new_ticket
 from kiosk.core.data.timeutil import now_utc
 
@@ -82,9 +82,9 @@ class _Conn:
             return self.pg.execute(query, tuple(args))
         except psycopg.OperationalError as e:
             if not (self.retry and self.pg.broken):
-                raise StoreError(f"the shared queue cannot be read: {_first(e)}") from e
+                raise SharedQueueError(f"the shared queue cannot be read: {_first(e)}") from e
         except psycopg.Error as e:
-            raise StoreError(f"the shared queue cannot be read: {_first(e)}") from e
+            raise SharedQueueError(f"the shared queue cannot be read: {_first(e)}") from e
         self.db._drop()
         self.pg, self.retry = self.db._connect(), False
         return self.execute(sql, args)
@@ -117,7 +117,7 @@ class QueueDb:
                                  keepalives_count=2)
             _ensure_schema(pg)
         except psycopg.Error as e:
-            raise StoreError(f"cannot reach the shared queue {self.path}: {_first(e)}") from e
+            raise SharedQueueError(f"cannot reach the shared queue {self.path}: {_first(e)}") from e
         self._pg = pg
         return pg
 
@@ -130,7 +130,7 @@ class QueueDb:
                 return fn(_Conn(self, pg, retry=False))
         except psycopg.Error as e:
             self._drop()
-            raise StoreError(f"cannot write to the shared queue {self.path}: {_first(e)}") from e
+            raise SharedQueueError(f"cannot write to the shared queue {self.path}: {_first(e)}") from e
         except StoreError:
             self._drop()
             raise

@@ -32,11 +32,12 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.core.data import datacare
 from kiosk.core.content.lessons import TOPICS, load_catalog
 from kiosk.core.data.queue import CATEGORIES, OUTCOMES, Queue, QueueError
+from kiosk.core.data.shared_queue import SharedQueueError
 from kiosk.core.data.store import Store, StoreError, utcnow
 from kiosk.staff import auth, display, display_routes, labels, narration_page, reports_page
-from kiosk.staff.web import (BAD_REQUEST, COUNTER, CSRF_ONLY, SAVE_FAILED, CsrfFailed,
-                             LoginRequired, SecurityHeaders, Stores, TicketId, form_doc, integer,
-                             plain_page, same, to_int)
+from kiosk.staff.web import (BAD_REQUEST, COUNTER, CSRF_ONLY, QUEUE_AWAY, QUEUE_AWAY_NOTICE,
+                             SAVE_FAILED, CsrfFailed, LoginRequired, SecurityHeaders, Stores,
+                             TicketId, form_doc, integer, plain_page, same, to_int)
 
 log = logging.getLogger("kiosk.staff")
 
@@ -134,9 +135,10 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
 
     async def _store_failed(request: Request, exc):
         log.error("console: %s %s not saved: %s", request.method, request.url.path, exc)
+        words = QUEUE_AWAY if isinstance(exc, SharedQueueError) else SAVE_FAILED
         if request.url.path.endswith("/live"):
-            return JSONResponse({"error": "database unavailable", "message": SAVE_FAILED}, status_code=503)
-        return HTMLResponse(plain_page(SAVE_FAILED), status_code=503)
+            return JSONResponse({"error": "database unavailable", "message": words}, status_code=503)
+        return HTMLResponse(plain_page(words), status_code=503)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc):
@@ -161,10 +163,21 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
                 "err": labels.MESSAGES.get(request.query_params.get("err", ""))}
         if sess is not None:
             base["csrf"] = sess["csrf"]
-            base["counters"] = queue().counters()
             base["notices"] = _notices()
+            base["counters"], reached = counters()
+            if not reached:
+                base["notices"].append(QUEUE_AWAY_NOTICE)
         base.update(ctx)
         return templates.TemplateResponse(request, name, base, status_code=code)
+
+    def counters() -> tuple[list[dict], bool]:
+        """The queue's counters and True; this log's and False while the centre's shared queue
+        does not answer, so that the pages without the queue (reports, settings) still work."""
+        try:
+            return queue().counters(), True
+        except SharedQueueError as e:
+            log.warning("console: the shared queue did not answer; counters from this log: %s", e)
+            return Queue(stores.get()).counters(), False
 
     def _notices() -> list[str]:
         out = []
@@ -371,7 +384,7 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
         return {
             "retention_days": datacare.get_int_setting(store, "retention_days"),
             "session_minutes": datacare.get_int_setting(store, "session_minutes"),
-            "counter_count": len(queue().counters()),
+            "counter_count": len(counters()[0]),
             "last_purge_at": datacare.get_setting(store, "last_purge_at", ""),
             "accounts": auth.list_staff(store),
             "display_since": display.link_made_at(store),
@@ -400,12 +413,11 @@ def create_app(db_path: Path, lessons_dir: Path | None = None, *, busy_ms: int =
             problems.append("Số quầy phải từ 1 đến 20.")
         if problems:
             return page(request, "settings.html", code=400, problems=problems, **settings_ctx())
-        store = stores.get()
         staff = staff_name(request)
-        datacare.set_settings(store, {"retention_days": str(retention), "session_minutes": str(minutes)},
-                              staff)
-        if count != len(queue().counters()):
-            datacare.set_counters(store, count, staff)
+        if count != len(queue().counters()):  # the queue's own (shared) counters; first, so that a
+            datacare.set_counters(queue_stores.get(), count, staff)  # queue away saves nothing
+        datacare.set_settings(stores.get(), {"retention_days": str(retention),
+                                             "session_minutes": str(minutes)}, staff)
         return back("/settings", msg="saved")
 
     display_routes.add_routes(app, stores, templates, db_path.parent / "tts-cache", queue_stores)

@@ -26,6 +26,11 @@ BAD_REQUEST = "Địa chỉ hoặc dữ liệu gửi lên không hợp lệ. Hã
 SERVER_ERROR = "Đã có lỗi trong bảng điều khiển. Thao tác này có thể CHƯA được ghi; hãy tải lại trang."
 SAVE_FAILED = ("Chưa lưu được: cơ sở dữ liệu đang bận hoặc ổ đĩa đầy. Thao tác này CHƯA được ghi. "
                "Vui lòng thử lại sau ít phút; nếu vẫn lỗi, báo cán bộ phụ trách máy.")
+# the centre's shared queue (KIOSK_QUEUE_DB) did not answer: its pages cannot be read or saved
+QUEUE_AWAY = ("Không kết nối được hàng chờ chung của trung tâm, nên chưa xem hay ghi được hàng chờ. "
+              "Thao tác này CHƯA được ghi. Các máy kiosk vẫn phát số riêng (ví dụ X001) và tự gửi "
+              "vào hàng chờ khi kết nối lại. Vui lòng thử lại sau ít phút.")
+QUEUE_AWAY_NOTICE = "Không kết nối được hàng chờ chung của trung tâm: trang hàng chờ tạm chưa dùng được."
 
 
 class LoginRequired(Exception):

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from kiosk.core.data import identity
 from kiosk.core.data import queue as local_queue
-from kiosk.core.data.store import Store, utcnow
+from kiosk.core.data.store import Store, StoreError, utcnow
 
 log = logging.getLogger("kiosk.shared_queue")
 
@@ -38,6 +38,11 @@ OFFLINE_COLUMNS = ("id", "number", "day", "session_id", "created_at", "lesson", 
 
 class SharedQueueDown(Exception):
     """The shared queue did not answer in time or refused (English, for the log)."""
+
+
+class SharedQueueError(StoreError):
+    """The shared queue's store-like side could not read or write (the console says which
+    database did not answer: the centre's queue, not its own log)."""
 
 
 class SharedQueue(Protocol):
