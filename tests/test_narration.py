@@ -255,3 +255,6 @@ def test_the_script_puts_the_most_heard_first_and_spells_abbreviations(tmp_path)
     r = kiosk_cmd("narration", "script", "-o", tmp_path / "s.csv", "--data", tmp_path)
     assert r.returncode == 0, r.stderr
     assert "VNeID = Vê nê ai đi" in (tmp_path / "s.csv").read_text("utf-8")
+    r = kiosk_cmd("narration", "script", "-o", tmp_path / "s.html", "--data", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "<h2>Bài: Tài khoản VNeID mức 2: làm ở đâu, mang gì</h2>" in (tmp_path / "s.html").read_text("utf-8")

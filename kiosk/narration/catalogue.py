@@ -231,6 +231,15 @@ def _confirm_lines(add, catalog) -> None:
             "voice: confirm question", lesson.id)
 
 
+def group_titles(catalog: Catalog) -> dict[str, str]:
+    """Group id -> the title a person reads (the lesson's, practice's or drill's own)."""
+    book = book_of(catalog)
+    titles = {KIOSK: "Câu chung của kiosk"}
+    for item in [*catalog.lessons, *book.practices, *book.drills]:
+        titles.setdefault(item.id, item.title)
+    return titles
+
+
 def by_id(catalog: Catalog) -> dict[str, Line]:
     return {line.id: line for line in lines(catalog)}
 
