@@ -47,6 +47,7 @@ def run(samples: Path) -> dict:
     from kiosk.narration.mix import Narrator, read_samples
     from kiosk.narration.process import PLAY_RATE
     from kiosk.narration.store import NarrationStore
+    from kiosk.speech.asr import normalize_for_wer
     from kiosk.speech.tts import Speaker
 
     catalog = load_catalog(LESSONS)
@@ -76,11 +77,14 @@ def run(samples: Path) -> dict:
             synth_wav = speaker.render(line.text)
             h = word_error_rate(line.text, transcribe(read_samples(human_wav), PLAY_RATE))
             s = word_error_rate(line.text, transcribe(read_samples(synth_wav), PLAY_RATE))
-            words = len(line.text.split())
+            # the words the WER is counted on: the line as normalised ("19" is "mười chín")
+            words = len(normalize_for_wer(line.text).split())
+            h_err, s_err = round(h * words), round(s * words)
             tot["words"] += words
-            tot["human"] += h * words
-            tot["synthetic"] += s * words
+            tot["human"] += h_err
+            tot["synthetic"] += s_err
             rows.append({"id": line_id, "voice_played": voice, "words": words,
+                         "errors_played": h_err, "errors_espeak": s_err,
                          "wer_played": round(h, 3), "wer_espeak": round(s, 3)})
         # a visitor walks the lesson once: each step's line as the kiosk says it, counted
         from dataclasses import replace as _replace
@@ -96,7 +100,8 @@ def run(samples: Path) -> dict:
                 "intelligibility": rows,
                 "wer_played_total": round(tot["human"] / tot["words"], 3),
                 "wer_espeak_total": round(tot["synthetic"] / tot["words"], 3),
-                "words": tot["words"],
+                "words": tot["words"], "errors_played": tot["human"],
+                "errors_espeak": tot["synthetic"],
                 "status": status(lines, narrator.store)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -119,10 +124,11 @@ def main(argv=None) -> int:
     for m in r["auto_match"]:
         print(f"  {m['file']:<16} -> {m['id']}  WER {m['score']:.0%}  {m['status']}")
     print(f"intelligibility (viet-asr WER over {r['words']} words): what the kiosk plays "
-          f"{r['wer_played_total']:.1%}, espeak-ng {r['wer_espeak_total']:.1%}")
+          f"{r['wer_played_total']:.1%} ({r['errors_played']} wrong), espeak-ng "
+          f"{r['wer_espeak_total']:.1%} ({r['errors_espeak']} wrong)")
     for row in r["intelligibility"]:
-        print(f"  {row['id']:<32} {row['voice_played']:<9} {row['wer_played']:>6.0%} "
-              f"{row['wer_espeak']:>6.0%}")
+        print(f"  {row['id']:<32} {row['voice_played']:<9} {row['words']:>3} words "
+              f"{row['errors_played']:>3} {row['errors_espeak']:>3} wrong")
     print("kiosk narration status --json:")
     print(json.dumps(r["status"], ensure_ascii=False, indent=1))
     return 0

@@ -21,13 +21,17 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
-def _lines(lessons: Path | None):
+def _catalog(lessons: Path | None):
     from kiosk.core.content.lessons import load_catalog
-    from kiosk.narration.catalogue import lines
     folder = Path(lessons) if lessons else paths.lessons_dir()
     if not folder.exists():
         _fail(f"no lessons folder at {folder}", 2)
-    return lines(load_catalog(folder))
+    return load_catalog(folder)
+
+
+def _lines(lessons: Path | None):
+    from kiosk.narration.catalogue import lines
+    return lines(_catalog(lessons))
 
 
 def _store(data):
@@ -120,7 +124,9 @@ def accept_cmd(ids, data):
 def script_cmd(output, everything, lessons, data):
     """The recording script: most heard first, grouped by lesson, abbreviations spelled out."""
     from kiosk.narration import script
-    table = script.rows(_lines(lessons), _store(data), everything)
+    from kiosk.narration.catalogue import group_titles, lines
+    catalog = _catalog(lessons)
+    table = script.rows(lines(catalog), _store(data), everything, group_titles(catalog))
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".csv"):
         _fail("-o must end in .html or .csv", 2)

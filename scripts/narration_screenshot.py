@@ -2,7 +2,10 @@
 docs: the six real clips recorded for the test lesson, one of them kept under the wrong line
 (flagged), one line's text changed since (stale), a few heard counts.
 
-    PYTHONPATH=$PWD python scripts/narration_screenshot.py docs/screenshots
+    PYTHONPATH=$PWD python scripts/narration_screenshot.py docs/screenshots [--keep DIR]
+
+``--keep DIR`` leaves the demo in DIR (``data/``, ``lessons/``), so that the commands can be run
+on the same data: ``kiosk narration status --json --data DIR/data --lessons DIR/lessons``.
 """
 
 import shutil
@@ -37,11 +40,19 @@ def demo(data: Path, lessons: Path) -> None:
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
+    ap.add_argument("--keep", type=Path, help="build the demo here and leave it (must not exist)")
+    args = ap.parse_args()
+    out = args.out
     out.mkdir(parents=True, exist_ok=True)
     from PIL import Image
+    if args.keep:
+        args.keep.mkdir(parents=True)  # never into an existing folder (a real data folder)
     with tempfile.TemporaryDirectory() as tmp:
-        data, lessons = Path(tmp) / "data", Path(tmp) / "lessons"
+        base = args.keep or Path(tmp)
+        data, lessons = base / "data", base / "lessons"
         shutil.copytree(ROOT / "lessons", lessons)
         shutil.copy(NARRATION_LESSONS / "thu-giong-doc.yaml", lessons)
         add_staff(data)
@@ -52,6 +63,9 @@ def main() -> None:
                 login(driver, console.url)
                 wait_for(lambda: driver.find_elements("id", "call-next"), what="queue page")
                 driver.get(console.url + "/narration?group=thu-giong-doc")
+                # the whole page, so that the stale and flagged lines further down are in it
+                height = driver.execute_script("return document.documentElement.scrollHeight")
+                driver.set_window_size(1280, min(4000, height + 140))
                 path = out / "narration.png"
                 driver.save_screenshot(str(path))
             finally:

@@ -10,6 +10,7 @@ import pytest
 import soundfile as sf
 
 from conftest import ROOT, kiosk_cmd, need_module
+from kiosk.core.content.lexicon import word_forms
 from narration_helpers import LINE_OF, NARRATION_LESSONS, encode, real_clips
 
 LESSONS = ROOT / "lessons"
@@ -55,8 +56,61 @@ def test_the_queue_call_is_spliced_from_pieces_and_a_number_too_big_is_not():
     assert spliced("Âm lượng 7 trên 10.") == ("piece.am-luong", "num.7", "piece.tren", "num.10")
     assert spliced("Kiểm tra nhanh, câu 2 trên 3.") == ("piece.kiem-tra-cau", "num.2", "piece.tren",
                                                         "num.3")
-    assert spliced("Bước 3 trên 45.") is None      # no piece for 45: the sentence is synthetic
+    assert spliced("Bước 3 trên 23.") is None      # no piece for 23: the sentence is synthetic
     assert spliced("Mời bạn đến quầy.") is None
+
+
+def test_every_sentence_of_every_screen_in_normal_mode_has_a_line_or_is_spliced():
+    """Every screen the gallery draws (normal mode), quiz and drill answers, and the ticket's
+    place and wait: each sentence is a catalogue line or spliced from pieces, so a person's
+    recording can say it. Left synthetic: the settings screen's list of switches (on or off)."""
+    from dataclasses import replace
+    from kiosk.core.content.lessons import load_catalog
+    from kiosk.core.data.queue_wait import Place
+    from kiosk.core.screens.views import line
+    from kiosk.core.visit import flow as f
+    from kiosk.narration.catalogue import lines
+    from kiosk.narration.split import split
+    from kiosk.ui.gallery_jobs import screens_for, state_for
+    catalog = load_catalog(LESSONS)
+    known, flow = lines(catalog), f.Flow(catalog)
+
+    def states():
+        for spec in screens_for(catalog):
+            state = state_for({"mode": "normal", **spec}, catalog)
+            yield state
+            for k in range(4) if spec["screen"] in ("quiz", "drill") else ():
+                answered, _ = flow.act(state, f.Tap(f"{spec['screen']}_answer", str(k)))
+                if getattr(answered.activity, "chosen", None) == k:
+                    yield answered
+            if spec["id"] == "ticket":
+                for place in (Place("A012", 3, 15), Place("A012", 0, None), Place("A012", 12, 75),
+                              Place("A012", 4, 120, "elderly")):
+                    yield replace(state, place=place)
+                yield replace(state, called_to=2)
+
+    left, seen = set(), 0
+    for state in states():
+        for part in split(" ".join(word_forms(line(state, catalog)).split()), known):
+            seen += 1
+            if part.kind == "synthetic":
+                left.add((state.screen, part.text))
+    assert seen > 1000
+    assert {s for s, _ in left} <= {"settings"}, sorted(left)[:10]
+    assert len(left) == 1 and next(iter(left))[1].startswith("Chạm để bật hoặc tắt")
+
+
+def test_wait_times_and_the_ticket_story_are_spliced():
+    from kiosk.narration.split import spliced
+    assert spliced("Trước bạn còn 3 người, khoảng 15 phút.") == (
+        "piece.truoc-ban-con", "num.3", "piece.nguoi-khoang", "num.15", "piece.phut")
+    assert spliced("Trước bạn còn 12 người, khoảng 1 giờ 15 phút.")[-4:] == (
+        "num.1", "piece.gio", "num.15", "piece.phut")
+    assert spliced("Trước bạn còn 2 người.") == ("piece.truoc-ban-con", "num.2", "piece.nguoi")
+    assert spliced("Khi nghe gọi số B, không, không, chín, mời bạn đến quầy được gọi.") == (
+        "piece.khi-nghe-goi-so", "letter.b", "num.0", "num.0", "num.9",
+        "piece.moi-ban-den-quay-duoc-goi")
+    assert spliced("Trước bạn còn 23 người, khoảng 2 giờ.") is None   # no piece for 23
 
 
 # --- processing -------------------------------------------------------------------------------
@@ -201,3 +255,6 @@ def test_the_script_puts_the_most_heard_first_and_spells_abbreviations(tmp_path)
     r = kiosk_cmd("narration", "script", "-o", tmp_path / "s.csv", "--data", tmp_path)
     assert r.returncode == 0, r.stderr
     assert "VNeID = Vê nê ai đi" in (tmp_path / "s.csv").read_text("utf-8")
+    r = kiosk_cmd("narration", "script", "-o", tmp_path / "s.html", "--data", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "<h2>Bài: Tài khoản VNeID mức 2: làm ở đâu, mang gì</h2>" in (tmp_path / "s.html").read_text("utf-8")

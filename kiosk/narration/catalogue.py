@@ -18,10 +18,16 @@ from dataclasses import dataclass, replace
 
 from kiosk.core.visit import flow as f
 from kiosk.core.visit import voice as v
-from kiosk.core.screens.modes import ARMED_SUFFIX, SIMPLE_HELP
+from kiosk.core.visit.audio_first import LEAVE_QUESTION, PLUGGED, UNPLUGGED, WELCOME_KEYS
+from kiosk.core.screens.modes import ARMED_SUFFIX, RATE_WORDS, SIMPLE_HELP
 from kiosk.core.screens.views import line as screen_line
 from kiosk.core.content.catalog import Catalog
-from kiosk.core.content.practice import book_of
+from kiosk.core.content.practice import (CHANNELS, PLACEHOLDER, SECRET_PLACEHOLDERS, book_of,
+                                         fill_spoken)
+from kiosk.core.screens.paper import PRINTING
+from kiosk.core.screens.phone_keys import TYPING_HELP
+from kiosk.core.screens.practice_views import listed
+from kiosk.core.state import DrillRun
 from kiosk.core.content.lexicon import load as load_lexicon, word_forms
 from kiosk.core.screens.views import (PRIORITY_LABELS, TO_COUNTER_BODY, TO_COUNTER_TITLE,
                               TOPIC_ORDER)
@@ -29,8 +35,9 @@ from kiosk.speech.asr import number_words
 
 KIOSK = "kiosk"  # the group of lines that belong to no lesson
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,120}$")
-#: numbers said from recorded pieces ("Bước 3 trên 8", counters); larger ones are synthetic
-SPLICE_NUMBERS = range(0, 21)
+#: numbers said from recorded pieces ("Bước 3 trên 8", counters, and the wait in minutes, which
+#: the queue rounds up to 5: "khoảng 45 phút"); other numbers make their sentence synthetic
+SPLICE_NUMBERS = (*range(0, 21), *range(25, 61, 5))
 #: letters of queue numbers (A012)
 SPLICE_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -44,6 +51,13 @@ PIECES = {
     "piece.so-thu-tu-la": "Số thứ tự của bạn là",
     "piece.am-luong": "Âm lượng",
     "piece.kiem-tra-cau": "Kiểm tra nhanh, câu",
+    "piece.khi-nghe-goi-so": "Khi nghe gọi số",
+    "piece.moi-ban-den-quay-duoc-goi": "mời bạn đến quầy được gọi",
+    "piece.truoc-ban-con": "Trước bạn còn",
+    "piece.nguoi": "người",
+    "piece.nguoi-khoang": "người, khoảng",
+    "piece.gio": "giờ",
+    "piece.phut": "phút",
 }
 
 #: fixed lines said outside a screen's own line (feedback, notices, the idle warning)
@@ -64,6 +78,32 @@ FIXED = {
                              "chạm nút tương ứng để được ưu tiên."),
     "ticket.priority-undo": "Nếu chọn nhầm, chạm lại nút đó.",
     "ticket.to-counter": f"{TO_COUNTER_TITLE}. {TO_COUNTER_BODY}",
+    "ticket.please-wait": "Vui lòng chờ.",
+    "ticket.repeat-key": "Bấm phím R để nghe lại số của bạn.",
+    "ticket.next-in-line": "Bạn là người tiếp theo.",
+    "ticket.priority-number": "Số ưu tiên.",
+    "ticket.printing": PRINTING,
+    "feedback.right": "Đúng rồi!",
+    "feedback.wrong": "Chưa đúng.",
+    "feedback.not-safe": "Chưa an toàn.",
+    "feedback.choose-again": "Hãy chọn lại.",
+    "feedback.tap-next": "Chạm Tiếp.",
+    "feedback.tap-done": "Chạm Xong.",
+    "feedback.tap-next-drill": "Chạm Tình huống tiếp theo.",
+    "feedback.tap-drill-list": "Chạm Về danh sách.",
+    "feedback.tap-an-answer": "Hãy chạm vào một câu trả lời.",
+    "feedback.tap-a-way": "Hãy chạm vào một cách làm ở bên trái.",
+    "practice.restart": "Làm lại từ đầu.",
+    "practice.no-typing-here": "Ô này không cần gõ ở bước này.",
+    "practice.typing-help": TYPING_HELP,
+    "audio.welcome-keys": WELCOME_KEYS,
+    "audio.headphones-in": PLUGGED,
+    "audio.headphones-out": UNPLUGGED,
+    "confirm.leave": LEAVE_QUESTION,
+    # the settings screen (its list of switches, each on or off, stays synthetic)
+    "settings.title": "Cách dùng.",
+    "settings.done": "Chạm Xong khi xong.",
+    **{f"settings.rate.{r}": f"Tốc độ đọc: {w}." for r, w in RATE_WORDS.items()},
     **{f"ticket.priority.{g}": f"Đã ghi nhận ưu tiên: {label.lower()}."
        for g, label in PRIORITY_LABELS.items()},
 }
@@ -122,6 +162,7 @@ def lines(catalog: Catalog) -> list[Line]:
     _practice_lines(add, catalog)
     for line_id, text in FIXED.items():
         add(line_id, text, "feedback and notices")
+    _confirm_lines(add, catalog)
     for line_id, text in PIECES.items():
         add(line_id, text, "spliced lines: carrier phrase", piece=True)
     for n in SPLICE_NUMBERS:
@@ -143,6 +184,9 @@ def _lesson_lines(add, lesson, catalog) -> None:
         lesson.id)
     for i, q in enumerate(lesson.quiz, 1):
         add(f"{lid}.quiz.{i}", q.question, f"quiz question {i}", lesson.id)
+        add(f"{lid}.quiz.{i}.choices", listed(q.choices), f"quiz question {i}: choices", lesson.id)
+        add(f"{lid}.quiz.{i}.right", f"Câu đúng là: {q.choices[q.answer - 1]}.",
+            f"quiz question {i}: after a wrong answer", lesson.id)
         add(f"{lid}.quiz.{i}.why", q.why, f"quiz answer {i}", lesson.id)
 
 
@@ -151,15 +195,49 @@ def _practice_lines(add, catalog) -> None:
     for p in book.practices:
         pid = f"practice.{p.id}"
         for i, step in enumerate(p.steps, 1):
-            if not re.search(r"\{", step.say or step.do):  # a code goes in: never a fixed line
-                add(f"{pid}.step.{i}", step.say or step.do, f"practice step {i}", p.id)
+            said = step.say or step.do
+            # a secret code is never said (the voice points at the screen): a fixed line still;
+            # another made-up value (a file number) makes the line a run-time one
+            if set(PLACEHOLDER.findall(said)) <= set(SECRET_PLACEHOLDERS):
+                add(f"{pid}.step.{i}", fill_spoken(said, {}), f"practice step {i}", p.id)
             add(f"{pid}.step.{i}.praise", step.praise, f"practice step {i}: praise", p.id)
             add(f"{pid}.step.{i}.correct", step.correct, f"practice step {i}: correction", p.id)
+    if book.drills:
+        add("screen.drills", spoken_line(f.State(screen="drills", active=True, topic="safety",
+                                                 activity=DrillRun()), catalog),
+            "scam drills: the list")
     for d in book.drills:
         did = f"drill.{d.id}"
+        add(f"{did}.call", f"{CHANNELS[d.channel]} từ {d.sender}. {' '.join(d.messages)}",
+            "scam drill: the call or message", d.id)
         add(f"{did}.question", d.question, "scam drill question", d.id)
+        add(f"{did}.choices", listed(c.text for c in d.choices), "scam drill choices", d.id)
         for k, c in enumerate(d.choices, 1):
             add(f"{did}.why.{k}", c.why, f"scam drill answer {k}", d.id)
+
+
+def _confirm_lines(add, catalog) -> None:
+    """The say-back questions of the voice's confirm screen ("Bạn muốn …, đúng không?")."""
+    from kiosk.core.understand.intents import _SAY_BACK, Intent
+    for name in _SAY_BACK:
+        add(f"confirm.{name.replace('_', '-')}", v.ask(Intent(name)), "voice: confirm question")
+    for topic in TOPIC_ORDER:
+        if catalog.by_topic(topic):
+            add(f"confirm.topic.{topic}", v.ask(Intent("open", args={"topic": topic})),
+                "voice: confirm question")
+    for lesson in catalog.lessons:
+        add(f"confirm.lesson.{lesson.id}",
+            v.ask(Intent("open", args={"lesson": lesson.id}), catalog.lessons),
+            "voice: confirm question", lesson.id)
+
+
+def group_titles(catalog: Catalog) -> dict[str, str]:
+    """Group id -> the title a person reads (the lesson's, practice's or drill's own)."""
+    book = book_of(catalog)
+    titles = {KIOSK: "Câu chung của kiosk"}
+    for item in [*catalog.lessons, *book.practices, *book.drills]:
+        titles.setdefault(item.id, item.title)
+    return titles
 
 
 def by_id(catalog: Catalog) -> dict[str, Line]:

@@ -15,17 +15,19 @@ from collections import defaultdict
 
 from kiosk.narration.store import LABELS, NarrationStore
 
-CSV_FIELDS = ("group", "id", "text", "written", "abbreviations", "heard", "status", "where")
+CSV_FIELDS = ("group", "title", "id", "text", "written", "abbreviations", "heard", "status", "where")
 
 
-def rows(lines, store: NarrationStore, everything: bool = False) -> list[dict]:
+def rows(lines, store: NarrationStore, everything: bool = False,
+         titles: dict[str, str] | None = None) -> list[dict]:
+    """The script's lines; ``titles``: group id -> the lesson's title, shown to the reader."""
     heard, entries = store.heard_counts(), store.entries()
     out = []
     for line in lines:
         state = store.state_of(line, entries.get(line.id))
         if state == "recorded" and not everything:
             continue
-        out.append({"group": line.group, "id": line.id, "text": line.text, "written": line.written,
+        out.append({"group": line.group, "title": (titles or {}).get(line.group, ""), "id": line.id, "text": line.text, "written": line.written,
                     "abbreviations": "; ".join(f"{w} = {s}" for w, s in line.abbreviations),
                     "heard": heard.get(line.id, 0), "status": LABELS[state], "where": line.where,
                     "order": line.order})
@@ -67,7 +69,8 @@ def to_html(table: list[dict], title: str = "Kịch bản ghi âm lời đọc c
             if group is not None:
                 parts.append("</table>")
             group = r["group"]
-            name = "Câu chung của kiosk" if group == "kiosk" else f"Bài: {group}"
+            name = ("Câu chung của kiosk" if group == "kiosk" else
+                    f"Bài: {r.get('title') or group}")
             parts.append(f"<h2>{html.escape(name)}</h2><table><tr><th>Mã (tên tệp)</th>"
                          "<th>Câu cần đọc</th><th>Đã nghe</th><th>Trạng thái</th></tr>")
         abbr = (f"<div class='abbr'>Đọc là: {html.escape(r['abbreviations'])}</div>"

@@ -26,6 +26,16 @@ TEMPLATES = (
     (re.compile(rf"Số thứ tự của bạn là ({_SPELLED})\."), ("piece.so-thu-tu-la", 1)),
     (re.compile(r"Âm lượng (\d+) trên (\d+)\."), ("piece.am-luong", 1, "piece.tren", 2)),
     (re.compile(r"Kiểm tra nhanh, câu (\d+) trên (\d+)\."), ("piece.kiem-tra-cau", 1, "piece.tren", 2)),
+    # the ticket screen: what happens next, and the place and wait (queue_views, queue_wait)
+    (re.compile(rf"Khi nghe gọi số ({_SPELLED}), mời bạn đến quầy được gọi\."),
+     ("piece.khi-nghe-goi-so", 1, "piece.moi-ban-den-quay-duoc-goi")),
+    (re.compile(r"Trước bạn còn (\d+) người\."), ("piece.truoc-ban-con", 1, "piece.nguoi")),
+    (re.compile(r"Trước bạn còn (\d+) người, khoảng (\d+) phút\."),
+     ("piece.truoc-ban-con", 1, "piece.nguoi-khoang", 2, "piece.phut")),
+    (re.compile(r"Trước bạn còn (\d+) người, khoảng (\d+) giờ\."),
+     ("piece.truoc-ban-con", 1, "piece.nguoi-khoang", 2, "piece.gio")),
+    (re.compile(r"Trước bạn còn (\d+) người, khoảng (\d+) giờ (\d+) phút\."),
+     ("piece.truoc-ban-con", 1, "piece.nguoi-khoang", 2, "piece.gio", 3, "piece.phut")),
 )
 assert all(p in PIECES for _, seq in TEMPLATES for p in seq if isinstance(p, str))
 

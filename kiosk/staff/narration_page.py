@@ -61,11 +61,9 @@ class Lines:
             if self._lines is None:
                 from kiosk import paths
                 from kiosk.core.content.lessons import load_catalog
-                from kiosk.core.content.practice import book_of
+                from kiosk.narration.catalogue import group_titles
                 catalog = load_catalog(Path(self.lessons_dir or paths.lessons_dir()))
-                book = book_of(catalog)
-                for item in [*catalog.lessons, *book.practices, *book.drills]:
-                    self.titles.setdefault(item.id, item.title)
+                self.titles.update(group_titles(catalog))
                 self._lines = catalogue_lines(catalog)
             return self._lines
 

@@ -18,6 +18,12 @@ from kiosk.core.screens.view import BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, 
 from kiosk.core.state import HINT_AFTER, DrillRun, PracticeRun, QuizRun
 
 HINT_TEXT = "Chỗ cần chạm có viền vàng."
+
+
+def listed(choices) -> str:
+    """The choices of a drill or a quiz question as said: "Số 1: …. Số 2: …." (also a line of
+    the narration catalogue, kiosk.narration.catalogue)."""
+    return " ".join(f"Số {j + 1}: {c}." for j, c in enumerate(choices))
 CHANNEL_STYLE = {"call": "call", "video_call": "call", "sms": "phone", "zalo": "zalo"}
 
 
@@ -174,10 +180,9 @@ def _drill(state, catalog) -> View:
     if not run.solved:
         choices = tuple(Choice(c.text, "drill_answer", str(j), key=str(j + 1))
                         for j, c in enumerate(d.choices))
-        listed = " ".join(f"Số {j + 1}: {c.text}." for j, c in enumerate(d.choices))
         heard = (f"{run.feedback[1]} " if run.feedback else
                  f"{CHANNELS[d.channel]} từ {d.sender}. {' '.join(d.messages)} ")
-        spoken = f"{heard}{d.question} {listed}"
+        spoken = f"{heard}{d.question} {listed(c.text for c in d.choices)}"
     else:
         more = i + 1 < len(drills)
         choices = ((Choice("Tình huống tiếp theo", "drill_next", icon="start", key="1", primary=True),)
@@ -197,11 +202,10 @@ def _quiz(state, catalog) -> View:
     last = n == total
     if run.chosen is None:
         choices = tuple(Choice(c, "quiz_answer", str(j), key=str(j + 1)) for j, c in enumerate(q.choices))
-        listed = " ".join(f"Số {j + 1}: {c}." for j, c in enumerate(q.choices))
         return View(screen="quiz", title="Kiểm tra nhanh", progress=f"Câu {n}/{total}",
                     body=(q.question,), choices=choices, feedback=None, layout="panel",
                     bar=bar(BAR_BACK, BAR_REPEAT, BAR_LARGE, BAR_STAFF),
-                    spoken=f"Kiểm tra nhanh, câu {n} trên {total}. {q.question} {listed}")
+                    spoken=f"Kiểm tra nhanh, câu {n} trên {total}. {q.question} {listed(q.choices)}")
     forward = ("Xong", "done") if last else ("Tiếp", "next")
     return View(screen="quiz", title="Kiểm tra nhanh", progress=f"Câu {n}/{total}",
                 body=(q.question, f"Bạn chọn: {q.choices[run.chosen]}"), feedback=run.feedback,
