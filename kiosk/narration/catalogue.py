@@ -218,8 +218,8 @@ def _practice_lines(add, catalog) -> None:
 
 def _confirm_lines(add, catalog) -> None:
     """The say-back questions of the voice's confirm screen ("Bạn muốn …, đúng không?")."""
-    from kiosk.core.understand.intents import _SAY_BACK, Intent
-    for name in _SAY_BACK:
+    from kiosk.core.understand.intents import SAY_BACK, Intent
+    for name in SAY_BACK:
         add(f"confirm.{name.replace('_', '-')}", v.ask(Intent(name)), "voice: confirm question")
     for topic in TOPIC_ORDER:
         if catalog.by_topic(topic):

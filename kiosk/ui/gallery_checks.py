@@ -17,6 +17,7 @@ from kiosk.core.screens import layout as L
 from kiosk.core.screens.bar_slots import slot_of
 from kiosk.core.screens.keys import controls as controls_of
 from kiosk.core.screens.tile_pictures import picture_for
+from kiosk.ui.tree import within
 
 BAR_TOLERANCE_PX = 2.0
 
@@ -68,12 +69,6 @@ def outside_region(app, labels, controls, areas=None) -> list[str]:
                 what = f"button '{w.tap_label}'" if hasattr(w, "tap_label") else f"'{short(w.text)}'"
                 out.append(f"does not fit the screen (drawn outside its area): {what}")
     return out
-
-
-def within(w, ancestor) -> bool:
-    """True when `ancestor` holds `w` (kiosk.ui.scroll_fit's walk up the tree)."""
-    from kiosk.ui.scroll_fit import _under
-    return _under(w, ancestor)
 
 
 def shared_pictures(view) -> list[str]:

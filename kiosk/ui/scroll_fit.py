@@ -24,6 +24,7 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.ui.theme import Palette, Sizes
+from kiosk.ui.tree import within
 from kiosk.ui.widgets import Text, paint
 
 MORE_BELOW = "Còn nữa bên dưới: vuốt màn hình lên để xem tiếp."
@@ -48,7 +49,7 @@ def overflow(screen: Widget) -> float:
         if w is screen or w.opacity <= 0:
             continue
         p = w.parent
-        if isinstance(p, Layout) and (p is screen or _under(p, screen)):
+        if isinstance(p, Layout) and (p is screen or within(p, screen)):
             need = max(need, max(0.0, w.top - p.top) + max(0.0, p.y - w.y))
         if isinstance(w, Label) and w.text and w.texture_size[1] > w.height + TEXT_TOLERANCE:
             need = max(need, w.texture_size[1] - w.height)
@@ -157,7 +158,7 @@ class FitOrScroll(BoxLayout):
             return
         if scroll_y is not None:
             sv.scroll_y = scroll_y
-        if widget is not None and (widget is self.screen or _under(widget, self.screen)):
+        if widget is not None and (widget is self.screen or within(widget, self.screen)):
             sv.scroll_to(widget, padding=self.sizes.gap, animate=False)
         self._cue_text()
 
@@ -167,12 +168,3 @@ def _filler(w) -> bool:
     return (type(w) is Widget and bool(w.size_hint_y) and not w.children
             and not w.canvas.children and not w.canvas.before.children
             and not w.canvas.after.children)
-
-
-def _under(w, ancestor) -> bool:
-    p, seen = w.parent, 0
-    while p is not None and seen < 100:
-        if p is ancestor:
-            return True
-        p, seen = (p.parent if p.parent is not p else None), seen + 1
-    return False

@@ -376,7 +376,7 @@ def phrases_for(screen: str | None, lessons: Sequence = ()) -> list[str]:
     return list(seen)
 
 
-_SAY_BACK = {
+SAY_BACK = {
     "next": "sang bước tiếp theo",
     "back": "quay lại bước trước",
     "repeat": "nghe lại",
@@ -400,7 +400,7 @@ def confirm_question(intent: Intent, lessons: Sequence = ()) -> str:
         title = next((getattr(l, "title", "") for l in lessons or () if getattr(l, "id", None) == lesson_id), "")
         what = f"mở bài {title}" if title else f"xem mục {_TOPIC_WORDS.get(intent.args.get('topic'), 'này')}"
     else:
-        what = _SAY_BACK.get(intent.name or "", "")
+        what = SAY_BACK.get(intent.name or "", "")
     if not what:
         return "Bác nói lại giúp, hoặc chạm vào nút trên màn hình."
     return f"Bác muốn {what}, đúng không?"
