@@ -26,7 +26,8 @@ from kiosk.core.content.practice import PLACEHOLDER, PLACEHOLDERS
 MAX_NAME_BYTES = 255  # longest file name Linux allows (longer: OSError when looked up)
 
 
-def _fail(kind: str, message: str, **context) -> PydanticCustomError:
+def fail(kind: str, message: str, **context) -> PydanticCustomError:
+    """A schema error of `kind` (the lesson, practice and picture schemas raise these)."""
     return PydanticCustomError(kind, message, {k: printable(str(v), 80) for k, v in context.items()})
 
 
@@ -35,26 +36,26 @@ def _fail(kind: str, message: str, **context) -> PydanticCustomError:
 def _check_text(value: str, max_len, max_words, placeholders: bool, secrets: bool) -> str:
     value = value.strip()
     if not value:
-        raise _fail("empty", "is empty")
+        raise fail("empty", "is empty")
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in value):
-        raise _fail("control", "contains a control character or damaged text (delete it, re-type the line)")
+        raise fail("control", "contains a control character or damaged text (delete it, re-type the line)")
     if not unicodedata.is_normalized("NFC", value):
-        raise _fail("nfc", "is not in Unicode NFC form (re-type the accented letters or save as NFC)")
+        raise fail("nfc", "is not in Unicode NFC form (re-type the accented letters or save as NFC)")
     if "\ufffd" in value:
-        raise _fail("damaged", "contains a replacement character (damaged text)")
+        raise fail("damaged", "contains a replacement character (damaged text)")
     if max_len and len(value) > max_len:
-        raise _fail("length", "is {n} characters long; at most {max}", n=len(value), max=max_len)
+        raise fail("length", "is {n} characters long; at most {max}", n=len(value), max=max_len)
     words = len(value.split())
     if max_words and words > max_words:
-        raise _fail("words", "has {n} words; at most {max}", n=words, max=max_words)
+        raise fail("words", "has {n} words; at most {max}", n=words, max=max_words)
     if secrets and SECRET_DIGITS.search(value):
-        raise _fail("secret", "contains a long number; never put an ID number, OTP, password "
+        raise fail("secret", "contains a long number; never put an ID number, OTP, password "
                               "or PIN in a lesson")
     if placeholders:
         for name in PLACEHOLDER.findall(value):
             if name not in PLACEHOLDERS:
                 known = ", ".join("{" + k + "}" for k in PLACEHOLDERS)
-                raise _fail("placeholder", "has an unknown placeholder '{name}' (known: {known})",
+                raise fail("placeholder", "has an unknown placeholder '{name}' (known: {known})",
                             name="{" + name + "}", known=known)
     return value
 
@@ -72,7 +73,7 @@ def Text(max_len: int | None = None, max_words: int | None = None, placeholders:
 
 def _check_ident(value: str) -> str:
     if not ID_PATTERN.match(value):
-        raise _fail("ident", "'{value}' may use only lowercase letters, digits and '-'", value=value)
+        raise fail("ident", "'{value}' may use only lowercase letters, digits and '-'", value=value)
     return value
 
 
@@ -84,7 +85,7 @@ def _url(schemes: tuple[str, ...]):
     def check(value: str) -> str:
         value = _check_text(value, 500, None, False, False)
         if not value.startswith(schemes) or any(c.isspace() for c in value):
-            raise _fail("url", "must be a web address starting with https://")
+            raise fail("url", "must be a web address starting with https://")
         return value
     return Annotated[str, AfterValidator(check),
                      WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(schemes) + ")\\S+$"})]
@@ -101,7 +102,7 @@ def _check_date(value) -> str:
             return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         pass
-    raise _fail("date", "must be a date written YYYY-MM-DD, not '{value}'", value=text)
+    raise fail("date", "must be a date written YYYY-MM-DD, not '{value}'", value=text)
 
 
 Date = Annotated[str, BeforeValidator(_check_date),
@@ -112,7 +113,7 @@ Date = Annotated[str, BeforeValidator(_check_date),
 def _check_file_name(value: str) -> str:
     value = _check_text(value, None, None, False, False)
     if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in value.split("/")):
-        raise _fail("file_name", "names a file longer than {max} bytes; use a short name",
+        raise fail("file_name", "names a file longer than {max} bytes; use a short name",
                     max=MAX_NAME_BYTES)
     return value
 
@@ -154,7 +155,7 @@ class QuestionModel(Strict):
     def _answer_in_range(cls, value, info):
         n = len(info.data.get("choices") or ()) or 4
         if not 1 <= value <= n:
-            raise _fail("answer", "must be the number of the right choice (1 to {n})", n=n)
+            raise fail("answer", "must be the number of the right choice (1 to {n})", n=n)
         return value
 
 
@@ -172,7 +173,7 @@ class SourceModel(Strict):
     @classmethod
     def _a_page_not_a_site(cls, value, info):
         if (info.context or {}).get("today") and domain_only(value):
-            raise _fail("domain_only", "{value} is only a web site; give the address of the page "
+            raise fail("domain_only", "{value} is only a web site; give the address of the page "
                                        "that says it", value=value)
         return value
 
@@ -181,7 +182,7 @@ class SourceModel(Strict):
     def _not_in_the_future(cls, value, info):
         today = (info.context or {}).get("today")
         if today and dt.date.fromisoformat(value) > today:
-            raise _fail("future", "is {value}, a day still to come (today is {today}); write the "
+            raise fail("future", "is {value}, a day still to come (today is {today}); write the "
                                   "day you read the page", value=value, today=today.isoformat())
         return value
 

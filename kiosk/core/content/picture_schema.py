@@ -15,19 +15,12 @@ practice_schema, which needs lesson_schema).
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 from pydantic.json_schema import WithJsonSchema
 
 from kiosk.core.content.catalog import SCREEN_REF, SIGNS
-from kiosk.core.content.lesson_schema import Ident, Strict, Text
-from kiosk.core.content.lesson_yaml import printable
+from kiosk.core.content.lesson_schema import Ident, Strict, Text, fail
 from kiosk.core.content.practice import STYLES
 from kiosk.core.content.practice_schema import ItemModel, ScreenModel
-
-
-
-def _fail(kind: str, message: str, **context) -> PydanticCustomError:
-    return PydanticCustomError(kind, message, {k: printable(str(v), 80) for k, v in context.items()})
 
 
 ScreenRef = Annotated[str, WithJsonSchema({"type": "string", "pattern": SCREEN_REF.pattern})]
@@ -50,19 +43,19 @@ class PictureModel(Strict):
         kinds = [k for k, on in (("screen", self.screen), ("items", self.items),
                                  ("sign", self.sign)) if on]
         if len(kinds) != 1:
-            raise _fail("picture", "needs exactly one of 'screen' (a shared screen), 'items' "
+            raise fail("picture", "needs exactly one of 'screen' (a shared screen), 'items' "
                                    "(a screen written here) or 'sign' (a pictogram)")
         if self.screen and not SCREEN_REF.match(self.screen):
-            raise _fail("screen_ref", "'screen' is FILE/NAME, e.g. vneid/login, not '{value}'",
+            raise fail("screen_ref", "'screen' is FILE/NAME, e.g. vneid/login, not '{value}'",
                         value=self.screen)
         if self.items and not self.title:
-            raise _fail("picture_title", "a screen written here needs its 'title' (the app bar)")
+            raise fail("picture_title", "a screen written here needs its 'title' (the app bar)")
         if self.sign and (self.touch or self.title or self.style):
-            raise _fail("sign_only", "a pictogram ('sign') has only 'label' beside it")
+            raise fail("sign_only", "a pictogram ('sign') has only 'label' beside it")
         if (self.title or self.style) and not self.items:
-            raise _fail("picture_items", "'title' and 'style' go with 'items' (a screen written here)")
+            raise fail("picture_items", "'title' and 'style' go with 'items' (a screen written here)")
         if self.label and not self.sign:
-            raise _fail("label_sign", "'label' goes with 'sign'; a screen shows its own words")
+            raise fail("label_sign", "'label' goes with 'sign'; a screen shows its own words")
         return self
 
 

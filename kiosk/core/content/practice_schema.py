@@ -11,7 +11,7 @@ from pydantic import Field, StrictBool, StrictInt, field_validator
 
 from kiosk.core.content.practice import CHANNELS, STYLES, TEXT_STYLES
 from kiosk.core.content.lesson_schema import (
-    MAX_STEP_WORDS, Date, Ident, SourceModel, Strict, Text, _fail,
+    MAX_STEP_WORDS, Date, Ident, SourceModel, Strict, Text, fail,
 )
 
 PText = Text(max_len=160, placeholders=True)
@@ -182,8 +182,8 @@ class DrillModel(Strict):
     @classmethod
     def _two_or_three_one_right(cls, choices):
         if not 2 <= len(choices) <= 3:
-            raise _fail("choices", "has {n} choices; a drill has 2 or 3 choices (more is too "
+            raise fail("choices", "has {n} choices; a drill has 2 or 3 choices (more is too "
                                    "much to hear and hold)", n=len(choices))
         if sum(c.right for c in choices) != 1:
-            raise _fail("one_right", "needs exactly one choice with 'right: true'")
+            raise fail("one_right", "needs exactly one choice with 'right: true'")
         return choices

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from kiosk.core.data import syncmarks
-from kiosk.core.data.store import SCHEMA_NAME, Store, StoreError, migrations, utcnow
+from kiosk.core.data.store import SCHEMA_NAME, Store, StoreError, migration_names, utcnow
 from kiosk.core.data.timeutil import local_day, now_utc, stamp as _stamp
 
 DEFAULT_SETTINGS = {"retention_days": "365", "session_minutes": "30"}
@@ -194,7 +194,7 @@ def check_kiosk_db(path: Path) -> dict:
             missing = [t for t in KIOSK_TABLES if t not in tables]
             if missing:
                 raise DataError(f"{path} is not a kiosk database (missing tables: {', '.join(missing)})")
-            known = {m.name for m in migrations._migrations}
+            known = migration_names()
             newer = [n for n in names if n not in known]
             if newer:
                 raise DataError(f"{path} was made by a newer kiosk version (schema {', '.join(newer)}); "

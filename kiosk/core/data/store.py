@@ -90,6 +90,11 @@ def m003_identity_sync(db: sqlite_utils.Database):
     identity.migrate(db)
 
 
+def migration_names() -> set[str]:
+    """The schema's migrations this kiosk version knows (on an empty database all are pending)."""
+    return {m.name for m in migrations.pending(sqlite_utils.Database(memory=True))}
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
