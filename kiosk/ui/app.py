@@ -307,7 +307,7 @@ class KioskApp(Screenshots, App):
                     for b in row:
                         b.height = h
             for b in buttons:
-                b.unbind(texture_size=b._grow)
+                b.unbind(texture_size=b.grow)
                 b.bind(texture_size=even)
         return grid
 

@@ -89,8 +89,9 @@ class KioskButton(Button):
         self.size_hint_min_y = sizes.target
         if height:
             self.size_hint_y, self.height = None, max(height, sizes.target)
-            self._grow = lambda b, ts: setattr(b, "height", max(sizes.target, ts[1]))
-            self.bind(texture_size=self._grow)
+            # public: the app swaps it for a handler that evens out a row of buttons
+            self.grow = lambda b, ts: setattr(b, "height", max(sizes.target, ts[1]))
+            self.bind(texture_size=self.grow)
         self.padding = (L.BUTTON_PAD_X, L.BUTTON_PAD_Y, L.BUTTON_PAD_X + self._check_w, L.BUTTON_PAD_Y)
         self.bind(size=self._fit, pos=self._fit)
         self.bind(state=self._show_state)
