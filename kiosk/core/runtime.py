@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from concurrent import futures
+from dataclasses import replace
 from typing import Callable
 
 from kiosk.core.visit import flow as f
@@ -160,7 +161,6 @@ class Runtime:
 
     def set_printer(self, available: bool) -> None:
         """A receipt printer is set up: the finish screen offers "In ra giấy"."""
-        from dataclasses import replace
         self.state = replace(self.state, kiosk=replace(self.state.kiosk, printer=available))
         view = self.view()
         for cb in list(self.on_change):
@@ -330,8 +330,7 @@ class Runtime:
         try:
             ask = self.writer.ask("ticket_place", session_id=sid)
             if self.writer.threaded:
-                from concurrent.futures import wait
-                wait([ask], timeout=TICKET_QUICK)
+                futures.wait([ask], timeout=TICKET_QUICK)
             if ask.done():
                 return ask.result()
             ask.cancel()

@@ -16,7 +16,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from kiosk.core.data.queue_wait import place_of
 from kiosk.core.data.store import Store, StoreError, utcnow
+from kiosk.core.data.timeutil import now_utc
 
 PRIORITY_GROUPS = ("elderly", "disabled", "pregnant")
 OUTCOMES = ("resolved_at_kiosk", "done_at_counter", "referred", "not_possible")
@@ -310,8 +312,6 @@ def ticket_call(store: Store, session_id: str) -> Call | None:
 
 def ticket_place(store: Store, session_id: str):
     """This session's place and estimated wait (kiosk.core.data.queue_wait.Place), or None."""
-    from kiosk.core.data.queue_wait import place_of
-    from kiosk.core.data.timeutil import now_utc
     return place_of(store.conn, session_id, now_utc())
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.core.data import logfile, queue
+from kiosk.core.data.shared_queue import SharedQueueDown
 from kiosk.core.data.spill import Spill, spill_for
 from kiosk.core.data.store import Store, StoreError
 
@@ -184,7 +185,6 @@ class Writer:
         self._flush_at = time.monotonic() + FLUSH_EVERY
         if self.failing or self.store is None:
             return  # the log itself is down: its offline tickets wait for it
-        from kiosk.core.data.shared_queue import SharedQueueDown
         try:
             self.tickets.tick(self.store)
         except SharedQueueDown:

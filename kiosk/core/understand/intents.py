@@ -24,7 +24,7 @@ from typing import Sequence
 from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
-from kiosk.core.understand.intent_guess import guess, refine_lesson
+from kiosk.core.understand.intent_guess import guess, ranker, refine_lesson
 from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
 from kiosk.core.understand.intent_text import (
@@ -245,7 +245,6 @@ def warm(lessons: Sequence = ()) -> None:
     _phrase_index()
     _spell_model(lessons)
     if lessons:
-        from kiosk.core.understand.intent_guess import ranker
         ranker(lessons)
 
 

@@ -21,7 +21,10 @@ from kiosk.core.state import (  # noqa: F401  (the flow's vocabulary, used by ca
 from kiosk.core.visit import audio_first
 from kiosk.core.visit.access import AccessActions
 from kiosk.core.visit.activity import Activity
+from kiosk.core.screens.paper import PRINTING
+from kiosk.core.screens.queue_views import reminder
 from kiosk.core.screens.views import line
+from kiosk.core.visit.queue_flow import on_seen
 
 
 # --- the machine --------------------------------------------------------------------------
@@ -59,7 +62,6 @@ class Flow(AccessActions):
         if isinstance(event, TicketCalled):
             return self._called(state, event)
         if isinstance(event, QueueSeen):
-            from kiosk.core.visit.queue_flow import on_seen
             return on_seen(self, state, event)
         if isinstance(event, Key):
             return self.on_key(state, event)
@@ -191,8 +193,7 @@ class Flow(AccessActions):
         return new, [log] + effects
 
     def _on_repeat(self, state: State, _arg):
-        from kiosk.core.screens.queue_views import reminder  # the waiting number, on any screen
-        extra = reminder(state)
+        extra = reminder(state)  # the waiting number, on any screen
         said = f"{self.spoken(state)} {extra}" if extra else self.spoken(state)
         return state, [Log("repeat", {"screen": state.screen}), Say(said, "repeat")]
 
@@ -248,7 +249,6 @@ class Flow(AccessActions):
         """Finish screen: "In ra giấy" (only offered when the kiosk has a printer)."""
         if state.screen != "finish" or not state.kiosk.printer or lesson != state.lesson:
             return state, [Log("ignored", {"action": "print_checklist"})]
-        from kiosk.core.screens.paper import PRINTING
         return state, [Log("print_checklist", {"lesson": lesson}), PrintChecklist(lesson),
                        Say(PRINTING, "feedback")]
 
