@@ -120,7 +120,7 @@ def test_ticket_screen_strip_repeat_and_the_welcome_board(store, fixture_catalog
     rt.key("r")
     assert said[-1][0].startswith("Số thứ tự của bạn là A, không, không, hai. Trước bạn còn 1 người, "
                                   "khoảng 5 phút. Vui lòng chờ. Khi nghe gọi số A, không, không, hai, "
-                                  "mời bạn đến quầy được gọi. Bấm phím R để nghe lại số của bạn.")
+                                  "mời bạn đến quầy được gọi. Bấm phím R hoặc phím sao để nghe lại số của bạn.")
     rt.tap("resume")                                            # back to the lesson: the strip
     assert rt.view().strip == "Số của bạn: A002 — Trước bạn còn 1 người, khoảng 5 phút."
     rt.key("r")                                                 # R also says the number here
