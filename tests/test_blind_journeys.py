@@ -43,6 +43,11 @@ def test_a_keypad_journey_for_every_lesson_practice_drill_the_quiz_and_the_ticke
         # every screen's key help: a numbered choice with "phím", or what Enter does
         helps = [l["spoken"] for l in j.lines if "spoken" in l]
         assert any(h.lower().startswith("phím ") for h in helps), j.name
+    from kiosk.core.content.step_picture import describe
+    for lesson in catalog.lessons:                             # every step's picture said in words
+        j = next(j for j in journeys if j.name == f"lesson {lesson.id}")
+        pictured = sum(1 for st in lesson.steps if describe(st.picture))
+        assert j.lines.count({"spoken": "Hình minh họa:"}) == pictured, lesson.id
     ticket = next(j for j in journeys if j.name == "ticket")
     spoken = [l["spoken"] for l in ticket.lines if "spoken" in l]
     # the number digit by digit when made and again with R, who is before, and how to repeat it

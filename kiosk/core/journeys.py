@@ -4,7 +4,8 @@ One journey per lesson, per practice copy, per scam drill, the quiz and the tick
 the welcome screen: a key press (the keypad is explained), key 5 (Nghe đọc on), then keys only
 (`{"key": …}` lines; `{"wait_for": …}` only for the queue's place on screen) to the end (finish screen, drill answered, ticket), then back to the welcome
 screen through "… đúng không?". Each screen's key help ("phím 1, …", "Phím Enter: …") is asserted
-with `{"spoken": …}`, as is every focus move on a practice copy's phone.
+with `{"spoken": …}`, as is every focus move on a practice copy's phone and a step's picture said
+in words ("Hình minh họa: …").
 
 The path is found by running the pure flow itself (kiosk.core.visit.flow) with the same keys, so a
 change of wording or order in the content changes the journeys; `kiosk replay` then checks that
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from kiosk.core.content.catalog import TOPICS, Catalog
 from kiosk.core.content.practice import book_of, fill
 from kiosk.core.content.practice_replay import codes_for
+from kiosk.core.content.step_picture import MARKER as PICTURE_MARKER, describe
 from kiosk.core.data.queue_wait import Place, wait_words
 from kiosk.core.screens import keys as K
 from kiosk.core.screens.view import spell_ticket
@@ -93,6 +95,8 @@ class Walker:
         if found is None:
             raise JourneyError(f"{self.j.name}: no key help on {view.screen}: {line}")
         self.j.lines.append({"spoken": found})
+        if view.screen == "step" and describe(getattr(view, "picture", None)):
+            self.expect_said(said, f"{PICTURE_MARKER}:")  # the step's picture said in words
 
     def idle(self, seconds: float) -> None:
         """Nobody touches anything: the idle warning, answered with Enter."""
