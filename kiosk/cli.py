@@ -79,13 +79,14 @@ def cli(verbose: bool):
 # --- run and replay ---------------------------------------------------------------------
 
 def _run(*, headless, screenshots, data, lessons, size, script=None, demo=False, exit_after=None,
-         source="kiosk", fullscreen=False) -> int:
+         source="kiosk", fullscreen=False, transcript=False) -> int:
     from kiosk.ui.env import NoDisplay
     from kiosk.ui.launch import run_app
     try:
         return run_app(lessons=lessons or paths.lessons_dir(), data=paths.data_dir(data),
                        headless=headless, screenshots=screenshots, size=_size(size), script=script,
-                       demo=demo, exit_after=exit_after, source=source, fullscreen=fullscreen)
+                       demo=demo, exit_after=exit_after, source=source, fullscreen=fullscreen,
+                       transcript=transcript)
     except NoDisplay as e:
         fail(str(e), 2)
     except OSError as e:
@@ -116,9 +117,12 @@ def run(headless, screenshots, size, fullscreen, demo, exit_after, data, lessons
               help="Folder for screenshots (every new screen, and the script's screenshot lines).")
 @click.option("--size", default="landscape", show_default=True, help="As for `kiosk run`.")
 @click.option("--show", is_flag=True, help="Use the real display instead of a virtual screen.")
+@click.option("--said", is_flag=True,
+              help="Print each script line as it runs and each line the kiosk said after it "
+                   "(the caption's written form || the voice's spoken form).")
 @data_option
 @lessons_option
-def replay(script, screenshots, size, show, data, lessons):
+def replay(script, screenshots, size, show, said, data, lessons):
     """Play a journey from a JSON-lines SCRIPT on the real app (headless by default)."""
     from kiosk.core.script import ScriptError, parse_script
     try:
@@ -126,7 +130,7 @@ def replay(script, screenshots, size, show, data, lessons):
     except ScriptError as e:
         fail(str(e), 2)
     code = _run(headless=not show, screenshots=screenshots, data=data, lessons=lessons, size=size,
-                script=actions, source="replay", exit_after=None)
+                script=actions, source="replay", exit_after=None, transcript=said)
     if code == 0:
         click.echo(f"replay: {len(actions)} lines held")
     sys.exit(code)

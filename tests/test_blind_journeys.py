@@ -36,13 +36,24 @@ def test_a_keypad_journey_for_every_lesson_practice_drill_the_quiz_and_the_ticke
     assert any(n.startswith("quiz ") for n in names) and "ticket" in names
     for j in journeys:
         kinds = {next(iter(line)) for line in j.lines}
-        assert kinds <= {"key", "spoken", "expect", "idle"}, j.name  # the keypad only, no touch
+        assert kinds <= {"key", "spoken", "expect", "idle", "wait_for"}, j.name  # keypad only, no touch
         assert j.lines[:3] == [{"expect": "Xin chào"}, {"key": "R"}, {"spoken": "bấm phím 5"}]
         assert j.lines[3] == {"key": "5"} and j.lines[-1] == {"expect": "Xin chào"}
         assert {"spoken": "đúng không?"} in j.lines                  # leaving was asked first
         # every screen's key help: a numbered choice with "phím", or what Enter does
         helps = [l["spoken"] for l in j.lines if "spoken" in l]
         assert any(h.lower().startswith("phím ") for h in helps), j.name
+    from kiosk.core.content.step_picture import describe
+    for lesson in catalog.lessons:                             # every step's picture said in words
+        j = next(j for j in journeys if j.name == f"lesson {lesson.id}")
+        pictured = sum(1 for st in lesson.steps if describe(st.picture))
+        assert j.lines.count({"spoken": "Hình minh họa:"}) == pictured, lesson.id
+    ticket = next(j for j in journeys if j.name == "ticket")
+    spoken = [l["spoken"] for l in ticket.lines if "spoken" in l]
+    # the number digit by digit when made and again with R, who is before, and how to repeat it
+    assert spoken.count("Số thứ tự của bạn là A, không, không, một.") == 2
+    assert "Bạn là người tiếp theo" in spoken and {"key": "R"} in ticket.lines
+    assert "Bấm phím R hoặc phím sao để nghe lại số của bạn" in spoken
     practice = [j for j in journeys if j.name.startswith("practice ")]
     assert all(sum("Tab" == l.get("key") or "Up" == l.get("key") for l in j.lines) >= 3 for j in practice)
 

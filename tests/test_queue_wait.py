@@ -120,7 +120,7 @@ def test_ticket_screen_strip_repeat_and_the_welcome_board(store, fixture_catalog
     rt.key("r")
     assert said[-1][0].startswith("Số thứ tự của bạn là A, không, không, hai. Trước bạn còn 1 người, "
                                   "khoảng 5 phút. Vui lòng chờ. Khi nghe gọi số A, không, không, hai, "
-                                  "mời bạn đến quầy được gọi. Bấm phím R để nghe lại số của bạn.")
+                                  "mời bạn đến quầy được gọi. Bấm phím R hoặc phím sao để nghe lại số của bạn.")
     rt.tap("resume")                                            # back to the lesson: the strip
     assert rt.view().strip == "Số của bạn: A002 — Trước bạn còn 1 người, khoảng 5 phút."
     rt.key("r")                                                 # R also says the number here
@@ -148,6 +148,35 @@ def test_ticket_screen_strip_repeat_and_the_welcome_board(store, fixture_catalog
     rt.tap("start")                                             # the next visitor: no board
     assert rt.view().board == () and rt.state.place is None
     assert called["number"] == "A002"
+
+
+def test_a_queue_read_asked_before_the_number_existed_keeps_the_place_said_with_it(
+        store, fixture_catalog):
+    """kiosk.ui.queue_watch hands the runtime each read one poll after asking it. The read asked
+    while the number was being made (no session to look up) must not take away the place said
+    with the number: R in that second said the number without who is before."""
+    from concurrent.futures import Future
+
+    from kiosk.ui.queue_watch import QueueWatch
+    rt = Runtime(fixture_catalog, store)
+    said = []
+    rt.on_say.append(lambda text, why, rate: said.append(text))
+    store.create_ticket(store.start_session(), {})              # someone is already waiting
+    rt.tap("start")
+    rt.tap("call_staff")
+    assert rt.state.place is not None and rt.state.place.before == 1
+    watch = QueueWatch.__new__(QueueWatch)                     # no Clock: polls by hand
+    watch.runtime, watch.board, watch._failing = rt, CallBoard(), 0
+    stale = Future()
+    stale.set_result((None, ()))                                # asked with no session to look up
+    watch._deliver(stale, None)
+    assert rt.state.place is not None and "Trước bạn còn 1 người" in rt.view().body[0]
+    rt.key("r")
+    assert "A, không, không, hai. Trước bạn còn 1 người" in said[-1]
+    fresh = Future()
+    fresh.set_result((None, ()))                                # asked for this visitor: not waiting
+    watch._deliver(fresh, rt.session_id)
+    assert rt.state.place is None
 
 
 def test_a_staff_call_in_captions_mode_flashes_with_its_words(store, fixture_catalog):

@@ -2,9 +2,10 @@
 
 One journey per lesson, per practice copy, per scam drill, the quiz and the ticket, each from
 the welcome screen: a key press (the keypad is explained), key 5 (Nghe đọc on), then keys only
-(`{"key": …}` lines) to the end (finish screen, drill answered, ticket), then back to the welcome
+(`{"key": …}` lines; `{"wait_for": …}` only for the queue's place on screen) to the end (finish screen, drill answered, ticket), then back to the welcome
 screen through "… đúng không?". Each screen's key help ("phím 1, …", "Phím Enter: …") is asserted
-with `{"spoken": …}`, as is every focus move on a practice copy's phone.
+with `{"spoken": …}`, as is every focus move on a practice copy's phone and a step's picture said
+in words ("Hình minh họa: …").
 
 The path is found by running the pure flow itself (kiosk.core.visit.flow) with the same keys, so a
 change of wording or order in the content changes the journeys; `kiosk replay` then checks that
@@ -20,11 +21,15 @@ from dataclasses import dataclass, field
 from kiosk.core.content.catalog import TOPICS, Catalog
 from kiosk.core.content.practice import book_of, fill
 from kiosk.core.content.practice_replay import codes_for
+from kiosk.core.content.step_picture import MARKER as PICTURE_MARKER, describe
+from kiosk.core.data.queue_wait import Place, wait_words
 from kiosk.core.screens import keys as K
+from kiosk.core.screens.view import spell_ticket
 from kiosk.core.screens.views import TOPIC_ORDER, view_for
 from kiosk.core.visit import flow as f
 
 MAX_PRESSES = 400  # per journey: a path that long means the content cannot be reached
+TICKET_NUMBER = "A001"  # the first number of a fresh log (each replay batch has its own)
 
 
 class JourneyError(Exception):
@@ -90,6 +95,8 @@ class Walker:
         if found is None:
             raise JourneyError(f"{self.j.name}: no key help on {view.screen}: {line}")
         self.j.lines.append({"spoken": found})
+        if view.screen == "step" and describe(getattr(view, "picture", None)):
+            self.expect_said(said, f"{PICTURE_MARKER}:")  # the step's picture said in words
 
     def idle(self, seconds: float) -> None:
         """Nobody touches anything: the idle warning, answered with Enter."""
@@ -253,20 +260,28 @@ def quiz_journey(catalog: Catalog, seed: str) -> Journey | None:
 
 
 def ticket_journey(catalog: Catalog, seed: str) -> Journey:
-    """Key 0 for staff: the number (spoken), a priority choice by its key, R to hear it again,
-    then Cách dùng (/) and back, and leaving from the ticket screen."""
+    """Key 0 for staff: the number spoken digit by digit (§5.1.3.16), who is before (a fresh
+    log: nobody), a priority choice by its key, R to hear the number and the place again, then
+    Cách dùng (/) and back, and leaving from the ticket screen."""
     w = Walker(catalog, "ticket", seed)
     w.start()
     w.press("0")
-    w.state, effects = w.flow.next(w.state, f.TicketCreated("A001"))  # the real one comes from the log
-    w.j.said += [e.text for e in effects if isinstance(e, f.Say)]
+    # the real number and place come from the log: a fresh one gives A001, nobody before
+    place = Place(TICKET_NUMBER, 0, None)
+    w.state, effects = w.flow.next(w.state, f.TicketCreated(TICKET_NUMBER, place=place))
+    said = [e.text for e in effects if isinstance(e, f.Say)]
+    w.j.said += said
     # replay waits for the number to be on disk before its next line: said since the key
-    w.j.lines.append({"spoken": "Số thứ tự của bạn là"})
-    w.key_help([e.text for e in effects if isinstance(e, f.Say)])
+    w.expect_said(said, f"Số thứ tự của bạn là {spell_ticket(TICKET_NUMBER)}.")
+    w.key_help(said)
     w.j.lines.append({"expect": "Số thứ tự của bạn"})
+    # the place read with the number, or at the queue's next reading (a busy log): on screen
+    w.j.lines.append({"wait_for": wait_words(place.before, place.minutes)})
     elderly = w.key_of("priority", "elderly")
     w.press(elderly, spoken="Đã ghi nhận ưu tiên")
-    w.press("R", spoken="Số thứ tự của bạn là")
+    said = w.press("R", spoken=f"Số thứ tự của bạn là {spell_ticket(TICKET_NUMBER)}.")
+    w.expect_said(said, wait_words(place.before, place.minutes).rstrip("."))
+    w.expect_said(said, "Bấm phím R hoặc phím sao để nghe lại số của bạn")
     w.press("/", spoken="phím 5, Nghe đọc, đang bật")
     w.press("Enter")
     w.leave()

@@ -62,7 +62,7 @@ def tour(catalog: Catalog) -> list[Action]:
 def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | None = None,
             size: tuple[int, int] = (1920, 1080), script: list[Action] | None = None,
             demo: bool = False, exit_after: float | None = None, source: str = "kiosk",
-            fullscreen: bool = False) -> int:
+            fullscreen: bool = False, transcript: bool = False) -> int:
     try:
         data.mkdir(parents=True, exist_ok=True)
     except OSError as e:  # the kiosk still starts; the log writer retries and spills meanwhile
@@ -115,7 +115,7 @@ def run_app(*, lessons: Path, data: Path, headless: bool, screenshots: Path | No
             from kiosk.ui.a11y import press
             from kiosk.ui.replay import ReplayDriver
             ReplayDriver(app, actions, screenshots or Path("screenshots"),
-                         voice=_voice(runtime), keys=press).start()
+                         voice=_voice(runtime), keys=press, transcript=transcript).start()
 
     app.first_frame.append(load_rest)
     app.first_frame.append(quiet_gc)

@@ -39,7 +39,7 @@ class QueueWatch:
         self.board = CallBoard()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="queue-watch")
         self._conn: sqlite3.Connection | None = None   # used only on the worker thread
-        self._pending: Future | None = None
+        self._pending: tuple[Future, str | None] | None = None  # a read, and whose place it asked
         self._failing = 0
         self._event = Clock.schedule_interval(self._poll, POLL_SECONDS)
 
@@ -53,15 +53,20 @@ class QueueWatch:
 
     def _poll(self, _dt=None) -> None:
         if self._pending is not None:
-            if not self._pending.done():
+            done, asked = self._pending
+            if not done.done():
                 return
-            done, self._pending = self._pending, None
-            self._deliver(done)
-        rt = self.runtime
-        sid = rt.session_id if rt.state.ticket and rt.state.called_to is None else None
-        self._pending = self._pool.submit(self._read, sid)
+            self._pending = None
+            self._deliver(done, asked)
+        sid = self._wanted()
+        self._pending = (self._pool.submit(self._read, sid), sid)
 
-    def _deliver(self, done: Future) -> None:
+    def _wanted(self) -> str | None:
+        """The session whose place to read: the visitor's while their number waits."""
+        rt = self.runtime
+        return rt.session_id if rt.state.ticket and rt.state.called_to is None else None
+
+    def _deliver(self, done: Future, asked: str | None = None) -> None:
         try:
             place, calls = done.result()
         except Exception as e:  # locked for long, damaged, not created yet: try again later
@@ -71,6 +76,11 @@ class QueueWatch:
         if self._failing >= WARN_AFTER:
             log.info("the queue can be read again")
         self._failing = 0
+        if asked != self._wanted():
+            # asked for another moment (before this visitor's number existed, or another
+            # session): its place is stale. Keep the place the kiosk has, said with the number;
+            # else the place left the screen and R for a second after every new ticket.
+            place = self.runtime.state.place
         self.runtime.queue_seen(place, calls, self.board.update(calls))
 
     # --- on the worker thread --------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -31,8 +32,9 @@ class ReplayFailure(Exception):
 
 class ReplayDriver:
     def __init__(self, app: KioskApp, actions: list[Action], screenshots: Path,
-                 voice=None, keys=None):
+                 voice=None, keys=None, transcript: bool = False):
         self.app = app
+        self.transcript = transcript  # print each line run and each line the kiosk said
         self.actions = actions
         self.screenshots = screenshots
         self.voice = voice   # callable(text) -> None, raises ReplayFailure when unavailable
@@ -51,10 +53,16 @@ class ReplayDriver:
         self._redrawn = True
 
     def _heard_kiosk(self, text: str, why: str, rate: str) -> None:
-        # both forms: the written one (captions: "VNeID") and the spoken one ("Vê en e i đê")
+        # both forms: the written one (captions: "VNeID") and the spoken one ("Vê nê ai đi")
         caption = self.app.runtime.last_caption or text
         said = self.app.runtime.last_spoken or text
         self._said.append(caption if caption == said else f"{caption} || {said}")
+        if self.transcript:
+            self._print(f"  said: {self._said[-1]}")
+
+    @staticmethod
+    def _print(text: str) -> None:
+        print(text, file=sys.__stdout__, flush=True)
 
     def start(self) -> None:
         Clock.schedule_once(lambda *_: self._frames(FRAMES_AFTER_ACTION, self._next), 0.2)
@@ -81,8 +89,11 @@ class ReplayDriver:
             return
         action = self.actions[self.index]
         self.index += 1
-        if action.kind != "spoken" and not self._repeating(action):
+        repeating = self._repeating(action)
+        if action.kind != "spoken" and not repeating:
             self._said = []  # {"spoken"} looks at what was said since the previous line
+        if self.transcript and not repeating:
+            self._print(f"replay: line {action.line}: {json.dumps({action.kind: action.value}, ensure_ascii=False)}")
         try:
             delay = getattr(self, f"_do_{action.kind}")(action.value)
         except ReplayFailure as e:

@@ -47,7 +47,7 @@ def ticket_said(state) -> str:
     line = place_line(state)
     return (f"Số thứ tự của bạn là {spelt}. " + (f"{line} " if line else "")
             + f"Vui lòng chờ. Khi nghe gọi số {spelt}, mời bạn đến quầy được gọi. "
-            "Bấm phím R để nghe lại số của bạn.")
+            "Bấm phím R hoặc phím sao để nghe lại số của bạn.")
 
 
 def call_said(number: str, counter: int, written: bool = False) -> str:
