@@ -150,6 +150,29 @@ def test_codes_are_spoken_only_into_headphones_in_audio_mode(j):
     assert otp in spoken_line(j.state, j.catalog)          # headphones: said, to be typed
 
 
+def test_audio_without_headphones_takes_any_digits_and_says_so(j):
+    """A blind visitor without headphones never hears the made-up code: the step says that any
+    six digits do, and takes them; with headphones, or with sight, only the code does."""
+    to_practice(j)
+    j(f.Tap("p_tap", "bank"))
+    otp = j.codes()["otp"]
+    other = "".join(str((int(d) + 1) % 10) for d in otp)
+    assert "bất kỳ" not in spoken_line(j.state, j.catalog)  # sighted: the code is on screen
+    j(*[f.Tap("p_key", d) for d in other], f.Tap("p_tap", "gui"))
+    assert j.state.activity.step == 1 and j.view().feedback[0] == "bad"
+    j.state = replace(j.state, private=True, modes=replace(j.state.modes, audio=True))
+    assert "bất kỳ" not in spoken_line(j.state, j.catalog)  # headphones: the code is said
+    j(*[f.Tap("p_key", d) for d in other], f.Tap("p_tap", "gui"))
+    assert j.state.activity.step == 1
+    j.state = replace(j.state, private=False)
+    line = spoken_line(j.state, j.catalog)
+    assert "gõ 6 chữ số bất kỳ" in line and otp not in line
+    j(*[f.Tap("p_key", d) for d in other[:5]], f.Tap("p_tap", "gui"))
+    assert j.state.activity.step == 1  # five digits are not a code
+    j(*[f.Tap("p_key", d) for d in other], f.Tap("p_tap", "gui"))
+    assert j.state.activity.step == 2
+
+
 def test_whole_practice_logs_finish_and_first_try(j):
     to_practice(j)
     j(f.Tap("p_tap", "bank"))

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 
 from kiosk.core.content.catalog import TOPICS, Catalog
-from kiosk.core.content.practice import book_of, fill
+from kiosk.core.content.practice import book_of, code_unheard, fill
 from kiosk.core.content.practice_replay import codes_for
 from kiosk.core.content.step_picture import MARKER as PICTURE_MARKER, describe
 from kiosk.core.data.queue_wait import Place, wait_words
@@ -187,20 +187,35 @@ class Walker:
             raise JourneyError(f"{self.j.name}: ended on {self.state.screen}, not the finish screen")
         self.j.lines.append({"expect": "Bạn đã làm xong!"})
 
+    def unheard(self, value: str | None) -> bool:
+        return code_unheard(True, bool(getattr(self.state, "private", False)), value)
+
+    def typed_for(self, value: str, codes: dict) -> str:
+        """What the visitor types: the code itself only if it was said to them. Without
+        headphones a blind visitor never hears it, so the journey types other digits, as they
+        would after the step said that any digits do."""
+        want = fill(value, codes)
+        if not self.unheard(value):
+            return want
+        return "".join(str((int(d) + 1) % 10) if d.isdigit() else d for d in want)
+
     def practice(self, practice_id: str, codes: dict) -> None:
         p = book_of(self.catalog).practice(practice_id)
-        self.press(self.key_of("practice", p.id), spoken="Phím Tab để đi qua từng nút trên điện thoại")
+        arrived = self.press(self.key_of("practice", p.id),
+                             spoken="Phím Tab để đi qua từng nút trên điện thoại")
         for i, step in enumerate(p.steps):
-            self.j.lines.append({"expect": f"Bước {i + 1}/{len(p.steps)}"})
             exp = step.expect
+            if self.unheard(exp.value):  # said on arrival, before anything else is pressed
+                self.expect_said(arrived, "chữ số bất kỳ")
+            self.j.lines.append({"expect": f"Bước {i + 1}/{len(p.steps)}"})
             if exp.tap:
                 self.focus_on("p_tap", exp.tap)
             else:
                 self.focus_on("p_field", exp.type)
-                for d in fill(exp.value, codes):
+                for d in self.typed_for(exp.value, codes):
                     self.press(d, spoken="Đã gõ")
                 self.focus_on("p_tap", exp.submit)
-            said = self.press("Enter")
+            said = arrived = self.press("Enter")
             self.expect_said(said, " ".join(fill(step.praise, codes).split()[:4]))
         if self.state.screen != "practice_done":
             raise JourneyError(f"{self.j.name}: the practice did not finish")

@@ -27,6 +27,7 @@ from kiosk.core.content.practice import (CHANNELS, PLACEHOLDER, SECRET_PLACEHOLD
 from kiosk.core.screens.paper import PRINTING
 from kiosk.core.screens.phone_keys import TYPING_HELP
 from kiosk.core.screens.practice_views import listed
+from kiosk.core.screens.queue_views import REPEAT_KEY
 from kiosk.core.state import DrillRun
 from kiosk.core.content.lexicon import load as load_lexicon, word_forms
 from kiosk.core.screens.views import (PRIORITY_LABELS, TO_COUNTER_BODY, TO_COUNTER_TITLE,
@@ -79,7 +80,7 @@ FIXED = {
     "ticket.priority-undo": "Nếu chọn nhầm, chạm lại nút đó.",
     "ticket.to-counter": f"{TO_COUNTER_TITLE}. {TO_COUNTER_BODY}",
     "ticket.please-wait": "Vui lòng chờ.",
-    "ticket.repeat-key": "Bấm phím R để nghe lại số của bạn.",
+    "ticket.repeat-key": REPEAT_KEY,
     "ticket.next-in-line": "Bạn là người tiếp theo.",
     "ticket.priority-number": "Số ưu tiên.",
     "ticket.printing": PRINTING,

@@ -37,6 +37,18 @@ PLACEHOLDERS = {
 }
 SECRET_PLACEHOLDERS = ("otp", "passcode")  # never spoken aloud
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# Audio mode without headphones: the made-up code is not said to the room, so a blind visitor
+# could not type it. Any digits of its length then do: the practice is about the typing and
+# the sending, and the room still hears no code (README "A blind visitor").
+ANY_DIGITS = ("Máy không đọc mã ra loa. Ở bản tập này, bạn gõ {n} chữ số bất kỳ là được. "
+              "Nếu cắm tai nghe, máy sẽ đọc mã cho riêng bạn nghe.")
+
+
+def code_unheard(audio: bool, private: bool, value: str | None) -> bool:
+    """True when `value` (what a step asks to type) is a secret code this visitor cannot hear:
+    audio mode, no private listening."""
+    return (audio and not private and value is not None
+            and any(m.group(1) in SECRET_PLACEHOLDERS for m in PLACEHOLDER.finditer(value)))
 
 STYLES = ("phone", "vneid", "dvc", "bank")
 CHANNELS = {"call": "Cuộc gọi đến", "video_call": "Cuộc gọi video đến", "sms": "Tin nhắn",

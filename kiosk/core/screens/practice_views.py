@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kiosk.core.content.practice import (
-    CHANNELS, DRILL_MARKER, MARKER, PLACEHOLDER, SECRET_PLACEHOLDERS, Item, book_of, fill,
-    fill_spoken,
+    ANY_DIGITS, CHANNELS, DRILL_MARKER, MARKER, PLACEHOLDER, SECRET_PLACEHOLDERS, Item, book_of,
+    code_unheard, fill, fill_spoken,
 )
 from kiosk.core.content.step_picture import MARKER as PICTURE_MARKER, StepPicture, sample_codes
 from kiosk.core.screens.view import BAR_BACK, BAR_LARGE, BAR_REPEAT, BAR_STAFF, Choice, View, bar
@@ -124,6 +124,8 @@ def _practice(state, catalog) -> View:
     # mode: a blind visitor can then type it; the room never hears a code, even a practice one
     private = getattr(state, "private", False) and state.modes.audio
     said = (fill if private else fill_spoken)(step.say or step.do, codes)
+    if code_unheard(state.modes.audio, private, step.expect.value):
+        said += " " + ANY_DIGITS.format(n=len(fill(step.expect.value, codes)))
     heard = _unsaid(feedback[1], codes) + " " if feedback else ""
     return View(screen="practice", title=p.title, progress=f"Bước {n}/{total}",
                 body=(fill(step.do, codes),), phone=phone, feedback=feedback,

@@ -18,7 +18,7 @@ import os
 import random
 from dataclasses import replace
 
-from kiosk.core.content.practice import KEYPAD_KEYS, book_of, fill, made_up_codes
+from kiosk.core.content.practice import KEYPAD_KEYS, book_of, code_unheard, fill, made_up_codes
 from kiosk.core.screens.phone_keys import TYPING_HELP
 from kiosk.core.state import (  # noqa: F401  (HINT_AFTER: callers read it here too)
     HINT_AFTER, PRACTICE_SCREENS, DrillRun, Log, PracticeRun, QuizRun, Say, StartSession, State,
@@ -130,7 +130,9 @@ class ActivityFlow:
                 return self._succeed(state, run, p, filled=element)
             return self._mistake(state, run, p, step.correction_for(element), element)
         if element == exp.submit:
-            if run.typed == fill(exp.value, run.code_map):
+            want = fill(exp.value, run.code_map)
+            unheard = code_unheard(state.modes.audio, getattr(state, "private", False), exp.value)
+            if run.typed == want or (unheard and len(run.typed) == len(want) and run.typed.isdigit()):
                 return self._succeed(state, run, p, value=(exp.type, run.typed))
             return self._mistake(state, replace(run, typed=""), p, step.correct, element)
         return self._mistake(state, run, p, step.correction_for(element), element)
