@@ -123,6 +123,12 @@ def test_two_kiosks_and_a_console_share_one_queue_through_a_cut(pg, tmp_path):
     # the offline priority came with its ticket; then everyone in order of arrival
     assert numbers == ["Y001", "A001", "A002", "A003", "A004", "X001", "X002", "A009"]
     assert q.counts() == {"waiting": 8, "called": 1, "priority_waiting": 1}
+    # the counters on Cài đặt are the shared queue's (every kiosk's board and the console's list)
+    page = staff.get("/settings").text
+    r = staff.post("/settings", data={"csrf": csrf_of(page), "retention_days": "365",
+                                      "session_minutes": "30", "counters": "4"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert [c["id"] for c in q.counters()] == [1, 2, 3, 4]
 
 
 def test_a_running_kiosk_sends_its_offline_tickets_by_itself(pg, tmp_path, monkeypatch):
