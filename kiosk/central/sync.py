@@ -22,7 +22,7 @@ import psycopg
 
 from kiosk.central.schema import COLUMNS, CentralError, check_version, connect
 from kiosk.core.data import identity, syncmarks
-from kiosk.core.data.store import Store, StoreError
+from kiosk.core.data.store import Store, StoreError, put_setting, setting
 from kiosk.core.data.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def _shared_tickets(store: Store, pg, queue, who: tuple[str, str], batch: int, b
     later (the server ignores a row it has), so an open ticket never holds back the others."""
     sent = 0
     while True:
-        mark = int(_setting(store, SHARED_MARK) or 0)
+        mark = int(setting(store.conn, SHARED_MARK) or 0)
         rows = queue.conn.execute(
             f"SELECT id, local_id, {_LOCAL['tickets'].replace('id, ', '', 1)} FROM tickets "
             "WHERE kiosk = ? AND id > ? ORDER BY id LIMIT ?", (who[1], mark, batch)).fetchall()
@@ -140,20 +140,10 @@ def _shared_tickets(store: Store, pg, queue, who: tuple[str, str], batch: int, b
                 c.execute(f"UPDATE tickets SET synced_at = ? WHERE id IN ({', '.join('?' for _ in handed)})",
                           (utcnow(), *handed))
             if done:
-                _put_setting(c, SHARED_MARK, str(rows[done - 1][0]))
+                put_setting(c, SHARED_MARK, str(rows[done - 1][0]))
         store.transact(note)
         if done < len(rows) or len(rows) < batch:
             return sent
-
-
-def _setting(store: Store, key: str) -> str | None:
-    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def _put_setting(c, key: str, value: str) -> None:
-    c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
 def _first(e: Exception) -> str:

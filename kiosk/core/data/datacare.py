@@ -13,7 +13,8 @@ import sqlite3
 from pathlib import Path
 
 from kiosk.core.data import syncmarks
-from kiosk.core.data.store import SCHEMA_NAME, Store, StoreError, migration_names, utcnow
+from kiosk.core.data.store import (SCHEMA_NAME, Store, StoreError, migration_names, put_setting,
+                                   setting, utcnow)
 from kiosk.core.data.timeutil import local_day, now_utc, stamp as _stamp
 
 DEFAULT_SETTINGS = {"retention_days": "365", "session_minutes": "30"}
@@ -27,10 +28,10 @@ class DataError(Exception):
 # --- settings -------------------------------------------------------------------------------
 
 def get_setting(store: Store, key: str, default: str | None = None) -> str | None:
-    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    if row is None:
+    value = setting(store.conn, key)
+    if value is None:
         return default if default is not None else DEFAULT_SETTINGS.get(key)
-    return row[0]
+    return value
 
 
 def get_int_setting(store: Store, key: str) -> int:
@@ -45,8 +46,7 @@ def set_settings(store: Store, values: dict[str, str], staff: str | None = None)
     def write(c):
         now = utcnow()
         for key, value in values.items():
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
+            put_setting(c, key, str(value))
         c.execute("INSERT INTO events (ts, kind, data) VALUES (?, 'staff_settings', ?)",
                   (now, json.dumps({"staff": staff, "values": values}, ensure_ascii=False)))
     store.transact(write)

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from kiosk.core.data import identity
 from kiosk.core.data import queue as local_queue
-from kiosk.core.data.store import Store, StoreError, utcnow
+from kiosk.core.data.store import Store, StoreError, put_setting, setting, utcnow
 
 log = logging.getLogger("kiosk.shared_queue")
 
@@ -54,16 +54,6 @@ class SharedQueue(Protocol):
     def ticket_place(self, session_id: str): ...
     def set_priority(self, session_id: str, group: str | None) -> None: ...
     def merge(self, kiosk: str, tickets: list[dict]) -> int: ...
-
-
-def _setting(store: Store, key: str) -> str | None:
-    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def _put_setting(c, key: str, value: str) -> None:
-    c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
 class Tickets:
@@ -106,12 +96,12 @@ class Tickets:
         at = at or utcnow()
         try:
             self.flush(store)  # offline tickets first: they came first
-            if _setting(store, LETTER_KEY) is None:  # known before it is needed offline
+            if setting(store.conn, LETTER_KEY) is None:  # known before it is needed offline
                 self.learn_letter(store)
             return self._try("a new ticket",
                              lambda k: self.shared.create_ticket(k, session_id, context, at), store)
         except SharedQueueDown:
-            letter = _setting(store, LETTER_KEY) or FALLBACK_LETTER
+            letter = setting(store.conn, LETTER_KEY) or FALLBACK_LETTER
             number = store.create_ticket(session_id, dict(context, offline=True), at=at, letter=letter)
             log.warning("shared queue unreachable: offline number %s from this kiosk's log", number)
             return number
@@ -141,7 +131,7 @@ class Tickets:
     # --- offline tickets into the shared queue -------------------------------------------------
 
     def unsent(self, store: Store) -> list[dict]:
-        mark = int(_setting(store, MARK_KEY) or 0)
+        mark = int(setting(store.conn, MARK_KEY) or 0)
         rows = store.conn.execute(
             f"SELECT {', '.join(OFFLINE_COLUMNS)} FROM tickets WHERE id > ? ORDER BY id", (mark,)).fetchall()
         out = []
@@ -165,7 +155,7 @@ class Tickets:
             # never counts it as waiting (a later offline place) and its report says where it went
             c.execute(f"UPDATE tickets SET status = 'shared', updated_at = ? WHERE status = 'waiting' "
                       f"AND id IN ({', '.join('?' for _ in ids)})", (utcnow(), *ids))
-            _put_setting(c, MARK_KEY, str(ids[-1]))
+            put_setting(c, MARK_KEY, str(ids[-1]))
         store.transact(mark)
         log.warning("shared queue back: %d offline tickets sent (%d new)", len(todo), new)
         return new
@@ -173,7 +163,7 @@ class Tickets:
     def tick(self, store: Store) -> None:
         """The log writer's timer: learn the letter if unknown, send offline tickets. Without
         either to do it costs no network round trip. Raises SharedQueueDown."""
-        if _setting(store, LETTER_KEY) is None:
+        if setting(store.conn, LETTER_KEY) is None:
             self.learn_letter(store)
         self.flush(store)
 
@@ -182,7 +172,7 @@ class Tickets:
         try:
             letter = self._try("asking the offline letter", self.shared.letter, store)
         except SharedQueueDown:
-            return _setting(store, LETTER_KEY)
-        if _setting(store, LETTER_KEY) != letter:
-            store.transact(lambda c: _put_setting(c, LETTER_KEY, letter))
+            return setting(store.conn, LETTER_KEY)
+        if setting(store.conn, LETTER_KEY) != letter:
+            store.transact(lambda c: put_setting(c, LETTER_KEY, letter))
         return letter

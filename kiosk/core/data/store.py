@@ -267,3 +267,16 @@ def new_ticket(c, session_id: str | None, context: dict, now: str, letter: str |
         (number, day, session_id, now, context.get("lesson"), context.get("step"),
          json.dumps(context, ensure_ascii=False), context.get("group")))
     return number
+
+
+# --- the settings table: one key, one text value ----------------------------------------------
+
+def setting(conn, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def put_setting(c, key: str, value: str) -> None:
+    """Inside a transaction (`c`): set `key`, whether it was there or not."""
+    c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
