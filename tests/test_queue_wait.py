@@ -127,9 +127,11 @@ def test_ticket_screen_strip_repeat_and_the_welcome_board(store, fixture_catalog
     assert said[-1][0].endswith("Số thứ tự của bạn là A, không, không, hai. Trước bạn còn 1 người, "
                                 "khoảng 5 phút.")
     q = Queue(store)
+    heard = len(said)
     q.call_next(1, "lan")                                       # A001: the visitor moves up
     rt.queue_seen(place_of(store.conn, rt.session_id, now), (), ())
     assert rt.view().strip == "Số của bạn: A002 — Bạn là người tiếp theo."
+    assert len(said) == heard                                   # shown; said only in Nghe đọc
 
     rt.tap("call_staff")                                        # to the ticket screen: no new number
     rt.tap("exit")                                              # Về trang đầu: session wiped
@@ -177,6 +179,27 @@ def test_a_queue_read_asked_before_the_number_existed_keeps_the_place_said_with_
     fresh.set_result((None, ()))                                # asked for this visitor: not waiting
     watch._deliver(fresh, rt.session_id)
     assert rt.state.place is None
+
+
+def test_in_audio_mode_a_place_that_moves_up_is_said_once(store, fixture_catalog):
+    """A visitor who cannot see the screen hears the queue move, not only the first place."""
+    rt = Runtime(fixture_catalog, store)
+    said = []
+    rt.on_say.append(lambda text, why, rate: said.append(text))
+    for _ in range(2):
+        store.create_ticket(store.start_session(), {})          # two are already waiting
+    rt.tap("mode", "audio")
+    rt.tap("start")
+    rt.tap("call_staff")
+    assert rt.state.modes.audio and rt.state.ticket == "A003"
+    now = dt.datetime.now(dt.timezone.utc)
+    rt.queue_seen(place_of(store.conn, rt.session_id, now), (), ())
+    heard = len(said)                                            # the same place: nothing new
+    Queue(store).call_next(1, "lan")
+    rt.queue_seen(place_of(store.conn, rt.session_id, now), (), ())
+    assert said[heard:] == ["Trước bạn còn 1 người, khoảng 5 phút."]
+    rt.queue_seen(place_of(store.conn, rt.session_id, now), (), ())
+    assert len(said) == heard + 1                                # said once, not at every read
 
 
 def test_a_staff_call_in_captions_mode_flashes_with_its_words(store, fixture_catalog):
