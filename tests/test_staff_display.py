@@ -105,6 +105,9 @@ def test_display_shows_calls_with_numbers_and_counters_only(db):
     d = c.get(base + "/live").json()
     assert [x["number"] for x in d["current"]] == ["A001"]
     assert [x["number"] for x in d["recent"]] == ["A002"]                    # served, still listed
+    q.call(ids[2], 1, "lan")  # the next number at counter 1 before A001 was closed there
+    d = c.get(base + "/live").json()
+    assert [(x["number"], x["counter"]) for x in d["current"]] == [("A003", 1)]  # one a counter
 
     html = c.get(base).text
     text = html + json.dumps(d, ensure_ascii=False)

@@ -105,10 +105,15 @@ def board(conn, day: str, after: int = 0) -> dict:
     """The display's data: the latest call, the current call at each counter, the last few
     numbers called, and the calls newer than `after` (to announce, oldest first)."""
     calls = _calls(conn, day)
-    current = conn.execute(
-        "SELECT t.number, t.context, t.counter, c.name FROM tickets t "
-        "LEFT JOIN counters c ON c.id = t.counter WHERE t.status = 'called' AND t.day = ? "
-        "ORDER BY t.counter, t.called_at", (day,)).fetchall()
+    at_counter = {}
+    for row in conn.execute(
+            "SELECT t.number, t.context, t.counter, c.name FROM tickets t "
+            "LEFT JOIN counters c ON c.id = t.counter WHERE t.status = 'called' AND t.day = ? "
+            "ORDER BY t.counter, t.called_at", (day,)):
+        # one number a counter: staff who call the next one before closing the last leave it
+        # 'called', and two numbers at one counter would send a visitor to the wrong one
+        at_counter[row[2]] = row
+    current = list(at_counter.values())
     recent, seen = [], set()
     for call in calls[1:]:
         if call["number"] not in seen and call["number"] != calls[0]["number"]:
