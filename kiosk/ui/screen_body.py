@@ -57,7 +57,7 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     for para in view.body:
         text_box.add_widget(Text(para, sizes.body, palette.text))
     choices = app.choice_buttons(view, palette, sizes, landscape) if view.choices else None
-    options = app.choice_row(view.options, palette, sizes) if view.options else None
+    options = _options(app, view, palette, sizes) if view.options else None
     picture = picture_of(app, view) if (view.qr_text or view.image) else None
     if picture is None and view.outline:  # intro: every step by name (kiosk.ui.step_pictures)
         from kiosk.ui.step_pictures import outline  # kept out of the cold start
@@ -117,6 +117,19 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
     return body
 
 
+def _options(app, view: View, palette: Palette, sizes: Sizes) -> Widget:
+    """The optional row (priority) with its words right above it, so that they name that row
+    and not the choices drawn between the body and it."""
+    row = app.choice_row(view.options, palette, sizes)
+    if not view.options_label:
+        return row
+    box = BoxLayout(orientation="vertical", spacing=sizes.gap / 2, size_hint_y=None)
+    box.bind(minimum_height=box.setter("height"))
+    box.add_widget(Text(view.options_label, sizes.body, palette.text))
+    box.add_widget(row)
+    return box
+
+
 def _unprinted_room(app, view: View, sizes: Sizes) -> float:
     """How many times its usual size the ticket number may be drawn: at most 90% of the
     column's width; as large as lets the whole screen fit if that is still much larger, else
@@ -126,7 +139,8 @@ def _unprinted_room(app, view: View, sizes: Sizes) -> float:
     wide = fr.content_w * 0.9 / max(L.text_width(view.big, sizes.big, True), 1)
     room_h = (fr.content_h - fr.notice_h - fr.caption_h - fr.bar_h - 3 * sizes.gap
               - L.header_height(view.title, view.progress, sizes, fr.content_w))
-    words_h = sum(L.text_block(p, sizes.body, fr.content_w)[1] + sizes.gap / 2 for p in view.body)
+    words_h = sum(L.text_block(p, sizes.body, fr.content_w)[1] + sizes.gap / 2
+                  for p in view.body + ((view.options_label,) if view.options_label else ()))
     rows_h = (sizes.target + sizes.gap) * (bool(view.choices) + bool(view.options))
     line = max(L.line_height(sizes.big), 1)
     whole = min(wide, (room_h - words_h - rows_h) / line, UNPRINTED_MAX)

@@ -53,6 +53,7 @@ class View:
     phone: object = None        # practice_views.Phone: the phone copy drawn beside the text
     feedback: tuple | None = None  # ("ok" | "bad" | "info", text): praise or gentle correction
     options: tuple[Choice, ...] = ()  # a row of small optional choices (ticket screen: priority)
+    options_label: str | None = None  # the words drawn right above that row, not in the body
     strip: str | None = None    # the visitor's waiting number on every screen (queue_views)
     board: tuple = ()           # welcome screen: (number, counter) being called (queue_views)
     picture: object = None      # step_picture.StepPicture: the screen or pictogram beside a step

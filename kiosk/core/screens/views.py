@@ -194,7 +194,7 @@ def _ticket(state, catalog):
         said = (" Nếu bạn là người cao tuổi, người khuyết tật hoặc phụ nữ mang thai, "
                 "chạm nút tương ứng để được ưu tiên.")
     return View(screen="ticket", title="Số thứ tự của bạn", big=state.ticket,
-                body=ticket_body(state) + (note,),
+                body=ticket_body(state), options_label=note,
                 choices=choices, options=options, layout="row",
                 bar=bar(BAR_REPEAT, BAR_LARGE),
                 spoken=f"{ticket_said(state)}{said}")
