@@ -72,6 +72,10 @@ def test_the_drawn_phone_is_reached_by_focus_keys_and_digits_type():
     assert "4" not in " ".join(said(eff)).replace("trên", "")  # how many, never which
     state, _ = m.next(state, f.Key("backspace"))          # deletes a digit, does not go back
     assert state.activity.typed == "4" and state.screen == "practice"
+    state, _ = m.next(state, f.Key("backspace"))
+    assert state.activity.typed == "" and state.activity.step == typing
+    state, _ = m.next(state, f.Key("backspace"))          # nothing left to delete: back a step
+    assert state.screen == "practice" and state.activity.step == typing - 1
 
 
 def test_a_staff_call_has_a_visual_cue_in_captions_mode(machine):

@@ -64,7 +64,8 @@ def same_control(a: Choice, b: Choice) -> bool:
 
 def typing_key(view, focused: Choice | None, name: str):
     """A digit or Backspace while the focus is in the field being filled or on the copy's
-    keypad: typed into that field. None: the key does what it does elsewhere."""
+    keypad: typed into that field (Backspace only while it holds a digit). None: the key does
+    what it does elsewhere."""
     phone = getattr(view, "phone", None)
     if phone is None or not phone.typing or focused is None:
         return None
@@ -73,7 +74,9 @@ def typing_key(view, focused: Choice | None, name: str):
     if name.isdigit():
         return ("act", "p_key", name)
     if name in ("backspace", "delete"):
-        return ("act", "p_key", "del")
+        # with nothing left to delete it goes back, as everywhere else: a visitor who cannot
+        # see the field is never stuck in it
+        return ("act", "p_key", "del") if phone.value_of(phone.typing) else None
     return None
 
 
