@@ -89,6 +89,35 @@ def test_walk_away_the_call_is_shown_and_said_on_the_welcome_screen(tmp_path):
     (tmp_path / "replay-output.txt").write_text(out + err, "utf-8")
 
 
+def test_a_staff_call_in_captions_mode_flashes_and_shows_chuong_bao_in_the_window(tmp_path):
+    """A deaf visitor waiting on the ticket screen with Phụ đề on: the staff call is seen, not
+    only heard (the frame flashes and the caption starts with "(Chuông báo)")."""
+    from kiosk.core.data.queue import Queue
+    from kiosk.core.data.store import Store
+    data, shots = tmp_path / "data", tmp_path / "shots"
+    data.mkdir()
+    store = Store(data / "kiosk.sqlite3")
+    script = write_script(tmp_path / "deaf.jsonl", [
+        {"tap": "Phụ đề"}, {"tap": "Bắt đầu"}, {"tap": "Gọi nhân viên"}, {"expect": "A001"},
+        {"screenshot": "ticket"},
+        {"wait_for": "(Chuông báo)"}, {"expect": "Mời số A001 đến quầy 1"},
+        {"screenshot": "called"}])
+    replay = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "replay", str(script), "--screenshots", str(shots),
+         "--data", str(data)], env=kiosk_env(), cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: (shots / "ticket.png").exists(), timeout=90, what="the ticket screen")
+        Queue(store).call_next(1, "lan")
+        out, err = replay.communicate(timeout=120)
+    finally:
+        if replay.poll() is None:
+            replay.kill()
+        store.close()
+    assert replay.returncode == 0, err[-3000:]
+    assert (shots / "called.png").stat().st_size > 10_000
+
+
 class NetworkPrinter:
     """A receipt printer on loopback: every connection is one print job."""
 
