@@ -32,7 +32,7 @@ from kiosk.ui.phone_draw import (
     phone_label, pointer, ring,
 )
 from kiosk.ui.phone_drill import DrillDrawing
-from kiosk.ui.picture_fit import (KEY_MIN, LINE, card_height, card_label_heights, lines,
+from kiosk.ui.picture_fit import (LINE, card_height, card_label_heights, key_row, lines,
                                   payment_height, picture_f, row_height)
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
@@ -151,8 +151,8 @@ class PhoneCopy(DrillDrawing, FloatLayout):
     @property
     def key_min(self) -> float:
         """The smallest keypad key: the kiosk's own 20 mm target on the panel (DESIGN.md)."""
-        if self.illustration:  # a step's picture: keys are drawn, not touched (picture_fit.KEY_MIN)
-            return KEY_MIN
+        if self.illustration:  # a step's picture: keys are drawn, not touched (picture_fit.key_row)
+            return key_row(self.f)
         return math.ceil(self.app.panel.mm(L.TARGET_MM)) + 2
 
     @property

@@ -15,7 +15,16 @@ CHAR_W = 0.6        # average glyph width / font size, bold, with a margin for w
 CAPITAL_W = 0.78    # the same for a bold capital
 LINE = 1.3          # line height / font size
 KEY_MIN = 68        # px: a keypad row
+KEY_PER_F = 2.83    # px of a keypad row per px of text: KEY_MIN at a 1080p body's picture (24 px)
+KEY_FLOOR = 30      # px: the least a drawn key gets (its digit is still 1.3 f)
 MIN_F = 12.0
+
+
+def key_row(f: float) -> float:
+    """A drawn keypad row of a step's picture at text size f: KEY_MIN, and smaller with the words
+    when they had to shrink (a small window with a notice): the keys are drawn, not touched, and
+    at a fixed size they pushed the phone's other words over each other."""
+    return min(KEY_MIN, max(KEY_FLOOR, f * KEY_PER_F))
 
 
 def lines(text: str, size: float, width: float, bold: bool = False) -> int:
@@ -87,7 +96,7 @@ def _item_h(it, f: float, w: float) -> float:
     if k == "sms":
         return f * 0.72 * LINE + lines(it.text, f * 0.85, w - 32) * f * 0.85 * LINE + 24
     if k == "keypad":
-        return 4 * KEY_MIN + 30
+        return 4 * key_row(f) + 30
     return f * 3.1
 
 
