@@ -3,6 +3,7 @@ wait followed live, the walk-away journey (the call shown and said on the welcom
 printed slip read back from the printer's bytes, a new slip after a priority choice, and
 "In ra giấy" with a printer on the network and with one that is off."""
 
+import contextlib
 import datetime as dt
 import json
 import socket
@@ -28,6 +29,21 @@ def _slip(number, created, before, minutes, doing=None, priority=None):
     issued = dt.datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(centre_zone())
     return slip.ticket_image(slip.TicketSlip(number, issued, before, doing, priority, minutes),
                              device.paper_width())
+
+
+@contextlib.contextmanager
+def replaying(script, shots, data, env, *flags):
+    """A `kiosk replay` process running while the test acts as the staff; killed if it is still
+    running when the test leaves."""
+    replay = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", *flags, "replay", str(script), "--screenshots", str(shots),
+         "--data", str(data)], env=env, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield replay
+    finally:
+        if replay.poll() is None:
+            replay.kill()
 
 
 def _ticket(db, number):
@@ -59,27 +75,24 @@ def test_walk_away_the_call_is_shown_and_said_on_the_welcome_screen(tmp_path):
         {"wait_for": "A003 » Quầy 2"},                          # the staff call A003 now
         {"expect": "A001 » Quầy 1"}, {"expect": "Đang gọi"},
         {"wait_for_voice": "playing"}, {"screenshot": "welcome-call"}])
-    replay = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "-v", "replay", str(script), "--screenshots", str(shots),
-         "--data", str(data)], env={**kiosk_env(), "KIOSK_PRINTER": f"file:{lp0}"}, cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        q = Queue(store)
-        wait_for(lambda: lp0.exists() and lp0.read_bytes().endswith(CUT), timeout=90, what="the slip")
-        slip_bytes = lp0.read_bytes()
-        # the replay's screenshot after "2 người" was seen: only then does the queue move
-        wait_for(lambda: (shots / "ticket.png").exists(), timeout=90, what="the ticket screen")
-        q.call_next(1, "lan")                                       # A001
-        def session_done():
-            row = store.conn.execute("SELECT end_reason FROM sessions s JOIN tickets t "
-                                     "ON t.session_id = s.id WHERE t.number = 'A003'").fetchone()
-            return row and row[0] == "done"
-        wait_for(session_done, timeout=90, what="Về trang đầu")
-        q.call(_ticket(db, "A003")[0], 2, "minh")
-        out, err = replay.communicate(timeout=120)
+        with replaying(script, shots, data, {**kiosk_env(), "KIOSK_PRINTER": f"file:{lp0}"},
+                       "-v") as replay:
+            q = Queue(store)
+            wait_for(lambda: lp0.exists() and lp0.read_bytes().endswith(CUT), timeout=90,
+                     what="the slip")
+            slip_bytes = lp0.read_bytes()
+            # the replay's screenshot after "2 người" was seen: only then does the queue move
+            wait_for(lambda: (shots / "ticket.png").exists(), timeout=90, what="the ticket screen")
+            q.call_next(1, "lan")                                       # A001
+            def session_done():
+                row = store.conn.execute("SELECT end_reason FROM sessions s JOIN tickets t "
+                                         "ON t.session_id = s.id WHERE t.number = 'A003'").fetchone()
+                return row and row[0] == "done"
+            wait_for(session_done, timeout=90, what="Về trang đầu")
+            q.call(_ticket(db, "A003")[0], 2, "minh")
+            out, err = replay.communicate(timeout=120)
     finally:
-        if replay.poll() is None:
-            replay.kill()
         store.close()
     assert replay.returncode == 0, err[-3000:]
     said = [line for line in err.splitlines() if "speech: playing" in line]
@@ -102,17 +115,12 @@ def test_a_staff_call_in_captions_mode_flashes_and_shows_chuong_bao_in_the_windo
         {"screenshot": "ticket"},
         {"wait_for": "(Chuông báo)"}, {"expect": "Mời số A001 đến quầy 1"},
         {"screenshot": "called"}])
-    replay = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "replay", str(script), "--screenshots", str(shots),
-         "--data", str(data)], env=kiosk_env(), cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: (shots / "ticket.png").exists(), timeout=90, what="the ticket screen")
-        Queue(store).call_next(1, "lan")
-        out, err = replay.communicate(timeout=120)
+        with replaying(script, shots, data, kiosk_env()) as replay:
+            wait_for(lambda: (shots / "ticket.png").exists(), timeout=90, what="the ticket screen")
+            Queue(store).call_next(1, "lan")
+            out, err = replay.communicate(timeout=120)
     finally:
-        if replay.poll() is None:
-            replay.kill()
         store.close()
     assert replay.returncode == 0, err[-3000:]
     assert (shots / "called.png").stat().st_size > 10_000
