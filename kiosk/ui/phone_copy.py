@@ -33,7 +33,7 @@ from kiosk.ui.phone_draw import (
 )
 from kiosk.ui.phone_drill import DrillDrawing
 from kiosk.ui.picture_fit import (LINE, card_height, card_label_heights, key_row, lines,
-                                  payment_height, picture_f, row_height)
+                                  payment_height, picture_f, row_height, row_parts)
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
 
@@ -114,6 +114,7 @@ class PhoneCopy(DrillDrawing, FloatLayout):
             self.built = True
 
     BEZEL_SIDE, BEZEL_TOP, BEZEL_BOTTOM = 16, 34, 26
+    BEZEL = (2 * BEZEL_SIDE, BEZEL_TOP + BEZEL_BOTTOM)  # the frame's width and height off the glass
 
     def _sync(self, *_):
         x, y, w, h = *self.pos, *self.size
@@ -300,6 +301,10 @@ class PhoneCopy(DrillDrawing, FloatLayout):
                        size_hint_y=0.65, padding=(14, 0))
         field.name = f"field_{it.id}"
         field.typed = value if typing else None
+        if not self.illustration:  # a hint that wraps in a narrow phone ("Gõ bằng bàn phím số
+            # bên dưới" in large text): the box grows with it, never draws it outside
+            field.bind(texture_size=lambda *_: setattr(box, "height", max(
+                self.f * 3.1, (field.texture_size[1] + 8) / 0.65 + 4)))
         draw_box(field, BLACK if self.hc else WHITE, radius=10,
              border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
              border_width=3 if typing else 1.5)
@@ -371,8 +376,7 @@ class PhoneCopy(DrillDrawing, FloatLayout):
                 w = self.inner_w - 36
                 row.height = row_height(r, self.f, w)
                 label.size_hint_y = None
-                detail_h = lines(r.detail, self.f * 0.78, w - 36) * self.f * 0.78 * LINE if detail else 0
-                label.height = row.height - 16 - detail_h
+                label.height, detail_h = row_parts(r, self.f, w)
                 if detail is not None:
                     detail.size_hint_y, detail.height = None, detail_h
             box.add_widget(row)

@@ -45,12 +45,29 @@ def payment_height(f: float, small_rows: int) -> float:
     return rows + 4 * (2 * (2 + small_rows) - 1) + 20
 
 
+def text_h(text: str, size: float, width: float, bold: bool = False) -> float:
+    """Height a label takes for a text: its lines at the font's own line height (+1 px, as
+    Kivy rounds). LINE alone is short for small text (17 px drawn for 12 px words)."""
+    return lines(text, size, width, bold) * (L.line_height(size) + 1)
+
+
+def row_parts(row, f: float, w: float) -> tuple[float, float]:
+    """A list row's label and detail heights in a picture (phone_copy draws them so): the share
+    of the row the estimate gives, never less than their lines need."""
+    detail = text_h(row.detail, f * 0.78, w - 36) if row.detail else 0.0
+    return row_height(row, f, w) - 16 - detail, detail
+
+
 def row_height(row, f: float, w: float) -> float:
-    """A list row of a picture: taller when its label wraps (phone_copy draws it so)."""
+    """A list row of a picture: taller when its label wraps (phone_copy draws it so), and never
+    shorter than its words at the font's own line height with the row's padding (16 px)."""
     h = f * (3.4 if row.detail else 2.5) + (lines(row.label, f, w - 36) - 1) * f * LINE
     if row.detail:  # its second line wraps too ("Số đã lưu từ trước" in a narrow phone)
         h += (lines(row.detail, f * 0.78, w - 36) - 1) * f * 0.78 * LINE
-    return h
+    least = 16 + text_h(row.label, f, w - 36, bold=True)
+    if row.detail:
+        least += text_h(row.detail, f * 0.78, w - 36)
+    return max(h, least)
 
 
 def card_label_heights(card, f: float, w: float) -> list[float]:
@@ -125,6 +142,26 @@ def needed(phone, f: float, w: float) -> float:
         h += _item_h(it, f, inner) + 14
         i += 1
     return h
+
+
+def least_frame(phone, w: float, h: float, widest: float, ratio: float,
+                bezel: tuple[float, float]) -> tuple[float, float]:
+    """The frame to draw a picture in: w x h when its words fit there at MIN_F, else the least
+    taller one that holds them (as wide as `ratio` allows, up to `widest`). The picture is then
+    taller than the room it was given, and the screen scrolls (kiosk.ui.scroll_fit) instead of
+    drawing the phone's words over one another (a small window, large text, a notice row)."""
+    def fits(fw, fh):
+        return needed(phone, MIN_F, fw - bezel[0]) <= fh - bezel[1]
+
+    if fits(w, h) or needed(phone, MIN_F, widest - bezel[0]) == float("inf"):  # no height helps
+        return w, h
+    lo, hi = h, max(h, widest / ratio)
+    while not fits(min(max(w, hi * ratio), widest), hi):
+        hi *= 1.5
+    while hi - lo > 2:  # fitting only gets easier as the frame grows: bisect to 2 px
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if fits(min(max(w, mid * ratio), widest), mid) else (mid, hi)
+    return min(max(w, hi * ratio), widest), hi
 
 
 def picture_f(phone, base_f: float, w: float, h: float) -> float:

@@ -21,6 +21,7 @@ from kiosk.core.screens.practice_views import phone_of
 from kiosk.core.screens.view import View
 from kiosk.ui.phone_copy import PhoneCopy
 from kiosk.ui.phone_draw import BLACK, MARK_BG, MARK_TEXT, draw_box
+from kiosk.ui.picture_fit import least_frame
 from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.theme import Palette, Sizes
 from kiosk.ui.widgets import Text
@@ -60,6 +61,8 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
             h = row.height
             side = min(row.width * SIDE_SHARE, Window.height * SIDE_OF_HEIGHT)
             w = min(h * PHONE_RATIO, side) if phone else min(h, side)
+            if phone:  # taller than the row when its words cannot fit it: the screen scrolls
+                w, h = least_frame(picture.phone, w, h, side, PHONE_RATIO, PhoneCopy.BEZEL)
             holder.width = w
             picture.size = (w, h if phone else min(h, w * 1.25))
         row.bind(size=fit)
@@ -74,6 +77,8 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
             return
         h = holder.height
         w = min(h * PHONE_RATIO, holder.width * 0.9) if phone else min(holder.width * 0.7, h * 0.8)
+        if phone:
+            w, h = least_frame(picture.phone, w, h, holder.width * 0.9, PHONE_RATIO, PhoneCopy.BEZEL)
         picture.size = (w, h if phone else min(h, w * 1.25))
     holder.bind(size=fit_portrait)
     col.add_widget(holder)
