@@ -40,7 +40,9 @@ from kiosk.core.data.store import Store  # noqa: E402
 from kiosk.ui.app import KioskApp, visible_controls  # noqa: E402
 
 catalog = load_catalog(ROOT / "lessons")
-lesson = max(catalog.lessons, key=lambda l: len(l.steps))
+# the lesson with the most drawn phone screens (the costliest pictures), then the most steps
+lesson = max(catalog.lessons, key=lambda l: (
+    sum(1 for s in l.steps if s.picture and s.picture.screen is not None), len(l.steps)))
 PICTURES = os.environ.get("BENCH_PICTURES", "1") != "0"
 if not PICTURES:  # the text-only figure: the same lesson with its steps' pictures taken away
     lesson = replace(lesson, steps=tuple(replace(s, picture=None) for s in lesson.steps))

@@ -5,7 +5,6 @@ printed slip read back from the printer's bytes, a new slip after a priority cho
 
 import contextlib
 import datetime as dt
-import json
 import socket
 import sqlite3
 import subprocess
