@@ -70,6 +70,8 @@ class PhraseIndex:
         self.known = {x for ph in phrases for x in ph.canon + ph.plain}
         #: one-word names written in Latin letters (vneid, zalo, vssid, bhyt)
         self.names = {x for x in self.known if x.isascii() and x.isalpha() and len(x) >= 4}
+        #: unmarked forms of marked syllables ("cong" of "công"): not spelled from marked words
+        self.unmarked_forms = {p for ph in phrases for c, p in zip(ph.canon, ph.plain) if c != p}
         for ph in phrases:
             self.canon.setdefault(ph.canon, []).append(ph)
             self.plain.setdefault(ph.plain, []).append(ph)
@@ -112,7 +114,9 @@ class PhraseIndex:
         for t in window:
             forms = {t.plain, _LETTERS.get(t.plain, t.plain), *_LETTERS_TOO.get(t.plain, ())}
             options = [o + f for o in options for f in forms]
-        return next((o for o in options if o in self.names), None)
+        marked = any(t.raw != t.plain for t in window)
+        # "còn gì" spells no "cong": words said with marks do not make an unmarked syllable
+        return next((o for o in options if o in self.names and not (marked and o in self.unmarked_forms)), None)
 
     def _split(self, word: str) -> list[str] | None:
         """``word`` as 2-4 known syllables (2+ letters each), or None."""

@@ -106,7 +106,8 @@ _PHRASES: dict[str, str] = {
         chắc chắn | chính xác | có chứ | chắc rồi | dạ đúng | dạ được | rồi | yes |
         đúng rồi đó | vâng đúng rồi | phải đó | có đúng | đúng là vậy |
         vậy đó | đúng vậy đó | đúng như vậy | chính nó | chuẩn | chuẩn rồi | làm vậy đi | cứ vậy đi |
-        vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi | y vậy | đúng y vậy
+        vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi | y vậy | đúng y vậy |
+        chứ sao | chứ gì | chứ còn gì
     """,
     "no": """
         không | không phải | không đúng | sai | sai rồi | chưa | chưa đúng |

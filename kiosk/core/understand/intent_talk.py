@@ -51,7 +51,7 @@ _DONE = frozenset(normalize("rồi").split())
 _JUDGED = frozenset(normalize("quá lắm ghê dữ hết nhiều ít").split())
 _SOFT_END = frozenset(normalize("đó đấy nè á mà nha nghen hen hè hỉ nhỉ ha").split())
 # a single word of another time (the pairs are in intent_text.other_time)
-_WHEN = frozenset(normalize("ngoái hổm mốt").split())
+_WHEN = frozenset(normalize("hổm").split())
 _WHEN_PAIRS = frozenset({("hôm", "bữa")})
 # someone else as the subject: "ai cũng xài zalo", "người ta", a person's name after a kinship word
 _OTHERS = frozenset(tuple(normalize(p).split()) for p in """
