@@ -44,7 +44,7 @@ kính thưa | đài truyền hình | tập tiếp theo | dự báo thời tiết
 _ASKS = frozenset(normalize("""
 muốn cần xin học chỉ hướng dẫn cách sao thế nào giúp giùm dùm nhờ bị quên mất lạ đòi biểu bảo
 mượn mở tìm hiểu tra cứu đâu gì không chưa được hả coi xem nào vậy hỏi sợ lo
-lừa giả hack trộm
+lừa giả hack trộm bao
 """).split())
 # a finished action or a judgement ends the sentence
 _DONE = frozenset(normalize("rồi").split())
