@@ -63,3 +63,18 @@ def test_more_words_of_the_same_meaning(screen, text, intent):
 ])
 def test_same_words_in_talk_give_nothing(screen, text):
     assert parse(text, screen).name is None
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("intro", "thử làm"),                # the intro's own button
+    ("intro", "cho tui làm thử"),
+    ("intro", "tập thử coi"),
+    ("intro", "học bài này"),
+    ("welcome", "học liền"),
+])
+def test_starting_the_lesson_in_other_words(screen, text):
+    assert parse(text, screen).name == "next"
+
+
+def test_go_ahead_to_a_yes_is_not_next_elsewhere():
+    assert parse("được, làm liền đi", "step").name is None

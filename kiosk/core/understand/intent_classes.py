@@ -52,6 +52,10 @@ CLASSES: dict[str, str] = {
     "voice": "nói | đọc | giọng | tiếng | loa | âm thanh",
     "enough": "đủ | nghe đủ | đọc đủ | biết",
     "call": "gọi | nhờ | mời | cần | gặp | tìm | hỏi",
+    # starting the lesson (intro's Bắt đầu and Thử làm): "học liền", "thử làm coi", "học bài này"
+    "start": "học | vào học | bắt đầu | thử | làm thử | thử làm | tập | tập thử | chỉ | chỉ làm | hướng dẫn",
+    "now": "liền | luôn | ngay | đi | liền đi | luôn đi | coi | thử | thôi",
+    "this": "bài này | cái này | bài đó | cái đó",
     "person": "nhân viên | cán bộ | người | ai | công chức | người hướng dẫn | người giúp | người chỉ",
     # somebody (or nobody) who would help: "ai giúp tui với", "không ai chỉ hết"
     "somebody": "ai | có ai | ai đó | người nào | cô nào | anh nào | chị nào | không ai | không có ai | chẳng ai | chả ai",
@@ -59,6 +63,9 @@ CLASSES: dict[str, str] = {
 }
 
 TEMPLATES: dict[str, str] = {
+    "next": """
+        {start} {now} | {start} {this} | {start} {this} {now}
+    """,
     "slower": """
         {speak} {fast} {excess} | {fast} {excess} | {speak} {slow} {more} | {slow} {more}
     """,

@@ -25,7 +25,7 @@ _PHRASES: dict[str, str] = {
         học tiếp | nghe tiếp | xem tiếp | ok | next | tiếp đi | được rồi tiếp |
         sẵn sàng | tôi sẵn sàng rồi | khởi động | dùng thử | dùng máy | cách dùng | mở ra |
         làm đi | vào bài | vào học | muốn học bài này | học cái này | từng bước | chỉ từng bước | tới luôn | vào luôn |
-        bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa
+        bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa | thử làm | làm thử | tập thử
     """,
     "back": """
         quay lại | trở lại | lùi lại | lùi | bước trước | về bước trước |
@@ -107,7 +107,7 @@ _PHRASES: dict[str, str] = {
         đúng rồi đó | vâng đúng rồi | phải đó | có đúng | đúng là vậy |
         vậy đó | đúng vậy đó | đúng như vậy | chính nó | chuẩn | chuẩn rồi | làm vậy đi | cứ vậy đi |
         vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi | y vậy | đúng y vậy |
-        chứ sao | chứ gì | chứ còn gì
+        chứ sao | chứ gì | chứ còn gì | chớ sao | chớ còn gì
     """,
     "no": """
         không | không phải | không đúng | sai | sai rồi | chưa | chưa đúng |

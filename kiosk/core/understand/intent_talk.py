@@ -49,7 +49,7 @@ lừa giả hack trộm bao
 # a finished action or a judgement ends the sentence
 _DONE = frozenset(normalize("rồi").split())
 _JUDGED = frozenset(normalize("quá lắm ghê dữ hết nhiều ít").split())
-_SOFT_END = frozenset(normalize("đó đấy nè á mà nha nghen hen hè hỉ nhỉ ha").split())
+_SOFT_END = frozenset(normalize("đó đấy nè á à ạ ơi mà nha nghen hen hè hỉ nhỉ ha").split())
 # a single word of another time (the pairs are in intent_text.other_time)
 _WHEN = frozenset(normalize("hổm").split())
 _WHEN_PAIRS = frozenset({("hôm", "bữa")})

@@ -72,7 +72,7 @@ _DIALECT_WORDS = {
     "vô": "vào", "kiếng": "kính", "xài": "dùng", "lộn": "nhầm", "hè": "nhỉ", "hỉ": "nhỉ",
     "chi mô": "gì đâu", "bấm lộn": "bấm nhầm", "trển": "trên đó", "dìa": "về",
     "trật": "sai", "trật lất": "sai bét", "y chang": "y vậy",
-    "dzô": "vào", "zô": "vào", "chớ": "chứ", "sanh": "sinh", "típ": "tiếp", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
+    "dzô": "vào", "zô": "vào", "sanh": "sinh", "típ": "tiếp", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
 }
 # the same for text typed without any marks (only forms that stay unambiguous)
 _DIALECT_PLAIN = {
