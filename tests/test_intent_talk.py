@@ -145,3 +145,21 @@ def test_talk_not_for_the_kiosk_gives_nothing(screen, text):
 ])
 def test_requests_beside_talk_still_count(screen, text, intent):
     assert parse(text, screen).name == intent
+
+
+@pytest.mark.parametrize("text", [
+    "tui không có tiền",          # "không có" opens a statement
+    "phải đi chợ sớm",
+    "vâng lời ba mẹ",
+    "có tiền không",              # "có ... không": a question, not "no"
+    "có ai ngồi đây không",
+])
+def test_answer_words_inside_a_statement_answer_nothing(text):
+    assert parse(text, "confirm").name is None
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("không có đâu", "no"), ("không, không có", "no"), ("có chứ", "yes"), ("phải đó", "yes"), ("không", "no"),
+])
+def test_plain_answers_still_answer(text, intent):
+    assert parse(text, "confirm").name == intent
