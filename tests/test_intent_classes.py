@@ -78,3 +78,16 @@ def test_starting_the_lesson_in_other_words(screen, text):
 
 def test_go_ahead_to_a_yes_is_not_next_elsewhere():
     assert parse("được, làm liền đi", "step").name is None
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "tui bấm cái nút xanh rồi, giờ sao nữa con", "next"),   # what now
+    ("step", "giờ làm gì đây", "next"),
+    ("welcome", "con muốn học cái máy ni", "next"),                  # wanting to learn, no topic
+    ("welcome", "tui muốn học về zalo", "open"),                      # a topic named wins
+    ("home", "tui muốn học", None),                                   # nothing to start on home
+    ("step", "thôi bỏ, chọn bài khác", "home"),
+    ("step", "điện thoại thông minh xài răng", None),                # a topic's question, not "next"
+])
+def test_what_now_and_wanting_to_learn(screen, text, intent):
+    assert parse(text, screen).name == intent
