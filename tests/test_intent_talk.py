@@ -163,3 +163,16 @@ def test_answer_words_inside_a_statement_answer_nothing(text):
 ])
 def test_plain_answers_still_answer(text, intent):
     assert parse(text, "confirm").name == intent
+
+
+@pytest.mark.parametrize("text", [
+    "nhà ni có wifi không",
+    "trạm y tế hôm nay có bác sĩ không",
+    "ở đây có chỗ đóng tiền điện hông",
+])
+def test_a_question_about_this_place_opens_no_topic(text):
+    assert parse(text, "home").name is None
+
+
+def test_a_request_said_with_today_still_opens():
+    assert parse("hôm nay tui muốn học zalo", "home").name == "open"

@@ -16,6 +16,8 @@ tiếp theo"). None names the words that make it talk; its shape does:
   another time ("hôm bữa", "năm ngoái", "mai"), a judgement ("... yếu lắm",
   "... cao quá"), or someone else as the subject ("ai cũng", "bà Năm", "cháu nó").
   Used for topics and lessons only: a command has its own rules for that.
+* ``asks_about_here``: a yes/no question about this place or day ("nhà ni
+  có wifi không", "… ở đây hả cô"): for the people here, not a lesson.
 """
 
 from __future__ import annotations
@@ -73,9 +75,28 @@ def talk_limits(allowed: frozenset, heard, respelled, marked: bool) -> frozenset
     if any(to_person(t) for t in (readings if marked else (heard,))):
         # talk to someone in the room; asking them for a helper still calls one
         return allowed & {"call_staff"}
-    if any(tells(t) for t in readings):
+    if any(tells(t) or asks_about_here(t) for t in readings):
         return allowed - {"open"}
     return allowed
+
+
+# this place and this day: "ở đây", "nhà ni", "hôm nay"
+_HERE = frozenset(tuple(normalize(p).split()) for p in """
+ở đây | chỗ này | chỗ đây | nhà này | nhà mình | xã mình | xã này | hôm nay | bữa nay | bây giờ | ở xã | trên xã
+""".split("|"))
+# how a yes/no question ends: "... có wifi không", "... ở đây hả"
+_QUESTION_END = frozenset(normalize("không chưa hả à hông").split())
+
+
+def asks_about_here(toks) -> bool:
+    """A yes/no question about this place or this day ("nhà ni có wifi không",
+    "đăng ký kết hôn ở đây hả", "trạm y tế hôm nay có bác sĩ không"): asked of
+    the people here, not a request to learn about the topic."""
+    words = _words(toks)
+    core = _trimmed(words, _SOFT_END | _PERSON | {"con", "cháu", "em"})
+    if len(core) < 3 or core[-1] not in _QUESTION_END:
+        return False
+    return any(p in _HERE for p in zip(words, words[1:]))
 
 
 def _words(toks) -> list[str]:
