@@ -39,3 +39,55 @@ def test_a_speed_complaint_beats_asking_again():
     # the visitor says why they missed it: slower, not the same speed again
     assert parse("nói mau quá tui nghe không kịp", "step").name == "slower"
     assert parse("nói gấp quá tui không nghe ra", "home").name == "slower"
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "ai chỉ giùm tui cái ni với", "call_staff"),      # somebody + helps
+    ("step", "ở đây không có ai hướng dẫn hết trơn", "call_staff"),
+    ("step", "không nghe gì hết trơn", "repeat"),                # heard nothing
+    ("confirm", "tui nghe không được gì", "repeat"),
+    ("step", "cái kính tui bể rồi", "large_text"),                # glasses left or broken
+    ("welcome", "kính để nhà rồi con ơi", "large_text"),
+    ("step", "không thấy đường mà đọc", "large_text"),
+    ("confirm", "chớ còn gì", "yes"),                            # "còn gì" is not a spelled "cong"
+    ("step", "típ đi", "next"),
+])
+def test_more_words_of_the_same_meaning(screen, text, intent):
+    assert parse(text, screen).name == intent
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("step", "có ai thấy con tui đâu không"),
+    ("step", "mai tui quay lại học tiếp"),          # another day: a plan, not a command
+    ("finish", "học xong rồi mai học tiếp"),
+])
+def test_same_words_in_talk_give_nothing(screen, text):
+    assert parse(text, screen).name is None
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("intro", "thử làm"),                # the intro's own button
+    ("intro", "cho tui làm thử"),
+    ("intro", "tập thử coi"),
+    ("intro", "học bài này"),
+    ("welcome", "học liền"),
+])
+def test_starting_the_lesson_in_other_words(screen, text):
+    assert parse(text, screen).name == "next"
+
+
+def test_go_ahead_to_a_yes_is_not_next_elsewhere():
+    assert parse("được, làm liền đi", "step").name is None
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "tui bấm cái nút xanh rồi, giờ sao nữa con", "next"),   # what now
+    ("step", "giờ làm gì đây", "next"),
+    ("welcome", "con muốn học cái máy ni", "next"),                  # wanting to learn, no topic
+    ("welcome", "tui muốn học về zalo", "open"),                      # a topic named wins
+    ("home", "tui muốn học", None),                                   # nothing to start on home
+    ("step", "thôi bỏ, chọn bài khác", "home"),
+    ("step", "điện thoại thông minh xài răng", None),                # a topic's question, not "next"
+])
+def test_what_now_and_wanting_to_learn(screen, text, intent):
+    assert parse(text, screen).name == intent

@@ -116,3 +116,63 @@ def test_a_short_service_name_with_one_letter_misheard_still_opens():
 @pytest.mark.parametrize("text", ["hồi đó tui có nói lại với ổng", "tối qua tui đọc chậm lắm"])
 def test_a_story_of_another_time_commands_nothing(text):
     assert parse(text, "step").name is None
+
+
+# kiosk/core/understand/intent_talk.py: the shape of talk not meant for the kiosk
+@pytest.mark.parametrize("screen, text", [
+    ("step", "đọc lại đi bà"),                       # said to the neighbour at the end
+    ("home", "chị ơi chị đi chợ chưa"),               # a call, then the same person
+    ("step", "anh ơi anh bấm giùm tui cái"),
+    ("topic", "ngân hàng bữa ni đông lắm hả chị"),
+    ("home", "kính thưa quý vị và các bạn"),          # television
+    ("step", "mời quý vị đón xem tập tiếp theo"),
+    ("home", "mấy bữa ni tiền điện cao ghê"),          # a judgement, told
+    ("home", "thằng út nhà tui mới cài zalo rồi"),     # a finished action, told
+    ("topic", "năm ngoái tui đóng bảo hiểm y tế cho cả nhà"),
+    ("home", "ông Sáu xài momo hoài"),                 # someone named, talked about
+])
+def test_talk_not_for_the_kiosk_gives_nothing(screen, text):
+    assert parse(text, screen).name is None
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("welcome", "anh ơi gọi nhân viên giùm tui", "call_staff"),   # asking a person for a helper
+    ("step", "bà ơi nói chậm chậm thôi", "slower"),                # a call at the start alone
+    ("home", "con tui bị lừa chuyển tiền qua mạng", "open"),        # a problem, not a story
+    ("home", "tui đóng tiền điện trên điện thoại được không", "open"),
+    ("home", "mai tui muốn làm căn cước cho con", "open"),         # a plan that asks
+    ("intro", "tui san sang roi, chi di", "next"),                 # typed: "chi" is not surely "chị"
+])
+def test_requests_beside_talk_still_count(screen, text, intent):
+    assert parse(text, screen).name == intent
+
+
+@pytest.mark.parametrize("text", [
+    "tui không có tiền",          # "không có" opens a statement
+    "phải đi chợ sớm",
+    "vâng lời ba mẹ",
+    "có tiền không",              # "có ... không": a question, not "no"
+    "có ai ngồi đây không",
+])
+def test_answer_words_inside_a_statement_answer_nothing(text):
+    assert parse(text, "confirm").name is None
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("không có đâu", "no"), ("không, không có", "no"), ("có chứ", "yes"), ("phải đó", "yes"), ("không", "no"),
+])
+def test_plain_answers_still_answer(text, intent):
+    assert parse(text, "confirm").name == intent
+
+
+@pytest.mark.parametrize("text", [
+    "nhà ni có wifi không",
+    "trạm y tế hôm nay có bác sĩ không",
+    "ở đây có chỗ đóng tiền điện hông",
+])
+def test_a_question_about_this_place_opens_no_topic(text):
+    assert parse(text, "home").name is None
+
+
+def test_a_request_said_with_today_still_opens():
+    assert parse("hôm nay tui muốn học zalo", "home").name == "open"

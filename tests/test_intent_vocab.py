@@ -127,3 +127,17 @@ def test_asking_to_learn_about_a_topic_stays_the_topic():
 def test_of_two_commands_in_separate_clauses_the_last_is_the_request():
     assert parse("thôi, về trang chủ", "step").name == "home"
     assert parse("khoan, quay lại bước trước", "step").name == "back"
+
+
+@pytest.mark.parametrize("text, lesson", [
+    ("đăng ký thường trú cho vợ", "vneid-dang-ky-thuong-tru"),      # no longer the tạm trú lesson
+    ("bị lừa thì báo ở đâu", "bao-tin-lua-dao"),
+    ("có đứa gọi xưng là nhân viên điện lực đòi tiền", "lua-dao-cuoc-goi"),
+    ("nhà có em bé mới sinh tuần trước làm giấy tờ sao", "dvc-khai-sinh-lien-thong"),
+    ("cái ứng dụng định danh của công an tải ở đâu", "vneid-cai-dat-kich-hoat"),
+])
+def test_everyday_names_reach_the_real_lessons(text, lesson):
+    from bench.intent_eval import real_lessons
+
+    got = parse(text, "home", real_lessons())
+    assert got.name == "open" and got.args.get("lesson") == lesson, got

@@ -33,7 +33,7 @@ CLASSES: dict[str, str] = {
     "more": "lên | hơn | chút | một chút | thêm | lại | hơn nữa | lên chút",
     "neg": "không | chẳng | chả | chưa",
     "see": "nhìn | thấy | đọc | xem | ngó",
-    "seen": "rõ | ra | được | nổi | thấy",
+    "seen": "rõ | ra | được | nổi | thấy | đường",
     "small": "nhỏ | bé | li ti | tí xíu | nhỏ xíu | bé tí | mờ | khó đọc | khó nhìn",
     "big": "to | lớn | bự",
     "make": "làm | cho | phóng | tăng | để",
@@ -42,18 +42,30 @@ CLASSES: dict[str, str] = {
     "weak": "kém | yếu | mờ | lão | hoa | không tốt",
     "glasses": "kính | kính lão | kính đeo",
     "without": "quên | không có | không mang | không đeo | để quên | bỏ quên | mất",
+    # glasses left behind or broken: "kính tui để ở nhà", "cái kính bể rồi"
+    "left": "ở nhà | để ở nhà | để nhà | để quên | bể | bể rồi | gãy | hư | mất rồi",
     "hear": "nghe",
-    "heard": "rõ | kịp | được | thấy | ra",
+    "heard": "rõ | kịp | được | thấy | ra | gì | gì hết | được gì",
     "again": "lại | lần nữa | lại lần nữa | thêm lần nữa | một lần nữa",
     "retell": "nói | đọc | kể | nhắc | hỏi | giảng | nói rõ",
     "quit": "thôi | đừng | khỏi | ngừng | dừng | ngưng | tắt | nín",
     "voice": "nói | đọc | giọng | tiếng | loa | âm thanh",
     "enough": "đủ | nghe đủ | đọc đủ | biết",
     "call": "gọi | nhờ | mời | cần | gặp | tìm | hỏi",
+    # starting the lesson (intro's Bắt đầu and Thử làm): "học liền", "thử làm coi", "học bài này"
+    "start": "học | vào học | bắt đầu | thử | làm thử | thử làm | tập | tập thử | chỉ | chỉ làm | hướng dẫn",
+    "now": "liền | luôn | ngay | đi | liền đi | luôn đi | coi | thử | thôi",
+    "this": "bài này | cái này | bài đó | cái đó",
     "person": "nhân viên | cán bộ | người | ai | công chức | người hướng dẫn | người giúp | người chỉ",
+    # somebody (or nobody) who would help: "ai giúp tui với", "không ai chỉ hết"
+    "somebody": "ai | có ai | ai đó | người nào | cô nào | anh nào | chị nào | không ai | không có ai | chẳng ai | chả ai",
+    "helps": "giúp | chỉ | chỉ giùm | chỉ dùm | chỉ giúp | giúp giùm | giúp dùm | hướng dẫn | chỉ cho",
 }
 
 TEMPLATES: dict[str, str] = {
+    "next": """
+        {start} {now} | {start} {this} | {start} {this} {now}
+    """,
     "slower": """
         {speak} {fast} {excess} | {fast} {excess} | {speak} {slow} {more} | {slow} {more}
     """,
@@ -63,7 +75,7 @@ TEMPLATES: dict[str, str] = {
     "large_text": """
         {neg} {see} {seen} | {see} {neg} {seen} | {letters} {small} | {letters} {small} {excess} |
         {make} {letters} {big} | {letters} {big} {more} | {make} {big} {letters} |
-        {eyes} {weak} | {eyes} {weak} {excess} | {without} {glasses} | {glasses} {without}
+        {eyes} {weak} | {eyes} {weak} {excess} | {without} {glasses} | {glasses} {without} | {glasses} {left}
     """,
     "repeat": """
         {retell} {again} | {neg} {hear} {heard} | {hear} {neg} {heard}
@@ -72,7 +84,7 @@ TEMPLATES: dict[str, str] = {
         {quit} {voice} | {quit} {voice} nữa | {enough} rồi
     """,
     "call_staff": """
-        {call} {person} | {call} {person} giúp | {call} {person} ra
+        {call} {person} | {call} {person} giúp | {call} {person} ra | {somebody} {helps}
     """,
 }
 

@@ -70,6 +70,8 @@ class PhraseIndex:
         self.known = {x for ph in phrases for x in ph.canon + ph.plain}
         #: one-word names written in Latin letters (vneid, zalo, vssid, bhyt)
         self.names = {x for x in self.known if x.isascii() and x.isalpha() and len(x) >= 4}
+        #: unmarked forms of marked syllables ("cong" of "công"): not spelled from marked words
+        self.unmarked_forms = {p for ph in phrases for c, p in zip(ph.canon, ph.plain) if c != p}
         for ph in phrases:
             self.canon.setdefault(ph.canon, []).append(ph)
             self.plain.setdefault(ph.plain, []).append(ph)
@@ -112,7 +114,9 @@ class PhraseIndex:
         for t in window:
             forms = {t.plain, _LETTERS.get(t.plain, t.plain), *_LETTERS_TOO.get(t.plain, ())}
             options = [o + f for o in options for f in forms]
-        return next((o for o in options if o in self.names), None)
+        marked = any(t.raw != t.plain for t in window)
+        # "còn gì" spells no "cong": words said with marks do not make an unmarked syllable
+        return next((o for o in options if o in self.names and not (marked and o in self.unmarked_forms)), None)
 
     def _split(self, word: str) -> list[str] | None:
         """``word`` as 2-4 known syllables (2+ letters each), or None."""
@@ -356,6 +360,9 @@ def score_matches(group: list[Match], toks: list[Tok]) -> tuple[float, Match]:
         if m.quality >= 0.85:
             strong.update(range(m.start, m.end))
     third = third_person(toks) + other_time(toks)
+    if any(_part_of_a_statement(m, toks, strong) or _question_tail(m, toks) for m in group):
+        # "tui không có tiền": not "không" either
+        return 0.0, group[0]
     return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
 
 
@@ -366,6 +373,36 @@ def _closing_request(m: Match, toks: list[Tok]) -> bool:
     if sum(1 for t in toks[m.start:m.end] if t.raw not in FILLERS) < 2:
         return False
     return all(t.raw in FILLERS for t in toks[m.end:])
+
+
+# answers whose words also begin a statement: "không có" (tiền), "phải" (đi chợ), "vâng" (lời)
+_STATEMENT_OPENERS = frozenset({"không có", "có", "phải", "vâng", "đúng là", "dạ phải"})
+
+
+def _part_of_a_statement(m: Match, toks: list[Tok], covered: set[int]) -> bool:
+    """A yes/no phrase followed, in its clause, by a word that is neither filler
+    nor part of the answer: "tui không có tiền", "phải đi chợ sớm", "vâng lời
+    ba mẹ" open a statement and answer nothing."""
+    if m.phrase.intent not in ("yes", "no") or m.phrase.text not in _STATEMENT_OPENERS:
+        return False
+    j = m.end
+    return (j < len(toks) and toks[j].raw not in (CLAUSE, "đâu") and j not in covered
+            and not is_free(toks[j], m.phrase.intent))
+
+
+def _question_tail(m: Match, toks: list[Tok]) -> bool:
+    """A final "không" of a question "có ... không?" / "được ... không?" ("có tiền
+    không", "có ai ngồi đây không"): it asks, it does not answer no."""
+    if m.phrase.intent != "no" or m.phrase.text != "không":
+        return False
+    if any(t.raw != CLAUSE and not t.raw in FILLERS for t in toks[m.end:]):
+        return False
+    start = m.start
+    while start > 0 and toks[start - 1].raw != CLAUSE:
+        start -= 1
+    words = toks[start:m.start]
+    return (len(words) >= 2 and words[0].raw in ("có", "được")
+            and any(not is_free(t, "no") for t in words[1:]))
 
 
 def _score_one(best: Match, strong: set[int], toks: list[Tok], third: int) -> tuple[float, Match]:

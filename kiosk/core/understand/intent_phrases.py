@@ -25,7 +25,9 @@ _PHRASES: dict[str, str] = {
         học tiếp | nghe tiếp | xem tiếp | ok | next | tiếp đi | được rồi tiếp |
         sẵn sàng | tôi sẵn sàng rồi | khởi động | dùng thử | dùng máy | cách dùng | mở ra |
         làm đi | vào bài | vào học | muốn học bài này | học cái này | từng bước | chỉ từng bước | tới luôn | vào luôn |
-        bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa
+        bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa | thử làm | làm thử | tập thử |
+        giờ sao nữa | sao nữa | giờ làm gì | làm gì tiếp | bấm gì tiếp | còn gì nữa |
+        muốn học | mở máy | học gì | học cái gì
     """,
     "back": """
         quay lại | trở lại | lùi lại | lùi | bước trước | về bước trước |
@@ -106,7 +108,8 @@ _PHRASES: dict[str, str] = {
         chắc chắn | chính xác | có chứ | chắc rồi | dạ đúng | dạ được | rồi | yes |
         đúng rồi đó | vâng đúng rồi | phải đó | có đúng | đúng là vậy |
         vậy đó | đúng vậy đó | đúng như vậy | chính nó | chuẩn | chuẩn rồi | làm vậy đi | cứ vậy đi |
-        vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi | y vậy | đúng y vậy
+        vậy đi | tôi muốn vậy | ý tôi là vậy | đúng như con nói | làm liền đi | y vậy | đúng y vậy |
+        chứ sao | chứ gì | chứ còn gì | chớ sao | chớ còn gì
     """,
     "no": """
         không | không phải | không đúng | sai | sai rồi | chưa | chưa đúng |
@@ -121,7 +124,7 @@ _PHRASES: dict[str, str] = {
         bắt đầu lại | lại từ đầu | quay lại từ đầu | quay về đầu | quay về trang chủ |
         quay lại trang chủ | trở về trang chủ | chọn lại | chọn việc khác | làm việc khác |
         thoát | thoát ra | kết thúc | menu | danh mục | về menu | home |
-        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | màn hình đầu | về lại đầu | sáu cái ô | sáu ô | ra khỏi | ra khỏi bài | thoát khỏi bài
+        ra ngoài | thoát ra ngoài | bỏ bài | bỏ bài này | không học nữa | học bài khác | màn hình đầu | về lại đầu | sáu cái ô | sáu ô | ra khỏi | ra khỏi bài | thoát khỏi bài | chọn bài khác | học cái khác
     """,
 }
 

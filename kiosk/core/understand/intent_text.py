@@ -72,7 +72,7 @@ _DIALECT_WORDS = {
     "vô": "vào", "kiếng": "kính", "xài": "dùng", "lộn": "nhầm", "hè": "nhỉ", "hỉ": "nhỉ",
     "chi mô": "gì đâu", "bấm lộn": "bấm nhầm", "trển": "trên đó", "dìa": "về",
     "trật": "sai", "trật lất": "sai bét", "y chang": "y vậy",
-    "dzô": "vào", "zô": "vào", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
+    "dzô": "vào", "zô": "vào", "sanh": "sinh", "típ": "tiếp", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
 }
 # the same for text typed without any marks (only forms that stay unambiguous)
 _DIALECT_PLAIN = {
@@ -130,9 +130,16 @@ tối qua | đêm qua | bữa hổm | hôm trước | tuần rồi | tháng rồ
 """.split("|"))
 
 
+# one word of another time: "mai tui quay lại học tiếp" ("mai táng" is a funeral);
+# not "mốt" or "ngoái" alone, which a respelling makes of typed "mot", "ngoai"
+_OTHER_DAY = frozenset({"mai"})
+
+
 def other_time(toks) -> bool:
     """The sentence speaks of another time than now (a story or a plan)."""
     words = [t.raw for t in toks]
+    if any(w in _OTHER_DAY and (w != "mai" or nxt != "táng") for w, nxt in zip(words, words[1:] + [""])):
+        return True
     return any(tuple(words[i:i + 2]) in _OTHER_TIME for i in range(len(words) - 1))
 
 

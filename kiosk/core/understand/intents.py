@@ -26,6 +26,7 @@ from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, ranker, refine_lesson
 from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
+from kiosk.core.understand.intent_talk import talk_limits
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
 from kiosk.core.understand.intent_text import (
     CLAUSE, FILLERS, KNOWN_WORDS, as_dialect, story_about_others, OPEN_WORDS, canon_syllable, tokenize, normalize, strip_marks,
@@ -141,6 +142,12 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
     """
     allowed = allowed_intents(screen)
     respelled = respell_text(_spell_model(lessons), text)
+    # talk to a neighbour, the television, a story (intent_talk), judged on
+    # the words as heard and as respelled ("yếu lắm" must not become "yếu làm")
+    heard, marked = tokenize(text)
+    allowed = talk_limits(allowed, heard, tokenize(respelled)[0], marked)
+    if allowed is None:
+        return Intent(None, 0.0, {})
     if normalize(respelled) != normalize(text):
         # marks put back (intent_spell); when the text came with marks and the
         # respelled one gives nothing, the text as heard is tried too (a near
