@@ -1,4 +1,5 @@
-"""Screenshots of the practice copies, scam drills and quiz for docs/practice/ (at most 20 PNGs).
+"""Screenshots of the practice copies, scam drills and quiz for docs/practice/ (at most 20 PNGs),
+and of the tạm trú practice copy (issue 16) in docs/practice/cu-tru/.
 
     PYTHONPATH=. python scripts/practice_gallery.py [OUT_DIR]
 
@@ -42,6 +43,11 @@ def journeys(catalog):
                      {"tap": "Quay lại"}] + pr.drills_journey(catalog, shots={
                          "list": "16-danh-sach-tinh-huong", "wrong:0": "17-goi-video-gia-cong-an-chon-sai",
                          "drill:1": "18-tin-nhan-cap-nhat-vneid", "right:3": "19-zalo-nguoi-than-chon-dung"})
+    yield "cu-tru/", pr.to_lesson(catalog, "vneid-dang-ky-tam-tru") + \
+        pr.practice_journey(catalog, "cu-tru", SEED, wrong_at=(2,), shots={
+            2: "01-thu-tuc-hanh-chinh", "wrong:2": "02-cham-sai-duoc-sua", "typed:3": "03-passcode",
+            5: "04-ban-than-hay-khai-ho", 6: "05-thong-tin-dang-ky", 8: "06-giay-to-kem-theo",
+            "done": "07-xong"})
     yield "quiz", pr.to_lesson(catalog, "lua-dao-cuoc-goi") + pr.quiz_journey(catalog, "lua-dao-cuoc-goi", shots={
         "answer:0": "20-kiem-tra-nhanh-tra-loi-sai"})
 
@@ -49,13 +55,15 @@ def journeys(catalog):
 def main(out: Path) -> int:
     catalog = load_catalog(ROOT / "lessons")
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.png"):
+    for old in [*out.glob("*.png"), *out.glob("*/*.png")]:
         old.unlink()
     env = dict(os.environ, KIOSK_PRACTICE_SEED=SEED, PYTHONPATH=str(ROOT))
     env.pop("DISPLAY", None)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for name, lines in journeys(catalog):
+            name, into = name.rstrip("/"), out / name if name.endswith("/") else out
+            into.mkdir(exist_ok=True)
             script = tmp / f"{name}.jsonl"
             script.write_text("\n".join(json.dumps(l, ensure_ascii=False) for l in lines) + "\n", encoding="utf-8")
             shots = tmp / name
@@ -65,7 +73,7 @@ def main(out: Path) -> int:
                 print(r.stderr[-2000:], file=sys.stderr)
                 return 1
             for png in shots.glob("[0-9][0-9]-*.png"):
-                shutil.copy(png, out / png.name)
+                shutil.copy(png, into / png.name)
     names = sorted(p.name for p in out.glob("*.png"))
     print(f"{len(names)} screenshots in {out}")
     return 0 if 0 < len(names) <= 20 else 1
