@@ -57,9 +57,10 @@ def test_gallery_sample_draws_every_screen_kind_in_every_state(sample):
     assert {s["id"].split("+")[0] for s in screens} == {j["id"].split("+")[0] for j in full}
     # every drawn phone (step pictures, practice copies) also where it has least room: the
     # first full gallery found its problems there, in screens the sample had not drawn
-    tight = {j["id"] for j in full if (j["mode"], j["size"], j["notices"]) == TIGHTEST
+    tight = {(j["id"], j["mode"], j["size"]) for j in full
+             if (j["mode"], j["size"], j["notices"]) == TIGHTEST
              and (j.get("phone") or j["screen"] == "practice")}
-    assert len(tight) > 150 and tight <= {s["id"] for s in screens}
+    assert len(tight) > 150 and tight <= {(s["id"], s["mode"], s["size"]) for s in screens}
 
 
 def test_gallery_sample_bar_controls_never_move_and_keypad_is_kiosk_sized(sample):
