@@ -166,6 +166,14 @@ def _heart(d, c):
     d.polygon([(30, 116), (226, 116), (128, 232)], fill=c)
 
 
+def _umbrella(d, c):  # social insurance (VssID): the umbrella that covers one in old age
+    d.pieslice((16, 40, 240, 232), 180, 360, fill=c)
+    for x in (72, 128, 184):  # the canopy's scallops, cut out of its lower edge
+        d.ellipse((x - 28, 122, x + 28, 150), fill=CLEAR)
+    d.line((128, 136, 128, 208), fill=c, width=W)
+    d.arc((88, 184, 128, 232), 0, 180, fill=c, width=W)
+
+
 def _money(d, c):
     d.rectangle((16, 60, 240, 196), outline=c, width=W)
     d.ellipse((96, 96, 160, 160), outline=c, width=W)
@@ -249,4 +257,5 @@ TILE_DRAW = {
     "child": _child, "house_clock": _house_clock, "house": _house, "phone": _phone_only,
     "card_renew": _card_renew, "car": _car, "key": _key, "chat": _chat, "more": _more,
     "warning_sign": _warning_sign, "touch": _touch, "police": _police, "bolt": _bolt,
+    "umbrella": _umbrella,
 }

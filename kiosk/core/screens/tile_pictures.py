@@ -36,6 +36,7 @@ LESSON_PICTURES = {
     "vneid-giay-phep-lai-xe": "car",
     "vneid-muc-2": "vneid",
     "vneid-quen-mat-khau": "key",
+    "vssid": "umbrella",
     "zalo-an-toan": "chat",
 }
 ACTION_PICTURES = {"more": "more", "exit": "home", "drills": "warning_sign", "practice": "touch",
