@@ -395,7 +395,7 @@ def _question_tail(m: Match, toks: list[Tok]) -> bool:
     không", "có ai ngồi đây không"): it asks, it does not answer no."""
     if m.phrase.intent != "no" or m.phrase.text != "không":
         return False
-    if any(t.raw != CLAUSE and not t.raw in FILLERS for t in toks[m.end:]):
+    if any(t.raw != CLAUSE and t.raw not in FILLERS for t in toks[m.end:]):
         return False
     start = m.start
     while start > 0 and toks[start - 1].raw != CLAUSE:

@@ -130,15 +130,12 @@ tối qua | đêm qua | bữa hổm | hôm trước | tuần rồi | tháng rồ
 """.split("|"))
 
 
-# one word of another time: "mai tui quay lại học tiếp" ("mai táng" is a funeral);
-# not "mốt" or "ngoái" alone, which a respelling makes of typed "mot", "ngoai"
-_OTHER_DAY = frozenset({"mai"})
-
-
 def other_time(toks) -> bool:
     """The sentence speaks of another time than now (a story or a plan)."""
     words = [t.raw for t in toks]
-    if any(w in _OTHER_DAY and (w != "mai" or nxt != "táng") for w, nxt in zip(words, words[1:] + [""])):
+    # one word of another time: "mai tui quay lại học tiếp" ("mai táng" is a funeral);
+    # not "mốt" or "ngoái" alone, which a respelling makes of typed "mot", "ngoai"
+    if any(w == "mai" and nxt != "táng" for w, nxt in zip(words, words[1:] + [""])):
         return True
     return any(tuple(words[i:i + 2]) in _OTHER_TIME for i in range(len(words) - 1))
 
