@@ -68,7 +68,8 @@ def gallery(out, lessons, lesson_ids, modes, sizes, notices, sample, workers):
     with tempfile.TemporaryDirectory(prefix="kiosk-gallery-") as tmp:
         summary = build_gallery(out, folder, Path(tmp), list(lesson_ids) or None, mode_names,
                                 size_names, workers, notices=notice_names,
-                                keep=ci_keep if sample else None)
+                                keep=ci_keep if sample else None,
+                                log=lambda line: click.echo(line, err=True))  # progress: stderr
     click.echo(f"gallery: {summary['screens']} screens in {summary['seconds']} s, "
                f"{summary['with_problems']} with problems, {summary['scrolling']} scrolling "
                f"-> {out / 'index.html'}")

@@ -329,10 +329,13 @@ def build_gallery(out: Path, lessons: Path, data: Path, lesson_ids=None, modes=D
         procs.append((subprocess.Popen([sys.executable, "-m", "kiosk.ui.gallery", str(job_file)],
                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                        text=True), result))
+    log(f"gallery: drawing {len(jobs)} screens with {len(procs)} worker(s) -> {out}")
     records: list[dict] = []
     failures = []
     for proc, result in procs:
-        stdout, stderr = proc.communicate()
+        stdout, stderr = _wait(proc, lambda: log(
+            f"gallery: {_drawn(out, jobs, t0)}/{len(jobs)} screens drawn, "
+            f"{time.monotonic() - t0:.0f} s"))
         if proc.returncode != 0 or not result.exists():
             failures.append(stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {proc.returncode}")
             continue
@@ -352,6 +355,25 @@ def build_gallery(out: Path, lessons: Path, data: Path, lesson_ids=None, modes=D
                                                 ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "index.html").write_text(contact_sheet(records, modes, sizes, summary), encoding="utf-8")
     return summary
+
+
+PROGRESS_EVERY = 30  # s between progress lines (a full gallery takes about an hour)
+
+
+def _wait(proc, report) -> tuple[str, str]:
+    """A worker's output once it ends, with a progress line every PROGRESS_EVERY seconds
+    (communicate() again after a timeout loses no output)."""
+    while True:
+        try:
+            return proc.communicate(timeout=PROGRESS_EVERY)
+        except subprocess.TimeoutExpired:
+            report()
+
+
+def _drawn(out: Path, jobs: list[dict], since: float) -> int:
+    """Screens whose picture was written by this run (not left from an earlier one)."""
+    start = time.time() - (time.monotonic() - since)
+    return sum(1 for j in jobs if (p := out / j["file"]).exists() and p.stat().st_mtime >= start)
 
 
 def contact_sheet(records: list[dict], modes, sizes, summary: dict) -> str:
