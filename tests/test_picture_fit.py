@@ -25,14 +25,24 @@ def test_a_frame_that_holds_the_words_is_kept():
     assert fit.least_frame(phone, 360, 600, 400, 0.6, BEZEL) == (360, 600)
 
 
+def test_a_narrow_phone_widens_when_that_is_enough_and_the_screen_need_not_scroll():
+    # app icons whose names stay on one line: the 1366x768 window with a notice row
+    phone = _phone("so-suc-khoe-dien-tu", 3)
+    assert not _fits(phone, 270, 450) and _fits(phone, 360, 450)
+    w, h = fit.least_frame(phone, 270, 450, 360, 0.6, BEZEL)
+    assert h == 450 and 270 < w <= 360 and _fits(phone, w, h)
+    assert not _fits(phone, w - 3, h)  # the least width, to 2 px
+
+
 def test_a_short_frame_grows_to_the_least_height_that_holds_the_words():
-    # the small window in large text with a notice: about 200 x 330 for the phone
+    # large text in the small window with a notice: about 200 x 330 for the phone
     phone = _phone("thanh-toan-le-phi", 4)
-    assert not _fits(phone, 200, 330)
+    wide = lambda y: min(max(200, y * 0.6), 350)  # noqa: E731  (upright: 0.6 of its height)
+    assert not _fits(phone, min(350, 330 * fit.WIDEST_RATIO), 330)  # wider is not enough
     w, h = fit.least_frame(phone, 200, 330, 350, 0.6, BEZEL)
-    assert h > 330 and w <= 350
+    assert h > 330 and w == wide(h) <= 350
     assert _fits(phone, w, h)
-    assert not _fits(phone, min(max(200, (h - 3) * 0.6), 350), h - 3)  # the least, to 2 px
+    assert not _fits(phone, wide(h - 3), h - 3)  # the least, to 2 px
 
 
 def test_no_frame_grows_without_end_when_width_is_what_is_missing():

@@ -18,6 +18,7 @@ KEY_MIN = 68        # px: a keypad row
 KEY_PER_F = 2.83    # px of a keypad row per px of text: KEY_MIN at a 1080p body's picture (24 px)
 KEY_FLOOR = 30      # px: the least a drawn key gets (its digit is still 1.3 f)
 MIN_F = 12.0
+WIDEST_RATIO = 0.8  # a step's phone widens to hold its words, up to this share of its height
 
 
 def key_row(f: float) -> float:
@@ -129,7 +130,7 @@ def needed(phone, f: float, w: float) -> float:
         if it.kind == "app":
             n, tile_w = 0, (inner - 14) / 2 - 16  # two icons a row; a name on one line
             while i < len(items) and items[i].kind == "app":
-                if lines(items[i].label, f * 0.85, tile_w) > 1:
+                if lines(items[i].label, f * 0.85, tile_w, bold=True) > 1:  # drawn bold
                     return float("inf")
                 n, i = n + 1, i + 1
             rows = -(-n // 2)
@@ -146,22 +147,38 @@ def needed(phone, f: float, w: float) -> float:
 
 def least_frame(phone, w: float, h: float, widest: float, ratio: float,
                 bezel: tuple[float, float]) -> tuple[float, float]:
-    """The frame to draw a picture in: w x h when its words fit there at MIN_F, else the least
-    taller one that holds them (as wide as `ratio` allows, up to `widest`). The picture is then
-    taller than the room it was given, and the screen scrolls (kiosk.ui.scroll_fit) instead of
-    drawing the phone's words over one another (a small window, large text, a notice row)."""
+    """The frame to draw a picture in: w x h when its words fit there at MIN_F; else, when a
+    wider phone of the same height holds them (app names that must stay on one line), the
+    least such width, up to WIDEST_RATIO of the height; else the least taller frame, as wide
+    as `ratio` allows. A taller picture than the room it was given makes the screen scroll
+    (kiosk.ui.scroll_fit) instead of drawing the phone's words over one another (a small
+    window, large text, a notice row). Never wider than `widest`."""
     def fits(fw, fh):
         return needed(phone, MIN_F, fw - bezel[0]) <= fh - bezel[1]
 
-    if fits(w, h) or needed(phone, MIN_F, widest - bezel[0]) == float("inf"):  # no height helps
+    if fits(w, h) or needed(phone, MIN_F, widest - bezel[0]) == float("inf"):  # no size helps
         return w, h
-    lo, hi = h, max(h, widest / ratio)
-    while not fits(min(max(w, hi * ratio), widest), hi):
+    wider = min(widest, max(w, h * WIDEST_RATIO))
+    if fits(wider, h):  # wider is enough: no scrolling
+        return _least(w, wider, lambda x: fits(x, h)), h
+
+    def upright(fh):
+        return min(max(w, fh * ratio), widest)
+
+    hi = max(h, widest / ratio)
+    while not fits(upright(hi), hi):
         hi *= 1.5
-    while hi - lo > 2:  # fitting only gets easier as the frame grows: bisect to 2 px
+    y = _least(h, hi, lambda fh: fits(upright(fh), fh))
+    return upright(y), y
+
+
+def _least(lo: float, hi: float, ok) -> float:
+    """The least value in (lo, hi] where ok holds, to 2 px (ok(hi) holds, ok(lo) does not;
+    fitting only gets easier as the frame grows)."""
+    while hi - lo > 2:
         mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if fits(min(max(w, mid * ratio), widest), mid) else (mid, hi)
-    return min(max(w, hi * ratio), widest), hi
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi
 
 
 def picture_f(phone, base_f: float, w: float, h: float) -> float:

@@ -61,7 +61,7 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
             h = row.height
             side = min(row.width * SIDE_SHARE, Window.height * SIDE_OF_HEIGHT)
             w = min(h * PHONE_RATIO, side) if phone else min(h, side)
-            if phone:  # taller than the row when its words cannot fit it: the screen scrolls
+            if phone:  # wider, or taller than the row, when its words cannot fit it
                 w, h = least_frame(picture.phone, w, h, side, PHONE_RATIO, PhoneCopy.BEZEL)
             holder.width = w
             picture.size = (w, h if phone else min(h, w * 1.25))
@@ -78,7 +78,8 @@ def body(app, view: View, palette: Palette, sizes: Sizes, landscape: bool) -> Wi
         h = holder.height
         w = min(h * PHONE_RATIO, holder.width * 0.9) if phone else min(holder.width * 0.7, h * 0.8)
         if phone:
-            w, h = least_frame(picture.phone, w, h, holder.width * 0.9, PHONE_RATIO, PhoneCopy.BEZEL)
+            w, h = least_frame(picture.phone, w, h, holder.width * 0.9, PHONE_RATIO,
+                               PhoneCopy.BEZEL)
         picture.size = (w, h if phone else min(h, w * 1.25))
     holder.bind(size=fit_portrait)
     col.add_widget(holder)
