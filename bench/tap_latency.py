@@ -2,6 +2,9 @@
 has been rasterized (glFinish: an offscreen window's swap does not wait for software GL).
 
 BENCH_PICTURES=0: the same lesson with its steps' pictures taken away (the text-only figure).
+KIOSK_STEP_AHEAD=0: every step's body built on its tap (kiosk.ui.step_ahead off). The next tap
+comes on the tick after the frame, as soon as the kiosk has built the neighbours ahead: a
+visitor reading the step gives it seconds.
 The log goes through the kiosk's own background writer. With BENCH_LOCK_SECONDS=N another
 process holds BEGIN EXCLUSIVE on the log for N seconds from the first tap: taps are measured
 until the lock goes, then the events must all be written, in order (issue #11, part 4)."""
@@ -132,7 +135,8 @@ if os.environ.get("BENCH_RAW"): Path(os.environ["BENCH_RAW"]).write_text(" ".joi
 ms = sorted(t * 1000 for t in times)
 result = {"lesson": lesson.id, "steps_with_picture": sum(s.picture is not None for s in lesson.steps),
           "taps": len(ms), "median_ms": round(statistics.median(ms), 1),
-          "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1), "max_ms": round(ms[-1], 1)}
+          "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1), "max_ms": round(ms[-1], 1),
+          "bodies_ready": app.steps_ahead.hits}  # taps whose step body was built ahead
 if built:  # the kiosk's own work; the rest is software rasterizing (llvmpipe: no GPU here)
     bms = sorted(t * 1000 for t in built)
     result.update(built_median_ms=round(statistics.median(bms), 1),

@@ -32,6 +32,7 @@ from kiosk.ui.focus import draw_focus, focused_widget
 from kiosk.ui.scroll_fit import FitOrScroll
 from kiosk.ui.screen_body import notice_row
 from kiosk.ui.shots import Screenshots, practice_screens_for
+from kiosk.ui.step_ahead import StepsAhead, key_for
 from kiosk.ui.theme import Palette, Sizes, theme_for
 from kiosk.ui.widgets import (  # noqa: F401  (norm, visible_*: replay and tests import them from here)
     KioskButton, Text, norm, register_fonts, visible_controls, visible_texts,
@@ -56,6 +57,8 @@ class KioskApp(Screenshots, App):
         self.last_shot_key = None  # what the last screenshot showed (kiosk.ui.shots)
         self._drawn_frames = 0
         self._collect_after_draw = False
+        self.steps_ahead = StepsAhead(self)  # step pictures built while the visitor reads
+        self._ahead_after_draw = False
         # SDL's offscreen window draws into an EGL pbuffer, whose swap flushes nothing: without
         # a glFinish per frame, software GL queues frames and pays for them all at once later.
         self._finish_frames = os.environ.get("SDL_VIDEODRIVER") == "offscreen"
@@ -109,6 +112,9 @@ class KioskApp(Screenshots, App):
             # on the next tick, not inside this flip: the frame is out, and whatever else
             # listens for the flip (a bench, a replay's screenshot) is not held up by it
             Clock.schedule_once(lambda *_: self._collect_garbage(), 0)
+        if self._ahead_after_draw:  # the step is on screen: its neighbours now, as it is read
+            self._ahead_after_draw = False
+            Clock.schedule_once(lambda *_: self.steps_ahead.build_neighbours(), 0)
         if self._drawn_frames == 1:
             if os.environ.get("KIOSK_BENCH_FIRST_FRAME"):
                 print(f"first-frame {time.time():.6f}", flush=True)
@@ -139,6 +145,8 @@ class KioskApp(Screenshots, App):
         self.palette, self.sizes, self.view = palette, sizes, view
         Window.clearcolor = palette.background
         root = self.root_box
+        was = self.screen_region.screen.size if self.screen_region is not None else None
+        self.steps_ahead.keep_shown(self.screen_region)  # before its words' updates are dropped
         if self.caption_strip is not None:
             self.caption_strip.stop()
             self.caption_strip = None
@@ -170,10 +178,20 @@ class KioskApp(Screenshots, App):
             screen.add_widget(practice_screens.body(self, view, palette, sizes, landscape))
         elif view.picture is not None:  # a lesson step with its picture (kiosk.ui.step_pictures)
             from kiosk.ui import step_pictures  # first shown on a step: kept out of the cold start
-            screen.add_widget(self._header(view, palette, sizes))
-            screen.add_widget(step_pictures.body(self, view, palette, sizes, landscape))
+            screen.add_widget(self.header(view, palette, sizes))
+            key = key_for(view, palette, sizes, landscape)
+            body = self.steps_ahead.take(key)
+            if body is None:
+                body = step_pictures.body(self, view, palette, sizes, landscape)
+            else:
+                log.info("step %d drawn from its body built ahead", state.step + 1)
+                if was is not None:  # laid out from the size it will have, not Kivy's 100 x 100
+                    screen.size = was  # (which would squeeze the ready picture, then grow it)
+            self.steps_ahead.showing(key, body)
+            self._ahead_after_draw = True
+            screen.add_widget(body)
         else:
-            screen.add_widget(self._header(view, palette, sizes))
+            screen.add_widget(self.header(view, palette, sizes))
             screen.add_widget(screen_body.body(self, view, palette, sizes, landscape))
         # in the room left by the notice rows and the caption; scrolls (with a cue) if it
         # needs more (kiosk.ui.scroll_fit)
@@ -213,7 +231,9 @@ class KioskApp(Screenshots, App):
         self._scroll_place = (key, region.scroller.scroll_y, focus)
         region.scroller.bind(scroll_y=lambda sv, y: setattr(self, "_scroll_place", (key, y, focus)))
 
-    def _header(self, view: View, palette: Palette, sizes: Sizes) -> Widget:
+    def header(self, view: View, palette: Palette, sizes: Sizes, extras=None) -> Widget:
+        """The title row: title, progress, then the header hooks (`extras`: in their place,
+        for a header that is only measured, kiosk.ui.step_ahead)."""
         box = BoxLayout(orientation="horizontal", size_hint_y=None, spacing=sizes.gap)
         title = Text(view.title, sizes.title, palette.text, bold=True, role="title")
         box.add_widget(title)
@@ -223,7 +243,7 @@ class KioskApp(Screenshots, App):
             progress.role = "progress"
             progress.bind(texture_size=lambda *_: setattr(progress, "size", progress.texture_size))
             box.add_widget(progress)
-        for extra in self.header_extras:
+        for extra in self.header_extras if extras is None else extras:
             extra(box, view, palette, sizes)
         title.bind(height=lambda *_: setattr(box, "height", max(title.height, L.line_height(sizes.progress))))
         return box

@@ -145,7 +145,10 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         at most, after the layout has given the phone its size (building is the costly part)."""
         w, h = self.width - 2 * self.BEZEL_SIDE, self.height - self.BEZEL_TOP - self.BEZEL_BOTTOM
         self.inner_w = w
+        if (w, h) == getattr(self, "_fitted", None):  # back at the size it was built for: a
+            return  # new screen's layout passes through other sizes first (steps built ahead)
         if w > 1 and h > 1:
+            self._fitted = (w, h)
             self._refit(picture_f(self.phone, self.base_f, w, h))
 
 

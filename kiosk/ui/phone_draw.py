@@ -146,7 +146,10 @@ def pointer(widget: Widget):
 
     def sync(*_):
         s = max(26.0, min(widget.height * 0.7, 60.0))
-        tx, ty = widget.right - min(widget.width * 0.25, s * 1.2), widget.y + widget.height * 0.45
+        # x + width, not `right`: Kivy calls the last bound first, so this runs on a new width
+        # before the `right` alias has caught up (the arrow stayed where a 100 px wide button ends)
+        right = widget.x + widget.width
+        tx, ty = right - min(widget.width * 0.25, s * 1.2), widget.y + widget.height * 0.45
         pts = [tx, ty, tx + s * 0.25, ty - s * 0.8, tx + s * 0.8, ty - s * 0.25]
         grow = [tx - 5, ty + 5, tx + s * 0.25 - 4, ty - s * 0.8 - 6, tx + s * 0.8 + 6, ty - s * 0.25 + 4]
         edge.points, body.points = grow, pts

@@ -100,7 +100,9 @@ class Pictogram(Widget):
     def _draw(self, *_):
         self.canvas.clear()
         s = min(self.width, self.height) / 100
-        ox, oy = self.center_x - 50 * s, self.center_y - 50 * s
+        # from x, y and the size, not the `center` aliases: Kivy calls this (bound last) first,
+        # before the aliases have caught up with a new size
+        ox, oy = self.x + self.width / 2 - 50 * s, self.y + self.height / 2 - 50 * s
         with self.canvas:
             for shape in SHAPES[self.sign]:
                 kind, *args, role = shape
