@@ -199,6 +199,8 @@ def inspect_screen(app, job: dict) -> dict:
     problems += GC.outside_region(app, labels, controls, areas)
     problems += areas.problems(labels)
     problems += GC.shared_pictures(view)
+    # 10. a picture's pointer at its control, as the control is drawn
+    problems += GC.pointers(app.root_box)
 
     return {
         "file": job["file"], "size": job["size"], "mode": job["mode"], "id": job["id"],

@@ -142,6 +142,22 @@ def phone_checks(phone, controls, ppmm: float, areas=None) -> list[str]:
     return out
 
 
+def pointers(root) -> list[str]:
+    """A picture's pointer touches its control where it is drawn now: its tip inside the
+    control's right half (phone_draw.pointer), not where the control was during a layout pass."""
+    out = []
+    for w in root.walk(restrict=True):
+        tip = getattr(w, "pointer", None)
+        if tip is None or not hasattr(tip, "points"):
+            continue
+        x, y = tip.points[:2]
+        if not (w.x + w.width / 2 - 1 <= x <= w.x + w.width + 1 and w.y - 1 <= y <= w.y + w.height + 1):
+            name = getattr(getattr(w, "choice", None), "label", None) or type(w).__name__
+            out.append(f"pointer off its control: '{name}' tip at ({x:.0f}, {y:.0f}), control "
+                       f"{w.x:.0f}..{w.x + w.width:.0f} x {w.y:.0f}..{w.y + w.height:.0f}")
+    return out
+
+
 def _gap(a, b) -> float:
     dx = max(b[0] - a[2], a[0] - b[2], 0)
     dy = max(b[1] - a[3], a[1] - b[3], 0)
