@@ -32,8 +32,8 @@ from kiosk.ui.phone_draw import (
     phone_label, pointer, ring,
 )
 from kiosk.ui.phone_drill import DrillDrawing
-from kiosk.ui.picture_fit import (LINE, card_height, card_label_heights, key_row, lines,
-                                  payment_height, picture_f, row_height, row_parts)
+from kiosk.ui.picture_fit import (LINE, RING_OUT, card_height, card_label_heights, key_row,
+                                  lines, payment_height, picture_f, row_height, row_parts)
 from kiosk.ui.theme import Palette, Sizes, hex_rgba
 from kiosk.ui.widgets import Text, qr_texture
 
@@ -287,7 +287,10 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         return grid
 
     def _item_field(self, it):
-        box = BoxLayout(orientation="vertical", size_hint_y=None, height=self.f * 3.1, spacing=4)
+        ringed = self.illustration and self.phone.hint == it.id  # its ring clear of its label
+        out = RING_OUT if ringed else 0
+        box = BoxLayout(orientation="vertical", size_hint_y=None, height=self.f * 3.1 + out,
+                        spacing=4 + out)
         box.focus_choice = Choice(it.label, "p_field", it.id)  # keypad focus: around label and box
         box.add_widget(phone_label(it.label, self.f * 0.8, self.muted, size_hint_y=0.35))
         value = self.phone.value_of(it.id) or ""
@@ -311,7 +314,7 @@ class PhoneCopy(DrillDrawing, FloatLayout):
         draw_box(field, BLACK if self.hc else WHITE, radius=10,
              border=self.accent if typing else (hex_rgba("#90A4AE") if not self.hc else WHITE),
              border_width=3 if typing else 1.5)
-        if self.illustration and self.phone.hint == it.id:  # a picture: the box to touch
+        if ringed:  # a picture: the box to touch
             ring(field)
             field.hint = True
             field.pointer = pointer(field)
@@ -483,7 +486,10 @@ class PhoneCopy(DrillDrawing, FloatLayout):
              border=(HINT if self.hc else None))
         banner.add_widget(Text(f"Tin nhắn · {it.sender}", self.f * 0.72, hex_rgba("#B0BEC5"), bold=True))
         big = int(self.f * 1.1)
-        shown = re.sub(r"(\d{4,})", lambda m: f"[b][size={big}]{m.group(1)}[/size][/b]", it.text)
+        # the stop after a code is drawn with it (one markup run): Kivy may break a line between
+        # runs, and a line started with ". Không cung cấp…"
+        shown = re.sub(r"(\d{4,}[.,;:!?]?)", lambda m: f"[b][size={big}]{m.group(1)}[/size][/b]",
+                       it.text)
         msg = Text(shown, self.f * 0.85, WHITE, markup=True)
         msg.name = "sms_text"
         banner.add_widget(msg)

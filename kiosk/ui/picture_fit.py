@@ -14,6 +14,7 @@ from kiosk.core.screens import layout as L
 CHAR_W = 0.6        # average glyph width / font size, bold, with a margin for word wrapping
 CAPITAL_W = 0.78    # the same for a bold capital
 LINE = 1.3          # line height / font size
+RING_OUT = 10  # px the ring round a picture's control reaches outside it (phone_draw.ring)
 KEY_MIN = 68        # px: a keypad row
 KEY_PER_F = 2.83    # px of a keypad row per px of text: KEY_MIN at a 1080p body's picture (24 px)
 KEY_FLOOR = 30      # px: the least a drawn key gets (its digit is still 1.3 f)
@@ -85,8 +86,9 @@ def card_height(card, f: float, w: float) -> float:
     return sum(card_label_heights(card, f, w)) + 20
 
 
-def _item_h(it, f: float, w: float) -> float:
-    """Height of one element at text size f (as phone_copy draws it)."""
+def _item_h(it, f: float, w: float, ringed: bool = False) -> float:
+    """Height of one element at text size f (as phone_copy draws it); `ringed`: the control
+    to touch in a picture."""
     k = it.kind
     if k == "text":
         s = f * {"small": 0.8, "big": 1.2}.get(it.style, 1)
@@ -95,7 +97,9 @@ def _item_h(it, f: float, w: float) -> float:
         return max(f * 3.1, lines(it.label, f * 1.05, w - 28) * f * 1.05 * LINE + 16)
     if k == "field":
         one = max(lines(it.value or "", f * 0.9, w - 28), lines(it.label, f * 0.8, w)) == 1
-        return f * 3.1 if one else float("inf")  # a field's words stay on one line
+        if not one:
+            return float("inf")  # a field's words stay on one line
+        return f * 3.1 + (RING_OUT if ringed else 0)  # its ring clear of its label
     if k == "search":
         return f * 2.8
     if k == "list":
@@ -140,7 +144,7 @@ def needed(phone, f: float, w: float) -> float:
             i += 1  # the button sits in the keypad's corner: its label on one line there
             if lines(items[i].label, f * 1.05, (inner - 20) / 3 - 12) > 1:
                 return float("inf")
-        h += _item_h(it, f, inner) + 14
+        h += _item_h(it, f, inner, ringed=it.id is not None and it.id == phone.hint) + 14
         i += 1
     return h
 
