@@ -89,8 +89,10 @@ def lesson_documents(lessons) -> list[tuple[str, str | None, list[tuple[str, flo
             docs[lid] = (topic, lid, lesson_fields(lesson))
     by_topic: dict[str, list[tuple[str, float]]] = {}
     for proc in procedures():
+        # the lesson file says which topic it is under (a commune editor may move
+        # it, e.g. the driving licence to payment): its names follow the lesson
         target = docs.get(proc["lesson"]) if proc["lesson"] else None
-        if target is not None and target[0] == proc["topic"]:
+        if target is not None:
             target[2].extend((n, 2.0) for n in proc["names"])
         else:
             by_topic.setdefault(proc["topic"], []).extend((n, 2.0) for n in proc["names"])
