@@ -176,3 +176,24 @@ def test_a_question_about_this_place_opens_no_topic(text):
 
 def test_a_request_said_with_today_still_opens():
     assert parse("hôm nay tui muốn học zalo", "home").name == "open"
+
+
+@pytest.mark.parametrize("text", [
+    "nghe đồn bả bị hack zalo mất hết tiền",        # news passed on, even of a problem
+    "người ta nói ngân hàng số giờ an toàn lắm",
+])
+def test_hearsay_opens_nothing(text):
+    assert parse(text, "home", _real_lessons()).name is None
+
+
+def test_hearsay_with_a_request_still_opens():
+    got = parse("nghe nói phải có định danh mức hai, tui muốn làm", "home", _real_lessons())
+    assert got.name == "open" and got.args["topic"] == "vneid"
+
+
+def test_a_lesson_named_inside_a_long_story_still_opens():
+    # the name said whole ("khai tử") with the ranker leaning the same way; the
+    # other words only lower the confidence, so the kiosk asks "đúng không?" first
+    got = parse("sáng ni tui đi xe đò lên huyện rồi qua đây hỏi làm giấy khai tử cho ông già", "home",
+                _real_lessons())
+    assert got.args.get("lesson") == "dvc-khai-tu" and got.confidence < 0.8

@@ -67,6 +67,8 @@ CONFIRM_BELOW = 0.8
 IRREVERSIBLE = frozenset({"call_staff", "home"})
 #: a rule naming a topic this sure, with the ranker agreeing, opens it (as a guess)
 WEAK_OPEN = 0.3
+#: match quality of a name said as it is written (tone-insensitive), not a near miss
+NAMED = 0.85
 
 _GLOBAL = {"repeat", "call_staff", "large_text", "slower", "faster", "stop"}
 _ALLOWED: dict[str, frozenset[str]] = {
@@ -204,10 +206,14 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     if best is None or best[0] < MIN_CONFIDENCE:
         if "open" in allowed:
             # a weak rule for a topic counts when the ranker leans the same way
-            weak = best[2][1] if best is not None and best[2][0] == "open" and best[0] >= WEAK_OPEN else None
+            weak = _weak_open(best)
             got = guess(toks, lessons, agree=weak)
             if got is not None:
                 gconf, topic, lesson = got
+                if topic == weak and best[2][2] and best[1].quality >= NAMED:
+                    # the visitor said the lesson's own name ("khai tử" in a long
+                    # story): the words said beat the ranker's lean among its lessons
+                    lesson = best[2][2]
                 args = {"topic": topic, **({"lesson": lesson} if lesson else {})}
                 return Intent("open", round(gconf, 3), args, matched=normalize(text))
         return Intent(None, 0.0 if best is None else round(best[0], 3), {})
@@ -225,6 +231,15 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
             args["topic"] = next((getattr(l, "topic", None) for l in lessons or ()
                                   if getattr(l, "id", None) == lesson), None) or topic
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
+
+
+def _weak_open(best) -> str | None:
+    """The topic a rule too weak to act on still points to: sure enough
+    (``WEAK_OPEN``), or a name said whole whose confidence only the rest of a
+    long sentence lowered ("tui ở thôn ba ... làm cái giấy khai tử cho ông nhà")."""
+    if best is None or best[2][0] != "open":
+        return None
+    return best[2][1] if best[0] >= WEAK_OPEN or best[1].quality >= NAMED else None
 
 
 def _means_elsewhere(best, toks, has_marks, allowed, screen, ids) -> bool:
