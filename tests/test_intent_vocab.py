@@ -141,3 +141,23 @@ def test_everyday_names_reach_the_real_lessons(text, lesson):
 
     got = parse(text, "home", real_lessons())
     assert got.name == "open" and got.args.get("lesson") == lesson, got
+
+
+def test_meaning_groups_join_everyday_words_to_a_lessons_words():
+    # "con nít" (two filler words) and the lesson's "trẻ em" are one meaning
+    assert "#child" in intent_vocab.meaning_marks("làm căn cước cho con nít".split())
+    assert "#child" in intent_vocab.meaning_marks("trẻ em".split())
+    assert intent_vocab.meaning_marks("tiền điện tháng này".split()) == []
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    lessons = list(load_catalog(lessons_dir()).lessons)
+    got = parse("căn cước cho học sinh mẫu giáo", "home", lessons)
+    assert got.args.get("lesson") == "vneid-can-cuoc-tre-em", got
+
+
+def test_broken_meanings_file_only_turns_the_groups_off(tmp_path, caplog):
+    bad = tmp_path / "meanings.yaml"
+    bad.write_text("child: [unclosed\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        assert intent_vocab.meaning_groups(bad) == ()
+    assert "unreadable" in caplog.text

@@ -15,8 +15,8 @@ from typing import Sequence
 from kiosk.core.understand.intent_match import is_free
 from kiosk.core.understand.intent_phrases import TOPIC_PHRASES, split_block
 from kiosk.core.understand.intent_rank import Ranker
-from kiosk.core.understand.intent_text import Tok, normalize
-from kiosk.core.understand.intent_vocab import lesson_documents
+from kiosk.core.understand.intent_text import CLAUSE, Tok, normalize
+from kiosk.core.understand.intent_vocab import lesson_documents, meaning_marks
 
 # thresholds set on the development half of the eval set (bench/intent_eval.py):
 # at 0.2 about 3 in 70 unrelated sentences on the home screens pass the ranker
@@ -50,7 +50,9 @@ def ranker(lessons: Sequence) -> Ranker:
 def content_words(toks: list[Tok]) -> list[str]:
     """The words that can say what the visitor wants: no politeness or particles.
     Verbs like "cài", "đăng ký" stay: the ranker's idf weighs how telling they are."""
-    return [t.raw for t in toks if not is_free(t, "command")]
+    # the meaning groups are found on every word: "con nít" is two filler words
+    return [t.raw for t in toks if not is_free(t, "command")] + meaning_marks(
+        [t.raw for t in toks if t.raw != CLAUSE])
 
 
 def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
@@ -94,5 +96,23 @@ def refine_lesson(toks: list[Tok], rest: list[Tok], topic: str | None, lessons: 
     hits = ranker(lessons).rank(content_words(toks))
     lead = _lesson_leads(hits, REFINE_MIN, topic)
     if lead is None or lead.words == 0:
+        return None
+    return lead.lesson
+
+
+def other_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lesson: str, lessons: Sequence) -> str | None:
+    """Another lesson the whole sentence points to than the one a rule's phrase
+    (``said``) named, or None.
+
+    "điện thoại mới" names the smartphone lesson; "điện thoại mới, đăng nhập
+    vneid lại" is the lesson about VNeID on a new phone. Only when the words
+    beside the phrase (``rest``) say something, the ranker's best lesson clearly
+    leads every other lesson, and its file has every word of the phrase too."""
+    if not lessons or not [w for w in content_words(rest) if w not in _ASKING]:
+        return None
+    lead = _lesson_leads(ranker(lessons).rank(content_words(toks)), REFINE_MIN)
+    if lead is None or lead.lesson == lesson or lead.words == 0:
+        return None
+    if not all(lead.has(t.raw) for t in said if not is_free(t, "open")):
         return None
     return lead.lesson

@@ -24,7 +24,7 @@ from typing import Sequence
 from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
-from kiosk.core.understand.intent_guess import guess, ranker, refine_lesson
+from kiosk.core.understand.intent_guess import guess, other_lesson, ranker, refine_lesson
 from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
 from kiosk.core.understand.intent_talk import talk_limits
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
@@ -223,7 +223,14 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         args["topic"] = topic
         # the words beside the topic's phrase may say which lesson ("cài" + "vneid")
         rest = [t for j, t in enumerate(toks) if j not in explained]
-        lesson = lesson or refine_lesson(toks, rest, topic, lessons)
+        if lesson:
+            # a generic name inside a longer request ("điện thoại mới" + "vneid");
+            # not when the other words name a service of their own ("tạm trú tạm vắng")
+            other = _best_rule(rest, has_marks, allowed, screen, ids) if rest else None
+            if other is None or other[2][0] != "open" or not other[2][2] or other[1].quality < NAMED:
+                lesson = other_lesson(toks, rest, toks[m.start:m.end], lesson, lessons) or lesson
+        else:
+            lesson = refine_lesson(toks, rest, topic, lessons)
         if lesson:
             args["lesson"] = lesson
             # the lesson file says which topic it is under (a commune editor may move it):
