@@ -91,3 +91,16 @@ def test_go_ahead_to_a_yes_is_not_next_elsewhere():
 ])
 def test_what_now_and_wanting_to_learn(screen, text, intent):
     assert parse(text, screen).name == intent
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "sang phần kế tiếp", "next"),               # {go} {part} {after}
+    ("finish", "học bài tiếp theo luôn", "next"),
+    ("step", "trở về trang vừa rồi", "back"),            # {return} {shown} {before}
+    ("step", "nín một lát để tui đọc", "stop"),          # {hush} {awhile}
+    ("step", "bấm hoài không ra", "call_staff"),         # {do} {neg} {able}
+    ("ticket", "có cô chú nào chỉ giùm không", "call_staff"),   # {somebody} {helps}
+    ("step", "giọng đọc rề rề quá", "faster"),
+])
+def test_steps_pages_hush_and_help_by_class(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)
