@@ -104,3 +104,10 @@ def test_what_now_and_wanting_to_learn(screen, text, intent):
 ])
 def test_steps_pages_hush_and_help_by_class(screen, text, intent):
     assert parse(text, screen).name == intent, parse(text, screen)
+
+
+def test_a_request_at_the_end_of_a_story_said_in_two_phrases():
+    # "chưa nghe rõ" and "đọc lại giùm" are both the same request, at the end of a story
+    assert parse("ủa lúc nãy cái máy nói bấm vô cái ô nào tui chưa nghe rõ đọc lại giùm", "step").name == "repeat"
+    # one command word at the end of a story is still not enough
+    assert parse("về nhà rồi tui làm tiếp", "step").name is None

@@ -366,11 +366,13 @@ def score_matches(group: list[Match], toks: list[Tok]) -> tuple[float, Match]:
     return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
 
 
-def _closing_request(m: Match, toks: list[Tok]) -> bool:
-    """A command of two or more words that ends the utterance (fillers aside)."""
+def _closing_request(m: Match, toks: list[Tok], covered: set[int]) -> bool:
+    """A command of two or more words that ends the utterance (fillers aside),
+    said in two or more words that are not fillers: its own, or those of another
+    phrase of the same command ("chưa nghe kịp" before "nói lại giùm")."""
     if m.phrase.intent in ("open", "_none", "yes", "no") or m.end - m.start < 2 or m.quality < 0.9:
         return False
-    if sum(1 for t in toks[m.start:m.end] if t.raw not in FILLERS) < 2:
+    if sum(1 for j in covered if toks[j].raw not in FILLERS) < 2:
         return False
     return all(t.raw in FILLERS for t in toks[m.end:])
 
@@ -408,7 +410,7 @@ def _question_tail(m: Match, toks: list[Tok]) -> bool:
 def _score_one(best: Match, strong: set[int], toks: list[Tok], third: int) -> tuple[float, Match]:
     covered = strong | set(range(best.start, best.end))
     leftovers = _leftovers(toks, covered, best.phrase.intent)
-    if _closing_request(best, toks):
+    if _closing_request(best, toks, covered):
         # a story, then the request at the end ("... tui chưa nghe kịp, nói lại giùm"):
         # the story's words count a third
         leftovers /= 3.0
