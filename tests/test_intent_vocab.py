@@ -161,3 +161,15 @@ def test_broken_meanings_file_only_turns_the_groups_off(tmp_path, caplog):
     with caplog.at_level(logging.ERROR):
         assert intent_vocab.meaning_groups(bad) == ()
     assert "unreadable" in caplog.text
+
+
+def test_a_lessons_name_said_whole_beats_its_topics_word_in_a_long_sentence():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    lessons = list(load_catalog(lessons_dir()).lessons)
+    # "bảo hiểm" is the health topic; "vssid", said whole, is its lesson
+    got = parse("người ở bệnh viện biểu cài vssid để xem bảo hiểm", "home", lessons)
+    assert got.args.get("lesson") == "vssid", got
+    # a topic's phrase that one lesson covers is that lesson's name (procedures.yaml)
+    got = parse("kích hoạt tài khoản định danh điện tử cho tui", "home", lessons)
+    assert got.args.get("lesson") == "vneid-cai-dat-kich-hoat", got

@@ -143,7 +143,7 @@ TOPIC_PHRASES: dict[str, str] = {
         định danh | định danh điện tử | tài khoản định danh | định danh mức hai |
         tài khoản định danh điện tử | căn cước | căn cước công dân | căn cước điện tử |
         thẻ căn cước | cccd | chứng minh nhân dân | chứng minh thư | ứng dụng vneid |
-        kích hoạt định danh | kích hoạt tài khoản định danh | mức hai | định danh mức hai
+        mức hai | định danh mức hai
     """,
     "dvc": """
         dịch vụ công | cổng dịch vụ công | dịch vụ công quốc gia | dịch vụ công trực tuyến |

@@ -365,7 +365,9 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
             best = (rank, conf, m, key)
         if _CAUSE_FIRST.get(key[0]) and conf >= MIN_CONFIDENCE and (cause is None or conf > cause[1]):
             cause = (rank, conf, m, key)
-        if key[0] == "open" and key[2] and conf >= MIN_CONFIDENCE:
+        if key[0] == "open" and key[2] and (conf >= MIN_CONFIDENCE or m.quality >= NAMED):
+            # a lesson's name said whole counts beside its topic's word even where
+            # the rest of a long sentence lowered it ("... cài vss id để coi bảo hiểm")
             specific.append((rank, conf, m, key))
     if best is None:
         return None
