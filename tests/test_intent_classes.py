@@ -111,3 +111,9 @@ def test_a_request_at_the_end_of_a_story_said_in_two_phrases():
     assert parse("ủa lúc nãy cái máy nói bấm vô cái ô nào tui chưa nghe rõ đọc lại giùm", "step").name == "repeat"
     # one command word at the end of a story is still not enough
     assert parse("về nhà rồi tui làm tiếp", "step").name is None
+
+
+def test_another_lesson_on_a_lessons_intro_is_the_lesson_list_one_step_back():
+    # on the intro, "back" goes to the topic's lessons; elsewhere another lesson is "home"
+    assert parse("thôi bỏ bài này", "intro").name == "back"
+    assert parse("thôi bỏ bài này", "step").name == "home"

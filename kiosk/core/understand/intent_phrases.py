@@ -128,6 +128,12 @@ _PHRASES: dict[str, str] = {
     """,
 }
 
+# asking for another lesson: "home" on a step or the finish screen, but on a lesson's
+# intro the lesson list is one step back ("back" there goes to the topic's lessons)
+ANOTHER_LESSON = frozenset(normalize(p) for p in """
+    chọn lại | bỏ bài | bỏ bài này | học bài khác | chọn bài khác | học cái khác | không học nữa
+""".split("|") if normalize(p))
+
 # phrases that must give *no* intent even though they contain a command word
 _NONE_PHRASES = """
     nói to | nói to lên | to tiếng | nói lớn | có thể | không biết | có không |
