@@ -117,3 +117,16 @@ def test_another_lesson_on_a_lessons_intro_is_the_lesson_list_one_step_back():
     # on the intro, "back" goes to the topic's lessons; elsewhere another lesson is "home"
     assert parse("thôi bỏ bài này", "intro").name == "back"
     assert parse("thôi bỏ bài này", "step").name == "home"
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "kêu chú cán bộ giùm tui", "call_staff"),     # {call} {addr} {person}
+    ("intro", "gọi em tình nguyện viên ra đây", "call_staff"),
+    ("welcome", "cho tui vào xem thử", "next"),
+])
+def test_a_helper_called_with_a_form_of_address_and_a_way_in(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)
+
+
+def test_q_said_as_its_vietnamese_letter_name_spells_a_name():
+    assert parse("việt cu rờ", "home").args.get("topic") == "payment"

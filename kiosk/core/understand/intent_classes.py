@@ -56,6 +56,8 @@ CLASSES: dict[str, str] = {
     "start": "học | vào học | bắt đầu | thử | làm thử | thử làm | tập | tập thử | chỉ | chỉ làm | hướng dẫn",
     "now": "liền | luôn | ngay | đi | liền đi | luôn đi | coi | thử | thôi",
     "this": "bài này | cái này | bài đó | cái đó",
+    # how a helper is called before the word for them: "kêu cô nhân viên", "gọi cậu thanh niên"
+    "addr": "cô | chú | anh | chị | cậu | em | bác",
     "person": """nhân viên | cán bộ | người | ai | công chức | người hướng dẫn | người giúp | người chỉ |
         thanh niên tình nguyện | tình nguyện viên | người trực""",
     # somebody (or nobody) who would help: "ai giúp tui với", "không ai chỉ hết"
@@ -103,7 +105,7 @@ TEMPLATES: dict[str, str] = {
         {quit} {voice} | {quit} {voice} nữa | {enough} rồi | {hush} {awhile}
     """,
     "call_staff": """
-        {call} {person} | {call} {person} giúp | {call} {person} ra | {somebody} {helps} | {do} {neg} {able}
+        {call} {person} | {call} {person} giúp | {call} {person} ra | {somebody} {helps} | {do} {neg} {able} | {call} {addr} {person}
     """,
 }
 

@@ -35,10 +35,11 @@ class Match:
     end: int
 
 
-# Vietnamese names of Latin letters as an ASR writes them (unmarked): "vê en e ai đi" = VNeID
+# Vietnamese names of Latin letters as an ASR writes them (unmarked): "vê en e ai đi" = VNeID;
+# Q is "quy", "cu" or, in English, "kiu"
 _LETTERS = {
     "a": "a", "ay": "a", "be": "b", "bi": "b", "xe": "c", "ce": "c", "de": "d", "di": "d", "e": "e",
-    "ep": "f", "gi": "g", "hat": "h", "i": "i", "ai": "i", "ca": "k", "ka": "k", "lo": "l", "mo": "m",
+    "ep": "f", "gi": "g", "hat": "h", "i": "i", "ai": "i", "ca": "k", "ka": "k", "cu": "q", "lo": "l", "mo": "m",
     "em": "m", "en": "n", "no": "n", "o": "o", "pe": "p", "pi": "p", "qui": "q", "quy": "q", "kiu": "q",
     "ro": "r", "et": "s", "ech": "s", "te": "t", "ti": "t", "u": "u", "ve": "v", "vi": "v",
     "ich": "x", "it": "x", "y": "y", "det": "z", "zet": "z",

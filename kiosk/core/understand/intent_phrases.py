@@ -27,7 +27,7 @@ _PHRASES: dict[str, str] = {
         làm đi | vào bài | vào học | muốn học bài này | học cái này | từng bước | chỉ từng bước | tới luôn | vào luôn |
         bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa | thử làm | làm thử | tập thử |
         giờ sao nữa | sao nữa | giờ làm gì | làm gì tiếp | bấm gì tiếp | còn gì nữa |
-        muốn học | mở máy | học gì | học cái gì
+        muốn học | mở máy | học gì | học cái gì | vào xem | vào xem thử
     """,
     "back": """
         quay lại | trở lại | lùi lại | lùi | bước trước | về bước trước |
