@@ -173,3 +173,8 @@ def test_a_lessons_name_said_whole_beats_its_topics_word_in_a_long_sentence():
     # a topic's phrase that one lesson covers is that lesson's name (procedures.yaml)
     got = parse("kích hoạt tài khoản định danh điện tử cho tui", "home", lessons)
     assert got.args.get("lesson") == "vneid-cai-dat-kich-hoat", got
+
+
+def test_syllables_of_a_vietnamese_word_do_not_spell_a_name():
+    # "vi en" is not "vien" (the unmarked "viên"): the spelled VNeID still opens its topic
+    assert parse("tải vi en ai đi ở chỗ nào cho đúng", "topic").args.get("topic") == "vneid"

@@ -115,9 +115,9 @@ class PhraseIndex:
         for t in window:
             forms = {t.plain, _LETTERS.get(t.plain, t.plain), *_LETTERS_TOO.get(t.plain, ())}
             options = [o + f for o in options for f in forms]
-        marked = any(t.raw != t.plain for t in window)
-        # "còn gì" spells no "cong": words said with marks do not make an unmarked syllable
-        return next((o for o in options if o in self.names and not (marked and o in self.unmarked_forms)), None)
+        # "còn gì" spells no "cong", "vi en" no "vien" (of "nhân viên"): a name is
+        # spelled, a Vietnamese syllable is said
+        return next((o for o in options if o in self.names and o not in self.unmarked_forms), None)
 
     def _split(self, word: str) -> list[str] | None:
         """``word`` as 2-4 known syllables (2+ letters each), or None."""
