@@ -197,3 +197,18 @@ def test_a_lesson_named_inside_a_long_story_still_opens():
     got = parse("sáng ni tui đi xe đò lên huyện rồi qua đây hỏi làm giấy khai tử cho ông già", "home",
                 _real_lessons())
     assert got.args.get("lesson") == "dvc-khai-tu" and got.confidence < 0.8
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("step", "tui nói lại với ổng rồi mà"),       # a report: done already
+    ("step", "tui gọi cán bộ rồi"),
+    ("ticket", "chú cán bộ đang họp hả"),         # the words are someone's subject
+    ("finish", "kế tiếp đến lượt số mấy rồi"),     # queue talk
+])
+def test_reports_and_queue_talk_give_nothing(screen, text):
+    assert parse(text, screen).name is None, parse(text, screen)
+
+
+def test_a_request_said_beside_rồi_still_counts():
+    assert parse("tui xong rồi", "step").name == "next"
+    assert parse("gọi nhân viên đi rồi tính", "step").name == "call_staff"

@@ -361,7 +361,7 @@ def score_matches(group: list[Match], toks: list[Tok]) -> tuple[float, Match]:
         if m.quality >= 0.85:
             strong.update(range(m.start, m.end))
     third = third_person(toks) + other_time(toks)
-    if any(_part_of_a_statement(m, toks, strong) or _question_tail(m, toks) for m in group):
+    if any(_part_of_a_statement(m, toks, strong) or _question_tail(m, toks) or _reported(m, toks) for m in group):
         # "tui không có tiền": not "không" either
         return 0.0, group[0]
     return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
@@ -391,6 +391,24 @@ def _part_of_a_statement(m: Match, toks: list[Tok], covered: set[int]) -> bool:
     j = m.end
     return (j < len(toks) and toks[j].raw not in (CLAUSE, "đâu") and j not in covered
             and not is_free(toks[j], m.phrase.intent))
+
+
+# commands whose words with "rồi" still ask: "xong rồi", "biết rồi" say where the visitor is
+_DONE_STATES = frozenset({"next", "stop", "yes", "no", "open", "_none"})
+
+
+def _reported(m: Match, toks: list[Tok]) -> bool:
+    """"tui gọi nhân viên rồi (mà)": the visitor says they did it already, after
+    "tôi" and before a final "rồi"; "cô nhân viên đang bận": the words are the
+    subject of what someone is doing. A report, not a request."""
+    if m.phrase.intent in _DONE_STATES or "rồi" in m.phrase.text.split():
+        return False
+    before = [t.raw for t in toks[:m.start] if t.raw != CLAUSE]
+    after = [t.raw for t in toks[m.end:] if t.raw != CLAUSE]
+    if after and after[0] == "đang":
+        return True
+    return (bool(before) and before[-1] in ("tôi", "mình") and "rồi" in after
+            and all(w in FILLERS for w in after))
 
 
 def _question_tail(m: Match, toks: list[Tok]) -> bool:

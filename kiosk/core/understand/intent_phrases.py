@@ -135,12 +135,14 @@ ANOTHER_LESSON = frozenset(normalize(p) for p in """
 """.split("|") if normalize(p))
 
 # phrases that must give *no* intent even though they contain a command word
+# (the queue's turn, "tới lượt ai", is talk in the hall, not "tiếp theo")
 _NONE_PHRASES = """
     nói to | nói to lên | to tiếng | nói lớn | có thể | không biết | có không |
     đi về nhà | về nhà | cảm ơn | cám ơn | xin chào | chào |
     không có gì | không có chi | quay lại sau | quay lại đây | đúng không | phải không | có đúng không |
     có phải không | đúng giờ | nói lại với | lâu quá không gặp |
-    nói gì đó | cái gì đó | to ghê | dễ đọc | dễ nhìn | dễ nghe
+    nói gì đó | cái gì đó | to ghê | dễ đọc | dễ nhìn | dễ nghe |
+    tới lượt | đến lượt | lượt của
 """
 
 TOPIC_PHRASES: dict[str, str] = {
