@@ -178,3 +178,12 @@ def test_a_lessons_name_said_whole_beats_its_topics_word_in_a_long_sentence():
 def test_syllables_of_a_vietnamese_word_do_not_spell_a_name():
     # "vi en" is not "vien" (the unmarked "viên"): the spelled VNeID still opens its topic
     assert parse("tải vi en ai đi ở chỗ nào cho đúng", "topic").args.get("topic") == "vneid"
+
+
+def test_a_long_request_far_closer_to_one_lesson_than_to_anything_else_opens_it():
+    # every document scores low against a long sentence; one lesson is still far ahead
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    lessons = list(load_catalog(lessons_dir()).lessons)
+    got = parse("cái đơn tui gửi hồi tháng trước sao chưa thấy trả kết quả", "home", lessons)
+    assert got.args.get("lesson") == "dvc-theo-doi-ho-so" and got.confidence < CONFIRM_BELOW, got

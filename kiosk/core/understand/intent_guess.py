@@ -25,6 +25,8 @@ GUESS_LESSON_MIN = 0.20   # ... to name the lesson as well
 AGREE_MIN = 0.10          # ... when a weak rule found the same topic
 LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (ratio)
 REFINE_MIN = 0.17         # cosine for adding a lesson to a topic a rule found
+CLEAR_MIN = 0.15          # cosine a lesson far ahead of the rest needs (see _clear_lesson)
+CLEAR_LEAD = 1.4          # ... and how far ahead of the next document (ratio)
 
 _CACHE: dict[tuple, Ranker] = {}
 # words of asking to learn, which point at no lesson ("cho tôi học về mạng internet")
@@ -65,6 +67,15 @@ def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
     return lessons[0]
 
 
+def _clear_lesson(hits) -> bool:
+    """A lesson far ahead of every other document, though below ``GUESS_MIN``:
+    a long sentence ("làm cái giấy cho con đi xin việc ở khu công nghiệp")
+    scores low against everything, and still points at one lesson only."""
+    top = hits[0]
+    return (top.lesson is not None and top.words > 0 and top.score >= CLEAR_MIN
+            and (len(hits) == 1 or top.score >= CLEAR_LEAD * hits[1].score))
+
+
 def guess(toks: list[Tok], lessons: Sequence, agree: str | None = None):
     """(confidence, topic, lesson or None) for free text, or None when nothing fits.
 
@@ -76,9 +87,11 @@ def guess(toks: list[Tok], lessons: Sequence, agree: str | None = None):
     if not hits or not any(hits[0].has(t.raw) for t in toks if not is_free(t, "open")):
         return None
     need = AGREE_MIN if agree is not None and hits[0].topic == agree else GUESS_MIN
-    if hits[0].score < need:
-        return None
     top = hits[0]
+    if top.score < need:
+        if not _clear_lesson(hits):
+            return None
+        return min(0.79, 0.5 + 0.4 * top.score), top.topic, top.lesson
     lead = _lesson_leads(hits, min(need, GUESS_LESSON_MIN), top.topic)
     lesson = lead.lesson if lead is not None else None
     conf = min(0.79, 0.5 + 0.4 * top.score)
