@@ -130,3 +130,8 @@ def test_a_helper_called_with_a_form_of_address_and_a_way_in(screen, text, inten
 
 def test_q_said_as_its_vietnamese_letter_name_spells_a_name():
     assert parse("việt cu rờ", "home").args.get("topic") == "payment"
+
+
+def test_a_speed_complaint_with_a_long_account_of_missing_it():
+    # the words of not hearing it belong to the same request as the speed
+    assert parse("máy đọc nhanh quá tui nghe không kịp cái chỗ bấm", "confirm").name == "slower"

@@ -348,15 +348,16 @@ def _leftovers(toks: list[Tok], covered: set[int], intent: str) -> float:
                for j, t in enumerate(toks) if j not in covered and not is_free(t, intent))
 
 
-def score_matches(group: list[Match], toks: list[Tok]) -> tuple[float, Match]:
+def score_matches(group: list[Match], toks: list[Tok], also: frozenset[int] = frozenset()) -> tuple[float, Match]:
     """Confidence for one candidate (intent + args) from all its matches.
 
     Each match is tried as the deciding one (a near miss "đún rồi" may explain
     more than the exact "rồi"); words covered by any strong match of the same
-    candidate ("chuyển tiền qua ngân hàng") are explained, filler words are
-    free, every other word lowers the confidence.
+    candidate ("chuyển tiền qua ngân hàng") are explained, and ``also`` (words
+    the caller knows belong to the same request), filler words are free,
+    every other word lowers the confidence.
     """
-    strong = set()
+    strong = set(also)
     for m in group:
         if m.quality >= 0.85:
             strong.update(range(m.start, m.end))

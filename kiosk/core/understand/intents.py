@@ -350,8 +350,12 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
     best = cause = None
     specific: list = []
     last = _last_clause_start(toks)
+    # "nói mau quá, chưa nghe kịp": not hearing it is why the speed is wrong, so the
+    # words of asking again belong to the speed request too
+    missed = frozenset(j for key, group in groups.items() if key[0] == "repeat"
+                       for x in group if x.quality >= NAMED for j in range(x.start, x.end))
     for key, group in groups.items():
-        conf, m = score_matches(group, toks)
+        conf, m = score_matches(group, toks, missed if _CAUSE_FIRST.get(key[0]) else frozenset())
         # lessons beat bare topics, longer beats shorter, answers beat globals on confirm
         rank = (
             # of two commands in separate clauses the last one is the request
