@@ -135,3 +135,11 @@ def test_q_said_as_its_vietnamese_letter_name_spells_a_name():
 def test_a_speed_complaint_with_a_long_account_of_missing_it():
     # the words of not hearing it belong to the same request as the speed
     assert parse("máy đọc nhanh quá tui nghe không kịp cái chỗ bấm", "confirm").name == "slower"
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("đủ rồi qua bước sau", "next"),       # no comma from a recognizer: the last command asks
+    ("thôi khỏi đọc quay lại bước trước", "back"),
+])
+def test_the_last_of_two_commands_without_a_comma(text, intent):
+    assert parse(text, "step").name == intent, parse(text, "step")

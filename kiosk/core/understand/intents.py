@@ -285,6 +285,22 @@ def _last_clause_start(toks) -> int:
     return max((j + 1 for j, t in enumerate(toks) if t.raw == CLAUSE), default=0)
 
 
+def _unmarked_clause(groups, toks) -> int:
+    """Where a last command starts that follows another command with no comma
+    between ("biết rồi đi tiếp": a recognizer writes no commas): the start of a
+    sure command of two words or more that ends the sentence, when a sure match
+    of another command ends before it. 0 when there is none. Not "nghe không
+    kịp" after a speed complaint: not hearing it is the complaint's reason."""
+    ends = [(m.start, key[0]) for key, group in groups.items() if key[0] not in ("open", "_none", "repeat")
+            for m in group if m.quality >= NAMED and m.end - m.start >= 2
+            and all(t.raw in FILLERS for t in toks[m.end:])]
+    for start, intent in sorted(ends):
+        if any(x.end <= start and x.quality >= NAMED for key, group in groups.items()
+               if key[0] not in (intent, "open", "_none") for x in group):
+            return start
+    return 0
+
+
 def _first_clause_answer(groups, toks):
     """On the confirm screen, "ừ, ..." / "không, ..." answers first: a yes or
     no that is the whole first clause decides, whatever follows."""
@@ -349,7 +365,7 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
             return answer
     best = cause = None
     specific: list = []
-    last = _last_clause_start(toks)
+    last = _last_clause_start(toks) or _unmarked_clause(groups, toks)
     # "nói mau quá, chưa nghe kịp": not hearing it is why the speed is wrong, so the
     # words of asking again belong to the speed request too
     missed = frozenset(j for key, group in groups.items() if key[0] == "repeat"
