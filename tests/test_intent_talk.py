@@ -212,3 +212,7 @@ def test_reports_and_queue_talk_give_nothing(screen, text):
 def test_a_request_said_beside_rồi_still_counts():
     assert parse("tui xong rồi", "step").name == "next"
     assert parse("gọi nhân viên đi rồi tính", "step").name == "call_staff"
+
+
+def test_news_seen_on_television_opens_nothing():
+    assert parse("bữa trước coi ti vi thấy nói lừa đảo qua mạng nhiều lắm", "home", _real_lessons()).name is None

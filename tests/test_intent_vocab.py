@@ -187,3 +187,15 @@ def test_a_long_request_far_closer_to_one_lesson_than_to_anything_else_opens_it(
     lessons = list(load_catalog(lessons_dir()).lessons)
     got = parse("cái đơn tui gửi hồi tháng trước sao chưa thấy trả kết quả", "home", lessons)
     assert got.args.get("lesson") == "dvc-theo-doi-ho-so" and got.confidence < CONFIRM_BELOW, got
+
+
+@pytest.mark.parametrize("text, lesson", [
+    ("thẻ căn cước của má tui quá hạn rồi", "vneid-doi-the-can-cuoc"),     # expired, a problem told
+    ("làm căn cước cho con bốn tuổi", "vneid-can-cuoc-tre-em"),            # an age is a child
+    ("má tui mới qua đời làm giấy tờ sao", "dvc-khai-tu"),               # far ahead of its topic's others
+])
+def test_meanings_and_a_clear_lead_name_the_lesson(text, lesson):
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    got = parse(text, "home", list(load_catalog(lessons_dir()).lessons))
+    assert got.args.get("lesson") == lesson, got

@@ -57,12 +57,12 @@ def content_words(toks: list[Tok]) -> list[str]:
         [t.raw for t in toks if t.raw != CLAUSE])
 
 
-def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
+def _lesson_leads(hits, lesson_min: float, topic: str | None = None, margin: float = LESSON_MARGIN):
     """The lesson hit that clearly leads the other lessons (of ``topic``, if given)."""
     lessons = [h for h in hits if h.lesson and (topic is None or h.topic == topic)]
     if not lessons or lessons[0].score < lesson_min:
         return None
-    if len(lessons) > 1 and lessons[0].score < LESSON_MARGIN * lessons[1].score:
+    if len(lessons) > 1 and lessons[0].score < margin * lessons[1].score:
         return None
     return lessons[0]
 
@@ -107,7 +107,8 @@ def refine_lesson(toks: list[Tok], rest: list[Tok], topic: str | None, lessons: 
     if not lessons or not topic or not [w for w in content_words(rest) if w not in _ASKING]:
         return None
     hits = ranker(lessons).rank(content_words(toks))
-    lead = _lesson_leads(hits, REFINE_MIN, topic)
+    # a lesson far ahead of its topic's others may score lower (a long sentence)
+    lead = _lesson_leads(hits, REFINE_MIN, topic) or _lesson_leads(hits, CLEAR_MIN, topic, CLEAR_LEAD)
     if lead is None or lead.words == 0:
         return None
     return lead.lesson
