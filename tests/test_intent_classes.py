@@ -143,3 +143,20 @@ def test_a_speed_complaint_with_a_long_account_of_missing_it():
 ])
 def test_the_last_of_two_commands_without_a_comma(text, intent):
     assert parse(text, "step").name == intent, parse(text, "step")
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "về lại các chủ đề", "home"),          # {return} {topics}
+    ("topic", "về lại các chủ đề", "back"),         # the topics are one step back from a topic
+    ("finish", "sang bài khác đi", "home"),          # {go} bài khác
+    ("intro", "sang bài khác đi", "back"),           # the lesson list is one step back from an intro
+])
+def test_topics_and_another_lesson_by_screen(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)
+
+
+def test_a_relative_who_showed_you_and_you_forgot_is_a_request():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    got = parse("con tui chỉ tui cài zalo mà tui quên mất", "home", list(load_catalog(lessons_dir()).lessons))
+    assert got.args.get("lesson") == "zalo-an-toan", got

@@ -75,6 +75,8 @@ CLASSES: dict[str, str] = {
     "return": "về | về lại | quay lại | quay về | trở lại | trở về | lùi về | lui về",
     "shown": "màn hình | trang | bước | chỗ | phần",
     "before": "lúc nãy | trước | trước đó | vừa rồi | vừa nãy | cũ",
+    # the six topics (the home page): "về lại mấy chủ đề", "về chỗ chọn chủ đề"
+    "topics": "chủ đề | mấy chủ đề | các chủ đề | sáu chủ đề | chỗ chọn chủ đề | chọn chủ đề | trang chủ đề",
     # hush for a moment: "im chút", "nín một lát"
     "hush": "im | nín | yên | im lặng | ngưng | dừng",
     "awhile": "chút | một chút | chút xíu | lát | một lát | chút đã",
@@ -86,6 +88,9 @@ TEMPLATES: dict[str, str] = {
     """,
     "back": """
         {return} {shown} {before} | {shown} {before}
+    """,
+    "home": """
+        {return} {topics} | {go} bài khác
     """,
     "slower": """
         {speak} {fast} {excess} | {fast} {excess} | {speak} {slow} {more} | {slow} {more}

@@ -131,8 +131,13 @@ _PHRASES: dict[str, str] = {
 # asking for another lesson: "home" on a step or the finish screen, but on a lesson's
 # intro the lesson list is one step back ("back" there goes to the topic's lessons)
 ANOTHER_LESSON = frozenset(normalize(p) for p in """
-    chọn lại | bỏ bài | bỏ bài này | học bài khác | chọn bài khác | học cái khác | không học nữa
+    chọn lại | bỏ bài | bỏ bài này | học cái khác | không học nữa
 """.split("|") if normalize(p))
+
+
+def asks_another_lesson(phrase: str) -> bool:
+    """The home phrase asks for another lesson ("chọn lại", "qua bài khác")."""
+    return phrase in ANOTHER_LESSON or "bài khác" in phrase
 
 # phrases that must give *no* intent even though they contain a command word
 # (the queue's turn, "tới lượt ai", is talk in the hall, not "tiếp theo")

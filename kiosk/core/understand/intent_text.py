@@ -143,7 +143,7 @@ def other_time(toks) -> bool:
 # words that make a sentence a need or a question, whoever it is about
 _ASKS = frozenset(normalize("""
 cần muốn xin hỏi giúp giùm chỉ sao thế nào gì đâu hả không chưa được nhờ phải
-lừa lạ giả mượn đòi biểu bảo
+lừa lạ giả mượn đòi biểu bảo quên
 """).split())
 
 

@@ -25,7 +25,7 @@ from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, other_lesson, ranker, refine_lesson
-from kiosk.core.understand.intent_phrases import ANOTHER_LESSON, lesson_phrases, static_phrases
+from kiosk.core.understand.intent_phrases import asks_another_lesson, lesson_phrases, static_phrases
 from kiosk.core.understand.intent_talk import talk_limits
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
 from kiosk.core.understand.intent_text import (
@@ -237,8 +237,11 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
             # the procedures list's topic only stands where no such lesson is installed
             args["topic"] = next((getattr(l, "topic", None) for l in lessons or ()
                                   if getattr(l, "id", None) == lesson), None) or topic
-    if screen == "intro" and intent == "home" and m.phrase.text in ANOTHER_LESSON:
+    if screen == "intro" and intent == "home" and asks_another_lesson(m.phrase.text):
         # on a lesson's intro the other lessons are one step back, on the topic page
+        intent = "back"
+    elif screen == "topic" and intent == "home" and "chủ đề" in m.phrase.text:
+        # on a topic's page the six topics are one step back
         intent = "back"
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
 
