@@ -216,3 +216,8 @@ def test_a_request_said_beside_rồi_still_counts():
 
 def test_news_seen_on_television_opens_nothing():
     assert parse("bữa trước coi ti vi thấy nói lừa đảo qua mạng nhiều lắm", "home", _real_lessons()).name is None
+
+
+def test_news_about_a_son_or_daughter_named_in_two_words_opens_nothing():
+    assert parse("thằng con trai tui làm bên ngân hàng", "home", _real_lessons()).name is None
+    assert parse("con gái tui làm ở trạm y tế xã", "home", _real_lessons()).name is None

@@ -114,7 +114,9 @@ CLAUSE = "|"
 # talk about (or to) someone else: "ổng nói chậm lắm", "bà ấy nói đúng"
 _THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn thằng đứa").split())
 # "con tui", "vợ tôi", "cháu nội tui": one's family, talked about (the kiosk is never "my son")
-_KIN = frozenset(normalize("con cháu vợ chồng ba má mẹ cha bố dâu rể nội ngoại anh chị em ông bà bạn").split())
+_KIN = frozenset(normalize("""
+con cháu vợ chồng ba má mẹ cha bố dâu rể nội ngoại anh chị em ông bà bạn gái trai út
+""").split())
 _MINE = frozenset(normalize("tôi mình").split())
 _THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó"), ("bà", "con")}) | {
     (p, d) for p in normalize("ông bà anh chị cô chú bác em con cháu").split() for d in ("ấy", "kia")
