@@ -199,3 +199,13 @@ def test_meanings_and_a_clear_lead_name_the_lesson(text, lesson):
     from kiosk.core.content.lessons import load_catalog
     got = parse(text, "home", list(load_catalog(lessons_dir()).lessons))
     assert got.args.get("lesson") == lesson, got
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("welcome", "trở lại"),                    # back, where there is nothing to go back to
+    ("home", "học xong rồi, qua bước sau"),    # next, said on the home page
+])
+def test_a_command_said_where_it_means_nothing_is_no_guess_either(screen, text):
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    assert parse(text, screen, list(load_catalog(lessons_dir()).lessons)).name is None

@@ -204,7 +204,7 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     if best is not None and best[2][0] == "_none":
         return Intent(None, 0.0, {})
     if best is None or best[0] < MIN_CONFIDENCE:
-        if "open" in allowed:
+        if "open" in allowed and not _command_said(toks, has_marks, screen, ids):
             # a weak rule for a topic counts when the ranker leans the same way
             weak = _weak_open(best)
             got = guess(toks, lessons, agree=weak)
@@ -244,6 +244,14 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         # on a topic's page the six topics are one step back
         intent = "back"
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
+
+
+def _command_said(toks, has_marks, screen, ids) -> bool:
+    """A command this screen does not take is what was said ("trở lại" on the
+    welcome screen, "tới đâu rồi, đi tiếp" on the home page): no guess from
+    the ranker either."""
+    every = _best_rule(toks, has_marks, frozenset(INTENTS), screen, ids)
+    return every is not None and every[2][0] not in ("open", "_none") and every[0] >= MIN_CONFIDENCE
 
 
 def _weak_open(best) -> str | None:
