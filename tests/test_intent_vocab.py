@@ -209,3 +209,10 @@ def test_a_command_said_where_it_means_nothing_is_no_guess_either(screen, text):
     from kiosk.cli_speech import lessons_dir
     from kiosk.core.content.lessons import load_catalog
     assert parse(text, screen, list(load_catalog(lessons_dir()).lessons)).name is None
+
+
+def test_a_sure_lesson_beats_a_bare_topic_named_as_the_means():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    got = parse("đăng ký kết hôn trên vê en ai đi", "home", list(load_catalog(lessons_dir()).lessons))
+    assert got.args == {"topic": "dvc", "lesson": "dvc-ket-hon"}, got

@@ -411,8 +411,11 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         # a lesson of the same topic named sure enough beats the bare topic
         # ("quét mã" is payment, "vietqr" its lesson)
         same = [v for v in specific if v[3][1] == best[3][1]]
-        if same:
-            best = max(same, key=lambda v: v[0])
+        # so does a sure lesson of another topic: "đăng ký kết hôn trên vneid" is the
+        # marriage lesson, VNeID only where it is done ("zalo bị hack": the Zalo lesson)
+        other = [v for v in specific if v[1] >= MIN_CONFIDENCE]
+        if same or other:
+            best = max(same or other, key=lambda v: v[0])
     _, conf, m, key = best
     # the words every strong match of the winner explains ("mạng" and "internet")
     explained = {j for x in groups[key] if x.quality >= 0.85 or x is m for j in range(x.start, x.end)}
