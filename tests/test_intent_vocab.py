@@ -216,3 +216,13 @@ def test_a_sure_lesson_beats_a_bare_topic_named_as_the_means():
     from kiosk.core.content.lessons import load_catalog
     got = parse("đăng ký kết hôn trên vê en ai đi", "home", list(load_catalog(lessons_dir()).lessons))
     assert got.args == {"topic": "dvc", "lesson": "dvc-ket-hon"}, got
+
+
+def test_a_low_guess_needs_a_sentence_that_asks():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    lessons = list(load_catalog(lessons_dir()).lessons)
+    # "đi làm xa" is the away-from-home meaning, but this only tells where the son is
+    assert parse("con trai bác đi làm xa", "home", lessons).name is None
+    # an unmarked topic phrase is not a near miss of another topic's lesson name
+    assert parse("tai khoan dinh danh", "home", lessons).args.get("topic") == "vneid"

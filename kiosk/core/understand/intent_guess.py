@@ -15,7 +15,7 @@ from typing import Sequence
 from kiosk.core.understand.intent_match import is_free
 from kiosk.core.understand.intent_phrases import TOPIC_PHRASES, split_block
 from kiosk.core.understand.intent_rank import Ranker
-from kiosk.core.understand.intent_text import CLAUSE, Tok, normalize
+from kiosk.core.understand.intent_text import CLAUSE, Tok, asks_something, normalize
 from kiosk.core.understand.intent_vocab import lesson_documents, meaning_marks
 
 # thresholds set on the development half of the eval set (bench/intent_eval.py):
@@ -67,12 +67,13 @@ def _lesson_leads(hits, lesson_min: float, topic: str | None = None, margin: flo
     return lessons[0]
 
 
-def _clear_lesson(hits) -> bool:
+def _clear_lesson(hits, toks) -> bool:
     """A lesson far ahead of every other document, though below ``GUESS_MIN``:
     a long sentence ("làm cái giấy cho con đi xin việc ở khu công nghiệp")
-    scores low against everything, and still points at one lesson only."""
+    scores low against everything, and still points at one lesson only. Only
+    in a sentence that asks or needs something ("con trai bác đi làm xa" tells)."""
     top = hits[0]
-    return (top.lesson is not None and top.words > 0 and top.score >= CLEAR_MIN
+    return (top.lesson is not None and top.words > 0 and top.score >= CLEAR_MIN and asks_something(toks)
             and (len(hits) == 1 or top.score >= CLEAR_LEAD * hits[1].score))
 
 
@@ -89,7 +90,7 @@ def guess(toks: list[Tok], lessons: Sequence, agree: str | None = None):
     need = AGREE_MIN if agree is not None and hits[0].topic == agree else GUESS_MIN
     top = hits[0]
     if top.score < need:
-        if not _clear_lesson(hits):
+        if not _clear_lesson(hits, toks):
             return None
         return min(0.79, 0.5 + 0.4 * top.score), top.topic, top.lesson
     lead = _lesson_leads(hits, min(need, GUESS_LESSON_MIN), top.topic)

@@ -149,6 +149,11 @@ lừa lạ giả mượn đòi biểu bảo quên
 """).split())
 
 
+def asks_something(toks) -> bool:
+    """A word that makes the sentence a need or a question ("muốn", "sao", "chưa", "xin")."""
+    return any(t.raw in _ASKS for t in toks)
+
+
 def story_about_others(toks) -> bool:
     """A sentence that starts with someone else ("con tui đang làm bên ngân
     hàng", "ổng ...", "thằng ...") and neither needs nor asks anything: news

@@ -413,7 +413,7 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         same = [v for v in specific if v[3][1] == best[3][1]]
         # so does a sure lesson of another topic: "đăng ký kết hôn trên vneid" is the
         # marriage lesson, VNeID only where it is done ("zalo bị hack": the Zalo lesson)
-        other = [v for v in specific if v[1] >= MIN_CONFIDENCE]
+        other = [v for v in specific if v[1] >= MIN_CONFIDENCE and v[2].quality >= NAMED]
         if same or other:
             best = max(same or other, key=lambda v: v[0])
     _, conf, m, key = best
