@@ -160,3 +160,11 @@ def test_a_relative_who_showed_you_and_you_forgot_is_a_request():
     from kiosk.core.content.lessons import load_catalog
     got = parse("con tui chỉ tui cài zalo mà tui quên mất", "home", list(load_catalog(lessons_dir()).lessons))
     assert got.args.get("lesson") == "zalo-an-toan", got
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "con đọc nhanh như chạy giặc", "slower"),     # a simile is "too fast"
+    ("ticket", "nãy giờ không thấy ai hết", "call_staff"),  # nobody came
+])
+def test_a_simile_and_nobody_here(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)

@@ -28,7 +28,7 @@ CLASSES: dict[str, str] = {
     "fast": "nhanh | gấp | vội | ào ào",
     "slow": "chậm | rề rà | rề rề | lề mề | chậm rì | chậm rề | lừ đừ",
     # "too ...": said as a complaint
-    "excess": "quá | vậy | thế | lắm | ghê | dữ | quá trời | dữ vậy | quá vậy",
+    "excess": "quá | vậy | thế | lắm | ghê | dữ | quá trời | dữ vậy | quá vậy | như",   # "như": a simile ("nhanh như gió")
     # "a bit more ...": said as a request
     "more": "lên | hơn | chút | một chút | thêm | lại | hơn nữa | lên chút",
     "neg": "không | chẳng | chả | chưa",

@@ -64,7 +64,7 @@ _PHRASES: dict[str, str] = {
         gặp ai | gặp ai đó | gọi giùm | gọi dùm | nhờ cô | nhờ anh | nhờ chị | nhờ chú | nhờ người |
         hỏi nhân viên | gọi người đi | làm không được | làm hoài không được | làm mãi không được |
         cần người chỉ | người ở bàn | gọi lại | chưa có ai ra | chưa ai tới | có ai xem giùm |
-        xem giùm | làm giùm
+        xem giùm | làm giùm | chưa thấy ai | không thấy ai
     """,
     "large_text": """
         chữ to | chữ to lên | chữ to hơn | to chữ | phóng to | phóng to chữ | phóng to lên |
