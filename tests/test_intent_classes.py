@@ -91,3 +91,80 @@ def test_go_ahead_to_a_yes_is_not_next_elsewhere():
 ])
 def test_what_now_and_wanting_to_learn(screen, text, intent):
     assert parse(text, screen).name == intent
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "sang phần kế tiếp", "next"),               # {go} {part} {after}
+    ("finish", "học bài tiếp theo luôn", "next"),
+    ("step", "trở về trang vừa rồi", "back"),            # {return} {shown} {before}
+    ("step", "nín một lát để tui đọc", "stop"),          # {hush} {awhile}
+    ("step", "bấm hoài không ra", "call_staff"),         # {do} {neg} {able}
+    ("ticket", "có cô chú nào chỉ giùm không", "call_staff"),   # {somebody} {helps}
+    ("step", "giọng đọc rề rề quá", "faster"),
+])
+def test_steps_pages_hush_and_help_by_class(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)
+
+
+def test_a_request_at_the_end_of_a_story_said_in_two_phrases():
+    # "chưa nghe rõ" and "đọc lại giùm" are both the same request, at the end of a story
+    assert parse("ủa lúc nãy cái máy nói bấm vô cái ô nào tui chưa nghe rõ đọc lại giùm", "step").name == "repeat"
+    # one command word at the end of a story is still not enough
+    assert parse("về nhà rồi tui làm tiếp", "step").name is None
+
+
+def test_another_lesson_on_a_lessons_intro_is_the_lesson_list_one_step_back():
+    # on the intro, "back" goes to the topic's lessons; elsewhere another lesson is "home"
+    assert parse("thôi bỏ bài này", "intro").name == "back"
+    assert parse("thôi bỏ bài này", "step").name == "home"
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "kêu chú cán bộ giùm tui", "call_staff"),     # {call} {addr} {person}
+    ("intro", "gọi em tình nguyện viên ra đây", "call_staff"),
+    ("welcome", "cho tui vào xem thử", "next"),
+])
+def test_a_helper_called_with_a_form_of_address_and_a_way_in(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)
+
+
+def test_q_said_as_its_vietnamese_letter_name_spells_a_name():
+    assert parse("việt cu rờ", "home").args.get("topic") == "payment"
+
+
+def test_a_speed_complaint_with_a_long_account_of_missing_it():
+    # the words of not hearing it belong to the same request as the speed
+    assert parse("máy đọc nhanh quá tui nghe không kịp cái chỗ bấm", "confirm").name == "slower"
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("thôi thôi làm tiếp đi", "next"),       # no comma from a recognizer: the last command asks
+    ("nghe đủ rồi làm tiếp", "next"),
+])
+def test_the_last_of_two_commands_without_a_comma(text, intent):
+    assert parse(text, "step").name == intent, parse(text, "step")
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "về lại các chủ đề", "home"),          # {return} {topics}
+    ("topic", "về lại các chủ đề", "back"),         # the topics are one step back from a topic
+    ("finish", "sang bài khác đi", "home"),          # {go} bài khác
+    ("intro", "sang bài khác đi", "back"),           # the lesson list is one step back from an intro
+])
+def test_topics_and_another_lesson_by_screen(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)
+
+
+def test_a_relative_who_showed_you_and_you_forgot_is_a_request():
+    from kiosk.cli_speech import lessons_dir
+    from kiosk.core.content.lessons import load_catalog
+    got = parse("con tui chỉ tui cài zalo mà tui quên mất", "home", list(load_catalog(lessons_dir()).lessons))
+    assert got.args.get("lesson") == "zalo-an-toan", got
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    ("step", "con đọc nhanh như chạy giặc", "slower"),     # a simile is "too fast"
+    ("ticket", "nãy giờ không thấy ai hết", "call_staff"),  # nobody came
+])
+def test_a_simile_and_nobody_here(screen, text, intent):
+    assert parse(text, screen).name == intent, parse(text, screen)

@@ -176,3 +176,48 @@ def test_a_question_about_this_place_opens_no_topic(text):
 
 def test_a_request_said_with_today_still_opens():
     assert parse("hôm nay tui muốn học zalo", "home").name == "open"
+
+
+@pytest.mark.parametrize("text", [
+    "nghe đồn bả bị hack zalo mất hết tiền",        # news passed on, even of a problem
+    "người ta nói ngân hàng số giờ an toàn lắm",
+])
+def test_hearsay_opens_nothing(text):
+    assert parse(text, "home", _real_lessons()).name is None
+
+
+def test_hearsay_with_a_request_still_opens():
+    got = parse("nghe nói phải có định danh mức hai, tui muốn làm", "home", _real_lessons())
+    assert got.name == "open" and got.args["topic"] == "vneid"
+
+
+def test_a_lesson_named_inside_a_long_story_still_opens():
+    # the name said whole ("khai tử") with the ranker leaning the same way; the
+    # other words only lower the confidence, so the kiosk asks "đúng không?" first
+    got = parse("sáng ni tui đi xe đò lên huyện rồi qua đây hỏi làm giấy khai tử cho ông già", "home",
+                _real_lessons())
+    assert got.args.get("lesson") == "dvc-khai-tu" and got.confidence < 0.8
+
+
+@pytest.mark.parametrize("screen, text", [
+    ("step", "tui nói lại với ổng rồi mà"),       # a report: done already
+    ("step", "tui gọi cán bộ rồi"),
+    ("ticket", "chú cán bộ đang họp hả"),         # the words are someone's subject
+    ("finish", "kế tiếp đến lượt số mấy rồi"),     # queue talk
+])
+def test_reports_and_queue_talk_give_nothing(screen, text):
+    assert parse(text, screen).name is None, parse(text, screen)
+
+
+def test_a_request_said_beside_rồi_still_counts():
+    assert parse("tui xong rồi", "step").name == "next"
+    assert parse("gọi nhân viên đi rồi tính", "step").name == "call_staff"
+
+
+def test_news_seen_on_television_opens_nothing():
+    assert parse("bữa trước coi ti vi thấy nói lừa đảo qua mạng nhiều lắm", "home", _real_lessons()).name is None
+
+
+def test_news_about_a_son_or_daughter_named_in_two_words_opens_nothing():
+    assert parse("thằng con trai tui làm bên ngân hàng", "home", _real_lessons()).name is None
+    assert parse("con gái tui làm ở trạm y tế xã", "home", _real_lessons()).name is None

@@ -26,15 +26,15 @@ CLASSES: dict[str, str] = {
     # saying or reading aloud (the kiosk's voice)
     "speak": "nói | đọc | máy nói | máy đọc | giọng | cô nói | con nói",
     "fast": "nhanh | gấp | vội | ào ào",
-    "slow": "chậm | rề rà | lề mề | chậm rì",
+    "slow": "chậm | rề rà | rề rề | lề mề | chậm rì | chậm rề | lừ đừ",
     # "too ...": said as a complaint
-    "excess": "quá | vậy | thế | lắm | ghê | dữ | quá trời | dữ vậy | quá vậy",
+    "excess": "quá | vậy | thế | lắm | ghê | dữ | quá trời | dữ vậy | quá vậy | như",   # "như": a simile ("nhanh như gió")
     # "a bit more ...": said as a request
     "more": "lên | hơn | chút | một chút | thêm | lại | hơn nữa | lên chút",
     "neg": "không | chẳng | chả | chưa",
     "see": "nhìn | thấy | đọc | xem | ngó",
     "seen": "rõ | ra | được | nổi | thấy | đường",
-    "small": "nhỏ | bé | li ti | tí xíu | nhỏ xíu | bé tí | mờ | khó đọc | khó nhìn",
+    "small": "nhỏ | bé | li ti | lí nhí | tí xíu | nhỏ xíu | nhỏ rí | bé tí | tí hon | mờ | khó đọc | khó nhìn",
     "big": "to | lớn | bự",
     "make": "làm | cho | phóng | tăng | để",
     "letters": "chữ | cỡ chữ | số | hàng chữ | dòng chữ",
@@ -56,15 +56,41 @@ CLASSES: dict[str, str] = {
     "start": "học | vào học | bắt đầu | thử | làm thử | thử làm | tập | tập thử | chỉ | chỉ làm | hướng dẫn",
     "now": "liền | luôn | ngay | đi | liền đi | luôn đi | coi | thử | thôi",
     "this": "bài này | cái này | bài đó | cái đó",
-    "person": "nhân viên | cán bộ | người | ai | công chức | người hướng dẫn | người giúp | người chỉ",
+    # how a helper is called before the word for them: "kêu cô nhân viên", "gọi cậu thanh niên"
+    "addr": "cô | chú | anh | chị | cậu | em | bác",
+    "person": """nhân viên | cán bộ | người | ai | công chức | người hướng dẫn | người giúp | người chỉ |
+        thanh niên tình nguyện | tình nguyện viên | người trực""",
     # somebody (or nobody) who would help: "ai giúp tui với", "không ai chỉ hết"
-    "somebody": "ai | có ai | ai đó | người nào | cô nào | anh nào | chị nào | không ai | không có ai | chẳng ai | chả ai",
-    "helps": "giúp | chỉ | chỉ giùm | chỉ dùm | chỉ giúp | giúp giùm | giúp dùm | hướng dẫn | chỉ cho",
+    "somebody": """ai | có ai | ai đó | người nào | cô nào | anh nào | chị nào | không ai | không có ai | chẳng ai | chả ai |
+        anh chị nào | cô chú nào | có anh chị nào | có cô chú nào | có người nào""",
+    "helps": "giúp | chỉ | chỉ giùm | chỉ dùm | chỉ giúp | giúp giùm | giúp dùm | hướng dẫn | chỉ cho | rảnh | rảnh không",
+    # doing it oneself does not work: "làm không nổi", "bấm hoài không được"
+    "do": "làm | bấm | tự làm | làm một mình | bấm hoài | làm hoài",
+    "able": "được | nổi | ra | xong",
+    # a step, page or lesson, and the one after it ("qua bước mới", "học bài kế")
+    "go": "qua | sang | tới | đi | chuyển | học | xem | làm",
+    "part": "bước | trang | bài | phần",
+    "after": "tiếp | tiếp theo | sau | kế | kế tiếp | mới | tới",
+    # back to the one before: "về lại màn hình lúc nãy"
+    "return": "về | về lại | quay lại | quay về | trở lại | trở về | lùi về | lui về",
+    "shown": "màn hình | trang | bước | chỗ | phần",
+    "before": "lúc nãy | trước | trước đó | vừa rồi | vừa nãy | cũ",
+    # the six topics (the home page): "về lại mấy chủ đề", "về chỗ chọn chủ đề"
+    "topics": "chủ đề | mấy chủ đề | các chủ đề | sáu chủ đề | chỗ chọn chủ đề | chọn chủ đề | trang chủ đề",
+    # hush for a moment: "im chút", "nín một lát"
+    "hush": "im | nín | yên | im lặng | ngưng | dừng",
+    "awhile": "chút | một chút | chút xíu | lát | một lát | chút đã",
 }
 
 TEMPLATES: dict[str, str] = {
     "next": """
-        {start} {now} | {start} {this} | {start} {this} {now}
+        {start} {now} | {start} {this} | {start} {this} {now} | {go} {part} {after} | {part} {after}
+    """,
+    "back": """
+        {return} {shown} {before} | {shown} {before}
+    """,
+    "home": """
+        {return} {topics} | {go} bài khác
     """,
     "slower": """
         {speak} {fast} {excess} | {fast} {excess} | {speak} {slow} {more} | {slow} {more}
@@ -81,10 +107,10 @@ TEMPLATES: dict[str, str] = {
         {retell} {again} | {neg} {hear} {heard} | {hear} {neg} {heard}
     """,
     "stop": """
-        {quit} {voice} | {quit} {voice} nữa | {enough} rồi
+        {quit} {voice} | {quit} {voice} nữa | {enough} rồi | {hush} {awhile}
     """,
     "call_staff": """
-        {call} {person} | {call} {person} giúp | {call} {person} ra | {somebody} {helps}
+        {call} {person} | {call} {person} giúp | {call} {person} ra | {somebody} {helps} | {do} {neg} {able} | {call} {addr} {person}
     """,
 }
 

@@ -15,8 +15,8 @@ from typing import Sequence
 from kiosk.core.understand.intent_match import is_free
 from kiosk.core.understand.intent_phrases import TOPIC_PHRASES, split_block
 from kiosk.core.understand.intent_rank import Ranker
-from kiosk.core.understand.intent_text import Tok, normalize
-from kiosk.core.understand.intent_vocab import lesson_documents
+from kiosk.core.understand.intent_text import CLAUSE, Tok, asks_something, normalize
+from kiosk.core.understand.intent_vocab import lesson_documents, meaning_marks
 
 # thresholds set on the development half of the eval set (bench/intent_eval.py):
 # at 0.2 about 3 in 70 unrelated sentences on the home screens pass the ranker
@@ -25,6 +25,8 @@ GUESS_LESSON_MIN = 0.20   # ... to name the lesson as well
 AGREE_MIN = 0.10          # ... when a weak rule found the same topic
 LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (ratio)
 REFINE_MIN = 0.17         # cosine for adding a lesson to a topic a rule found
+CLEAR_MIN = 0.15          # cosine a lesson far ahead of the rest needs (see _clear_lesson)
+CLEAR_LEAD = 1.4          # ... and how far ahead of the next document (ratio)
 
 _CACHE: dict[tuple, Ranker] = {}
 # words of asking to learn, which point at no lesson ("cho tôi học về mạng internet")
@@ -50,17 +52,29 @@ def ranker(lessons: Sequence) -> Ranker:
 def content_words(toks: list[Tok]) -> list[str]:
     """The words that can say what the visitor wants: no politeness or particles.
     Verbs like "cài", "đăng ký" stay: the ranker's idf weighs how telling they are."""
-    return [t.raw for t in toks if not is_free(t, "command")]
+    # the meaning groups are found on every word: "con nít" is two filler words
+    return [t.raw for t in toks if not is_free(t, "command")] + meaning_marks(
+        [t.raw for t in toks if t.raw != CLAUSE])
 
 
-def _lesson_leads(hits, lesson_min: float, topic: str | None = None):
+def _lesson_leads(hits, lesson_min: float, topic: str | None = None, margin: float = LESSON_MARGIN):
     """The lesson hit that clearly leads the other lessons (of ``topic``, if given)."""
     lessons = [h for h in hits if h.lesson and (topic is None or h.topic == topic)]
     if not lessons or lessons[0].score < lesson_min:
         return None
-    if len(lessons) > 1 and lessons[0].score < LESSON_MARGIN * lessons[1].score:
+    if len(lessons) > 1 and lessons[0].score < margin * lessons[1].score:
         return None
     return lessons[0]
+
+
+def _clear_lesson(hits, toks) -> bool:
+    """A lesson far ahead of every other document, though below ``GUESS_MIN``:
+    a long sentence ("làm cái giấy cho con đi xin việc ở khu công nghiệp")
+    scores low against everything, and still points at one lesson only. Only
+    in a sentence that asks or needs something ("con trai bác đi làm xa" tells)."""
+    top = hits[0]
+    return (top.lesson is not None and top.words > 0 and top.score >= CLEAR_MIN and asks_something(toks)
+            and (len(hits) == 1 or top.score >= CLEAR_LEAD * hits[1].score))
 
 
 def guess(toks: list[Tok], lessons: Sequence, agree: str | None = None):
@@ -74,9 +88,11 @@ def guess(toks: list[Tok], lessons: Sequence, agree: str | None = None):
     if not hits or not any(hits[0].has(t.raw) for t in toks if not is_free(t, "open")):
         return None
     need = AGREE_MIN if agree is not None and hits[0].topic == agree else GUESS_MIN
-    if hits[0].score < need:
-        return None
     top = hits[0]
+    if top.score < need:
+        if not _clear_lesson(hits, toks):
+            return None
+        return min(0.79, 0.5 + 0.4 * top.score), top.topic, top.lesson
     lead = _lesson_leads(hits, min(need, GUESS_LESSON_MIN), top.topic)
     lesson = lead.lesson if lead is not None else None
     conf = min(0.79, 0.5 + 0.4 * top.score)
@@ -92,7 +108,26 @@ def refine_lesson(toks: list[Tok], rest: list[Tok], topic: str | None, lessons: 
     if not lessons or not topic or not [w for w in content_words(rest) if w not in _ASKING]:
         return None
     hits = ranker(lessons).rank(content_words(toks))
-    lead = _lesson_leads(hits, REFINE_MIN, topic)
+    # a lesson far ahead of its topic's others may score lower (a long sentence)
+    lead = _lesson_leads(hits, REFINE_MIN, topic) or _lesson_leads(hits, CLEAR_MIN, topic, CLEAR_LEAD)
     if lead is None or lead.words == 0:
+        return None
+    return lead.lesson
+
+
+def other_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lesson: str, lessons: Sequence) -> str | None:
+    """Another lesson the whole sentence points to than the one a rule's phrase
+    (``said``) named, or None.
+
+    "điện thoại mới" names the smartphone lesson; "điện thoại mới, đăng nhập
+    vneid lại" is the lesson about VNeID on a new phone. Only when the words
+    beside the phrase (``rest``) say something, the ranker's best lesson clearly
+    leads every other lesson, and its file has every word of the phrase too."""
+    if not lessons or not [w for w in content_words(rest) if w not in _ASKING]:
+        return None
+    lead = _lesson_leads(ranker(lessons).rank(content_words(toks)), REFINE_MIN)
+    if lead is None or lead.lesson == lesson or lead.words == 0:
+        return None
+    if not all(lead.has(t.raw) for t in said if not is_free(t, "open")):
         return None
     return lead.lesson

@@ -35,10 +35,11 @@ class Match:
     end: int
 
 
-# Vietnamese names of Latin letters as an ASR writes them (unmarked): "vê en e ai đi" = VNeID
+# Vietnamese names of Latin letters as an ASR writes them (unmarked): "vê en e ai đi" = VNeID;
+# Q is "quy", "cu" or, in English, "kiu"
 _LETTERS = {
     "a": "a", "ay": "a", "be": "b", "bi": "b", "xe": "c", "ce": "c", "de": "d", "di": "d", "e": "e",
-    "ep": "f", "gi": "g", "hat": "h", "i": "i", "ai": "i", "ca": "k", "ka": "k", "lo": "l", "mo": "m",
+    "ep": "f", "gi": "g", "hat": "h", "i": "i", "ai": "i", "ca": "k", "ka": "k", "cu": "q", "lo": "l", "mo": "m",
     "em": "m", "en": "n", "no": "n", "o": "o", "pe": "p", "pi": "p", "qui": "q", "quy": "q", "kiu": "q",
     "ro": "r", "et": "s", "ech": "s", "te": "t", "ti": "t", "u": "u", "ve": "v", "vi": "v",
     "ich": "x", "it": "x", "y": "y", "det": "z", "zet": "z",
@@ -114,9 +115,9 @@ class PhraseIndex:
         for t in window:
             forms = {t.plain, _LETTERS.get(t.plain, t.plain), *_LETTERS_TOO.get(t.plain, ())}
             options = [o + f for o in options for f in forms]
-        marked = any(t.raw != t.plain for t in window)
-        # "còn gì" spells no "cong": words said with marks do not make an unmarked syllable
-        return next((o for o in options if o in self.names and not (marked and o in self.unmarked_forms)), None)
+        # "còn gì" spells no "cong", "vi en" no "vien" (of "nhân viên"): a name is
+        # spelled, a Vietnamese syllable is said
+        return next((o for o in options if o in self.names and o not in self.unmarked_forms), None)
 
     def _split(self, word: str) -> list[str] | None:
         """``word`` as 2-4 known syllables (2+ letters each), or None."""
@@ -347,30 +348,33 @@ def _leftovers(toks: list[Tok], covered: set[int], intent: str) -> float:
                for j, t in enumerate(toks) if j not in covered and not is_free(t, intent))
 
 
-def score_matches(group: list[Match], toks: list[Tok]) -> tuple[float, Match]:
+def score_matches(group: list[Match], toks: list[Tok], also: frozenset[int] = frozenset()) -> tuple[float, Match]:
     """Confidence for one candidate (intent + args) from all its matches.
 
     Each match is tried as the deciding one (a near miss "đún rồi" may explain
     more than the exact "rồi"); words covered by any strong match of the same
-    candidate ("chuyển tiền qua ngân hàng") are explained, filler words are
-    free, every other word lowers the confidence.
+    candidate ("chuyển tiền qua ngân hàng") are explained, and ``also`` (words
+    the caller knows belong to the same request), filler words are free,
+    every other word lowers the confidence.
     """
-    strong = set()
+    strong = set(also)
     for m in group:
         if m.quality >= 0.85:
             strong.update(range(m.start, m.end))
     third = third_person(toks) + other_time(toks)
-    if any(_part_of_a_statement(m, toks, strong) or _question_tail(m, toks) for m in group):
+    if any(_part_of_a_statement(m, toks, strong) or _question_tail(m, toks) or _reported(m, toks) for m in group):
         # "tui không có tiền": not "không" either
         return 0.0, group[0]
     return max((_score_one(m, strong, toks, third) for m in group), key=lambda x: (x[0], x[1].quality))
 
 
-def _closing_request(m: Match, toks: list[Tok]) -> bool:
-    """A command of two or more words that ends the utterance (fillers aside)."""
+def _closing_request(m: Match, toks: list[Tok], covered: set[int]) -> bool:
+    """A command of two or more words that ends the utterance (fillers aside),
+    said in two or more words that are not fillers: its own, or those of another
+    phrase of the same command ("chưa nghe kịp" before "nói lại giùm")."""
     if m.phrase.intent in ("open", "_none", "yes", "no") or m.end - m.start < 2 or m.quality < 0.9:
         return False
-    if sum(1 for t in toks[m.start:m.end] if t.raw not in FILLERS) < 2:
+    if sum(1 for j in covered if toks[j].raw not in FILLERS) < 2:
         return False
     return all(t.raw in FILLERS for t in toks[m.end:])
 
@@ -388,6 +392,24 @@ def _part_of_a_statement(m: Match, toks: list[Tok], covered: set[int]) -> bool:
     j = m.end
     return (j < len(toks) and toks[j].raw not in (CLAUSE, "đâu") and j not in covered
             and not is_free(toks[j], m.phrase.intent))
+
+
+# commands whose words with "rồi" still ask: "xong rồi", "biết rồi" say where the visitor is
+_DONE_STATES = frozenset({"next", "stop", "yes", "no", "open", "_none"})
+
+
+def _reported(m: Match, toks: list[Tok]) -> bool:
+    """"tui gọi nhân viên rồi (mà)": the visitor says they did it already, after
+    "tôi" and before a final "rồi"; "cô nhân viên đang bận": the words are the
+    subject of what someone is doing. A report, not a request."""
+    if m.phrase.intent in _DONE_STATES or "rồi" in m.phrase.text.split():
+        return False
+    before = [t.raw for t in toks[:m.start] if t.raw != CLAUSE]
+    after = [t.raw for t in toks[m.end:] if t.raw != CLAUSE]
+    if after and after[0] == "đang":
+        return True
+    return (bool(before) and before[-1] in ("tôi", "mình") and "rồi" in after
+            and all(w in FILLERS for w in after))
 
 
 def _question_tail(m: Match, toks: list[Tok]) -> bool:
@@ -408,7 +430,7 @@ def _question_tail(m: Match, toks: list[Tok]) -> bool:
 def _score_one(best: Match, strong: set[int], toks: list[Tok], third: int) -> tuple[float, Match]:
     covered = strong | set(range(best.start, best.end))
     leftovers = _leftovers(toks, covered, best.phrase.intent)
-    if _closing_request(best, toks):
+    if _closing_request(best, toks, covered):
         # a story, then the request at the end ("... tui chưa nghe kịp, nói lại giùm"):
         # the story's words count a third
         leftovers /= 3.0

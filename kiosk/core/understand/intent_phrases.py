@@ -27,7 +27,7 @@ _PHRASES: dict[str, str] = {
         làm đi | vào bài | vào học | muốn học bài này | học cái này | từng bước | chỉ từng bước | tới luôn | vào luôn |
         bấm gì nữa | làm gì nữa | tới gì | rồi sao nữa | thử làm | làm thử | tập thử |
         giờ sao nữa | sao nữa | giờ làm gì | làm gì tiếp | bấm gì tiếp | còn gì nữa |
-        muốn học | mở máy | học gì | học cái gì
+        muốn học | mở máy | học gì | học cái gì | vào xem | vào xem thử
     """,
     "back": """
         quay lại | trở lại | lùi lại | lùi | bước trước | về bước trước |
@@ -64,7 +64,7 @@ _PHRASES: dict[str, str] = {
         gặp ai | gặp ai đó | gọi giùm | gọi dùm | nhờ cô | nhờ anh | nhờ chị | nhờ chú | nhờ người |
         hỏi nhân viên | gọi người đi | làm không được | làm hoài không được | làm mãi không được |
         cần người chỉ | người ở bàn | gọi lại | chưa có ai ra | chưa ai tới | có ai xem giùm |
-        xem giùm | làm giùm
+        xem giùm | làm giùm | chưa thấy ai | không thấy ai
     """,
     "large_text": """
         chữ to | chữ to lên | chữ to hơn | to chữ | phóng to | phóng to chữ | phóng to lên |
@@ -128,13 +128,26 @@ _PHRASES: dict[str, str] = {
     """,
 }
 
+# asking for another lesson: "home" on a step or the finish screen, but on a lesson's
+# intro the lesson list is one step back ("back" there goes to the topic's lessons)
+ANOTHER_LESSON = frozenset(normalize(p) for p in """
+    chọn lại | bỏ bài | bỏ bài này | học cái khác | không học nữa
+""".split("|") if normalize(p))
+
+
+def asks_another_lesson(phrase: str) -> bool:
+    """The home phrase asks for another lesson ("chọn lại", "qua bài khác")."""
+    return phrase in ANOTHER_LESSON or "bài khác" in phrase
+
 # phrases that must give *no* intent even though they contain a command word
+# (the queue's turn, "tới lượt ai", is talk in the hall, not "tiếp theo")
 _NONE_PHRASES = """
     nói to | nói to lên | to tiếng | nói lớn | có thể | không biết | có không |
     đi về nhà | về nhà | cảm ơn | cám ơn | xin chào | chào |
     không có gì | không có chi | quay lại sau | quay lại đây | đúng không | phải không | có đúng không |
     có phải không | đúng giờ | nói lại với | lâu quá không gặp |
-    nói gì đó | cái gì đó | to ghê | dễ đọc | dễ nhìn | dễ nghe
+    nói gì đó | cái gì đó | to ghê | dễ đọc | dễ nhìn | dễ nghe |
+    tới lượt | đến lượt | lượt của
 """
 
 TOPIC_PHRASES: dict[str, str] = {
@@ -143,7 +156,7 @@ TOPIC_PHRASES: dict[str, str] = {
         định danh | định danh điện tử | tài khoản định danh | định danh mức hai |
         tài khoản định danh điện tử | căn cước | căn cước công dân | căn cước điện tử |
         thẻ căn cước | cccd | chứng minh nhân dân | chứng minh thư | ứng dụng vneid |
-        kích hoạt định danh | kích hoạt tài khoản định danh | mức hai | định danh mức hai
+        mức hai | định danh mức hai
     """,
     "dvc": """
         dịch vụ công | cổng dịch vụ công | dịch vụ công quốc gia | dịch vụ công trực tuyến |

@@ -30,13 +30,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kiosk.core.understand.intent_text import canon_syllable, plain_syllable
+from kiosk.core.understand.intent_vocab import meaning_marks
 
 NGRAMS = (3, 4)
 
 
 def features(words: list[str]) -> Counter:
-    """Sparse features of normalised words (see the module doc)."""
+    """Sparse features of normalised words (see the module doc), and one per
+    group of same-meaning words (``meanings.yaml``: "thằng nhỏ" and "trẻ em")."""
     f: Counter = Counter()
+    for mark in marks_of(words):
+        f["c:" + mark] += 2.0   # set on the dev half: a meaning counts more than one word pair
+    words = [w for w in words if not w.startswith("#")]
     canon = [canon_syllable(w) for w in words]
     for w, c in zip(words, canon):
         f["w:" + c] += 1.0
@@ -47,6 +52,13 @@ def features(words: list[str]) -> Counter:
     for a, b in zip(canon, canon[1:]):
         f["b:" + a + " " + b] += 1.0
     return f
+
+
+def marks_of(words: list[str]) -> set[str]:
+    """The meaning groups of ``words``: found in them, or given as "#group"
+    words (the caller saw them among words it then left out, e.g. "con nít")."""
+    given = {w for w in words if w.startswith("#")}
+    return given | set(meaning_marks([w for w in words if not w.startswith("#")]))
 
 
 def _unit(vec: dict[str, float]) -> dict[str, float]:
@@ -78,6 +90,7 @@ class Ranker:
                 words = text.split()
                 vocab.update(canon_syllable(w) for w in words)
                 vocab.update(plain_syllable(w) for w in words)
+                vocab.update(marks_of(words))
                 for k, v in features(words).items():
                     tf[k] += v * weight
             raw.append((topic, lesson, tf, frozenset(vocab)))

@@ -46,7 +46,17 @@ kính thưa | đài truyền hình | tập tiếp theo | dự báo thời tiết
 _ASKS = frozenset(normalize("""
 muốn cần xin học chỉ hướng dẫn cách sao thế nào giúp giùm dùm nhờ bị quên mất lạ đòi biểu bảo
 mượn mở tìm hiểu tra cứu đâu gì không chưa được hả coi xem nào vậy hỏi sợ lo
-lừa giả hack trộm bao
+lừa giả hack trộm bao hư hỏng gãy bể hạn
+""").split())
+# news heard from others or seen on television ("nghe nói", "người ta nói", "coi ti vi thấy nói")
+_HEARSAY = frozenset(tuple(normalize(p).split()) for p in """
+nghe nói | nghe đồn | nghe kể | nghe bảo | nghe biểu | đồn là | người ta nói | họ nói |
+thấy nói | ti vi | tivi | trên báo | đọc báo | đài nói
+""".split("|"))
+# the part of _ASKS that is the speaker asking or wanting (not a problem told: "bị", "mất")
+_WANTS = frozenset(normalize("""
+muốn cần xin học chỉ hướng dẫn cách sao thế nào giúp giùm dùm nhờ mở tìm hiểu tra cứu đâu gì
+không chưa hả nào hỏi
 """).split())
 # a finished action or a judgement ends the sentence
 _DONE = frozenset(normalize("rồi").split())
@@ -166,6 +176,10 @@ def tells(toks) -> bool:
     core = _trimmed(words, _SOFT_END)
     # "bà Năm ...", "ông Tư ...": a person named, talked about (even with a problem)
     if any(a in _PERSON and b in _NAMED for a, b in zip(words, words[1:])):
+        return True
+    if pairs & _HEARSAY and not (set(words) & _WANTS):
+        # "nghe nói ổng bị lừa mất mấy chục triệu": news passed on, even of a
+        # problem, unless the speaker asks or wants something of it
         return True
     if _asks(words):
         return False

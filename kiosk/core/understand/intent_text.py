@@ -114,7 +114,9 @@ CLAUSE = "|"
 # talk about (or to) someone else: "ổng nói chậm lắm", "bà ấy nói đúng"
 _THIRD = frozenset(normalize("ổng bả ảnh ẻm họ hắn thằng đứa").split())
 # "con tui", "vợ tôi", "cháu nội tui": one's family, talked about (the kiosk is never "my son")
-_KIN = frozenset(normalize("con cháu vợ chồng ba má mẹ cha bố dâu rể nội ngoại anh chị em ông bà bạn").split())
+_KIN = frozenset(normalize("""
+con cháu vợ chồng ba má mẹ cha bố dâu rể nội ngoại anh chị em ông bà bạn gái trai út
+""").split())
 _MINE = frozenset(normalize("tôi mình").split())
 _THIRD_PAIRS = frozenset({("người", "ta"), ("tụi", "nó"), ("bọn", "nó"), ("bà", "con")}) | {
     (p, d) for p in normalize("ông bà anh chị cô chú bác em con cháu").split() for d in ("ấy", "kia")
@@ -143,8 +145,13 @@ def other_time(toks) -> bool:
 # words that make a sentence a need or a question, whoever it is about
 _ASKS = frozenset(normalize("""
 cần muốn xin hỏi giúp giùm chỉ sao thế nào gì đâu hả không chưa được nhờ phải
-lừa lạ giả mượn đòi biểu bảo
+lừa lạ giả mượn đòi biểu bảo quên
 """).split())
+
+
+def asks_something(toks) -> bool:
+    """A word that makes the sentence a need or a question ("muốn", "sao", "chưa", "xin")."""
+    return any(t.raw in _ASKS for t in toks)
 
 
 def story_about_others(toks) -> bool:

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from kiosk.core.understand.intent_text import normalize
+from kiosk.core.understand.intent_text import canon_syllable, normalize
 
 log = logging.getLogger(__name__)
 
 PROCEDURES = Path(__file__).resolve().parent.parent.parent / "data" / "procedures.yaml"
+MEANINGS = PROCEDURES.with_name("meanings.yaml")
 TOPICS = ("vneid", "dvc", "payment", "health", "safety", "internet")
 
 
@@ -51,6 +52,37 @@ def procedures(path: Path = PROCEDURES) -> tuple[dict, ...]:
         names = tuple(n for n in (normalize(str(x)) for x in item.get("names") or ()) if n)
         out.append({"topic": topic, "lesson": item.get("lesson") or None, "names": names})
     return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def meaning_groups(path: Path = MEANINGS) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(words with tones at the end, group name) of ``meanings.yaml``, longest first.
+
+    A missing or broken file only leaves the ranker without them (logged)."""
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        log.error("meanings list %s unreadable (%s); word groups are off", path, e)
+        return ()
+    out = []
+    for name, words in (data.items() if isinstance(data, dict) else ()):
+        for w in words or ():
+            key = tuple(canon_syllable(x) for x in normalize(str(w)).split())
+            if key:
+                out.append((key, str(name)))
+    return tuple(sorted(out, key=lambda g: -len(g[0])))
+
+
+def meaning_marks(words: list[str]) -> list[str]:
+    """"#group" for each group of ``meanings.yaml`` whose words occur in ``words``
+    (in order, tone placement ignored): the shared word the ranker compares."""
+    canon = [canon_syllable(w) for w in words]
+    found: dict[str, None] = {}
+    for key, name in meaning_groups():
+        n = len(key)
+        if any(tuple(canon[i:i + n]) == key for i in range(len(canon) - n + 1)):
+            found.setdefault("#" + name, None)
+    return list(found)
 
 
 def _texts(value) -> list[str]:
@@ -89,8 +121,10 @@ def lesson_documents(lessons) -> list[tuple[str, str | None, list[tuple[str, flo
             docs[lid] = (topic, lid, lesson_fields(lesson))
     by_topic: dict[str, list[tuple[str, float]]] = {}
     for proc in procedures():
+        # the lesson file says which topic it is under (a commune editor may move
+        # it, e.g. the driving licence to payment): its names follow the lesson
         target = docs.get(proc["lesson"]) if proc["lesson"] else None
-        if target is not None and target[0] == proc["topic"]:
+        if target is not None:
             target[2].extend((n, 2.0) for n in proc["names"])
         else:
             by_topic.setdefault(proc["topic"], []).extend((n, 2.0) for n in proc["names"])

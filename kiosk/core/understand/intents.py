@@ -24,8 +24,8 @@ from typing import Sequence
 from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
-from kiosk.core.understand.intent_guess import guess, ranker, refine_lesson
-from kiosk.core.understand.intent_phrases import lesson_phrases, static_phrases
+from kiosk.core.understand.intent_guess import guess, other_lesson, ranker, refine_lesson
+from kiosk.core.understand.intent_phrases import asks_another_lesson, lesson_phrases, static_phrases
 from kiosk.core.understand.intent_talk import talk_limits
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
 from kiosk.core.understand.intent_text import (
@@ -67,6 +67,8 @@ CONFIRM_BELOW = 0.8
 IRREVERSIBLE = frozenset({"call_staff", "home"})
 #: a rule naming a topic this sure, with the ranker agreeing, opens it (as a guess)
 WEAK_OPEN = 0.3
+#: match quality of a name said as it is written (tone-insensitive), not a near miss
+NAMED = 0.85
 
 _GLOBAL = {"repeat", "call_staff", "large_text", "slower", "faster", "stop"}
 _ALLOWED: dict[str, frozenset[str]] = {
@@ -202,12 +204,16 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     if best is not None and best[2][0] == "_none":
         return Intent(None, 0.0, {})
     if best is None or best[0] < MIN_CONFIDENCE:
-        if "open" in allowed:
+        if "open" in allowed and not _command_said(toks, has_marks, screen, ids):
             # a weak rule for a topic counts when the ranker leans the same way
-            weak = best[2][1] if best is not None and best[2][0] == "open" and best[0] >= WEAK_OPEN else None
+            weak = _weak_open(best)
             got = guess(toks, lessons, agree=weak)
             if got is not None:
                 gconf, topic, lesson = got
+                if topic == weak and best[2][2] and best[1].quality >= NAMED:
+                    # the visitor said the lesson's own name ("khai tử" in a long
+                    # story): the words said beat the ranker's lean among its lessons
+                    lesson = best[2][2]
                 args = {"topic": topic, **({"lesson": lesson} if lesson else {})}
                 return Intent("open", round(gconf, 3), args, matched=normalize(text))
         return Intent(None, 0.0 if best is None else round(best[0], 3), {})
@@ -217,14 +223,44 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         args["topic"] = topic
         # the words beside the topic's phrase may say which lesson ("cài" + "vneid")
         rest = [t for j, t in enumerate(toks) if j not in explained]
-        lesson = lesson or refine_lesson(toks, rest, topic, lessons)
+        if lesson:
+            # a generic name inside a longer request ("điện thoại mới" + "vneid");
+            # not when the other words name a service of their own ("tạm trú tạm vắng")
+            other = _best_rule(rest, has_marks, allowed, screen, ids) if rest else None
+            if other is None or other[2][0] != "open" or not other[2][2] or other[1].quality < NAMED:
+                lesson = other_lesson(toks, rest, toks[m.start:m.end], lesson, lessons) or lesson
+        else:
+            lesson = refine_lesson(toks, rest, topic, lessons)
         if lesson:
             args["lesson"] = lesson
             # the lesson file says which topic it is under (a commune editor may move it):
             # the procedures list's topic only stands where no such lesson is installed
             args["topic"] = next((getattr(l, "topic", None) for l in lessons or ()
                                   if getattr(l, "id", None) == lesson), None) or topic
+    if screen == "intro" and intent == "home" and asks_another_lesson(m.phrase.text):
+        # on a lesson's intro the other lessons are one step back, on the topic page
+        intent = "back"
+    elif screen == "topic" and intent == "home" and "chủ đề" in m.phrase.text:
+        # on a topic's page the six topics are one step back
+        intent = "back"
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
+
+
+def _command_said(toks, has_marks, screen, ids) -> bool:
+    """A command this screen does not take is what was said ("trở lại" on the
+    welcome screen, "tới đâu rồi, đi tiếp" on the home page): no guess from
+    the ranker either."""
+    every = _best_rule(toks, has_marks, frozenset(INTENTS), screen, ids)
+    return every is not None and every[2][0] not in ("open", "_none") and every[0] >= MIN_CONFIDENCE
+
+
+def _weak_open(best) -> str | None:
+    """The topic a rule too weak to act on still points to: sure enough
+    (``WEAK_OPEN``), or a name said whole whose confidence only the rest of a
+    long sentence lowered ("tui ở thôn ba ... làm cái giấy khai tử cho ông nhà")."""
+    if best is None or best[2][0] != "open":
+        return None
+    return best[2][1] if best[0] >= WEAK_OPEN or best[1].quality >= NAMED else None
 
 
 def _means_elsewhere(best, toks, has_marks, allowed, screen, ids) -> bool:
@@ -258,6 +294,22 @@ def warm(lessons: Sequence = ()) -> None:
 def _last_clause_start(toks) -> int:
     """Index where the last clause starts (0 with a single clause)."""
     return max((j + 1 for j, t in enumerate(toks) if t.raw == CLAUSE), default=0)
+
+
+def _unmarked_clause(groups, toks) -> int:
+    """Where a last command starts that follows another command with no comma
+    between ("biết rồi đi tiếp": a recognizer writes no commas): the start of a
+    sure command of two words or more that ends the sentence, when a sure match
+    of another command ends before it. 0 when there is none. Not "nghe không
+    kịp" after a speed complaint: not hearing it is the complaint's reason."""
+    ends = [(m.start, key[0]) for key, group in groups.items() if key[0] not in ("open", "_none", "repeat")
+            for m in group if m.quality >= NAMED and m.end - m.start >= 2
+            and all(t.raw in FILLERS for t in toks[m.end:])]
+    for start, intent in sorted(ends):
+        if any(x.end <= start and x.quality >= NAMED for key, group in groups.items()
+               if key[0] not in (intent, "open", "_none") for x in group):
+            return start
+    return 0
 
 
 def _first_clause_answer(groups, toks):
@@ -324,9 +376,13 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
             return answer
     best = cause = None
     specific: list = []
-    last = _last_clause_start(toks)
+    last = _last_clause_start(toks) or _unmarked_clause(groups, toks)
+    # "nói mau quá, chưa nghe kịp": not hearing it is why the speed is wrong, so the
+    # words of asking again belong to the speed request too
+    missed = frozenset(j for key, group in groups.items() if key[0] == "repeat"
+                       for x in group if x.quality >= NAMED for j in range(x.start, x.end))
     for key, group in groups.items():
-        conf, m = score_matches(group, toks)
+        conf, m = score_matches(group, toks, missed if _CAUSE_FIRST.get(key[0]) else frozenset())
         # lessons beat bare topics, longer beats shorter, answers beat globals on confirm
         rank = (
             # of two commands in separate clauses the last one is the request
@@ -343,7 +399,9 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
             best = (rank, conf, m, key)
         if _CAUSE_FIRST.get(key[0]) and conf >= MIN_CONFIDENCE and (cause is None or conf > cause[1]):
             cause = (rank, conf, m, key)
-        if key[0] == "open" and key[2] and conf >= MIN_CONFIDENCE:
+        if key[0] == "open" and key[2] and (conf >= MIN_CONFIDENCE or m.quality >= NAMED):
+            # a lesson's name said whole counts beside its topic's word even where
+            # the rest of a long sentence lowered it ("... cài vss id để coi bảo hiểm")
             specific.append((rank, conf, m, key))
     if best is None:
         return None
@@ -353,8 +411,11 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         # a lesson of the same topic named sure enough beats the bare topic
         # ("quét mã" is payment, "vietqr" its lesson)
         same = [v for v in specific if v[3][1] == best[3][1]]
-        if same:
-            best = max(same, key=lambda v: v[0])
+        # so does a sure lesson of another topic: "đăng ký kết hôn trên vneid" is the
+        # marriage lesson, VNeID only where it is done ("zalo bị hack": the Zalo lesson)
+        other = [v for v in specific if v[1] >= MIN_CONFIDENCE and v[2].quality >= NAMED]
+        if same or other:
+            best = max(same or other, key=lambda v: v[0])
     _, conf, m, key = best
     # the words every strong match of the winner explains ("mạng" and "internet")
     explained = {j for x in groups[key] if x.quality >= 0.85 or x is m for j in range(x.start, x.end)}
