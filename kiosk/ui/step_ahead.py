@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
-from kivy.uix.layout import Layout
 from kivy.uix.widget import Widget
+
+from kiosk.ui.scroll_fit import settle
 
 KEEP = 3  # bodies held at most (the shown step's two neighbours, and the one just left)
 
@@ -153,26 +153,23 @@ def stand_ins(screen: Widget):
     return add
 
 
-LAYOUT = (("_trigger_layout", Layout, "do_layout"), ("_trigger_texture", Label, "texture_update"))
-FIT = (("_fit_later", Widget, "_fit_picture"),)  # a picture's phone, once its size is settled
-
-
 def finish(root: Widget, rounds: int = 12) -> None:
     """Run what Kivy would run under `root` before the next frame, in its order: layouts and
-    text first, until none is pending; then the phones' fits (built at their settled size, not
-    at a size the layout passes through); again until nothing is pending."""
+    text first (scroll_fit.settle), until none is pending; then the phones' fits (built at their
+    settled size, not at a size the layout passes through); again until nothing is pending."""
     for _ in range(rounds):
-        if not (_run(root, LAYOUT) or _run(root, FIT)):
+        settle(root)
+        if not _fit_phones(root):
             return
 
 
-def _run(root: Widget, jobs) -> bool:
+def _fit_phones(root: Widget) -> bool:
+    """Fit now the phones under `root` whose fit is pending; whether any was."""
     ran = False
     for w in list(root.walk(restrict=True)):
-        for name, kind, method in jobs:
-            t = getattr(w, name, None)
-            if isinstance(w, kind) and t is not None and t.is_triggered:
-                t.cancel()
-                getattr(w, method)()
-                ran = True
+        t = getattr(w, "_fit_later", None)
+        if t is not None and t.is_triggered:
+            t.cancel()
+            w._fit_picture()
+            ran = True
     return ran
