@@ -31,6 +31,16 @@ MEANINGS = PROCEDURES.with_name("meanings.yaml")
 TOPICS = ("vneid", "dvc", "payment", "health", "safety", "internet")
 
 
+def _read_yaml(path: Path, what: str, without: str):
+    """The file's YAML, or None (logged in English with what goes `without` it) when it is
+    missing or broken: a data file's mistake never stops the parser."""
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        log.error("%s %s unreadable (%s); %s", what, path, e, without)
+        return None
+
+
 @lru_cache(maxsize=4)
 def procedures(path: Path = PROCEDURES) -> tuple[dict, ...]:
     """The procedures list as ``{"topic", "lesson" (or None), "names"}`` dicts.
@@ -38,10 +48,8 @@ def procedures(path: Path = PROCEDURES) -> tuple[dict, ...]:
     A missing or broken file leaves the parser working on its own phrases;
     the problem is logged (in English), never shown to a visitor.
     """
-    try:
-        data = yaml.safe_load(path.read_text("utf-8")) or []
-    except (OSError, yaml.YAMLError) as e:
-        log.error("procedures list %s unreadable (%s); everyday names are off", path, e)
+    data = _read_yaml(path, "procedures list", "everyday names are off")
+    if data is None:
         return ()
     out = []
     for i, item in enumerate(data if isinstance(data, list) else []):
@@ -59,10 +67,8 @@ def meaning_groups(path: Path = MEANINGS) -> tuple[tuple[tuple[str, ...], str], 
     """(words with tones at the end, group name) of ``meanings.yaml``, longest first.
 
     A missing or broken file only leaves the ranker without them (logged)."""
-    try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        log.error("meanings list %s unreadable (%s); word groups are off", path, e)
+    data = _read_yaml(path, "meanings list", "word groups are off")
+    if data is None:
         return ()
     out = []
     for name, words in (data.items() if isinstance(data, dict) else ()):
