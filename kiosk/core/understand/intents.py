@@ -397,7 +397,9 @@ def _best_rule(toks, has_marks: bool, allowed, screen, ids):
         )
         if best is None or rank > best[0]:
             best = (rank, conf, m, key)
-        if _CAUSE_FIRST.get(key[0]) and conf >= MIN_CONFIDENCE and (cause is None or conf > cause[1]):
+        # ranked like the winner: of "nhanh" (faster) and "nhanh quá" (slower), equally
+        # sure, the longer reading is the complaint ("đọc mau quá, nghe hổng kịp")
+        if _CAUSE_FIRST.get(key[0]) and conf >= MIN_CONFIDENCE and (cause is None or rank[1:] > cause[0][1:]):
             cause = (rank, conf, m, key)
         if key[0] == "open" and key[2] and (conf >= MIN_CONFIDENCE or m.quality >= NAMED):
             # a lesson's name said whole counts beside its topic's word even where
