@@ -12,7 +12,7 @@ from typing import Iterable
 from kiosk.core.understand.intent_classes import class_phrases
 from kiosk.core.understand.intent_vocab import procedures
 from kiosk.core.understand.intent_text import (
-    FILLERS, OPEN_WORDS, canon_syllable, plain_syllable, normalize, without_classifiers,
+    FILLERS, OPEN_WORDS, as_heard, canon_syllable, plain_syllable, normalize, without_classifiers,
 )
 
 _PHRASES: dict[str, str] = {
@@ -214,6 +214,7 @@ def split_block(block: str) -> list[str]:
 
 
 def _mk(intent: str, text: str, topic=None, lesson=None, fuzzy=True) -> Phrase:
+    text = as_heard(text)
     words = text.split()
     return Phrase(
         intent, text,

@@ -195,6 +195,19 @@ def tokenize(text: str) -> tuple[list[Tok], bool]:
 
 def _clause_words(words: list[str], has_marks: bool) -> list[str]:
     """Dialect words mapped to standard ones, classifiers dropped."""
+    # classifiers ("tắt cái loa", "cài cái vneid") never carry a command
+    return [w for w in _standard_words(words, has_marks) if w not in _CLASSIFIERS]
+
+
+def as_heard(text: str) -> str:
+    """A phrase's words as the visitor's words reach the matcher: dialect words
+    mapped ("lẹ lên" is matched as "nhanh lên", "khám răng" as "khám sao"), so a
+    phrase written with a central word is not one that can never match."""
+    norm = normalize(text)
+    return " ".join(_standard_words(norm.split(), norm != strip_marks(norm)))
+
+
+def _standard_words(words: list[str], has_marks: bool) -> list[str]:
     out: list[str] = []
     i = 0
     table = _DIALECT_WORDS if has_marks else _DIALECT_PLAIN
@@ -212,8 +225,7 @@ def _clause_words(words: list[str], has_marks: bool) -> list[str]:
             mapped = table.get(w)
         out.extend(mapped.split() if mapped else [w])
         i += 1
-    # classifiers ("tắt cái loa", "cài cái vneid") never carry a command
-    return [w for w in out if w not in _CLASSIFIERS]
+    return out
 
 
 _CLASSIFIERS = frozenset({"cái", "chiếc", "cai", "chiec"})
