@@ -259,6 +259,13 @@ def test_a_phrase_written_with_a_central_word_matches_as_said():
     assert (got.name, got.args.get("topic"), got.confidence) == ("open", "health", 1.0)
 
 
+@pytest.mark.parametrize("text,intent", [
+    ("bấm nếch giùm", "next"), ("zum to lên coi", "large_text"), ("xtóp", "stop"), ("nút bếch", "back"),
+])
+def test_button_words_in_english_as_a_recognizer_spells_them(text, intent):
+    assert parse(text, "step").name == intent
+
+
 def test_tone_mark_placement_and_nfd_are_equal():
     for a, b in [("huỷ", "hủy"), ("sức khoẻ", "sức khỏe"), ("thoát", "thoát")]:
         nfd = unicodedata.normalize("NFD", a)

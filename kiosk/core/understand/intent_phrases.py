@@ -73,7 +73,7 @@ _PHRASES: dict[str, str] = {
         chữ bé | không nhìn rõ | nhìn không rõ | không thấy rõ | thấy không rõ |
         không đọc được | khó đọc | khó nhìn | mắt kém | mắt tôi kém | nhìn không thấy |
         không thấy chữ | to lên | cho chữ to | đọc không được | đọc không ra |
-        nhìn không ra | đọc không nổi |
+        nhìn không ra | đọc không nổi | zoom | zoom lên | zoom to | zoom lớn | zoom to lên | zoom lớn lên |
         quên kính | quên mang kính | không đeo kính | không mang kính | không có kính | để quên kính |
         mắt mờ | mắt bị cườm | bị cườm | làm to | to giùm | số nhỏ quá |
         lớn cỡ chữ | tăng chữ | chữ lớn lên | kính để quên | để quên kính ở nhà | mắt kém quá | chữ li ti | li ti | chữ tí hon | chữ bé tí | nhìn không thấy gì

@@ -74,6 +74,19 @@ _DIALECT_WORDS = {
     "trật": "sai", "trật lất": "sai bét", "y chang": "y vậy",
     "dzô": "vào", "zô": "vào", "sanh": "sinh", "típ": "tiếp", "hồi nãy": "lúc nãy", "khi nãy": "lúc nãy", "ban nãy": "lúc nãy",
 }
+# the English words of a phone's buttons as a recognizer (or a visitor) spells
+# them in Vietnamese syllables; only spellings that are no common Vietnamese
+# word ("bách", "hôm", "heo" are, and stay as they are)
+_LOANWORDS = {
+    "néc": "next", "nếch": "next", "nếc": "next", "nêch": "next",
+    "bếch": "back", "béc": "back",
+    "ô kê": "ok", "ô khê": "ok", "ồ kê": "ok",
+    "zum": "zoom", "dzum": "zoom",
+    "xtóp": "stop", "xờ tóp": "stop", "sờ tóp": "stop",
+    "hép": "help", "ri pít": "repeat", "ri bít": "repeat",
+}
+_DIALECT_WORDS.update(_LOANWORDS)
+
 # the same for text typed without any marks (only forms that stay unambiguous)
 _DIALECT_PLAIN = {
     "rua": "vay", "dzay": "vay", "rang": "sao", "tui": "toi", "tao": "toi",
