@@ -393,3 +393,25 @@ def test_confirm_question_says_back_what_was_understood():
     assert q == "Bác muốn mở bài Kết nối Wi-Fi, đúng không?"
     assert "dịch vụ công" in confirm_question(Intent("open", 0.7, {"topic": "dvc"}))
     assert "nói lại" in confirm_question(Intent(None, 0.0))
+
+
+def test_a_procedure_for_a_relative_is_a_request(real_lessons):
+    # the family does the paperwork of the person the sentence is about
+    got = parse("ông nội tui mới từ trần, đi làm khai tử", "home", real_lessons)
+    assert got.args.get("lesson") == "dvc-khai-tu", got
+    got = parse("con dâu tui vừa đẻ thằng cu, làm giấy khai sinh", "home", real_lessons)
+    assert got.args.get("lesson") == "dvc-khai-sinh-lien-thong", got
+    # news about them that names no procedure stays news
+    assert parse("chồng tui làm thợ hồ ở thành phố", "home", real_lessons).name is None
+    assert parse("vợ tui đang bán bên chợ", "home", real_lessons).name is None
+    # a name made of kin words is the subject, not a procedure
+    assert parse("cháu ngoại tui nó giỏi mấy cái máy ni lắm", "topic", real_lessons).name is None
+
+
+def test_story_about_others_with_a_procedure():
+    from kiosk.core.understand.intent_text import story_about_others, tokenize as tok
+
+    toks = tok("ba tôi mới mất làm khai tử")[0]
+    assert story_about_others(toks) is True
+    assert story_about_others(toks, toks[-2:]) is False
+    assert story_about_others(tok("cháu nội tôi rành lắm")[0], tok("cháu nội")[0]) is True

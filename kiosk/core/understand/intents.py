@@ -175,7 +175,7 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     best = _best_rule(toks, has_marks, allowed, screen, ids)
     if best is not None and _means_elsewhere(best, toks, has_marks, allowed, screen, ids):
         return Intent(None, 0.0, {})
-    if denied(toks) or story_about_others(toks):
+    if denied(toks) or story_about_others(toks, _procedure_named(best, toks)):
         # "tui đâu có xài ngân hàng": the sentence denies what it names; "con
         # tui đang làm bên ngân hàng": it tells about someone. Only a rule
         # for another command (which checks negation and third persons itself) stands
@@ -244,6 +244,14 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         # on a topic's page the six topics are one step back
         intent = "back"
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
+
+
+def _procedure_named(best, toks) -> list:
+    """The words of a lesson's own name said whole by the best rule ("khai tử",
+    "nhập hộ khẩu"), or none: a procedure asked for, whoever it is for."""
+    if best is None or best[2][0] != "open" or not best[2][2] or best[1].quality < NAMED:
+        return []
+    return toks[best[1].start:best[1].end]
 
 
 def _command_said(toks, has_marks, screen, ids) -> bool:
