@@ -415,3 +415,10 @@ def test_story_about_others_with_a_procedure():
     assert story_about_others(toks) is True
     assert story_about_others(toks, toks[-2:]) is False
     assert story_about_others(tok("cháu nội tôi rành lắm")[0], tok("cháu nội")[0]) is True
+
+
+def test_words_beside_a_topic_pick_its_lesson(real_lessons):
+    # "dịch vụ công" is in every lesson of its topic: the other words choose
+    got = parse("coi hồ sơ nộp trên dịch vụ công", "home", real_lessons)
+    assert got.args.get("lesson") == "dvc-theo-doi-ho-so", got
+    assert parse("dịch vụ công", "home", real_lessons).args == {"topic": "dvc"}

@@ -107,12 +107,16 @@ def refine_lesson(toks: list[Tok], rest: list[Tok], topic: str | None, lessons: 
     the topic. The ranking then uses all the words."""
     if not lessons or not topic or not [w for w in content_words(rest) if w not in _ASKING]:
         return None
-    hits = ranker(lessons).rank(content_words(toks))
-    # a lesson far ahead of its topic's others may score lower (a long sentence)
-    lead = _lesson_leads(hits, REFINE_MIN, topic) or _lesson_leads(hits, CLEAR_MIN, topic, CLEAR_LEAD)
-    if lead is None or lead.words == 0:
-        return None
-    return lead.lesson
+    # the topic's own phrase is in every lesson of the topic: the other words
+    # tell its lessons apart ("tra hồ sơ" beside "dịch vụ công"); all the words
+    # when those alone point nowhere
+    for words in (content_words(rest), content_words(toks)):
+        hits = ranker(lessons).rank(words)
+        # a lesson far ahead of its topic's others may score lower (a long sentence)
+        lead = _lesson_leads(hits, REFINE_MIN, topic) or _lesson_leads(hits, CLEAR_MIN, topic, CLEAR_LEAD)
+        if lead is not None and lead.words > 0:
+            return lead.lesson
+    return None
 
 
 def other_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lesson: str, lessons: Sequence) -> str | None:
