@@ -422,3 +422,18 @@ def test_words_beside_a_topic_pick_its_lesson(real_lessons):
     got = parse("coi hồ sơ nộp trên dịch vụ công", "home", real_lessons)
     assert got.args.get("lesson") == "dvc-theo-doi-ho-so", got
     assert parse("dịch vụ công", "home", real_lessons).args == {"topic": "dvc"}
+
+
+@pytest.mark.parametrize("text, lesson", [
+    # a topic's name said as the tool of a lesson filed under another topic
+    ("vào cổng dịch vụ công với tài khoản định danh điện tử", "dvc-dang-nhap-vneid"),
+    ("thay điện thoại khác thì vneid làm sao", "vneid-dien-thoai-moi"),
+    ("mật khẩu wifi ở nhà", "internet-dien-thoai"),
+])
+def test_a_topic_name_inside_another_topics_lesson(real_lessons, text, lesson):
+    assert parse(text, "home", real_lessons).args.get("lesson") == lesson
+
+
+def test_a_bare_topic_name_stays_the_topic(real_lessons):
+    assert parse("căn cước", "home", real_lessons).args == {"topic": "vneid"}
+    assert parse("vneid", "home", real_lessons).args == {"topic": "vneid"}

@@ -119,6 +119,24 @@ def refine_lesson(toks: list[Tok], rest: list[Tok], topic: str | None, lessons: 
     return None
 
 
+def leading_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lessons: Sequence) -> str | None:
+    """The lesson, of any topic, that a bare topic's phrase (``said``) sits in
+    when the whole sentence points there, or None: "định danh" is the VNeID
+    topic, and also a word of the lessons that use VNeID for something else
+    (logging in to dịch vụ công, a new phone).
+
+    Only when it is the ranker's best document of all, above every topic's
+    own document too (a sentence that is about the topic in general stays
+    there), and it passes ``other_lesson``'s checks."""
+    if not lessons:
+        return None
+    hits = ranker(lessons).rank(content_words(toks))
+    if not hits or hits[0].lesson is None:
+        return None
+    lesson = other_lesson(toks, rest, said, None, lessons)
+    return lesson if lesson == hits[0].lesson else None
+
+
 def other_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lesson: str, lessons: Sequence) -> str | None:
     """Another lesson the whole sentence points to than the one a rule's phrase
     (``said``) named, or None.
