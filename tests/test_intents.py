@@ -437,3 +437,14 @@ def test_a_topic_name_inside_another_topics_lesson(real_lessons, text, lesson):
 def test_a_bare_topic_name_stays_the_topic(real_lessons):
     assert parse("căn cước", "home", real_lessons).args == {"topic": "vneid"}
     assert parse("vneid", "home", real_lessons).args == {"topic": "vneid"}
+
+
+@pytest.mark.parametrize("text", [
+    "mới mua điện thoại, đăng nhập vneid không được",
+    "mua điện thoại mới rồi giờ định danh trên máy mới sao",
+])
+def test_a_bought_phone_with_vneid_is_the_new_phone_lesson(real_lessons, text):
+    # "mua điện thoại" names the smartphone lesson; with VNeID beside it the
+    # lesson on VNeID on a new phone has the thing named, if not the verb
+    assert parse(text, "home", real_lessons).args.get("lesson") == "vneid-dien-thoai-moi"
+    assert parse("mua điện thoại", "home", real_lessons).args.get("lesson") == "internet-dien-thoai"
