@@ -411,3 +411,58 @@ def test_confirm_question_says_back_what_was_understood():
     assert q == "Bác muốn mở bài Kết nối Wi-Fi, đúng không?"
     assert "dịch vụ công" in confirm_question(Intent("open", 0.7, {"topic": "dvc"}))
     assert "nói lại" in confirm_question(Intent(None, 0.0))
+
+
+def test_a_procedure_for_a_relative_is_a_request(real_lessons):
+    # the family does the paperwork of the person the sentence is about
+    got = parse("ông nội tui mới từ trần, đi làm khai tử", "home", real_lessons)
+    assert got.args.get("lesson") == "dvc-khai-tu", got
+    got = parse("con dâu tui vừa đẻ thằng cu, làm giấy khai sinh", "home", real_lessons)
+    assert got.args.get("lesson") == "dvc-khai-sinh-lien-thong", got
+    # news about them that names no procedure stays news
+    assert parse("chồng tui làm thợ hồ ở thành phố", "home", real_lessons).name is None
+    assert parse("vợ tui đang bán bên chợ", "home", real_lessons).name is None
+    # a name made of kin words is the subject, not a procedure
+    assert parse("cháu ngoại tui nó giỏi mấy cái máy ni lắm", "topic", real_lessons).name is None
+
+
+def test_story_about_others_with_a_procedure():
+    from kiosk.core.understand.intent_text import story_about_others, tokenize as tok
+
+    toks = tok("ba tôi mới mất làm khai tử")[0]
+    assert story_about_others(toks) is True
+    assert story_about_others(toks, toks[-2:]) is False
+    assert story_about_others(tok("cháu nội tôi rành lắm")[0], tok("cháu nội")[0]) is True
+
+
+def test_words_beside_a_topic_pick_its_lesson(real_lessons):
+    # "dịch vụ công" is in every lesson of its topic: the other words choose
+    got = parse("coi hồ sơ nộp trên dịch vụ công", "home", real_lessons)
+    assert got.args.get("lesson") == "dvc-theo-doi-ho-so", got
+    assert parse("dịch vụ công", "home", real_lessons).args == {"topic": "dvc"}
+
+
+@pytest.mark.parametrize("text, lesson", [
+    # a topic's name said as the tool of a lesson filed under another topic
+    ("vào cổng dịch vụ công với tài khoản định danh điện tử", "dvc-dang-nhap-vneid"),
+    ("thay điện thoại khác thì vneid làm sao", "vneid-dien-thoai-moi"),
+    ("mật khẩu wifi ở nhà", "internet-dien-thoai"),
+])
+def test_a_topic_name_inside_another_topics_lesson(real_lessons, text, lesson):
+    assert parse(text, "home", real_lessons).args.get("lesson") == lesson
+
+
+def test_a_bare_topic_name_stays_the_topic(real_lessons):
+    assert parse("căn cước", "home", real_lessons).args == {"topic": "vneid"}
+    assert parse("vneid", "home", real_lessons).args == {"topic": "vneid"}
+
+
+@pytest.mark.parametrize("text", [
+    "mới mua điện thoại, đăng nhập vneid không được",
+    "mua điện thoại mới rồi giờ định danh trên máy mới sao",
+])
+def test_a_bought_phone_with_vneid_is_the_new_phone_lesson(real_lessons, text):
+    # "mua điện thoại" names the smartphone lesson; with VNeID beside it the
+    # lesson on VNeID on a new phone has the thing named, if not the verb
+    assert parse(text, "home", real_lessons).args.get("lesson") == "vneid-dien-thoai-moi"
+    assert parse("mua điện thoại", "home", real_lessons).args.get("lesson") == "internet-dien-thoai"

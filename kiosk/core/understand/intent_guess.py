@@ -15,7 +15,7 @@ from typing import Sequence
 from kiosk.core.understand.intent_match import is_free
 from kiosk.core.understand.intent_phrases import TOPIC_PHRASES, split_block
 from kiosk.core.understand.intent_rank import Ranker
-from kiosk.core.understand.intent_text import CLAUSE, Tok, asks_something, normalize
+from kiosk.core.understand.intent_text import CLAUSE, FILLERS, Tok, asks_something, normalize
 from kiosk.core.understand.intent_vocab import lesson_documents, meaning_marks
 
 # thresholds set on the development half of the eval set (bench/intent_eval.py):
@@ -27,6 +27,9 @@ LESSON_MARGIN = 1.25      # the best lesson's score over the next lesson's (rati
 REFINE_MIN = 0.17         # cosine for adding a lesson to a topic a rule found
 CLEAR_MIN = 0.15          # cosine a lesson far ahead of the rest needs (see _clear_lesson)
 CLEAR_LEAD = 1.4          # ... and how far ahead of the next document (ratio)
+# share of a rule's phrase words another lesson's file must have to take its place:
+# the thing named ("điện thoại") must be there, the verb said with it ("mua") need not
+SAID_COVER = 0.6
 
 _CACHE: dict[tuple, Ranker] = {}
 # words of asking to learn, which point at no lesson ("cho tôi học về mạng internet")
@@ -107,12 +110,34 @@ def refine_lesson(toks: list[Tok], rest: list[Tok], topic: str | None, lessons: 
     the topic. The ranking then uses all the words."""
     if not lessons or not topic or not [w for w in content_words(rest) if w not in _ASKING]:
         return None
-    hits = ranker(lessons).rank(content_words(toks))
-    # a lesson far ahead of its topic's others may score lower (a long sentence)
-    lead = _lesson_leads(hits, REFINE_MIN, topic) or _lesson_leads(hits, CLEAR_MIN, topic, CLEAR_LEAD)
-    if lead is None or lead.words == 0:
+    # the topic's own phrase is in every lesson of the topic: the other words
+    # tell its lessons apart ("tra hồ sơ" beside "dịch vụ công"); all the words
+    # when those alone point nowhere
+    for words in (content_words(rest), content_words(toks)):
+        hits = ranker(lessons).rank(words)
+        # a lesson far ahead of its topic's others may score lower (a long sentence)
+        lead = _lesson_leads(hits, REFINE_MIN, topic) or _lesson_leads(hits, CLEAR_MIN, topic, CLEAR_LEAD)
+        if lead is not None and lead.words > 0:
+            return lead.lesson
+    return None
+
+
+def leading_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lessons: Sequence) -> str | None:
+    """The lesson, of any topic, that a bare topic's phrase (``said``) sits in
+    when the whole sentence points there, or None: "định danh" is the VNeID
+    topic, and also a word of the lessons that use VNeID for something else
+    (logging in to dịch vụ công, a new phone).
+
+    Only when it is the ranker's best document of all, above every topic's
+    own document too (a sentence that is about the topic in general stays
+    there), and it passes ``other_lesson``'s checks."""
+    if not lessons:
         return None
-    return lead.lesson
+    hits = ranker(lessons).rank(content_words(toks))
+    if not hits or hits[0].lesson is None:
+        return None
+    lesson = other_lesson(toks, rest, said, None, lessons)
+    return lesson if lesson == hits[0].lesson else None
 
 
 def other_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lesson: str, lessons: Sequence) -> str | None:
@@ -122,12 +147,14 @@ def other_lesson(toks: list[Tok], rest: list[Tok], said: list[Tok], lesson: str,
     "điện thoại mới" names the smartphone lesson; "điện thoại mới, đăng nhập
     vneid lại" is the lesson about VNeID on a new phone. Only when the words
     beside the phrase (``rest``) say something, the ranker's best lesson clearly
-    leads every other lesson, and its file has every word of the phrase too."""
+    leads every other lesson, and its file has most words of the phrase too (``SAID_COVER``)."""
     if not lessons or not [w for w in content_words(rest) if w not in _ASKING]:
         return None
     lead = _lesson_leads(ranker(lessons).rank(content_words(toks)), REFINE_MIN)
     if lead is None or lead.lesson == lesson or lead.words == 0:
         return None
-    if not all(lead.has(t.raw) for t in said if not is_free(t, "open")):
+    # the words of "open" ("điện thoại", "cài") count here: they are what the phrase names
+    named = [t.raw for t in said if t.raw not in FILLERS]
+    if named and sum(map(lead.has, named)) < SAID_COVER * len(named):
         return None
     return lead.lesson

@@ -167,16 +167,27 @@ def asks_something(toks) -> bool:
     return any(t.raw in _ASKS for t in toks)
 
 
-def story_about_others(toks) -> bool:
+def story_about_others(toks, procedure=()) -> bool:
     """A sentence that starts with someone else ("con tui đang làm bên ngân
     hàng", "ổng ...", "thằng ...") and neither needs nor asks anything: news
-    about them, not a request (of the kiosk or for them)."""
+    about them, not a request (of the kiosk or for them).
+
+    ``procedure``: the words of a procedure the sentence names whole (a paper
+    with its own lesson, e.g. a death or a birth registration). The family
+    does such paperwork for the person it is about, so a sentence about a
+    relative that names one asks for it; a name made only of person words
+    ("cháu nội") is the subject again, not a procedure."""
     words = [t.raw for t in toks]
-    if len(words) < 3:
+    if len(words) < 3 or any(not is_person_word(t.raw) for t in procedure):
         return False
     starts = words[0] in _THIRD or (words[0] in _KIN and words[1] in _MINE) or (
         words[0] in _KIN and len(words) > 2 and words[1] in _KIN and words[2] in _MINE)
     return starts and not any(w in _ASKS for w in words)
+
+
+def is_person_word(word: str) -> bool:
+    """A word that names or points at a person: kin, third persons, "tôi"."""
+    return word in _KIN or word in _THIRD or word in _MINE
 
 
 def third_person(toks) -> int:

@@ -24,7 +24,7 @@ from typing import Sequence
 from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
-from kiosk.core.understand.intent_guess import guess, other_lesson, ranker, refine_lesson
+from kiosk.core.understand.intent_guess import guess, leading_lesson, other_lesson, ranker, refine_lesson
 from kiosk.core.understand.intent_phrases import asks_another_lesson, lesson_phrases, static_phrases
 from kiosk.core.understand.intent_talk import talk_limits
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
@@ -175,7 +175,7 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
     best = _best_rule(toks, has_marks, allowed, screen, ids)
     if best is not None and _means_elsewhere(best, toks, has_marks, allowed, screen, ids):
         return Intent(None, 0.0, {})
-    if denied(toks) or story_about_others(toks):
+    if denied(toks) or story_about_others(toks, _procedure_named(best, toks)):
         # "tui đâu có xài ngân hàng": the sentence denies what it names; "con
         # tui đang làm bên ngân hàng": it tells about someone. Only a rule
         # for another command (which checks negation and third persons itself) stands
@@ -230,7 +230,11 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
             if other is None or other[2][0] != "open" or not other[2][2] or other[1].quality < NAMED:
                 lesson = other_lesson(toks, rest, toks[m.start:m.end], lesson, lessons) or lesson
         else:
-            lesson = refine_lesson(toks, rest, topic, lessons)
+            # a lesson of another topic that clearly leads and covers the topic's
+            # name too ("định danh" in the lesson on logging in to dịch vụ công):
+            # VNeID, a phone, a bank are tools the lessons of several topics use
+            lesson = leading_lesson(toks, rest, toks[m.start:m.end], lessons) or refine_lesson(
+                toks, rest, topic, lessons)
         if lesson:
             args["lesson"] = lesson
             # the lesson file says which topic it is under (a commune editor may move it):
@@ -244,6 +248,14 @@ def _parse(text: str, screen: str | None, allowed, lessons: Sequence) -> Intent:
         # on a topic's page the six topics are one step back
         intent = "back"
     return Intent(intent, round(conf, 3), args, matched=m.phrase.text)
+
+
+def _procedure_named(best, toks) -> list:
+    """The words of a lesson's own name said whole by the best rule ("khai tử",
+    "nhập hộ khẩu"), or none: a procedure asked for, whoever it is for."""
+    if best is None or best[2][0] != "open" or not best[2][2] or best[1].quality < NAMED:
+        return []
+    return toks[best[1].start:best[1].end]
 
 
 def _command_said(toks, has_marks, screen, ids) -> bool:
