@@ -47,8 +47,11 @@ _LETTERS = {
 
 
 # letters heard as their English names, beside the Vietnamese reading above: "a" (R),
-# "rờ" (R), "ét" (S): "việt qui a" = VietQR
-_LETTERS_TOO = {"a": ("r",), "ro": ("r",), "ro2": ("r",), "et": ("s",)}
+# "rờ" (R), "ét" (S): "việt qui a" = VietQR; a recognizer also runs N and the E after
+# it into one syllable ("vê nê ai đi" = VNeID), and says Y as "i" ("bê hát i tê" = BHYT)
+_LETTERS_TOO = {"a": ("r",), "ro": ("r",), "ro2": ("r",), "et": ("s",), "ne": ("ne",), "i": ("y",),
+                # "tê" (T) reaches here as "kia": the central "tê" is mapped first
+                "kia": ("t",)}
 
 
 class PhraseIndex:
