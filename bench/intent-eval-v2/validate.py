@@ -2,6 +2,7 @@
 
     python bench/intent-eval-v2/validate.py            # check both halves, print counts, exit 1 on a problem
     python bench/intent-eval-v2/validate.py --add NEW.tsv   # put new lines into their half by the split rule
+    python bench/intent-eval-v2/validate.py --drop-known kiosk/data/phrasings/*.tsv   # keep training lines out of the set
 
 Deliberately does not import kiosk.core.understand.intents: the set must stay independent of the parser.
 Lesson ids and their topics are read from lessons/*.yaml with PyYAML (already a dependency).
@@ -208,16 +209,34 @@ def add_lines(new: Path, paths: dict[str, Path]) -> int:
     return added
 
 
+def drop_known(files: list[Path], paths: dict[str, Path]) -> int:
+    """Rewrite each training file without the lines whose wording (any screen) is in
+    either half: the parser's classifier must never learn a phrasing the set scores."""
+    known = {wording_key(t) for p in paths.values() if p.exists() for _, _s, t, *_ in read_half(p)}
+    dropped = 0
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        keep = [ln for ln in lines if ln.startswith("#") or not ln.strip()
+                or len(ln.split("\t")) < 2 or wording_key(ln.split("\t")[1]) not in known]
+        dropped += len(lines) - len(keep)
+        path.write_text("".join(keep), encoding="utf-8")
+    return dropped
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--add", type=Path, help="tab-separated lines to put into dev/test")
     parser.add_argument("--dir", type=Path, default=HERE, help="folder with dev.tsv and test.tsv")
     parser.add_argument("--partial", action="store_true",
                         help="skip the size and coverage checks (while the set is being written)")
+    parser.add_argument("--drop-known", type=Path, nargs="+", metavar="TSV",
+                        help="remove from these training files every line whose wording is in the set")
     args = parser.parse_args(argv)
     paths = {h: args.dir / f"{h}.tsv" for h in HALVES}
     if args.add:
         print(f"added {add_lines(args.add, paths)} lines")
+    if args.drop_known:
+        print(f"dropped {drop_known(args.drop_known, paths)} lines already in the set")
     paths = {h: p for h, p in paths.items() if p.exists()}
     problems, rows = check(paths)
     if not args.partial:
