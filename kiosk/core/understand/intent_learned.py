@@ -1,0 +1,187 @@
+"""A learned reading of free speech: a linear classifier over what visitors say.
+
+The phrase rules (intents.py) read what they have words for, and say nothing
+for the rest. This classifier is trained on ``kiosk/data/phrasings/*.tsv``:
+phrasings of visitor requests, each with the screen it is said on and the
+command it means, written by people who had read neither the parser nor the
+evaluation set, and sharing no wording with that set (see the folder's
+README). It reads words the rules have no entry for ("súng liên thanh" as too
+fast); ``intents.parse`` asks it where the rules are not sure.
+
+scikit-learn (well kept, the standard for this): TF-IDF over word 1-2 grams of
+the words as the parser reads them (dialect mapped), over character 2-4 grams
+of the text without marks (robust to a recognizer's wrong tone marks and split
+words), and over the words joined to the screen they are said on ("tiếp" on
+the home page is nothing, on a step it is next); then a logistic model fitted
+by stochastic gradient descent (a few seconds for several thousand lines; a
+full solver takes four times longer and reads no better), whose
+probabilities say how sure it is.
+
+Trained once per set of phrasings and kept in the user's cache folder, so a
+process after the first loads it in a fraction of a second;
+``intents.warm`` does either off the UI thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from kiosk.core.understand.intent_text import CLAUSE, strip_marks, tokenize
+
+log = logging.getLogger(__name__)
+
+PHRASINGS_DIR = Path(__file__).resolve().parents[2] / "data" / "phrasings"
+#: KIOSK_LEARNED=0 reads with the phrase rules alone (to compare them, or on a very small machine)
+ENABLED = os.environ.get("KIOSK_LEARNED", "1") != "0"
+#: regularisation and passes over the data (set on the dev half, which it never learns from)
+LEARN_ALPHA = 1e-5
+LEARN_PASSES = 10
+#: bump when the features or the model change, so an old cached model is not loaded
+MODEL_VERSION = 1
+
+
+def read_phrasings(folder: Path | None = None) -> list[tuple[str, str, str]]:
+    """(screen, text, label) of every line of every ``*.tsv`` in ``folder`` (the shipped ones)."""
+    rows = []
+    for path in sorted((folder or PHRASINGS_DIR).glob("*.tsv")):
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 3:
+                log.warning("%s:%d: expected screen<TAB>text<TAB>label, line skipped", path.name, n)
+                continue
+            rows.append((parts[0].strip(), parts[1], parts[2].strip()))
+    return rows
+
+
+def _words(text: str) -> list[str]:
+    toks, _ = tokenize(text)
+    return [t.raw for t in toks if t.raw != CLAUSE]
+
+
+def _doc(screen: str, text: str) -> str:
+    """One line as the vectorizers see it: the words, then the words tagged
+    with the screen (so a word can mean one thing on one screen only)."""
+    words = _words(text)
+    return " ".join(words) + " \t " + " ".join(f"{screen}_{w}" for w in words)
+
+
+def _plain(doc: str) -> str:
+    return " " + strip_marks(doc.split("\t")[0]) + " "
+
+
+def _word_part(doc: str) -> str:
+    return doc.replace("\t", " ")
+
+
+class Learned:
+    """The classifier and its labels; :meth:`ranked` reads one sentence."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import SGDClassifier
+        from sklearn.pipeline import make_union
+
+        rows = list(rows)
+        if not rows:
+            raise ValueError("no phrasings to learn from")
+        self._features = make_union(
+            TfidfVectorizer(preprocessor=_word_part, token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(preprocessor=_plain, analyzer="char_wb", ngram_range=(2, 4),
+                            sublinear_tf=True, min_df=2),
+        )
+        classifier = SGDClassifier(loss="log_loss", alpha=LEARN_ALPHA, max_iter=LEARN_PASSES, tol=None,
+                                   random_state=0)
+        classifier.fit(self._features.fit_transform([_doc(s, t) for s, t, _ in rows]),
+                       [label for _, _, label in rows])
+        self.labels = [str(x) for x in classifier.classes_]
+        #: the lessons it learned requests for
+        self.lessons = frozenset(label.split(":")[2] for label in self.labels if label.count(":") == 2)
+        # one sentence at a time: the sparse row times the weights, without
+        # scikit-learn's checks per call (which cost several times the arithmetic)
+        self._weights = np.ascontiguousarray(classifier.coef_.T)
+        self._bias = classifier.intercept_
+
+    def probabilities(self, text: str, screen: str) -> np.ndarray:
+        """One probability per label (``self.labels``) for ``text`` said on ``screen``."""
+        row = self._features.transform([_doc(screen, text)])
+        scores = np.asarray(row @ self._weights).ravel() + self._bias
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    def ranked(self, text: str, screen: str, allowed, lesson_ids=None) -> list[tuple[float, str]]:
+        """(probability, label) of the labels that apply on ``screen``, best
+        first, renormalised over those labels. With ``lesson_ids``, a lesson
+        that is not installed counts for its topic ("open:dvc")."""
+        keep: dict[str, float] = {}
+        for p, label in zip(self.probabilities(text, screen), self.labels):
+            if label != "none" and label.split(":")[0] not in allowed:
+                continue
+            parts = label.split(":")
+            if lesson_ids is not None and len(parts) == 3 and parts[2] not in lesson_ids:
+                label = ":".join(parts[:2])
+            keep[label] = keep.get(label, 0.0) + float(p)
+        total = sum(keep.values()) or 1.0
+        return sorted(((p / total, label) for label, p in keep.items()), reverse=True)
+
+
+@lru_cache(maxsize=1)
+def learned() -> Learned | None:
+    """The classifier for the shipped phrasings (from the cache when it was
+    trained on the same lines before), or None when there are none: a kiosk
+    without the folder still parses with its rules."""
+    rows = read_phrasings()
+    if not rows:
+        log.warning("no phrasings in %s: the parser reads with its rules only", PHRASINGS_DIR)
+        return None
+    path = _cache_path(rows)
+    model = _load(path) if path else None
+    if model is None:
+        model = Learned(rows)
+        _save(model, path)
+    return model
+
+
+def _cache_path(rows) -> Path | None:
+    import sklearn
+    from platformdirs import user_cache_path
+
+    digest = hashlib.sha256(repr((MODEL_VERSION, LEARN_ALPHA, LEARN_PASSES, sklearn.__version__,
+                                  rows)).encode("utf-8")).hexdigest()[:16]
+    base = os.environ.get("KIOSK_LEARNED_CACHE")
+    folder = Path(base) if base else user_cache_path("hcc-kiosk") / "learned"
+    return folder / f"intent-{digest}.pickle"
+
+
+def _load(path: Path) -> Learned | None:
+    try:
+        with path.open("rb") as f:
+            model = pickle.load(f)
+        return model if isinstance(model, Learned) else None
+    except FileNotFoundError:
+        return None
+    except Exception as exc:   # a damaged or foreign file: train again
+        log.warning("cached intent model %s unreadable (%s): training again", path, exc)
+        return None
+
+
+def _save(model: Learned, path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)      # whole or not at all: another process may be reading
+    except OSError as exc:     # a read-only home: the kiosk trains at each start
+        log.warning("intent model not cached in %s: %s", path.parent, exc)

@@ -1,0 +1,146 @@
+"""The parser's learned classifier (kiosk/core/understand/intent_learned.py) and its phrasings."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.understand import intent_learned, intents
+from kiosk.core.understand.intent_learned import PHRASINGS_DIR, Learned, read_phrasings
+from kiosk.core.understand.intents import CONFIRM_BELOW, needs_confirm, parse
+
+ROOT = Path(__file__).resolve().parents[1]
+SET = ROOT / "bench" / "intent-eval-v2"
+
+
+def _validate():
+    spec = importlib.util.spec_from_file_location("intent_eval_validate_for_learned", SET / "validate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def validate():
+    return _validate()
+
+
+@pytest.fixture(scope="module")
+def lessons():
+    from bench.intent_eval import real_lessons
+    return real_lessons()
+
+
+def test_every_phrasing_is_a_valid_line(validate):
+    topics = validate.lesson_topics()
+    problems = []
+    for path in sorted(PHRASINGS_DIR.glob("*.tsv")):
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            fields = line.split("\t")
+            if len(fields) != 3:
+                problems.append(f"{path.name}:{n}: not three fields")
+                continue
+            screen, text, label = fields
+            if screen not in validate.ALLOWED or unicodedata.normalize("NFC", text) != text or text != text.strip():
+                problems.append(f"{path.name}:{n}: bad screen or text")
+            problem = validate.label_problem(label, screen, topics) if screen in validate.ALLOWED else None
+            if problem:
+                problems.append(f"{path.name}:{n}: {problem}")
+    assert not problems, problems[:10]
+    assert len(read_phrasings()) > 5000
+
+
+def test_no_phrasing_shares_its_wording_with_the_evaluation_set(validate):
+    # the set must measure phrasings the classifier has never seen, in either half
+    known = {validate.wording_key(text) for half in ("dev", "test")
+             for _, _s, text, *_ in validate.read_half(SET / f"{half}.tsv")}
+    shared = [text for _s, text, _l in read_phrasings() if validate.wording_key(text) in known]
+    assert not shared, shared[:10]
+
+
+@pytest.mark.parametrize("screen, text, intent", [
+    # the rules find no phrase said whole here; the classifier reads the request
+    ("step", "cái chỗ bấm hồi nãy tui chưa kịp thấy, cho coi lại trang đó", "back"),
+    ("intro", "tui coi xong phần giới thiệu rồi, vô làm đi", "next"),
+])
+def test_the_classifier_reads_what_the_rules_miss_and_asks_first(screen, text, intent, lessons, monkeypatch):
+    got = parse(text, screen, lessons)
+    assert got.name == intent, got
+    # its own reading is always said back and confirmed
+    assert got.confidence < CONFIRM_BELOW and needs_confirm(got)
+    monkeypatch.setattr(intent_learned, "ENABLED", False)
+    assert parse(text, screen, lessons).name != intent
+
+
+def test_a_phrase_said_whole_stays_the_rules_reading(lessons):
+    # the rules are sure: the classifier is not asked, the confidence is the rules'
+    got = parse("quay lại bước trước", "step", lessons)
+    assert (got.name, got.confidence) == ("back", 1.0)
+
+
+def test_a_negated_command_is_not_read_back_into_one(lessons):
+    assert parse("tui không muốn gọi nhân viên đâu", "step", lessons).name is None
+
+
+def _small_corpus(folder: Path) -> None:
+    folder.mkdir()
+    lines = [
+        "step\tnói chậm lại\tslower", "step\tđọc chậm chút\tslower", "step\tchậm thôi con\tslower",
+        "step\tnói nhanh lên\tfaster", "step\tđọc lẹ lên\tfaster", "step\tnhanh lên chút\tfaster",
+        "step\ttrời hôm nay nắng\tnone", "step\tđi chợ về rồi\tnone", "step\tcon mèo nhà ai\tnone",
+    ]
+    (folder / "x.tsv").write_text("\n".join(lines) + "\nstep\tbroken line\n", encoding="utf-8")
+
+
+def test_trained_once_then_loaded_from_the_cache(tmp_path, monkeypatch, caplog):
+    _small_corpus(tmp_path / "phrasings")
+    monkeypatch.setattr(intent_learned, "PHRASINGS_DIR", tmp_path / "phrasings")
+    monkeypatch.setenv("KIOSK_LEARNED_CACHE", str(tmp_path / "cache"))
+    intent_learned.learned.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING):
+            first = intent_learned.learned()
+        assert "x.tsv:10" in caplog.text          # the broken line is named and skipped
+        assert sorted(first.labels) == ["faster", "none", "slower"]
+        cached = list((tmp_path / "cache").glob("intent-*.pickle"))
+        assert len(cached) == 1
+        intent_learned.learned.cache_clear()
+        monkeypatch.setattr(Learned, "__init__", lambda *a: pytest.fail("trained again"))
+        again = intent_learned.learned()
+        assert again.labels == first.labels
+        # a damaged cache file is trained again, with a warning
+        cached[0].write_bytes(b"not a pickle")
+        intent_learned.learned.cache_clear()
+        monkeypatch.undo()
+        monkeypatch.setattr(intent_learned, "PHRASINGS_DIR", tmp_path / "phrasings")
+        monkeypatch.setenv("KIOSK_LEARNED_CACHE", str(tmp_path / "cache"))
+        with caplog.at_level(logging.WARNING):
+            assert intent_learned.learned().labels == first.labels
+        assert "unreadable" in caplog.text
+    finally:
+        intent_learned.learned.cache_clear()
+
+
+def test_without_phrasings_the_rules_read_alone(tmp_path, monkeypatch, caplog):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setattr(intent_learned, "PHRASINGS_DIR", tmp_path / "empty")
+    intent_learned.learned.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert intent_learned.learned() is None
+        assert "rules only" in caplog.text
+        assert parse("nói chậm lại", "step").name == "slower"
+    finally:
+        intent_learned.learned.cache_clear()
+
+
+def test_probabilities_are_a_distribution_led_by_the_likeliest_label():
+    model = intent_learned.learned()
+    probs = model.probabilities("nói chậm lại giùm tui", "step")
+    assert abs(float(probs.sum()) - 1.0) < 1e-9
+    ranked = model.ranked("nói chậm lại giùm tui", "step", intents.allowed_intents("step"))
+    assert ranked[0][1] == "slower" and ranked[0][0] >= ranked[1][0]
