@@ -138,6 +138,33 @@ def test_without_phrasings_the_rules_read_alone(tmp_path, monkeypatch, caplog):
         intent_learned.learned.cache_clear()
 
 
+def test_its_own_reading_is_scikit_learns_reading(tmp_path):
+    # the kiosk reads with plain arrays; they must give scikit-learn's own probabilities
+    import numpy as np
+    rows = read_phrasings()[::4]
+    model = Learned(rows)
+    features, classifier = intent_learned._fit(rows)
+    for screen, text, _ in rows[:200]:
+        want = classifier.predict_proba(features.transform([intent_learned._doc(screen, text)]))[0]
+        assert np.allclose(model.probabilities(text, screen), want, atol=1e-5), text
+
+
+def test_a_kiosk_with_the_model_cached_never_loads_scikit_learn(tmp_path):
+    # scikit-learn and SciPy (about 80 MB) stay in the training child process
+    import subprocess
+    import sys
+    code = ("import sys; from kiosk.core.understand.intents import parse; "
+            "parse('tui coi xong phần giới thiệu rồi, vô làm đi', 'intro'); "
+            "print('sklearn' in sys.modules, 'scipy' in sys.modules)")
+    env = {**__import__("os").environ, "KIOSK_LEARNED_CACHE": str(tmp_path)}
+    for _ in range(2):      # the first run trains (in a child), the second loads the cache
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                             cwd=ROOT, timeout=300)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split() == ["False", "False"]
+    assert len(list(tmp_path.glob("intent-*.pickle"))) == 1
+
+
 def test_probabilities_are_a_distribution_led_by_the_likeliest_label():
     model = intent_learned.learned()
     probs = model.probabilities("nói chậm lại giùm tui", "step")

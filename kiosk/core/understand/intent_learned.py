@@ -17,9 +17,11 @@ by stochastic gradient descent (a few seconds for several thousand lines; a
 full solver takes four times longer and reads no better), whose
 probabilities say how sure it is.
 
-Trained once per set of phrasings and kept in the user's cache folder, so a
-process after the first loads it in a fraction of a second;
-``intents.warm`` does either off the UI thread.
+Trained once per set of phrasings, in a child process, and kept in the user's
+cache folder as plain arrays: the kiosk loads it in a fraction of a second and
+reads a sentence in about 0.2 ms with NumPy alone (scikit-learn and SciPy, about
+80 MB, are never loaded in the kiosk's process); ``intents.warm`` does this off
+the UI thread.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import hashlib
 import logging
 import os
 import pickle
+import subprocess
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -44,6 +48,8 @@ ENABLED = os.environ.get("KIOSK_LEARNED", "1") != "0"
 #: regularisation and passes over the data (set on the dev half, which it never learns from)
 LEARN_ALPHA = 1e-5
 LEARN_PASSES = 10
+#: a word or pair said in fewer lines than this is not learned (most pairs with a screen are once only)
+WORD_MIN_DF = 2
 #: bump when the features or the model change, so an old cached model is not loaded
 MODEL_VERSION = 1
 
@@ -83,40 +89,63 @@ def _word_part(doc: str) -> str:
     return doc.replace("\t", " ")
 
 
+def _fit(rows):
+    """The fitted scikit-learn feature union and classifier for ``rows``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import make_union
+
+    features = make_union(
+        TfidfVectorizer(preprocessor=_word_part, token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True,
+                        min_df=WORD_MIN_DF),
+        TfidfVectorizer(preprocessor=_plain, analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2),
+    )
+    classifier = SGDClassifier(loss="log_loss", alpha=LEARN_ALPHA, max_iter=LEARN_PASSES, tol=None, random_state=0)
+    classifier.fit(features.fit_transform([_doc(s, t) for s, t, _ in rows]), [label for _, _, label in rows])
+    return features, classifier
+
+
 class Learned:
-    """The classifier and its labels; :meth:`ranked` reads one sentence."""
+    """The trained classifier as plain arrays: reading a sentence needs NumPy
+    only, so a kiosk that loads it from the cache never imports scikit-learn
+    or SciPy (about 80 MB of memory); :meth:`ranked` reads one sentence."""
 
     def __init__(self, rows: Iterable[tuple[str, str, str]]):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import SGDClassifier
-        from sklearn.pipeline import make_union
-
         rows = list(rows)
         if not rows:
             raise ValueError("no phrasings to learn from")
-        self._features = make_union(
-            TfidfVectorizer(preprocessor=_word_part, token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True),
-            TfidfVectorizer(preprocessor=_plain, analyzer="char_wb", ngram_range=(2, 4),
-                            sublinear_tf=True, min_df=2),
-        )
-        classifier = SGDClassifier(loss="log_loss", alpha=LEARN_ALPHA, max_iter=LEARN_PASSES, tol=None,
-                                   random_state=0)
-        classifier.fit(self._features.fit_transform([_doc(s, t) for s, t, _ in rows]),
-                       [label for _, _, label in rows])
+        features, classifier = _fit(rows)
+        (_, words), (_, chars) = features.transformer_list
         self.labels = [str(x) for x in classifier.classes_]
         #: the lessons it learned requests for
         self.lessons = frozenset(label.split(":")[2] for label in self.labels if label.count(":") == 2)
-        # one sentence at a time: the sparse row times the weights, without
-        # scikit-learn's checks per call (which cost several times the arithmetic)
-        self._weights = np.ascontiguousarray(classifier.coef_.T)
-        self._bias = classifier.intercept_
+        self._blocks = [(dict(words.vocabulary_), words.idf_.astype(np.float64), _word_grams),
+                        (dict(chars.vocabulary_), chars.idf_.astype(np.float64), _char_grams)]
+        # single precision: half the memory and cache file, the same readings
+        self._weights = np.ascontiguousarray(classifier.coef_.T, dtype=np.float32)
+        self._bias = classifier.intercept_.copy()
 
     def probabilities(self, text: str, screen: str) -> np.ndarray:
         """One probability per label (``self.labels``) for ``text`` said on ``screen``."""
-        row = self._features.transform([_doc(screen, text)])
-        scores = np.asarray(row @ self._weights).ravel() + self._bias
-        exp = np.exp(scores - scores.max())
-        return exp / exp.sum()
+        doc = _doc(screen, text)
+        scores = self._bias.copy()
+        offset = 0
+        for vocab, idf, grams in self._blocks:
+            counts: dict[int, int] = {}
+            for g in grams(doc):
+                j = vocab.get(g)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if counts:
+                cols = np.fromiter(counts, dtype=np.int64)
+                # TF-IDF as scikit-learn makes it: sublinear tf, idf, each block l2-normed
+                vals = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * idf[cols]
+                vals /= np.sqrt(vals @ vals)
+                scores += vals @ self._weights[cols + offset]
+            offset += len(idf)
+        # as scikit-learn reads a one-vs-rest logistic model: each class's sigmoid, normalised
+        prob = 1.0 / (1.0 + np.exp(-scores))
+        return prob / prob.sum()
 
     def ranked(self, text: str, screen: str, allowed, lesson_ids=None) -> list[tuple[float, str]]:
         """(probability, label) of the labels that apply on ``screen``, best
@@ -134,6 +163,26 @@ class Learned:
         return sorted(((p / total, label) for label, p in keep.items()), reverse=True)
 
 
+def _word_grams(doc: str) -> list[str]:
+    """The word vectorizer's terms: whitespace tokens and their pairs."""
+    toks = _word_part(doc).split()
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+
+
+def _char_grams(doc: str) -> list[str]:
+    """The character vectorizer's terms (scikit-learn's ``char_wb``, 2 to 4):
+    n-grams inside each word padded with one space on both sides."""
+    out = []
+    for word in _plain(doc).split():
+        w = f" {word} "
+        for n in (2, 3, 4):
+            if len(w) <= n:
+                out.append(w)   # a short word counts once, whole
+                break
+            out.extend(w[i:i + n] for i in range(len(w) - n + 1))
+    return out
+
+
 @lru_cache(maxsize=1)
 def learned() -> Learned | None:
     """The classifier for the shipped phrasings (from the cache when it was
@@ -144,18 +193,37 @@ def learned() -> Learned | None:
         log.warning("no phrasings in %s: the parser reads with its rules only", PHRASINGS_DIR)
         return None
     path = _cache_path(rows)
-    model = _load(path) if path else None
-    if model is None:
+    model = _load(path)
+    if model is None and _train_elsewhere(PHRASINGS_DIR, path):
+        model = _load(path)
+    if model is None:           # no second process could do it: train here
         model = Learned(rows)
         _save(model, path)
     return model
 
 
-def _cache_path(rows) -> Path | None:
-    import sklearn
+def _train_elsewhere(folder: Path, path: Path) -> bool:
+    """Train in a child process that writes the cache: scikit-learn and SciPy
+    (about 80 MB) are then never loaded in the kiosk's own process."""
+    try:
+        proc = subprocess.run([sys.executable, "-m", __name__, str(folder), str(path)],
+                              capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("intent model not trained in a child process: %s", exc)
+        return False
+    if proc.returncode != 0:
+        log.warning("intent model training failed: %s", proc.stderr.strip()[-500:])
+    return proc.returncode == 0
+
+
+def _cache_path(rows) -> Path:
+    from importlib.metadata import version
+
     from platformdirs import user_cache_path
 
-    digest = hashlib.sha256(repr((MODEL_VERSION, LEARN_ALPHA, LEARN_PASSES, sklearn.__version__,
+    # the version read from the package's metadata: importing scikit-learn here
+    # would load it (and SciPy) into the kiosk's process after all
+    digest = hashlib.sha256(repr((MODEL_VERSION, LEARN_ALPHA, LEARN_PASSES, WORD_MIN_DF, version("scikit-learn"),
                                   rows)).encode("utf-8")).hexdigest()[:16]
     base = os.environ.get("KIOSK_LEARNED_CACHE")
     folder = Path(base) if base else user_cache_path("hcc-kiosk") / "learned"
@@ -174,9 +242,7 @@ def _load(path: Path) -> Learned | None:
         return None
 
 
-def _save(model: Learned, path: Path | None) -> None:
-    if path is None:
-        return
+def _save(model: Learned, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -185,3 +251,15 @@ def _save(model: Learned, path: Path | None) -> None:
         tmp.replace(path)      # whole or not at all: another process may be reading
     except OSError as exc:     # a read-only home: the kiosk trains at each start
         log.warning("intent model not cached in %s: %s", path.parent, exc)
+
+
+def _main(folder: str, cache_file: str) -> None:
+    # the module by its name, not __main__: the pickle must name the class where the kiosk finds it
+    from kiosk.core.understand import intent_learned as module
+
+    module._save(module.Learned(module.read_phrasings(Path(folder))), Path(cache_file))
+
+
+if __name__ == "__main__":
+    # python -m kiosk.core.understand.intent_learned FOLDER CACHE_FILE (see _train_elsewhere)
+    _main(*sys.argv[1:3])
