@@ -168,16 +168,17 @@ def _with_learned(got: Intent, text: str, screen, allowed, lessons: Sequence) ->
     own checks judged the words (a report, a negation, a third person: the
     classifier cannot read those), and for a lesson the classifier never
     learned of. Otherwise a classifier sure of its reading (``LEARNED_SURE``)
-    decides, "none" included; a command of its own needs some word of that
-    command in the sentence, however weakly matched (a real news sentence
-    with "huấn luyện viên" is not a call for staff). A reading of its own is
+    decides, "none" included (except against a lesson or topic the rules
+    found by name); a reading of its own needs some word of that command or
+    topic in the sentence, however weakly matched (a real news sentence with
+    "huấn luyện viên" is not a call for staff). A reading of its own is
     always said back and confirmed ("Bác muốn ..., đúng không?"): its
     confidence is kept below ``CONFIRM_BELOW``. ``allowed``: what talk to
     someone else (intent_talk) left possible."""
     model = learned() if intent_learned.ENABLED else None
     if (model is None or got.ruled_out or (got.name is not None and got.confidence >= RULES_SURE)
             or len(tokenize(text)[0]) < LEARNED_MIN_WORDS
-            or (got.name == "open" and got.args.get("lesson") not in model.lessons)):
+            or (got.name == "open" and got.args.get("lesson") and got.args["lesson"] not in model.lessons)):
         return got
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     # shares among the screen's commands, of which talk may have left fewer
