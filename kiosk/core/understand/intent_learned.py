@@ -192,7 +192,11 @@ def learned() -> Learned | None:
     if not rows:
         log.warning("no phrasings in %s: the parser reads with its rules only", PHRASINGS_DIR)
         return None
-    path = _cache_path(rows)
+    try:
+        path = _cache_path(rows)
+    except ImportError as exc:    # PackageNotFoundError too: scikit-learn is not installed
+        log.warning("scikit-learn missing (%s): the parser reads with its rules only", exc)
+        return None
     model = _load(path)
     if model is None and _train_elsewhere(PHRASINGS_DIR, path):
         model = _load(path)
@@ -223,8 +227,8 @@ def _cache_path(rows) -> Path:
 
     # the version read from the package's metadata: importing scikit-learn here
     # would load it (and SciPy) into the kiosk's process after all
-    digest = hashlib.sha256(repr((MODEL_VERSION, LEARN_ALPHA, LEARN_PASSES, WORD_MIN_DF, version("scikit-learn"),
-                                  rows)).encode("utf-8")).hexdigest()[:16]
+    key = (MODEL_VERSION, LEARN_ALPHA, LEARN_PASSES, WORD_MIN_DF, version("scikit-learn"), rows)
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
     base = os.environ.get("KIOSK_LEARNED_CACHE")
     folder = Path(base) if base else user_cache_path("hcc-kiosk") / "learned"
     return folder / f"intent-{digest}.pickle"
