@@ -39,14 +39,7 @@ def read_set(path: Path) -> list[tuple[str, str, str]]:
 
 
 def got_label(intent) -> str:
-    if intent.name is None:
-        return "none"
-    if intent.name != "open":
-        return intent.name
-    parts = ["open", str(intent.args.get("topic"))]
-    if intent.args.get("lesson"):
-        parts.append(intent.args["lesson"])
-    return ":".join(parts)
+    return intent.label()
 
 
 def correct(expected: str, got: str) -> bool:

@@ -23,7 +23,6 @@ from typing import Sequence
 
 from kiosk.core.understand.intent_classes import class_words
 from kiosk.core.understand import intent_learned
-from kiosk.core.understand.intent_learned import learned
 from kiosk.core.understand.intent_lessons import best_lesson
 from kiosk.core.understand.intent_match import NEGATORS, denied, PhraseIndex, Match, negated, score_matches
 from kiosk.core.understand.intent_guess import guess, leading_lesson, other_lesson, ranker, refine_lesson
@@ -108,6 +107,18 @@ class Intent:
             "args": dict(self.args),
         }
 
+    def label(self) -> str:
+        """The intent as the evaluation set and the learned classifier write it:
+        "none", "next", "open:dvc", "open:dvc:dvc-khai-tu"."""
+        if self.name is None:
+            return "none"
+        if self.name != "open":
+            return self.name
+        parts = ["open", str(self.args.get("topic"))]
+        if self.args.get("lesson"):
+            parts.append(self.args["lesson"])
+        return ":".join(parts)
+
     def __bool__(self) -> bool:  # `if intent:` means "something was understood"
         return self.name is not None
 
@@ -157,10 +168,10 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
         return Intent(None, 0.0, {})
     got = _rules(text, respelled, screen, limited, lessons)
     # talk to someone or about something: the classifier only chooses among what is left
-    return _with_learned(got, text, screen, limited, lessons)
+    return _with_learned(got, text, len(heard), screen, limited, lessons)
 
 
-def _with_learned(got: Intent, text: str, screen, allowed, lessons: Sequence) -> Intent:
+def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons: Sequence) -> Intent:
     """The rules' reading, or the learned classifier's (intent_learned) where the
     rules are not sure and the classifier is.
 
@@ -175,9 +186,9 @@ def _with_learned(got: Intent, text: str, screen, allowed, lessons: Sequence) ->
     always said back and confirmed ("Bác muốn ..., đúng không?"): its
     confidence is kept below ``CONFIRM_BELOW``. ``allowed``: what talk to
     someone else (intent_talk) left possible."""
-    model = learned() if intent_learned.ENABLED else None
+    model = intent_learned.learned() if intent_learned.ENABLED else None
     if (model is None or got.ruled_out or (got.name is not None and got.confidence >= RULES_SURE)
-            or len(tokenize(text)[0]) < LEARNED_MIN_WORDS
+            or n_words < LEARNED_MIN_WORDS
             or (got.name == "open" and got.args.get("lesson") and got.args["lesson"] not in model.lessons)):
         return got
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
@@ -187,7 +198,7 @@ def _with_learned(got: Intent, text: str, screen, allowed, lessons: Sequence) ->
     if not ranked:
         return got
     p, label = ranked[0]
-    mine = _label_of(got)
+    mine = got.label()
     if p < LEARNED_SURE or label == mine or mine.startswith(label + ":"):
         return got      # unsure, agreeing, or only the topic of the lesson the rules named
     if label == "none":
@@ -215,12 +226,6 @@ def _said_commands(text: str) -> set[str]:
     toks, has_marks = tokenize(text)
     toks = _phrase_index().join_spelled(_phrase_index().unglue(toks, join=False))
     return {ph.intent for ph in _phrase_index().spans(toks, has_marks)}
-
-
-def _label_of(intent: Intent) -> str:
-    if intent.name != "open":
-        return intent.name or "none"
-    return ":".join(x for x in ("open", intent.args.get("topic"), intent.args.get("lesson")) if x)
 
 
 def _intent_of(label: str, p: float) -> Intent:
@@ -393,7 +398,7 @@ def warm(lessons: Sequence = ()) -> None:
     if lessons:
         ranker(lessons)
     if intent_learned.ENABLED:
-        learned()
+        intent_learned.learned()
 
 
 def _last_clause_start(toks) -> int:
