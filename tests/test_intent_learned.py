@@ -157,3 +157,31 @@ def test_probabilities_are_a_distribution_led_by_the_likeliest_label():
     assert abs(float(probs.sum()) - 1.0) < 1e-9
     ranked = model.ranked("nói chậm lại giùm tui", "step", intents.allowed_intents("step"))
     assert ranked[0][1] == "slower" and ranked[0][0] >= ranked[1][0]
+
+
+def test_two_first_callers_train_once(tmp_path, monkeypatch):
+    # warm() on a voice thread and a first parse may ask at the same moment on a first start
+    import threading
+    _small_corpus(tmp_path / "phrasings")
+    monkeypatch.setattr(intent_learned, "PHRASINGS_DIR", tmp_path / "phrasings")
+    monkeypatch.setenv("KIOSK_LEARNED_CACHE", str(tmp_path / "cache"))
+    trainings = []
+    real = intent_learned._train_elsewhere
+
+    def counted(folder, path):
+        trainings.append(path)
+        return real(folder, path)
+
+    monkeypatch.setattr(intent_learned, "_train_elsewhere", counted)
+    intent_learned.learned.cache_clear()
+    got = []
+    try:
+        threads = [threading.Thread(target=lambda: got.append(intent_learned.learned())) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        assert len(got) == 2 and all(m is not None for m in got)
+        assert len(trainings) == 1
+    finally:
+        intent_learned.learned.cache_clear()

@@ -32,6 +32,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -187,7 +188,20 @@ def _char_grams(doc: str) -> list[str]:
 def learned() -> Learned | None:
     """The classifier for the shipped phrasings (from the cache when it was
     trained on the same lines before), or None when there are none: a kiosk
-    without the folder still parses with its rules."""
+    without the folder still parses with its rules.
+
+    One caller at a time: ``warm()`` and a first parse may ask together on a
+    kiosk's first start, and the second must load what the first trained
+    rather than train it again (lru_cache alone lets both in)."""
+    with _TRAINING:
+        return _trained_or_cached()
+
+
+#: held while the model is found, loaded or trained (see learned)
+_TRAINING = threading.Lock()
+
+
+def _trained_or_cached() -> Learned | None:
     rows = read_phrasings()
     if not rows:
         log.warning("no phrasings in %s: the parser reads with its rules only", PHRASINGS_DIR)
