@@ -221,3 +221,11 @@ def test_news_seen_on_television_opens_nothing():
 def test_news_about_a_son_or_daughter_named_in_two_words_opens_nothing():
     assert parse("thằng con trai tui làm bên ngân hàng", "home", _real_lessons()).name is None
     assert parse("con gái tui làm ở trạm y tế xã", "home", _real_lessons()).name is None
+
+
+@pytest.mark.parametrize("text", ["a lô a lô", "alo alo con nghe nè", "a lô, mở zalo giùm mẹ đi con"])
+def test_a_phone_call_is_no_request(text):
+    # "a lô" opens a phone call; its letters are close to "da lô" (Zalo)
+    for screen in ("home", "welcome", "step"):
+        assert parse(text, screen).name is None, (screen, text)
+    assert parse("mở da lô", "home").label() == "open:internet"

@@ -80,7 +80,7 @@ def talk_limits(allowed: frozenset, heard, respelled, marked: bool) -> frozenset
     speech (nothing applies). A person called is judged only on words that
     came with their marks: in typed "chi di" the respelled "chị" is a guess."""
     readings = (heard, respelled)
-    if any(broadcast(t) for t in readings):
+    if any(broadcast(t) or on_the_phone(t) for t in readings):
         return None
     if any(to_person(t) for t in (readings if marked else (heard,))):
         # talk to someone in the room; asking them for a helper still calls one
@@ -143,6 +143,19 @@ def to_person(toks) -> bool:
     while start < len(words) - 1 and (words[start] in _OPENING or words[start] == "ơi"):
         start += 1
     return len(words) - start >= 3 and words[start] in _PERSON and words[start + 1] in _TOLD_VERBS
+
+
+# "a lô" opens a phone call (or a test of the microphone), never a request to
+# the kiosk; its letters are close to "da lô" (Zalo), which the classifier's
+# character n-grams would otherwise read
+_PHONE = (tuple(normalize("a lô").split()), tuple(normalize("a lo").split()),
+          (normalize("alô"),), (normalize("alo"),))
+
+
+def on_the_phone(toks) -> bool:
+    """The sentence starts with "a lô": the visitor is on the phone."""
+    words = _words(toks)
+    return any(tuple(words[:len(p)]) == p for p in _PHONE)
 
 
 def broadcast(toks) -> bool:

@@ -172,24 +172,26 @@ def parse(text: str, screen: str | None = None, lessons: Sequence = ()) -> Inten
 
 
 def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons: Sequence) -> Intent:
-    """The rules' reading, or the learned classifier's (intent_learned) where the
-    rules are not sure and the classifier is.
+    """The learned classifier's reading (intent_learned) where it is sure of
+    one, else the rules' reading.
 
-    The rules stand where a phrase was said whole (``RULES_SURE``), where their
-    own checks judged the words (a report, a negation, a third person: the
-    classifier cannot read those), and for a lesson the classifier never
-    learned of. Otherwise a classifier sure of its reading (``LEARNED_SURE``)
-    decides, "none" included (except against a lesson or topic the rules
-    found by name); a reading of its own needs some word of that command or
-    topic in the sentence, however weakly matched (a real news sentence with
-    "huấn luyện viên" is not a call for staff). A reading of its own is
-    always said back and confirmed ("Bác muốn ..., đúng không?"): its
-    confidence is kept below ``CONFIRM_BELOW``. ``allowed``: what talk to
-    someone else (intent_talk) left possible."""
+    Measured on phrasings neither had seen, the classifier reads better than
+    the rules (trained on twelve thousand phrasings written blind, it reads
+    the visitors' own words; the rules read the words someone listed), so it
+    leads: a reading at ``LEARNED_SURE`` or more decides, "none" included
+    (except against a lesson, a topic or a call for staff the rules found);
+    against a firm reading of the rules (a phrase said whole, or their own
+    judgment of a report or a negation) it needs more (``_needed``).
+    Where it agrees with the rules (or names only the topic of the rules'
+    lesson) the rules' intent stands, with their confidence: a button word
+    said whole is acted on at once. Where it overrules them, its reading is
+    said back and confirmed ("Bác muốn ..., đúng không?"): its confidence is
+    kept below ``CONFIRM_BELOW``. The rules alone read one or two words
+    (too few for its n-grams: ``LEARNED_MIN_WORDS``) and a lesson the
+    classifier never learned of (one a commune added after training).
+    ``allowed``: what talk to someone else (intent_talk) left possible."""
     model = intent_learned.learned() if intent_learned.ENABLED else None
-    if (model is None or got.ruled_out or (got.name is not None and got.confidence >= RULES_SURE)
-            or n_words < LEARNED_MIN_WORDS
-            or (got.name == "open" and got.args.get("lesson") and got.args["lesson"] not in model.lessons)):
+    if model is None or n_words < LEARNED_MIN_WORDS or (got.name == "open" and got.args.get("lesson") and got.args["lesson"] not in model.lessons):
         return got
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     # shares among the screen's commands, of which talk may have left fewer
@@ -199,33 +201,42 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
         return got
     p, label = ranked[0]
     mine = got.label()
-    if p < LEARNED_SURE or label == mine or mine.startswith(label + ":"):
+    if p < _needed(got) or label == mine or mine.startswith(label + ":"):
         return got      # unsure, agreeing, or only the topic of the lesson the rules named
     if label == "none":
         # a lesson or topic the rules found by name stands against the classifier's
-        # doubt: a request told inside a long story ("... làm giấy khai tử cho ổng")
-        return got if got.name == "open" else Intent(None, 0.0, {})
-    if label.split(":")[0] not in _said_commands(text):
-        return got
+        # doubt: a request told inside a long story ("... làm giấy khai tử cho ổng");
+        # so does a call for staff: it is always confirmed, so a wrong one costs a
+        # "không", while a missed one leaves the visitor alone
+        return got if got.name in ("open", "call_staff") else Intent(None, 0.0, {})
     return _intent_of(label, p)
 
 
-#: how sure the classifier must be to decide. Set on 358 fresh phrasings that
-#: neither the rules nor the classifier had seen (batch 6 of the set's dev half)
-LEARNED_SURE = 0.7
-#: a rule this sure (its phrase said whole, nothing else said) is not second-guessed
+#: how sure the classifier must be to decide. Chosen on 377 fresh phrasings
+#: that neither the rules nor the classifier had seen (batch 7 of the set's dev
+#: half), checked on 370 more (batch 8)
+LEARNED_SURE = 0.5
+#: how sure it must be against a phrase the rules found said whole
+#: (``RULES_SURE``), and against their own judgment of the words (a report, a
+#: negation, a third person: ``ruled_out``), which n-grams cannot read ("tôi
+#: không muốn gọi nhân viên" is no call for staff). Set on the same lines and
+#: on the unit tests' cases: lower bars read 2-4 more fresh lines of 747 right
+#: and those cases wrong.
+OVERRULE_SURE = 0.9
+RULED_OUT_SURE = 0.95
 RULES_SURE = 0.95
+
+
+def _needed(got: Intent) -> float:
+    """How sure the classifier must be to overrule the rules' reading ``got``."""
+    if got.ruled_out:
+        return RULED_OUT_SURE
+    if got.name is not None and got.confidence >= RULES_SURE:
+        return OVERRULE_SURE
+    return LEARNED_SURE
 #: one or two words are the rules' to read: with so few n-grams the classifier
 #: leans on chance ("không" on a step is not large text)
 LEARNED_MIN_WORDS = 3
-
-
-def _said_commands(text: str) -> set[str]:
-    """The commands ("open" for a topic or lesson) some phrase of which occurs in
-    ``text`` (exact or a near miss, any strength)."""
-    toks, has_marks = tokenize(text)
-    toks = _phrase_index().join_spelled(_phrase_index().unglue(toks, join=False))
-    return {ph.intent for ph in _phrase_index().spans(toks, has_marks)}
 
 
 def _intent_of(label: str, p: float) -> Intent:
