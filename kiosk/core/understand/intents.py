@@ -180,9 +180,9 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     the visitors' own words; the rules read the words someone listed), so it
     leads: a reading at ``LEARNED_SURE`` or more decides, "none" included
     (except against a lesson the rules found, or a topic or a call for staff
-    they are sure of);
-    against a firm reading of the rules (a phrase said whole, or their own
-    judgment of a report or a negation) it needs more (``_needed``).
+    they are sure of); against a firm reading of the rules (a phrase said
+    whole, or their own judgment of a report or a negation) it needs more
+    (``_needed``), and a near tie (``LEARNED_MARGIN``) stays theirs.
     Where it agrees with the rules (or names only the topic of the rules'
     lesson) the rules' intent stands, with their confidence: a button word
     said whole is acted on at once. Where it overrules them, its reading is
@@ -192,7 +192,7 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     classifier never learned of (one a commune added after training).
     ``allowed``: what talk to someone else (intent_talk) left possible."""
     model = intent_learned.learned() if intent_learned.ENABLED else None
-    if model is None or n_words < LEARNED_MIN_WORDS or (got.name == "open" and got.args.get("lesson") and got.args["lesson"] not in model.lessons):
+    if model is None or n_words < LEARNED_MIN_WORDS or _unknown_to(model, got):
         return got
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     # shares among the screen's commands, of which talk may have left fewer
@@ -231,16 +231,17 @@ LEARNED_SURE = 0.5
 OVERRULE_SURE = 0.9
 RULED_OUT_SURE = 0.95
 RULES_SURE = 0.95
-
-
 #: how far ahead of the rules' own reading the classifier's must be to overrule it
 LEARNED_MARGIN = 0.1
+#: one or two words are the rules' to read: with so few n-grams the classifier
+#: leans on chance ("không" on a step is not large text)
+LEARNED_MIN_WORDS = 3
 
 
-def _share(ranked, label: str) -> float:
-    """The classifier's probability for ``label``: a topic's share counts for a
-    lesson of it, and the shares of a topic's lessons for that topic."""
-    return sum(p for p, lab in ranked if lab == label or label.startswith(lab + ":") or lab.startswith(label + ":"))
+def _unknown_to(model, got: Intent) -> bool:
+    """The rules named a lesson the classifier never learned of (one added since)."""
+    lesson = got.args.get("lesson") if got.name == "open" else None
+    return bool(lesson) and lesson not in model.lessons
 
 
 def _needed(got: Intent) -> float:
@@ -250,9 +251,13 @@ def _needed(got: Intent) -> float:
     if got.name is not None and got.confidence >= RULES_SURE:
         return OVERRULE_SURE
     return LEARNED_SURE
-#: one or two words are the rules' to read: with so few n-grams the classifier
-#: leans on chance ("không" on a step is not large text)
-LEARNED_MIN_WORDS = 3
+
+
+def _share(ranked, label: str) -> float:
+    """The classifier's probability for ``label``: a topic's share counts for a
+    lesson of it, and the shares of a topic's lessons for that topic."""
+    return sum(p for p, lab in ranked
+               if lab == label or label.startswith(lab + ":") or lab.startswith(label + ":"))
 
 
 def _intent_of(label: str, p: float) -> Intent:
