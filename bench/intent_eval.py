@@ -38,10 +38,6 @@ def read_set(path: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
-def got_label(intent) -> str:
-    return intent.label()
-
-
 def correct(expected: str, got: str) -> bool:
     if expected.startswith("open:") and expected.count(":") == 1:
         return got.split(":")[:2] == expected.split(":")
@@ -64,7 +60,7 @@ def evaluate(rows, lessons) -> dict:
     times, misses = [], []
     for screen, text, expected in rows:
         t0 = time.perf_counter()
-        got = got_label(parse(text, screen, lessons))
+        got = parse(text, screen, lessons).label()
         times.append((time.perf_counter() - t0) * 1000)
         hit = correct(expected, got)
         ok += hit

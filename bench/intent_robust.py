@@ -23,7 +23,7 @@ import random
 import sys
 import unicodedata
 
-from bench.intent_eval import SET_DIR, correct, got_label, read_set, real_lessons
+from bench.intent_eval import SET_DIR, correct, read_set, real_lessons
 
 _TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _DIALECT = {"vậy": "rứa", "đâu": "mô", "sao": "răng", "gì": "chi", "này": "ni", "tôi": "tui",
@@ -86,7 +86,7 @@ def run(show: str | None = None) -> dict:
 
     rows = read_set(SET_DIR / "dev.tsv")
     lessons = real_lessons()
-    right = [(s, t, e) for s, t, e in rows if correct(e, got_label(parse(t, s, lessons)))]
+    right = [(s, t, e) for s, t, e in rows if correct(e, parse(t, s, lessons).label())]
     out: dict = {"dev_right": len(right), "dev_lines": len(rows)}
     for name in CHANGES:
         n = ok = 0
@@ -98,7 +98,7 @@ def run(show: str | None = None) -> dict:
             if changed == text:
                 continue
             n += 1
-            got = got_label(parse(changed, screen, lessons))
+            got = parse(changed, screen, lessons).label()
             ok += correct(expected, got)
             if show == name and not correct(expected, got):
                 print(f"{screen}\t{changed}\t{got}\t(expected {expected})")
@@ -114,7 +114,7 @@ def run(show: str | None = None) -> dict:
             if intent in allowed_intents(other):
                 continue
             n += 1
-            got = got_label(parse(text, other, lessons))
+            got = parse(text, other, lessons).label()
             accepted += got != "none"
             if show == "elsewhere" and got != "none":
                 print(f"{other}\t{text}\t{got}\t(said for {expected})")

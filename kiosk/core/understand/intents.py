@@ -202,10 +202,10 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
         return got
     p, label = ranked[0]
     mine = got.label()
-    if p < _needed(got) or label == mine or mine.startswith(label + ":"):
-        return got      # unsure, agreeing, or only the topic of the lesson the rules named
-    if p - _share(ranked, mine) < LEARNED_MARGIN:
-        return got      # the rules' reading is nearly as likely to the classifier too
+    if p < _needed(got) or p - _share(ranked, mine) < LEARNED_MARGIN:
+        # unsure, or the rules' reading is (nearly) as likely to it: agreeing with
+        # them, or naming only the topic of their lesson, gives a share >= p
+        return got
     if label == "none":
         # a lesson the rules found stands against the classifier's doubt: a request
         # told inside a long story ("... làm giấy khai tử cho ổng"); so do a topic
