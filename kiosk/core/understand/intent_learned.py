@@ -12,7 +12,8 @@ scikit-learn (well kept, the standard for this): TF-IDF over word 1-2 grams of
 the words as the parser reads them (dialect mapped), over character 2-4 grams
 of the text without marks (robust to a recognizer's wrong tone marks and split
 words), and over the words joined to the screen they are said on ("tiếp" on
-the home page is nothing, on a step it is next); then a logistic model fitted
+the home page is nothing, on a step it is next), and over the words a
+negator governs, marked as such ("không muốn gọi"); then a logistic model fitted
 by stochastic gradient descent (a few seconds for several thousand lines; a
 full solver takes four times longer and reads no better), whose
 probabilities say how sure it is.
@@ -39,6 +40,7 @@ from typing import Iterable
 
 import numpy as np
 
+from kiosk.core.understand.intent_match import NEGATORS
 from kiosk.core.understand.intent_text import CLAUSE, strip_marks, tokenize
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,11 @@ LEARN_PASSES = 10
 #: a word or pair said in fewer lines than this is not learned (most pairs with a screen are once only)
 WORD_MIN_DF = 2
 #: bump when the features or the model change, so an old cached model is not loaded
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+#: how many words after a negator are also seen marked as negated ("không muốn gọi"):
+#: n-grams alone read "tôi không muốn gọi nhân viên" as a call for staff
+NEGATED_SPAN = 3
+_NEGATOR_WORDS = frozenset(NEGATORS) | {"khong", "chang", "khoi", "chua", "ko"}
 
 
 def read_phrasings(folder: Path | None = None) -> list[tuple[str, str, str]]:
@@ -77,9 +83,27 @@ def _words(text: str) -> list[str]:
 
 def _doc(screen: str, text: str) -> str:
     """One line as the vectorizers see it: the words, then the words tagged
-    with the screen (so a word can mean one thing on one screen only)."""
+    with the screen (so a word can mean one thing on one screen only), then
+    the negated words (``_negated``). Only the first part feeds the
+    character n-grams (``_plain``)."""
     words = _words(text)
-    return " ".join(words) + " \t " + " ".join(f"{screen}_{w}" for w in words)
+    doc = " ".join(words) + " \t " + " ".join(f"{screen}_{w}" for w in words)
+    negated = _negated(words)
+    return doc + " \t " + " ".join(negated) if negated else doc
+
+
+def _negated(words: list[str]) -> list[str]:
+    """The words a negator governs, marked ("không muốn gọi" gives "neg_muốn
+    neg_gọi"), so the model can learn that a negated command asks for nothing
+    and that "đừng đọc nữa" asks to stop: a standard device for linear text models."""
+    out, left = [], 0
+    for w in words:
+        if w in _NEGATOR_WORDS:
+            left = NEGATED_SPAN
+        elif left:
+            out.append("neg_" + w)
+            left -= 1
+    return out
 
 
 def _plain(doc: str) -> str:
@@ -241,7 +265,7 @@ def _cache_path(rows) -> Path:
 
     # the version read from the package's metadata: importing scikit-learn here
     # would load it (and SciPy) into the kiosk's process after all
-    key = (MODEL_VERSION, LEARN_ALPHA, LEARN_PASSES, WORD_MIN_DF, version("scikit-learn"), rows)
+    key = (MODEL_VERSION, NEGATED_SPAN, LEARN_ALPHA, LEARN_PASSES, WORD_MIN_DF, version("scikit-learn"), rows)
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
     base = os.environ.get("KIOSK_LEARNED_CACHE")
     folder = Path(base) if base else user_cache_path("hcc-kiosk") / "learned"
