@@ -185,7 +185,8 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     (``_needed``), and a near tie (``LEARNED_MARGIN``) stays theirs.
     Where it agrees with the rules (or names only the topic of the rules'
     lesson) the rules' intent stands, with their confidence: a button word
-    said whole is acted on at once. Where it overrules them, its reading is
+    said whole is acted on at once; where it names a lesson of the topic the
+    rules heard, the lesson. Where it overrules them, its reading is
     said back and confirmed ("Bác muốn ..., đúng không?"): its confidence is
     kept below ``CONFIRM_BELOW``. The rules alone read one or two words
     (too few for its n-grams: ``LEARNED_MIN_WORDS``) and a lesson the
@@ -202,6 +203,11 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
         return got
     p, label = ranked[0]
     mine = got.label()
+    if p >= _needed(got, screen) and got.name == "open" and label.startswith(mine + ":"):
+        # the rules heard a topic, the classifier names one of its lessons
+        # ("làm thẻ căn cước cho đứa cháu mới mấy tháng tuổi"): the narrower
+        # reading, said back and confirmed
+        return _intent_of(label, p)
     if p < _needed(got, screen) or p - _share(ranked, mine) < LEARNED_MARGIN:
         # unsure, or the rules' reading is (nearly) as likely to it: agreeing with
         # them, or naming only the topic of their lesson, gives a share >= p
