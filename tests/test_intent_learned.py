@@ -72,6 +72,73 @@ def test_a_negated_command_is_not_read_back_into_one(lessons):
     assert parse("tui không muốn gọi nhân viên đâu", "step", lessons).name is None
 
 
+class _Says:
+    """A stand-in classifier that gives one fixed ranking: the combination's rules alone."""
+
+    lessons = frozenset({"so-suc-khoe-dien-tu"})
+
+    def __init__(self, *ranked):
+        self._ranked = list(ranked)
+
+    def ranked(self, text, screen, allowed, lesson_ids=None):
+        return self._ranked
+
+
+@pytest.fixture
+def says(monkeypatch):
+    def install(*ranked):
+        monkeypatch.setattr(intent_learned, "ENABLED", True)
+        monkeypatch.setattr(intent_learned, "learned", lambda: _Says(*ranked))
+    return install
+
+
+def _combined(got, screen, text="một câu đủ dài để đọc"):
+    allowed = intents.allowed_intents(screen)
+    return intents._with_learned(got, text, len(text.split()), screen, allowed, ())
+
+
+def test_a_lesson_of_the_topic_the_rules_heard_is_taken_and_confirmed(says):
+    says((0.74, "open:health:so-suc-khoe-dien-tu"), (0.2, "none"))
+    got = _combined(intents.Intent("open", 0.58, {"topic": "health"}), "home")
+    assert got.label() == "open:health:so-suc-khoe-dien-tu" and needs_confirm(got)
+
+
+@pytest.mark.parametrize("label, screen, p, overruled", [
+    ("next", "step", 0.85, True),          # the rules' judgment gives way at 0.8
+    ("next", "step", 0.75, False),
+    ("call_staff", "step", 0.85, False),   # a call for staff cannot be taken back: 0.9
+    ("call_staff", "step", 0.92, True),
+    ("yes", "confirm", 0.85, False),       # an answer is acted on at once: 0.9
+])
+def test_the_rules_judgment_gives_way_only_to_a_sure_reading(says, label, screen, p, overruled):
+    says((p, label), (1 - p, "none"))
+    got = _combined(intents.Intent(None, 0.0, {}, ruled_out=True), screen)
+    assert (got.name == label) is overruled, got
+
+
+def test_a_confirm_answer_of_its_own_needs_more_than_elsewhere(says):
+    says((0.65, "yes"), (0.35, "none"))
+    assert _combined(intents.Intent(None, 0.0, {}), "confirm").name is None
+    says((0.65, "next"), (0.35, "none"))
+    assert _combined(intents.Intent(None, 0.0, {}), "step").name == "next"
+
+
+def test_only_a_lesson_the_rules_found_stands_against_its_none(says):
+    says((0.9, "none"), (0.1, "call_staff"))
+    assert _combined(intents.Intent("call_staff", 0.85, {}), "step").name is None
+    says((0.9, "none"), (0.1, "open:health"))
+    lesson = intents.Intent("open", 0.6, {"topic": "health", "lesson": "so-suc-khoe-dien-tu"})
+    assert _combined(lesson, "home") is lesson
+
+
+def test_negated_words_are_marked_up_to_the_span():
+    words = "tui không muốn gọi nhân viên đâu".split()
+    assert intent_learned._negated(words) == ["neg_muốn", "neg_gọi", "neg_nhân"]
+    assert intent_learned._negated("đọc lại đi".split()) == []
+    # a second negator starts the span again
+    assert intent_learned._negated("đừng đọc, không nghe".replace(",", "").split()) == ["neg_đọc", "neg_nghe"]
+
+
 def _small_corpus(folder: Path) -> None:
     folder.mkdir()
     lines = [

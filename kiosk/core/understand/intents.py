@@ -176,7 +176,7 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     one, else the rules' reading.
 
     Measured on phrasings neither had seen, the classifier reads better than
-    the rules (trained on some twenty-five thousand phrasings written blind, it reads
+    the rules (trained on some thirty thousand phrasings written blind, it reads
     the visitors' own words; the rules read the words someone listed), so it
     leads: a reading at ``LEARNED_SURE`` or more decides, "none" included
     (except against a lesson the rules found); against a firm reading of the
