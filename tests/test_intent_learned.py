@@ -136,7 +136,7 @@ def test_negated_words_are_marked_up_to_the_span():
     assert intent_learned._negated(words) == ["neg_muốn", "neg_gọi", "neg_nhân"]
     assert intent_learned._negated("đọc lại đi".split()) == []
     # a second negator starts the span again
-    assert intent_learned._negated("đừng đọc, không nghe".replace(",", "").split()) == ["neg_đọc", "neg_nghe"]
+    assert intent_learned._negated("đừng đọc không nghe".split()) == ["neg_đọc", "neg_nghe"]
 
 
 def _small_corpus(folder: Path) -> None:

@@ -40,7 +40,7 @@ from typing import Iterable
 
 import numpy as np
 
-from kiosk.core.understand.intent_match import NEGATORS
+from kiosk.core.understand.intent_match import NEGATORS, PLAIN_NEGATORS
 from kiosk.core.understand.intent_text import CLAUSE, strip_marks, tokenize
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ MODEL_VERSION = 2
 #: how many words after a negator are also seen marked as negated ("không muốn gọi"):
 #: n-grams alone read "tôi không muốn gọi nhân viên" as a call for staff
 NEGATED_SPAN = 3
-_NEGATOR_WORDS = frozenset(NEGATORS) | {"khong", "chang", "khoi", "chua", "ko"}
+_NEGATOR_WORDS = frozenset(NEGATORS) | PLAIN_NEGATORS | {"ko"}  # as typed or heard without marks
 
 
 def read_phrasings(folder: Path | None = None) -> list[tuple[str, str, str]]:

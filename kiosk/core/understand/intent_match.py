@@ -275,7 +275,7 @@ class _Windows:
 
 _NEGATORS = frozenset({"không", "đừng", "chẳng", "chả", "khỏi", "chưa", "hổng", "hông"})
 NEGATORS = tuple(_NEGATORS)
-_PLAIN_NEGATORS = frozenset({"khong", "chang", "khoi", "chua"})  # not "dung": dùng/đúng/đừng
+PLAIN_NEGATORS = frozenset({"khong", "chang", "khoi", "chua"})  # not "dung": dùng/đúng/đừng
 # words that may stand between a negator and the command ("không cần gọi ...")
 _NEG_GAP = frozenset({"cần", "muốn", "phải", "có", "được", "tôi", "em", "mình", "hãy", "nên", "thèm"})
 _PLAIN_NEG_GAP = frozenset(strip_marks(w) for w in _NEG_GAP)
@@ -304,7 +304,7 @@ def negated(m: Match, toks: list[Tok], has_marks: bool) -> bool:
         t = toks[j]
         if t.raw == CLAUSE:
             return False
-        if (t.raw in _NEGATORS) if has_marks else (t.plain in _PLAIN_NEGATORS):
+        if (t.raw in _NEGATORS) if has_marks else (t.plain in PLAIN_NEGATORS):
             return True
         if t.raw == "đâu" and j + 1 < len(toks) and toks[j + 1].raw in ("có", "phải"):
             return True     # "tui đâu có xài ngân hàng": "đâu có" denies

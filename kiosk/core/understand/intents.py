@@ -203,12 +203,13 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
         return got
     p, label = ranked[0]
     mine = got.label()
-    if p >= _needed(got, screen, label) and got.name == "open" and label.startswith(mine + ":"):
+    need = _needed(got, screen, label)
+    if p >= need and got.name == "open" and label.startswith(mine + ":"):
         # the rules heard a topic, the classifier names one of its lessons
         # ("làm thẻ căn cước cho đứa cháu mới mấy tháng tuổi"): the narrower
         # reading, said back and confirmed
         return _intent_of(label, p)
-    if p < _needed(got, screen, label) or p - _share(ranked, mine) < LEARNED_MARGIN:
+    if p < need or p - _share(ranked, mine) < LEARNED_MARGIN:
         # unsure, or the rules' reading is (nearly) as likely to it: agreeing with
         # them, or naming only the topic of their lesson, gives a share >= p
         return got
@@ -228,8 +229,8 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
 LEARNED_SURE = 0.5
 #: on the confirm screen its yes or no is acted on at once (needs_confirm):
 #: surer ("tôi muốn ăn phở" is no yes to "Bác muốn ..., đúng không?", though
-#: "muốn" often is). 0.5 to 0.7 read the same fresh and dev confirm lines; 0.8
-#: lost two of each
+#: "muốn" often is). 0.5 to 0.7 read the same fresh lines and dev confirm lines;
+#: 0.8 lost two of the fresh lines and two of the 279 dev confirm lines
 ANSWER_SURE = 0.7
 #: how sure it must be against a phrase the rules found said whole
 #: (``RULES_SURE``), and against their own judgment of the words (a report, a
