@@ -1,5 +1,6 @@
 """TTS: real pyttsx3 / espeak-ng renders, verified WAVs, cache, redaction, CLI."""
 
+import array
 import shutil
 import subprocess
 import sys
@@ -375,5 +376,16 @@ def test_a_slow_synthesis_is_waited_for_not_cut(tmp_path):
     slowed = Speaker(tmp_path / "b", engine="pyttsx3", python=str(shim))
     got = slowed.render(LINE, "slow")
     assert slowed.last_source == "pyttsx3" and slowed.last_errors == []
-    with wave.open(str(whole)) as a, wave.open(str(got)) as b:
-        assert b.readframes(b.getnframes()) == a.readframes(a.getnframes())
+    # The voiced part must be the same, sample for sample: a cut line loses its end. How much
+    # digital silence pads either end is not the point (CI, loaded, once got a few thousand
+    # more zero bytes in one of the two files, with every voiced sample equal).
+    assert _voiced(got) == _voiced(whole)
+
+
+def _voiced(path: Path) -> bytes:
+    """A WAV's frames without the zero samples that pad its start and end."""
+    with wave.open(str(path)) as w:
+        samples = array.array("h", w.readframes(w.getnframes()))
+    nonzero = [i for i, s in enumerate(samples) if s]
+    assert nonzero, f"{path} is silent"
+    return samples[nonzero[0]:nonzero[-1] + 1].tobytes()
