@@ -103,17 +103,28 @@ def test_a_lesson_of_the_topic_the_rules_heard_is_taken_and_confirmed(says):
     assert got.label() == "open:health:so-suc-khoe-dien-tu" and needs_confirm(got)
 
 
-@pytest.mark.parametrize("label, screen, p, overruled", [
-    ("next", "step", 0.85, True),          # the rules' judgment gives way at 0.8
-    ("next", "step", 0.75, False),
-    ("call_staff", "step", 0.85, False),   # a call for staff cannot be taken back: 0.9
-    ("call_staff", "step", 0.92, True),
-    ("yes", "confirm", 0.85, False),       # an answer is acted on at once: 0.9
+@pytest.mark.parametrize("label, screen, p, by_phrase, overruled", [
+    ("next", "step", 0.7, False, True),          # the rules' reading of the grammar gives way at 0.65
+    ("next", "step", 0.6, False, False),
+    ("next", "step", 0.75, True, False),         # a phrase heard whole that means nothing here: 0.8
+    ("next", "step", 0.85, True, True),
+    ("call_staff", "step", 0.85, False, False),  # a call for staff cannot be taken back: 0.9
+    ("call_staff", "step", 0.92, False, True),
+    ("yes", "confirm", 0.85, False, False),      # an answer is acted on at once: 0.9
 ])
-def test_the_rules_judgment_gives_way_only_to_a_sure_reading(says, label, screen, p, overruled):
+def test_the_rules_judgment_gives_way_only_to_a_sure_reading(says, label, screen, p, by_phrase, overruled):
     says((p, label), (1 - p, "none"))
-    got = _combined(intents.Intent(None, 0.0, {}, ruled_out=True), screen)
+    got = _combined(intents.Intent(None, 0.0, {}, ruled_out=True, by_phrase=by_phrase), screen)
     assert (got.name == label) is overruled, got
+
+
+def test_a_command_said_where_it_means_nothing_is_ruled_out_by_its_phrase():
+    # "trở về trang chủ" on the start page: the phrase is heard whole, and it is the home
+    # page's own; a report ("tui gọi cán bộ rồi") is the rules' reading of the sentence
+    heard = intents._rules("trở về trang chủ", "trở về trang chủ", "home", intents.allowed_intents("home"), ())
+    assert heard.ruled_out and heard.by_phrase
+    told = intents._rules("tui gọi cán bộ rồi", "tui gọi cán bộ rồi", "step", intents.allowed_intents("step"), ())
+    assert told.ruled_out and not told.by_phrase
 
 
 def test_a_confirm_answer_of_its_own_needs_more_than_elsewhere(says):

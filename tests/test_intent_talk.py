@@ -229,3 +229,18 @@ def test_a_phone_call_is_no_request(text):
     for screen in ("home", "welcome", "step"):
         assert parse(text, screen).name is None, (screen, text)
     assert parse("mở da lô", "home").label() == "open:internet"
+
+
+def test_a_word_written_with_its_marks_is_not_judged_as_respelled():
+    # the spelling model may turn a known word into a likelier one of the lessons ("đòi" ->
+    # "đổi", as in "đổi thẻ"); "người ta đổi giấy ..." would then be told of others, while
+    # the visitor asked: "they demand a paper of me". Typed or heard with marks, the words as
+    # heard decide whether it is talk; without marks the respelled reading still does.
+    from kiosk.core.understand.intent_talk import talk_limits
+    from kiosk.core.understand.intents import allowed_intents
+    allowed = allowed_intents("home")
+    heard, marked = tokenize("người ta đòi giấy xác nhận cư trú")
+    respelled, _ = tokenize("người ta đổi giấy xác nhận cư trú")
+    assert marked and "open" in talk_limits(allowed, heard, respelled, marked)
+    plain, marked = tokenize("nguoi ta doi giay xac nhan cu tru")
+    assert not marked and "open" not in talk_limits(allowed, plain, respelled, marked)

@@ -78,14 +78,18 @@ def talk_limits(allowed: frozenset, heard, respelled, marked: bool) -> frozenset
     """The intents still possible when the sentence is talk, judged on the
     words as heard and as respelled (``intent_spell``): None for broadcast
     speech (nothing applies). A person called is judged only on words that
-    came with their marks: in typed "chi di" the respelled "chị" is a guess."""
+    came with their marks: in typed "chi di" the respelled "chị" is a guess;
+    a statement (``tells``) in text with marks only on the words as heard."""
     readings = (heard, respelled)
     if any(broadcast(t) or on_the_phone(t) for t in readings):
         return None
     if any(to_person(t) for t in (readings if marked else (heard,))):
         # talk to someone in the room; asking them for a helper still calls one
         return allowed & {"call_staff"}
-    if any(tells(t) or asks_about_here(t) for t in readings):
+    # a statement is judged on the words as said when they came with marks: the
+    # respelling may make a known word a likelier one of the lessons' ("người ta
+    # đòi giấy ..." -> "đổi"), and a request would then read as news of others
+    if any(tells(t) or asks_about_here(t) for t in ((heard,) if marked else readings)):
         return allowed - {"open"}
     return allowed
 
