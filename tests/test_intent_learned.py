@@ -111,11 +111,27 @@ def test_a_lesson_of_the_topic_the_rules_heard_is_taken_and_confirmed(says):
     ("call_staff", "step", 0.85, False, False),  # a call for staff cannot be taken back: 0.9
     ("call_staff", "step", 0.92, False, True),
     ("yes", "confirm", 0.85, False, False),      # an answer is acted on at once: 0.9
+    ("repeat", "confirm", 0.7, False, True),     # on the confirm screen too: only the answers
 ])
 def test_the_rules_judgment_gives_way_only_to_a_sure_reading(says, label, screen, p, by_phrase, overruled):
     says((p, label), (1 - p, "none"))
     got = _combined(intents.Intent(None, 0.0, {}, ruled_out=True, by_phrase=by_phrase), screen)
     assert (got.name == label) is overruled, got
+
+
+@pytest.mark.parametrize("text, label, by_phrase, answered", [
+    ("không phải, tui hỏi chuyện làm giấy khác", "no", False, True),   # the answer first: 0.7
+    ("ủa khong phai tui hoi chuyen khac", "no", False, True),          # after "ủa", without marks
+    ("đúng rồi tui nói cái đó hồi nãy", "yes", False, True),
+    ("tui hỏi chuyện khác mà không phải", "no", False, False),        # not said first: 0.9
+    ("dùng điện thoại hỏi chuyện khác", "yes", False, False),         # "dùng" is not "đúng"
+    ("không phải, tui hỏi chuyện khác", "no", True, False),            # against a phrase heard whole
+])
+def test_an_answer_said_first_on_the_confirm_screen_outweighs_the_rules_judgment(
+        says, text, label, by_phrase, answered):
+    says((0.75, label), (0.25, "none"))
+    got = _combined(intents.Intent(None, 0.0, {}, ruled_out=True, by_phrase=by_phrase), "confirm", text)
+    assert (got.name == label) is answered, got
 
 
 def test_a_command_said_where_it_means_nothing_is_ruled_out_by_its_phrase():

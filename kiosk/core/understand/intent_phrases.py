@@ -209,6 +209,12 @@ class Phrase:
     fuzzy: bool = True
 
 
+@lru_cache(maxsize=2)
+def answer_phrases(intent: str) -> frozenset[tuple[str, ...]]:
+    """The phrases of a confirm answer ("yes" or "no"), each as its words."""
+    return frozenset(tuple(p.split()) for p in split_block(_PHRASES[intent]))
+
+
 def split_block(block: str) -> list[str]:
     return [without_classifiers(normalize(p)) for p in block.split("|") if normalize(p)]
 
