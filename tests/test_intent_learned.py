@@ -122,6 +122,7 @@ def test_the_rules_judgment_gives_way_only_to_a_sure_reading(says, label, screen
 @pytest.mark.parametrize("text, label, by_phrase, answered", [
     ("không phải, tui hỏi chuyện làm giấy khác", "no", False, True),   # the answer first: 0.7
     ("ủa khong phai tui hoi chuyen khac", "no", False, True),          # after "ủa", without marks
+    ("dạ không ạ, con hỏi giấy khác", "no", False, True),              # "dạ" is politeness here
     ("đúng rồi tui nói cái đó hồi nãy", "yes", False, True),
     ("tui hỏi chuyện khác mà không phải", "no", False, False),        # not said first: 0.9
     ("dùng điện thoại hỏi chuyện khác", "yes", False, False),         # "dùng" is not "đúng"

@@ -251,7 +251,7 @@ ANSWER_SURE = 0.7
 #: on the start page, ``Intent.by_phrase``) keeps 0.8. 0.6 lets "về nhà rồi tui
 #: làm tiếp" through as next. On the confirm screen a yes or no said first
 #: ("không phải, tui hỏi ...") needs ``ANSWER_SURE`` against that reading: on
-#: 406 fresh confirm-screen lines written blind, 343 -> 368 right, no more false
+#: 406 fresh confirm-screen lines written blind, 343 -> 369 right, no more false
 #: accepts. ``ANSWER_SURE`` for every yes or no let a recorded sentence with no
 #: answer in it ("... muốn được nhìn nhận ...", tests/test_asr.py) through as a
 #: yes (0.79).
@@ -291,8 +291,8 @@ def _needed(got: Intent, screen, label: str, text: str = "") -> float:
     return ANSWER_SURE if screen == "confirm" else LEARNED_SURE
 
 
-#: what may come before an answer ("ủa không phải", "thì đúng rồi")
-_BEFORE_ANSWER = frozenset(normalize("ủa ơ ô ôi à thì chà thưa").split())
+#: what may come before an answer ("ủa không phải", "thì đúng rồi", "dạ không")
+_BEFORE_ANSWER = frozenset(normalize("ủa ơ ô ôi à thì chà thưa dạ ờ").split())
 
 
 def _opens_with(text: str, answer: str) -> bool:
