@@ -378,7 +378,7 @@ def test_a_slow_synthesis_is_waited_for_not_cut(tmp_path):
     assert slowed.last_source == "pyttsx3" and slowed.last_errors == []
     # The voiced part must be the same, sample for sample: a cut line loses its end. How much
     # digital silence pads either end is not the point (CI on a loaded machine once failed a
-    # whole-file comparison here whose printed difference was thousands of extra zero bytes).
+    # byte-for-byte comparison, most likely this one, on thousands of extra zero bytes).
     assert _voiced(got) == _voiced(whole)
 
 
