@@ -11,7 +11,8 @@ intent name, ``none``, ``open:TOPIC`` (any lesson of that topic counts) or
 Reported per half: accuracy, false-accept rate (share of ``none`` lines that got
 an intent), accuracy per screen, and the parse time (median / p95).
 
-Run: ``python -m bench.intent_eval [--half dev|test|both] [--misses] [--json]``.
+Run: ``python -m bench.intent_eval [--half dev|test|both] [--misses] [--json]``, or
+``--file PATH`` for another file of lines (the confirm probe).
 """
 
 from __future__ import annotations
@@ -112,14 +113,22 @@ def main(argv=None) -> int:
     ap.add_argument("--half", choices=["dev", "test", "both"], default="both")
     ap.add_argument("--misses", action="store_true", help="list the misses (dev only: do not tune on test)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--file", type=Path, help="another file of lines instead of the halves "
+                    "(bench/intent-confirm-probe/confirm.tsv); never the test half")
     a = ap.parse_args(argv)
-    res = run(("dev", "test") if a.half == "both" else (a.half,))
+    if a.file is not None:
+        if a.file.resolve() == (SET_DIR / "test.tsv").resolve():
+            ap.error("the test half is run with --half test, and its misses are never listed")
+        res = {a.file.stem: evaluate(read_set(a.file), real_lessons())}
+    else:
+        res = run(("dev", "test") if a.half == "both" else (a.half,))
     if a.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
     print(table(res))
-    if a.misses and "dev" in res and "misses" in res["dev"]:
-        print("\n".join(res["dev"]["misses"]))
+    for name, r in res.items():
+        if a.misses and name != "test" and "misses" in r:
+            print("\n".join(r["misses"]))
     return 0
 
 
