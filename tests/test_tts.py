@@ -376,16 +376,17 @@ def test_a_slow_synthesis_is_waited_for_not_cut(tmp_path):
     slowed = Speaker(tmp_path / "b", engine="pyttsx3", python=str(shim))
     got = slowed.render(LINE, "slow")
     assert slowed.last_source == "pyttsx3" and slowed.last_errors == []
-    # The voiced part must be the same, sample for sample: a cut line loses its end. How much
-    # digital silence pads either end is not the point (CI on a loaded machine once failed a
-    # byte-for-byte comparison, most likely this one, on thousands of extra zero bytes).
-    assert _voiced(got) == _voiced(whole)
+    # The whole line, not its start: as long as the render made at full speed, ending in silence.
+    # Not sample for sample: on a loaded CI machine two renders of one line differed inside
+    # (from the 812th voiced sample on) with this child waiting as it should.
+    assert verify_wav(got, LINE, 120, quiet_tail=0.15).ok
+    assert _voiced_seconds(got) == pytest.approx(_voiced_seconds(whole), abs=0.05)
 
 
-def _voiced(path: Path) -> bytes:
-    """A WAV's frames without the zero samples that pad its start and end."""
+def _voiced_seconds(path: Path) -> float:
+    """Seconds from a WAV's first non-zero sample to its last."""
     with wave.open(str(path)) as w:
-        samples = array.array("h", w.readframes(w.getnframes()))
+        rate, samples = w.getframerate(), array.array("h", w.readframes(w.getnframes()))
     nonzero = [i for i, s in enumerate(samples) if s]
     assert nonzero, f"{path} is silent"
-    return samples[nonzero[0]:nonzero[-1] + 1].tobytes()
+    return (nonzero[-1] - nonzero[0] + 1) / rate
