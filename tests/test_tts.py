@@ -355,32 +355,66 @@ def test_a_render_cut_off_mid_word_is_rejected_and_rendered_again(tmp_path, monk
     assert verify_wav(p).seconds == pytest.approx(verify_wav(whole).seconds, abs=0.05)
 
 
-def test_a_slow_synthesis_is_waited_for_not_cut(tmp_path):
-    # pyttsx3's runAndWait returns once espeak's thread has *started*; on a loaded machine the
-    # child must still wait for the whole line (CI once got 2.42 s of a 4.13 s line: its end).
-    # A `python` that slows espeak's every audio callback stands in for the loaded machine.
-    shim = tmp_path / "slow-python"
+def _python_shim(tmp_path: Path, name: str, patch: str) -> str:
+    """A `python` for the pyttsx3 child that first runs ``patch`` (code that reshapes the child's
+    world: a slow callback, a busy espeak), then the child's own code."""
+    shim = tmp_path / name
     shim.write_text(
         f"#!{sys.executable}\n"
         "import sys, time\n"
-        "from pyttsx3.drivers import espeak as drv\n"
-        "orig = drv.EspeakDriver._onSynth\n"
-        "def slow(self, *a):\n"
-        "    time.sleep(0.08)\n"
-        "    return orig(self, *a)\n"
-        "drv.EspeakDriver._onSynth = slow\n"
+        "import pyttsx3\n"
+        "from pyttsx3.drivers import espeak as drv, _espeak\n"
+        + patch +
         "code, sys.argv = sys.argv[2], ['-c'] + sys.argv[3:]\n"
         "exec(compile(code, '<child>', 'exec'), {'__name__': '__main__'})\n")
     shim.chmod(0o755)
+    return str(shim)
+
+
+def test_a_slow_synthesis_is_waited_for_not_cut(tmp_path):
+    # pyttsx3's runAndWait returns once espeak's thread has *started*; the child must still wait
+    # for the whole line. A `python` that slows espeak's every audio callback stands in for a
+    # loaded machine.
+    shim = _python_shim(tmp_path, "slow-python",
+                        "orig = drv.EspeakDriver._onSynth\n"
+                        "def slow(self, *a):\n"
+                        "    time.sleep(0.08)\n"
+                        "    return orig(self, *a)\n"
+                        "drv.EspeakDriver._onSynth = slow\n")
     whole = Speaker(tmp_path / "a", engine="pyttsx3").render(LINE, "slow")
-    slowed = Speaker(tmp_path / "b", engine="pyttsx3", python=str(shim))
+    slowed = Speaker(tmp_path / "b", engine="pyttsx3", python=shim)
     got = slowed.render(LINE, "slow")
     assert slowed.last_source == "pyttsx3" and slowed.last_errors == []
     # The whole line, not its start: as long as the render made at full speed, ending in silence.
-    # Not sample for sample: on a loaded CI machine two renders of one line differed inside
-    # (from the 812th voiced sample on) with this child waiting as it should.
     assert verify_wav(got, LINE, 120, quiet_tail=0.15).ok
     assert _voiced_seconds(got) == pytest.approx(_voiced_seconds(whole), abs=0.05)
+
+
+def test_a_busy_espeak_keeps_the_rate_asked_for(tmp_path):
+    # CI got this line at 2.15 s voiced where 3.53 s is asked for: exactly espeak-ng's render at
+    # 200 words a minute, pyttsx3's default. runAndWait's endLoop calls the driver's stop, which
+    # cancels espeak when its queue is still busy; the cancel drops the queued rate. Here espeak
+    # is kept busy by a line queued right after init (as a loaded machine leaves its queue
+    # behind), and a cancel ends the child: the child must let espeak take its settings first.
+    shim = _python_shim(tmp_path, "busy-python",
+                        "import os\n"
+                        "init = pyttsx3.init\n"
+                        "def busy_init(*a, **k):\n"
+                        "    eng = init(*a, **k)\n"
+                        "    _espeak.Synth('một hai ba bốn năm sáu bảy tám chín mười ' * 3)\n"
+                        "    return eng\n"
+                        "pyttsx3.init = busy_init\n"
+                        "def cancel():\n"
+                        "    sys.stderr.write('espeak was cancelled\\n')\n"
+                        "    os._exit(7)\n"
+                        "_espeak.Cancel = cancel\n")
+    whole = Speaker(tmp_path / "a", engine="pyttsx3").render(LINE, "slow")
+    busy = Speaker(tmp_path / "b", engine="pyttsx3", python=shim)
+    got = busy.render(LINE, "slow")
+    assert busy.last_source == "pyttsx3" and busy.last_errors == []
+    # 0.1 s: after another utterance espeak starts this line a little differently (3.58 s here);
+    # the wrong rates are over a second shorter (155 wpm: 2.76 s, 200 wpm: 2.15 s).
+    assert _voiced_seconds(got) == pytest.approx(_voiced_seconds(whole), abs=0.1)
 
 
 def _voiced_seconds(path: Path) -> float:

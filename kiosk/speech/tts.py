@@ -253,8 +253,14 @@ for v in eng.getProperty("voices"):
 if chosen is None:
     sys.stderr.write("voice not found: %s\n" % voice)
     sys.exit(3)
-eng.setProperty("voice", chosen)
-eng.setProperty("rate", wpm)
+# Voice and rate go straight to espeak, which is then let to take them (Synchronize), not through
+# pyttsx3's queue: runAndWait's endLoop calls the driver's stop, which cancels espeak when its own
+# queue is still busy, and a cancel drops the queued rate and restores older settings. On a loaded
+# machine the slow line then came out at 200 words a minute (2.15 s where 3.53 s was asked for).
+from pyttsx3.drivers import _espeak, espeak as espeak_driver
+espeak_driver.EspeakDriver.setProperty("voice", chosen)
+espeak_driver.EspeakDriver.setProperty("rate", wpm)
+_espeak.Synchronize()
 import threading
 # pyttsx3 2.99's espeak driver synthesises in espeak's own thread and its runAndWait returns as
 # soon as the synthesis has *started* (the queued endLoop runs in the same pump as save_to_file).
