@@ -119,6 +119,8 @@ def main(argv=None) -> int:
     if a.file is not None:
         if a.file.resolve() == (SET_DIR / "test.tsv").resolve():
             ap.error("the test half is run with --half test, and its misses are never listed")
+        if not a.file.is_file():
+            ap.error(f"no such file: {a.file}")
         res = {a.file.stem: evaluate(read_set(a.file), real_lessons())}
     else:
         res = run(("dev", "test") if a.half == "both" else (a.half,))

@@ -41,7 +41,7 @@ from typing import Iterable
 import numpy as np
 
 from kiosk.core.understand.intent_match import NEGATORS, PLAIN_NEGATORS
-from kiosk.core.understand.intent_text import CLAUSE, strip_marks, tokenize
+from kiosk.core.understand.intent_text import spoken_words, strip_marks, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,7 @@ def read_phrasings(folder: Path | None = None) -> list[tuple[str, str, str]]:
 
 
 def _words(text: str) -> list[str]:
-    toks, _ = tokenize(text)
-    return [t.raw for t in toks if t.raw != CLAUSE]
+    return spoken_words(tokenize(text)[0])
 
 
 def _doc(screen: str, text: str) -> str:

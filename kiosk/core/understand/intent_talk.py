@@ -22,7 +22,7 @@ tiếp theo"). None names the words that make it talk; its shape does:
 
 from __future__ import annotations
 
-from kiosk.core.understand.intent_text import CLAUSE, normalize, other_time, strip_marks
+from kiosk.core.understand.intent_text import normalize, other_time, spoken_words, strip_marks
 
 # people in the room (not the kiosk, not the visitor's "bác" for themselves)
 _PERSON = frozenset(normalize("bà ông anh chị cô chú dì thím mợ").split())
@@ -106,15 +106,11 @@ def asks_about_here(toks) -> bool:
     """A yes/no question about this place or this day ("nhà ni có wifi không",
     "đăng ký kết hôn ở đây hả", "trạm y tế hôm nay có bác sĩ không"): asked of
     the people here, not a request to learn about the topic."""
-    words = _words(toks)
+    words = spoken_words(toks)
     core = _trimmed(words, _SOFT_END | _PERSON | {"con", "cháu", "em"})
     if len(core) < 3 or core[-1] not in _QUESTION_END:
         return False
     return any(p in _HERE for p in zip(words, words[1:]))
-
-
-def _words(toks) -> list[str]:
-    return [t.raw for t in toks if t.raw != CLAUSE]
 
 
 def _trimmed(words: list[str], drop) -> list[str]:
@@ -131,7 +127,7 @@ def to_person(toks) -> bool:
     followed by the same person ("ông ơi ông có nghe không"), or an order to a
     person ("bà coi giùm tui ..."). A call at the start alone is not enough:
     some visitors speak to the kiosk's voice so ("bà ơi nói chậm chậm thôi")."""
-    words = _words(toks)
+    words = spoken_words(toks)
     if len(words) < 2:
         return False
     core = _trimmed(words, _TRAILING - {"ơi"})
@@ -158,13 +154,13 @@ _PHONE = (tuple(normalize("a lô").split()), tuple(normalize("a lo").split()),
 
 def on_the_phone(toks) -> bool:
     """The sentence starts with "a lô": the visitor is on the phone."""
-    words = _words(toks)
+    words = spoken_words(toks)
     return any(tuple(words[:len(p)]) == p for p in _PHONE)
 
 
 def broadcast(toks) -> bool:
     """Words of radio, television or the hall's announcer."""
-    words = _words(toks)
+    words = spoken_words(toks)
     pairs = set(zip(words, words[1:])) | set(zip(words, words[1:], words[2:]))
     return any(p in _BROADCAST for p in pairs)
 
@@ -186,7 +182,7 @@ def _asks(words: list[str]) -> bool:
 
 def tells(toks) -> bool:
     """A statement about a topic: told as a fact, neither asked nor a problem."""
-    words = _words(toks)
+    words = spoken_words(toks)
     if len(words) < 3:
         return False
     pairs = set(zip(words, words[1:]))

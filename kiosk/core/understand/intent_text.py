@@ -217,6 +217,11 @@ def tokenize(text: str) -> tuple[list[Tok], bool]:
     return [Tok(w, canon_syllable(w), plain_syllable(w)) for w in out], has_marks
 
 
+def spoken_words(toks: list[Tok]) -> list[str]:
+    """The words of tokens as heard, clause marks left out."""
+    return [t.raw for t in toks if t.raw != CLAUSE]
+
+
 def _clause_words(words: list[str], has_marks: bool) -> list[str]:
     """Dialect words mapped to standard ones, classifiers dropped."""
     # classifiers ("tắt cái loa", "cài cái vneid") never carry a command

@@ -30,7 +30,8 @@ from kiosk.core.understand.intent_phrases import answer_phrases, asks_another_le
 from kiosk.core.understand.intent_talk import talk_limits
 from kiosk.core.understand.intent_spell import PHRASE_WEIGHT, SpellModel, lesson_sentences, respell_text
 from kiosk.core.understand.intent_text import (
-    CLAUSE, FILLERS, KNOWN_WORDS, as_dialect, story_about_others, OPEN_WORDS, canon_syllable, tokenize, normalize, strip_marks,
+    CLAUSE, FILLERS, KNOWN_WORDS, as_dialect, story_about_others, OPEN_WORDS, canon_syllable, spoken_words, tokenize,
+    normalize, strip_marks,
 )
 
 # canon_syllable is used by kiosk.speech.asr (WER without tone-placement errors)
@@ -298,7 +299,7 @@ _BEFORE_ANSWER = frozenset(normalize("ủa ơ ô ôi à thì chà thưa dạ ờ
 def _opens_with(text: str, answer: str) -> bool:
     """The sentence opens with a phrase of ``answer`` (yes or no), after an
     interjection: a visitor answers first and explains after."""
-    words = [t.raw for t in tokenize(text)[0] if t.raw != CLAUSE]
+    words = spoken_words(tokenize(text)[0])
     while words and words[0] in _BEFORE_ANSWER:
         words.pop(0)
 
