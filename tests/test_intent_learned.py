@@ -103,14 +103,24 @@ def test_a_lesson_of_the_topic_the_rules_heard_is_taken_and_confirmed(says):
     assert got.label() == "open:health:so-suc-khoe-dien-tu" and needs_confirm(got)
 
 
+@pytest.mark.parametrize("p, lesson", [(0.75, True), (0.65, False)])
+def test_a_topic_heard_whole_gives_way_to_one_of_its_lessons_at_refine_sure(says, p, lesson):
+    # "cài đặc vê en ai đi": the rules are sure of VNeID, which says nothing against its lessons
+    says((p, "open:vneid:vneid-cai-dat-kich-hoat"), (1 - p, "none"))
+    got = _combined(intents.Intent("open", 0.97, {"topic": "vneid"}), "home")
+    want = "open:vneid:vneid-cai-dat-kich-hoat" if lesson else "open:vneid"
+    assert got.label() == want and needs_confirm(got) is lesson
+
+
 @pytest.mark.parametrize("label, screen, p, by_phrase, overruled", [
     ("next", "step", 0.7, False, True),          # the rules' reading of the grammar gives way at 0.65
     ("next", "step", 0.6, False, False),
     ("next", "step", 0.75, True, False),         # a phrase heard whole that means nothing here: 0.8
     ("next", "step", 0.85, True, True),
-    ("call_staff", "step", 0.85, False, False),  # a call for staff cannot be taken back: 0.9
-    ("call_staff", "step", 0.92, False, True),
+    ("call_staff", "step", 0.75, False, False),  # a call for staff cannot be taken back: 0.8
+    ("call_staff", "step", 0.85, False, True),
     ("yes", "confirm", 0.85, False, False),      # an answer is acted on at once: 0.9
+    ("yes", "confirm", 0.92, False, True),
     ("repeat", "confirm", 0.7, False, True),     # on the confirm screen too: only the answers
 ])
 def test_the_rules_judgment_gives_way_only_to_a_sure_reading(says, label, screen, p, by_phrase, overruled):
