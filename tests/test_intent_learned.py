@@ -103,6 +103,19 @@ def test_a_lesson_of_the_topic_the_rules_heard_is_taken_and_confirmed(says):
     assert got.label() == "open:health:so-suc-khoe-dien-tu" and needs_confirm(got)
 
 
+@pytest.mark.parametrize("p, label, taken", [
+    (0.8, "open:safety:lua-dao-tin-nhan-lien-ket", True),   # a past deed told is the lesson's question
+    (0.6, "open:safety:lua-dao-tin-nhan-lien-ket", False),
+    (0.95, "repeat", False),                                # "đọc lại đi bà" asks the grandmother
+])
+def test_what_talk_left_out_is_taken_only_as_a_sure_topic_or_lesson(says, p, label, taken):
+    says((p, label), (1 - p, "none"))
+    told = frozenset(intents.allowed_intents("home")) - {"open", "repeat"}
+    got = intents._with_learned(intents.Intent(None, 0.0, {}), "tui lỡ bấm vô cái link rồi", 7,
+                                "home", told, ())
+    assert (got.label() == label) is taken and (not taken or needs_confirm(got))
+
+
 @pytest.mark.parametrize("p, lesson", [(0.75, True), (0.65, False)])
 def test_a_topic_heard_whole_gives_way_to_one_of_its_lessons_at_refine_sure(says, p, lesson):
     # "cài đặc vê en ai đi": the rules are sure of VNeID, which says nothing against its lessons
