@@ -116,6 +116,13 @@ def test_what_talk_left_out_is_taken_only_as_a_sure_topic_or_lesson(says, p, lab
     assert (got.label() == label) is taken and (not taken or needs_confirm(got))
 
 
+def test_what_talk_left_out_needs_the_overrule_bar_against_a_phrase_said_whole(says):
+    says((0.85, "open:safety:lua-dao-tin-nhan-lien-ket"), (0.15, "none"))
+    told = frozenset(intents.allowed_intents("home")) - {"open"}
+    said = intents.Intent("repeat", 1.0, {})
+    assert intents._with_learned(said, "nói lại cái vụ đường link đi bà", 8, "home", told, ()) is said
+
+
 @pytest.mark.parametrize("p, lesson", [(0.75, True), (0.65, False)])
 def test_a_topic_heard_whole_gives_way_to_one_of_its_lessons_at_refine_sure(says, p, lesson):
     # "cài đặc vê en ai đi": the rules are sure of VNeID, which says nothing against its lessons

@@ -381,10 +381,7 @@ def test_a_slow_synthesis_is_waited_for_not_cut(tmp_path):
                         "    time.sleep(0.08)\n"
                         "    return orig(self, *a)\n"
                         "drv.EspeakDriver._onSynth = slow\n")
-    whole = Speaker(tmp_path / "a", engine="pyttsx3").render(LINE, "slow")
-    slowed = Speaker(tmp_path / "b", engine="pyttsx3", python=shim)
-    got = slowed.render(LINE, "slow")
-    assert slowed.last_source == "pyttsx3" and slowed.last_errors == []
+    whole, got = _as_at_full_speed_and_through(tmp_path, shim)
     # The whole line, not its start: as long as the render made at full speed, ending in silence.
     assert verify_wav(got, LINE, 120, quiet_tail=0.15).ok
     assert _voiced_seconds(got) == pytest.approx(_voiced_seconds(whole), abs=0.05)
@@ -408,13 +405,19 @@ def test_a_busy_espeak_keeps_the_rate_asked_for(tmp_path):
                         "    sys.stderr.write('espeak was cancelled\\n')\n"
                         "    os._exit(7)\n"
                         "_espeak.Cancel = cancel\n")
-    whole = Speaker(tmp_path / "a", engine="pyttsx3").render(LINE, "slow")
-    busy = Speaker(tmp_path / "b", engine="pyttsx3", python=shim)
-    got = busy.render(LINE, "slow")
-    assert busy.last_source == "pyttsx3" and busy.last_errors == []
+    whole, got = _as_at_full_speed_and_through(tmp_path, shim)
     # 0.1 s: after another utterance espeak starts this line a little differently (3.58 s here);
     # the wrong rates are over a second shorter (155 wpm: 2.76 s, 200 wpm: 2.15 s).
     assert _voiced_seconds(got) == pytest.approx(_voiced_seconds(whole), abs=0.1)
+
+
+def _as_at_full_speed_and_through(tmp_path: Path, shim: str) -> tuple[Path, Path]:
+    """LINE rendered slow by pyttsx3 as is, and through ``shim``, which must succeed first time."""
+    whole = Speaker(tmp_path / "a", engine="pyttsx3").render(LINE, "slow")
+    shimmed = Speaker(tmp_path / "b", engine="pyttsx3", python=shim)
+    got = shimmed.render(LINE, "slow")
+    assert shimmed.last_source == "pyttsx3" and shimmed.last_errors == []
+    return whole, got
 
 
 def _voiced_seconds(path: Path) -> float:

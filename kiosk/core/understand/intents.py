@@ -203,7 +203,7 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     # shares among the screen's commands, of which talk may have left fewer
     every = model.ranked(text, screen or "", allowed_intents(screen), ids)
-    if every and _talk_overruled(every[0], allowed):
+    if every and _talk_overruled(every[0], allowed, _needed(got, screen, every[0][1], text)):
         # what talk seemed to rule out, the classifier is sure of: "tui lỡ bấm vô cái link
         # rồi" tells of a past deed and is the scam lesson's question; said back and confirmed
         return _intent_of(every[0][1], every[0][0])
@@ -329,12 +329,13 @@ def _opens_with(text: str, answer: str) -> bool:
                for phrase in answer_phrases(answer))
 
 
-def _talk_overruled(top: tuple[float, str], allowed) -> bool:
+def _talk_overruled(top: tuple[float, str], allowed, need: float) -> bool:
     """The classifier's first reading is a topic or lesson that talk to someone else
-    (intent_talk) left out, and it is ``TALK_OVER_SURE`` of it. Not a command: "đọc lại đi bà"
-    asks the grandmother, not the kiosk, to read again."""
+    (intent_talk) left out, and it is ``TALK_OVER_SURE`` of it, and as sure as it must be against
+    the rules' reading (``need``: a phrase said whole keeps its 0.9). Not a command: "đọc lại đi
+    bà" asks the grandmother, not the kiosk, to read again."""
     p, label = top
-    return label.startswith("open:") and "open" not in allowed and p >= TALK_OVER_SURE
+    return label.startswith("open:") and "open" not in allowed and p >= max(TALK_OVER_SURE, need)
 
 
 def _refine_needed(got: Intent, need: float) -> float:
