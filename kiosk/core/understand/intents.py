@@ -203,10 +203,13 @@ def _with_learned(got: Intent, text: str, n_words: int, screen, allowed, lessons
     ids = frozenset(getattr(lesson, "id", None) for lesson in lessons or ())
     # shares among the screen's commands, of which talk may have left fewer
     every = model.ranked(text, screen or "", allowed_intents(screen), ids)
-    if every and _talk_overruled(every[0], allowed, _needed(got, screen, every[0][1], text)):
-        # what talk seemed to rule out, the classifier is sure of: "tui lỡ bấm vô cái link
-        # rồi" tells of a past deed and is the scam lesson's question; said back and confirmed
-        return _intent_of(every[0][1], every[0][0])
+    if every and _left_out_by_talk(every[0][1], allowed):
+        # what talk seemed to rule out, the classifier may be sure of: "tui lỡ bấm vô cái link
+        # rồi" tells of a past deed and is the scam lesson's question; said back and confirmed.
+        # Against a phrase said whole it still needs the overrule bar.
+        p, label = every[0]
+        if p >= max(TALK_OVER_SURE, _needed(got, screen, label, text)):
+            return _intent_of(label, p)
     ranked = [(p, label) for p, label in every if label == "none" or label.split(":")[0] in allowed]
     if not ranked:
         return got
@@ -329,13 +332,10 @@ def _opens_with(text: str, answer: str) -> bool:
                for phrase in answer_phrases(answer))
 
 
-def _talk_overruled(top: tuple[float, str], allowed, need: float) -> bool:
-    """The classifier's first reading is a topic or lesson that talk to someone else
-    (intent_talk) left out, and it is ``TALK_OVER_SURE`` of it, and as sure as it must be against
-    the rules' reading (``need``: a phrase said whole keeps its 0.9). Not a command: "đọc lại đi
-    bà" asks the grandmother, not the kiosk, to read again."""
-    p, label = top
-    return label.startswith("open:") and "open" not in allowed and p >= max(TALK_OVER_SURE, need)
+def _left_out_by_talk(label: str, allowed) -> bool:
+    """``label`` is a topic or lesson that talk to someone else (intent_talk) left out. Only
+    those: "đọc lại đi bà" asks the grandmother, not the kiosk, to read again."""
+    return label.startswith("open:") and "open" not in allowed
 
 
 def _refine_needed(got: Intent, need: float) -> float:
