@@ -88,7 +88,9 @@ def test_go_ahead_to_a_yes_is_at_most_a_confirmed_next_elsewhere():
     ("step", "giờ làm gì đây", "next"),
     ("welcome", "con muốn học cái máy ni", "next"),                  # wanting to learn, no topic
     ("welcome", "tui muốn học về zalo", "open"),                      # a topic named wins
-    ("home", "tui muốn học", "open"),       # the classifier offers the digital-skills topic (confirmed)
+    # no topic named on the six topics' page: nothing is guessed, the kiosk says it did not
+    # catch it and names the buttons (the sixth round's classifier guessed digital skills)
+    ("home", "tui muốn học", None),
     ("step", "thôi bỏ, chọn bài khác", "home"),
     ("step", "điện thoại thông minh xài răng", None),                # a topic's question, not "next"
 ])

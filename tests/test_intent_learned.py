@@ -175,10 +175,13 @@ def test_a_command_said_where_it_means_nothing_is_ruled_out_by_its_phrase():
 
 
 def test_a_confirm_answer_of_its_own_needs_more_than_elsewhere(says):
-    says((0.65, "yes"), (0.35, "none"))
+    p = (intents.LEARNED_SURE + intents.ANSWER_SURE) / 2     # enough elsewhere, not for an answer
+    says((p, "yes"), (1 - p, "none"))
     assert _combined(intents.Intent(None, 0.0, {}), "confirm").name is None
-    says((0.65, "next"), (0.35, "none"))
+    says((p, "next"), (1 - p, "none"))
     assert _combined(intents.Intent(None, 0.0, {}), "step").name == "next"
+    says((intents.ANSWER_SURE + 0.01, "yes"), (0.99 - intents.ANSWER_SURE, "none"))
+    assert _combined(intents.Intent(None, 0.0, {}), "confirm").name == "yes"
 
 
 def test_only_a_lesson_the_rules_found_stands_against_its_none(says):
@@ -255,9 +258,12 @@ def test_its_own_reading_is_scikit_learns_reading(tmp_path):
     rows = read_phrasings()[::4]
     model = Learned(rows)
     features, classifier = intent_learned._fit(rows)
-    for screen, text, _ in rows[:200]:
+    odd = [("step", "", ""), ("home", "a", ""), ("confirm", "khong phai dau", ""), ("step", "quaylại  đi\tnha", ""),
+           ("welcome", "Dạ, CHO TUI... vô coi!", ""), ("topic", "tui không muốn gọi nhân viên", "")]
+    for screen, text, _ in rows[:200] + odd:
         want = classifier.predict_proba(features.transform([intent_learned._doc(screen, text)]))[0]
-        assert np.allclose(model.probabilities(text, screen), want, atol=1e-5), text
+        # its weights are kept in half precision (intent_learned.Learned): within 0.001
+        assert np.allclose(model.probabilities(text, screen), want, atol=1e-3), text
 
 
 def test_a_kiosk_with_the_model_cached_never_loads_scikit_learn(tmp_path):
@@ -274,6 +280,14 @@ def test_a_kiosk_with_the_model_cached_never_loads_scikit_learn(tmp_path):
         assert out.returncode == 0, out.stderr
         assert out.stdout.split() == ["False", "False"]
     assert len(list(tmp_path.glob("intent-*.pickle"))) == 1
+
+
+def test_terms_are_found_by_their_hash_once_per_occurrence():
+    keys, cols = intent_learned._term_table({"tiếp theo": 0, "quay lại": 1, "gọi": 2})
+    wanted = intent_learned._hashes(["gọi", "không có", "gọi", "tiếp theo"])
+    rows = intent_learned._lookup(keys, wanted)
+    assert sorted(cols[rows].tolist()) == [0, 2, 2]
+    assert intent_learned._lookup(keys, intent_learned._hashes([])).tolist() == []
 
 
 def test_probabilities_are_a_distribution_led_by_the_likeliest_label():
