@@ -165,9 +165,10 @@ class Learned:
     def probabilities(self, text: str, screen: str) -> np.ndarray:
         """One probability per label (``self.labels``) for ``text`` said on ``screen``."""
         doc = _doc(screen, text)
+        plain = _plain(doc)     # made once: three of the four blocks read it
         scores = self._bias.copy()
         for keys, cols, idf, grams in self._blocks:
-            found = _lookup(keys, _hashes(grams(doc)))
+            found = _lookup(keys, _hashes(grams(doc, plain)))
             if not len(found):
                 continue
             where, counts = np.unique(found, return_counts=True)
@@ -210,7 +211,7 @@ def _term_table(vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     keys = _hashes(list(vocabulary))
     order = np.argsort(keys)
     keys = keys[order]
-    if len(keys) > 1 and not np.all(keys[1:] != keys[:-1]):
+    if np.any(keys[1:] == keys[:-1]):
         raise ValueError("two terms share a hash")
     return keys, np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))[order]
 
@@ -223,36 +224,41 @@ def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return at[keys[at] == wanted]
 
 
-def _word_grams(doc: str) -> list[str]:
-    """The word vectorizer's terms: whitespace tokens and their pairs."""
-    toks = _word_part(doc).split()
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+def _ngrams(seq, sizes) -> list:
+    """Every run of ``n`` consecutive items of ``seq`` (a string or a list), for each ``n`` in ``sizes``."""
+    return [seq[i:i + n] for n in sizes for i in range(len(seq) - n + 1)]
 
 
-def _char_grams(doc: str) -> list[str]:
-    """The character vectorizer's terms (scikit-learn's ``char_wb``, 2 to 4):
-    n-grams inside each word padded with one space on both sides."""
+# Each block's terms, as its fitted vectorizer makes them, from the line's document and its
+# unmarked words (``_plain(doc)``, made once per sentence by the caller).
+
+def _word_grams(doc: str, plain: str) -> list[str]:
+    """Whitespace tokens of the whole document and their pairs."""
+    return [" ".join(g) for g in _ngrams(_word_part(doc).split(), (1, 2))]
+
+
+def _char_grams(doc: str, plain: str) -> list[str]:
+    """scikit-learn's ``char_wb``, 2 to 4: n-grams inside each unmarked word
+    padded with one space on both sides."""
     out = []
-    for word in _plain(doc).split():
+    for word in plain.split():
         w = f" {word} "
         for n in (2, 3, 4):
             if len(w) <= n:
                 out.append(w)   # a short word counts once, whole
                 break
-            out.extend(w[i:i + n] for i in range(len(w) - n + 1))
+            out.extend(_ngrams(w, (n,)))
     return out
 
 
-def _plain_char_grams(doc: str) -> list[str]:
+def _plain_char_grams(doc: str, plain: str) -> list[str]:
     """scikit-learn's ``char`` analyzer, 3 to 5: n-grams across the unmarked text, spaces included."""
-    text = " ".join(_plain(doc).split()).join("  ")
-    return [text[i:i + n] for n in (3, 4, 5) for i in range(len(text) - n + 1)]
+    return _ngrams(" ".join(plain.split()).join("  "), (3, 4, 5))
 
 
-def _plain_word_grams(doc: str) -> list[str]:
+def _plain_word_grams(doc: str, plain: str) -> list[str]:
     """The unmarked words' pairs and triples."""
-    toks = _plain(doc).split()
-    return [" ".join(toks[i:i + n]) for n in (2, 3) for i in range(len(toks) - n + 1)]
+    return [" ".join(g) for g in _ngrams(plain.split(), (2, 3))]
 
 
 @lru_cache(maxsize=1)
