@@ -262,8 +262,13 @@ def test_its_own_reading_is_scikit_learns_reading(tmp_path):
            ("welcome", "Dạ, CHO TUI... vô coi!", ""), ("topic", "tui không muốn gọi nhân viên", "")]
     for screen, text, _ in rows[:200] + odd:
         want = classifier.predict_proba(features.transform([intent_learned._doc(screen, text)]))[0]
-        # its weights are kept in half precision (intent_learned.Learned): within 0.001
-        assert np.allclose(model.probabilities(text, screen), want, atol=1e-3), text
+        # its weights are kept as bytes with a scale per term (intent_learned._quantized):
+        # within 0.005 (on the dev half at most 0.0037), and the same likeliest label
+        # wherever scikit-learn's leads by more than 0.01
+        got = model.probabilities(text, screen)
+        assert np.allclose(got, want, atol=5e-3), text
+        top, second = np.sort(want)[::-1][:2]
+        assert top - second <= 0.01 or got.argmax() == want.argmax(), text
 
 
 def test_a_kiosk_with_the_model_cached_never_loads_scikit_learn(tmp_path):
