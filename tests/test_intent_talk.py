@@ -175,7 +175,11 @@ def test_a_question_about_this_place_opens_no_topic(text):
 
 
 def test_a_request_said_with_today_still_opens():
-    assert parse("hôm nay tui muốn học zalo", "home").name == "open"
+    # with the lessons, as the kiosk parses: the rules name the Zalo lesson, which stands
+    # against the classifier's doubt (without them they hear only a topic, and since the
+    # eleventh round's phrasings the classifier reads this as "none", 0.61)
+    got = parse("hôm nay tui muốn học zalo", "home", _real_lessons())
+    assert got.name == "open" and got.args.get("lesson") == "zalo-an-toan"
 
 
 @pytest.mark.parametrize("text", [
